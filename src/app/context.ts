@@ -1,0 +1,23 @@
+import type { Clock } from './clock.ts';
+import type { IdGenerator } from './ids.ts';
+import type { Database } from '../store/database.ts';
+
+export const ROLES = ['admin', 'operator', 'integration', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Who asks: the API key's id (what audits record) and its role. */
+export interface Actor {
+  readonly id: string;
+  readonly role: Role;
+}
+
+export const SYSTEM_ACTOR: Actor = { id: 'system', role: 'admin' };
+
+/** What every use case gets: the database, the clock, ids, and a way to say supply grew. */
+export interface AppContext {
+  readonly database: Database;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  /** Called after a commit that made more stock available for these skus (starts event-triggered runs). */
+  readonly supplyGrew: (skus: readonly string[]) => void;
+}

@@ -1,0 +1,34 @@
+/**
+ * Bulk on-hand deltas (receipts, write-offs, transfers). All or nothing: a delta that would take on-hand below
+ * zero fails the request, naming its row. Positive deltas start an event-triggered backorder run.
+ */
+import { invalid } from '../errors.ts';
+import type { FieldError } from '../errors.ts';
+import type { AppContext } from '../context.ts';
+import { adjustOnHand } from '../../store/repositories/stock.repository.ts';
+import { checkReferences } from './references.ts';
+
+export interface AdjustmentRow {
+  readonly sku: string;
+  readonly locationId: string;
+  readonly delta: number;
+  readonly reference?: string | null;
+}
+
+export async function adjustStock(ctx: AppContext, rows: readonly AdjustmentRow[]): Promise<{ count: number }> {
+  await ctx.database.transaction(async (trx) => {
+    await checkReferences(trx, rows);
+    await ctx.database.lockSkus(trx, rows.map((r) => r.sku));
+    const now = ctx.clock.now();
+    const errors: FieldError[] = [];
+    for (const [i, r] of rows.entries()) {
+      if (!(await adjustOnHand(trx, r.sku, r.locationId, r.delta, now))) {
+        errors.push({ path: `/${i}/delta`, message: `would take on-hand of ${r.sku} at ${r.locationId} below zero` });
+      }
+    }
+    if (errors.length) throw invalid(errors);
+  });
+  const grew = rows.filter((r) => r.delta > 0).map((r) => r.sku);
+  if (grew.length) ctx.supplyGrew(grew);
+  return { count: rows.length };
+}

@@ -1,0 +1,29 @@
+import { invalid } from '../errors.ts';
+import type { FieldError } from '../errors.ts';
+import type { Executor } from '../../store/database.ts';
+import { allLocations, findProducts } from '../../store/repositories/catalog.repository.ts';
+
+/** Refuses rows naming a sku or location that does not exist, each error pointing at its row. */
+export async function checkReferences(db: Executor, rows: readonly { sku: string; locationId: string }[], prefix = ''): Promise<void> {
+  const products = await findProducts(db, rows.map((r) => r.sku));
+  const locations = new Set((await allLocations(db)).map((l) => l.id));
+  const errors: FieldError[] = [];
+  rows.forEach((r, i) => {
+    if (!products.has(r.sku)) errors.push({ path: `${prefix}/${i}/sku`, message: `unknown sku "${r.sku}"` });
+    if (!locations.has(r.locationId)) errors.push({ path: `${prefix}/${i}/locationId`, message: `unknown location "${r.locationId}"` });
+  });
+  if (errors.length) throw invalid(errors);
+}
+
+/** Refuses a second row for the same (sku, location) in one request. */
+export function checkDistinct(rows: readonly { sku: string; locationId: string }[]): void {
+  const seen = new Map<string, number>();
+  const errors: FieldError[] = [];
+  rows.forEach((r, i) => {
+    const k = `${r.sku}\u0000${r.locationId}`;
+    const first = seen.get(k);
+    if (first !== undefined) errors.push({ path: `/${i}`, message: `repeats ${r.sku} at ${r.locationId} (row ${first})` });
+    else seen.set(k, i);
+  });
+  if (errors.length) throw invalid(errors);
+}

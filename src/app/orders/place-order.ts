@@ -1,0 +1,173 @@
+/**
+ * Order intake (SPEC section 3), one transaction per order: persist the order, put preorder lines on hold,
+ * release what one location (or line by line, the first candidate) covers today, hold or cancel the rest,
+ * reserve what was released and write an event per line. The supply it checks against counts every promise
+ * held lines already carry, so a new line never takes stock an earlier held line waits for.
+ *
+ * Idempotent: the same Idempotency-Key, or the same externalId, answers the original order; the same key with
+ * a different request is refused.
+ */
+import { AppError, invalid } from '../errors.ts';
+import type { FieldError } from '../errors.ts';
+import type { AppContext } from '../context.ts';
+import { canonicalJson, sha256 } from '../canonical.ts';
+import { readPolicy, readSettings } from '../settings/settings.query.ts';
+import { loadSupply } from '../inventory/supply.ts';
+import { businessDateOf } from '../../domain/calendar/business-date.ts';
+import { SupplyBook } from '../../domain/atp/promising.ts';
+import { planIntake } from '../../domain/holds/intake.ts';
+import { CandidateResolver } from '../../domain/policy/fulfillment-policy.ts';
+import { horizonOf } from '../../domain/settings/settings.ts';
+import { moveLine } from '../../domain/order/order-line.ts';
+import type { LineEvent, OrderLine } from '../../domain/order/order-line.ts';
+import { allLocations, findProducts } from '../../store/repositories/catalog.repository.ts';
+import { findOrderByKeys, getOrderWithLines, insertOrder } from '../../store/repositories/orders.repository.ts';
+import type { OrderWithLines, StoredOrder } from '../../store/repositories/orders.repository.ts';
+import { reserve } from '../../store/repositories/stock.repository.ts';
+import { appendEvents } from '../../store/repositories/events.repository.ts';
+import { RetryableConflict } from '../../store/database.ts';
+import type { Executor } from '../../store/database.ts';
+
+export interface PlaceOrderInput {
+  readonly externalId: string;
+  readonly channel?: string;
+  readonly customerId?: string | null;
+  readonly priority?: number;
+  readonly shipTo?: { readonly country?: string | null; readonly region?: string | null; readonly postalCode?: string | null };
+  readonly lines: readonly { readonly sku: string; readonly quantity: number; readonly lineNumber?: number }[];
+}
+
+export interface PlaceOrderResult {
+  readonly order: OrderWithLines;
+  /** False when an earlier identical request already created it. */
+  readonly created: boolean;
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: string } | null)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+export async function placeOrder(ctx: AppContext, input: PlaceOrderInput, idempotencyKey: string | null): Promise<PlaceOrderResult> {
+  const lineNumbers = numberLines(input);
+  const requestHash = sha256(canonicalJson(input));
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await ctx.database.transaction((trx) => placeInTransaction(ctx, trx, input, lineNumbers, requestHash, idempotencyKey));
+    } catch (error) {
+      // Two requests with the same key raced: the loser runs again and finds the winner's order.
+      if (attempt === 0 && isUniqueViolation(error)) continue;
+      throw error;
+    }
+  }
+}
+
+function numberLines(input: PlaceOrderInput): number[] {
+  const numbers = input.lines.map((l, i) => l.lineNumber ?? i + 1);
+  const errors: FieldError[] = [];
+  const seen = new Set<number>();
+  numbers.forEach((n, i) => {
+    if (seen.has(n)) errors.push({ path: `/lines/${i}/lineNumber`, message: `lineNumber ${n} is used by an earlier line` });
+    seen.add(n);
+  });
+  if (errors.length) throw invalid(errors);
+  return numbers;
+}
+
+async function placeInTransaction(
+  ctx: AppContext,
+  trx: Executor,
+  input: PlaceOrderInput,
+  lineNumbers: readonly number[],
+  requestHash: string,
+  idempotencyKey: string | null,
+): Promise<PlaceOrderResult> {
+  const existing = await findOrderByKeys(trx, input.externalId, idempotencyKey);
+  if (existing) return replay(trx, existing, requestHash);
+
+  const skus = [...new Set(input.lines.map((l) => l.sku))];
+  await ctx.database.lockSkus(trx, skus);
+  const products = await findProducts(trx, skus);
+  const unknown: FieldError[] = input.lines.flatMap((l, i) => (products.has(l.sku) ? [] : [{ path: `/lines/${i}/sku`, message: `unknown sku "${l.sku}"` }]));
+  if (unknown.length) throw invalid(unknown);
+
+  const now = ctx.clock.now();
+  const [settings, policy, locations] = await Promise.all([readSettings(trx), readPolicy(trx), allLocations(trx)]);
+  const today = businessDateOf(now, settings.timeZone);
+  const horizon = horizonOf(settings);
+  const supply = await loadSupply(trx, skus, today, horizon, { withPromises: true });
+
+  const order: StoredOrder = {
+    id: ctx.ids.next('ord'),
+    externalId: input.externalId,
+    idempotencyKey,
+    requestHash,
+    channel: input.channel ?? 'default',
+    customerId: input.customerId ?? null,
+    orderedAt: now,
+    priority: input.priority ?? 0,
+    shipTo: { country: input.shipTo?.country ?? null, region: input.shipTo?.region ?? null, postalCode: input.shipTo?.postalCode ?? null },
+  };
+  const resolver = new CandidateResolver(policy, locations);
+  const fresh: OrderLine[] = input.lines.map((l, i) => ({
+    id: ctx.ids.next('lin'),
+    orderId: order.id,
+    lineNumber: lineNumbers[i]!,
+    sku: l.sku,
+    quantity: l.quantity,
+    locationId: null,
+    statusReason: 'New',
+    inventoryAvailabilityDate: null,
+    estimatedShipmentDate: null,
+    launchDate: null,
+    backorderedAt: null,
+    version: 0,
+  }));
+  const decisions = planIntake(
+    fresh.map((l) => ({
+      lineNumber: l.lineNumber,
+      sku: l.sku,
+      quantity: l.quantity,
+      product: products.get(l.sku)!,
+      candidates: resolver.candidates({ country: order.shipTo.country, region: order.shipTo.region, channel: order.channel, sku: l.sku }),
+    })),
+    { today, now, backorders: settings.backorders, scheduleOn: settings.onHandChangeSchedule, book: new SupplyBook(horizon, supply) },
+  );
+  const byNumber = new Map(decisions.map((d) => [d.lineNumber, d]));
+
+  const lines: OrderLine[] = [];
+  const events: LineEvent[] = [];
+  for (const line of fresh) {
+    const d = byNumber.get(line.lineNumber)!;
+    const moved = moveLine(line, d.to, now, { placement: d.placement, launchDate: d.launchDate, backorderedAt: d.backorderedAt, context: { trigger: 'intake' } });
+    if (!moved.ok) throw new Error(`intake planned ${moved.from} -> ${moved.to}`);
+    lines.push(moved.change.after);
+    events.push(moved.change.event);
+  }
+  for (const [k, quantity] of reservations(lines)) {
+    const [sku, locationId] = k.split('\u0000') as [string, string];
+    if (!(await reserve(trx, sku, locationId, quantity, now))) throw new RetryableConflict(`stock of ${sku} at ${locationId} changed during intake`);
+  }
+  await insertOrder(trx, order, lines);
+  await appendEvents(trx, events, now);
+  return { order: { ...order, lines }, created: true };
+}
+
+/** Released quantities per (sku, location): one guarded update each. */
+function reservations(lines: readonly OrderLine[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const l of lines) {
+    if (l.statusReason !== 'AwaitingFulfillment' || l.locationId === null) continue;
+    const k = `${l.sku}\u0000${l.locationId}`;
+    out.set(k, (out.get(k) ?? 0) + l.quantity);
+  }
+  return out;
+}
+
+async function replay(trx: Executor, existing: StoredOrder, requestHash: string): Promise<PlaceOrderResult> {
+  if (existing.requestHash !== requestHash) {
+    throw new AppError('idempotency_mismatch', `order ${existing.externalId} was already placed with a different request; send the original request or a new key`);
+  }
+  const order = await getOrderWithLines(trx, existing.id);
+  return { order: order!, created: false };
+}

@@ -1,0 +1,19 @@
+import type { Executor } from '../../store/database.ts';
+import { readConfig } from '../../store/repositories/config.repository.ts';
+import { DEFAULT_SETTINGS, mergeSettings } from '../../domain/settings/settings.ts';
+import type { Settings } from '../../domain/settings/settings.ts';
+import { EMPTY_POLICY } from '../../domain/policy/fulfillment-policy.ts';
+import type { FulfillmentPolicy } from '../../domain/policy/fulfillment-policy.ts';
+
+export const SETTINGS_KEY = 'settings';
+export const POLICIES_KEY = 'policies';
+
+/** The stored settings over the defaults (a setting added later reads as its default). */
+export async function readSettings(db: Executor): Promise<Settings> {
+  const stored = await readConfig<Partial<Settings>>(db, SETTINGS_KEY);
+  return stored === undefined ? DEFAULT_SETTINGS : mergeSettings(DEFAULT_SETTINGS, stored);
+}
+
+export async function readPolicy(db: Executor): Promise<FulfillmentPolicy> {
+  return (await readConfig<FulfillmentPolicy>(db, POLICIES_KEY)) ?? EMPTY_POLICY;
+}

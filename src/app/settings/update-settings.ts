@@ -1,0 +1,43 @@
+/**
+ * PATCH of the settings: merges what it names (nested objects too), checks the result as a whole and writes it
+ * with an audit row (who, when, before, after). Nothing is written when any part is refused.
+ */
+import { Cron } from 'croner';
+import { invalid } from '../errors.ts';
+import type { FieldError } from '../errors.ts';
+import type { Actor, AppContext } from '../context.ts';
+import { SETTINGS_KEY, readSettings } from './settings.query.ts';
+import { isTimeZone } from '../../domain/calendar/business-date.ts';
+import { mergeSettings } from '../../domain/settings/settings.ts';
+import type { Settings, SettingsPatch } from '../../domain/settings/settings.ts';
+import { writeConfig } from '../../store/repositories/config.repository.ts';
+
+export function cronError(expression: string): string | null {
+  try {
+    new Cron(expression, { paused: true });
+    return null;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+function check(s: Settings): FieldError[] {
+  const errors: FieldError[] = [];
+  if (!isTimeZone(s.timeZone)) errors.push({ path: '/timeZone', message: `"${s.timeZone}" is not an IANA time zone name` });
+  for (const job of ['backorder', 'preorder'] as const) {
+    const problem = cronError(s.jobs[job].cron);
+    if (problem) errors.push({ path: `/jobs/${job}/cron`, message: problem });
+  }
+  return errors;
+}
+
+export async function updateSettings(ctx: AppContext, actor: Actor, patch: SettingsPatch): Promise<Settings> {
+  return ctx.database.transaction(async (trx) => {
+    const before = await readSettings(trx);
+    const after = mergeSettings(before, patch);
+    const errors = check(after);
+    if (errors.length) throw invalid(errors);
+    await writeConfig(trx, SETTINGS_KEY, after, before, actor.id, ctx.clock.now());
+    return after;
+  });
+}

@@ -1,0 +1,52 @@
+/**
+ * Configuration from the environment: read once, validated, frozen. Nothing else reads process.env.
+ */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  /** A SQLite file path or a postgres:// URL. */
+  readonly databaseUrl: string;
+  readonly adminKey: string | null;
+  readonly manualClock: boolean;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** A run whose heartbeat is older than this is taken to be dead. */
+  readonly leaseTimeoutMs: number;
+  /** Quiet time after a supply change before the event-triggered backorder run starts. */
+  readonly eventDebounceMs: number;
+  /** Skus per job batch transaction. */
+  readonly jobBatchSkus: number;
+}
+
+export const DEFAULT_DATABASE = './data/holdfast.db';
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export class ConfigError extends Error {}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  return n;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const logLevel = (env.LOG_LEVEL ?? 'info').toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`);
+  const clock = env.HOLDFAST_CLOCK ?? '';
+  if (clock !== '' && clock !== 'manual' && clock !== 'system') throw new ConfigError(`HOLDFAST_CLOCK must be "manual" or unset, got "${clock}"`);
+  const adminKey = env.HOLDFAST_ADMIN_KEY ?? '';
+  if (adminKey !== '' && adminKey.length < 16) throw new ConfigError('HOLDFAST_ADMIN_KEY must be at least 16 characters');
+  return Object.freeze({
+    port: int(env, 'PORT', 3000, 0, 65535),
+    host: env.HOST || '127.0.0.1',
+    databaseUrl: env.DATABASE_URL || DEFAULT_DATABASE,
+    adminKey: adminKey || null,
+    manualClock: clock === 'manual',
+    logLevel: logLevel as Config['logLevel'],
+    leaseTimeoutMs: int(env, 'HOLDFAST_LEASE_TIMEOUT_MS', 30_000, 100, 3_600_000),
+    eventDebounceMs: int(env, 'HOLDFAST_EVENT_DEBOUNCE_MS', 1_000, 0, 600_000),
+    jobBatchSkus: int(env, 'HOLDFAST_JOB_BATCH_SKUS', 200, 1, 100_000),
+    ...overrides,
+  });
+}

@@ -1,0 +1,57 @@
+/**
+ * Business dates: calendar days (`YYYY-MM-DD`) in the business time zone. Internally a date is a day number
+ * (days since 1970-01-01), which makes "day t of the horizon" plain integer arithmetic.
+ */
+export type BusinessDate = string;
+
+const MS_PER_DAY = 86_400_000;
+const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** True for a real calendar date written `YYYY-MM-DD` (no 2028-02-30). */
+export function isBusinessDate(value: string): boolean {
+  const m = DATE_PATTERN.exec(value);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const t = Date.UTC(y, mo - 1, d);
+  const back = new Date(t);
+  return back.getUTCFullYear() === y && back.getUTCMonth() === mo - 1 && back.getUTCDate() === d;
+}
+
+export function toDayNumber(date: BusinessDate): number {
+  return Math.floor(Date.parse(`${date}T00:00:00Z`) / MS_PER_DAY);
+}
+
+export function fromDayNumber(day: number): BusinessDate {
+  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+}
+
+export function addDays(date: BusinessDate, days: number): BusinessDate {
+  return fromDayNumber(toDayNumber(date) + days);
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+/** The calendar date of `instantMs` in `timeZone` (an IANA name). */
+export function businessDateOf(instantMs: number, timeZone: string): BusinessDate {
+  const parts = formatterFor(timeZone).formatToParts(new Date(instantMs));
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')}`;
+}
+
+export function isTimeZone(name: string): boolean {
+  try {
+    formatterFor(name);
+    return true;
+  } catch {
+    return false;
+  }
+}

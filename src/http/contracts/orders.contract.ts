@@ -1,0 +1,97 @@
+import { Type } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
+import { BusinessDate, Id, Instant, ListQuery, LocationId, Nullable, Sku, pageOf } from './common.contract.ts';
+import { LINE_STATES, STATUS_REASONS } from '../../domain/order/line-status.ts';
+import { ORDER_STATUSES } from '../../domain/order/order-status.ts';
+
+const Text = (max: number) => Type.String({ minLength: 1, maxLength: max });
+
+export const OrderBody = Type.Object(
+  {
+    externalId: Text(100),
+    channel: Type.Optional(Text(100)),
+    customerId: Type.Optional(Nullable(Text(100))),
+    priority: Type.Optional(Type.Integer({ minimum: 0, maximum: 9, default: 0, description: 'higher first' })),
+    shipTo: Type.Optional(
+      Type.Object(
+        {
+          country: Type.Optional(Nullable(Text(100))),
+          region: Type.Optional(Nullable(Text(100))),
+          postalCode: Type.Optional(Nullable(Text(100))),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    lines: Type.Array(
+      Type.Object(
+        {
+          sku: Sku,
+          quantity: Type.Integer({ minimum: 1, maximum: 1_000_000_000 }),
+          lineNumber: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: 500 },
+    ),
+  },
+  { additionalProperties: false },
+);
+export type OrderBody = Static<typeof OrderBody>;
+
+const StatusReason = Type.Union(STATUS_REASONS.map((s) => Type.Literal(s)));
+
+export const Line = Type.Object({
+  id: Id,
+  orderId: Id,
+  lineNumber: Type.Integer(),
+  sku: Sku,
+  quantity: Type.Integer(),
+  locationId: Nullable(LocationId),
+  state: Type.Union(LINE_STATES.map((s) => Type.Literal(s))),
+  statusReason: StatusReason,
+  inventoryAvailabilityDate: Nullable(BusinessDate),
+  estimatedShipmentDate: Nullable(BusinessDate),
+  launchDate: Nullable(BusinessDate),
+  backorderedAt: Nullable(Instant),
+  version: Type.Integer(),
+});
+
+export const Order = Type.Object({
+  id: Id,
+  externalId: Type.String(),
+  channel: Type.String(),
+  customerId: Nullable(Type.String()),
+  orderedAt: Instant,
+  priority: Type.Integer(),
+  shipTo: Type.Object({ country: Nullable(Type.String()), region: Nullable(Type.String()), postalCode: Nullable(Type.String()) }),
+  status: Type.Union(ORDER_STATUSES.map((s) => Type.Literal(s))),
+  lines: Type.Array(Line),
+});
+
+export const OrderParams = Type.Object({ id: Id });
+export const OrderLineParams = Type.Object({ id: Id, lineNumber: Type.Integer({ minimum: 1 }) });
+export const LineParams = Type.Object({ lineId: Id });
+export const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) });
+
+export const OrderListQuery = Type.Object(
+  { ...ListQuery, statusReason: Type.Optional(StatusReason), sku: Type.Optional(Sku) },
+  { additionalProperties: false },
+);
+export const LineListQuery = Type.Object(
+  { ...ListQuery, statusReason: Type.Optional(StatusReason), sku: Type.Optional(Sku), orderId: Type.Optional(Id) },
+  { additionalProperties: false },
+);
+export const OrderPage = pageOf(Order);
+export const LinePage = pageOf(Line);
+
+export const Event = Type.Object({
+  id: Type.Integer(),
+  lineId: Id,
+  type: Type.String(),
+  from: StatusReason,
+  to: StatusReason,
+  at: Instant,
+  data: Type.Record(Type.String(), Type.Unknown()),
+});
+export const EventListQuery = Type.Object({ ...ListQuery }, { additionalProperties: false });
+export const EventPage = pageOf(Event);

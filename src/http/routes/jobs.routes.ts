@@ -1,0 +1,62 @@
+import type { FastifyInstance } from 'fastify';
+import type { Static } from '@sinclair/typebox';
+import type { HttpDeps } from '../app.ts';
+import type { JobRun } from '../../store/repositories/jobs.repository.ts';
+import { JobList, JobParams, Run, RunDetails, RunDetailsQuery, RunListQuery, RunNowQuery, RunPage, RunParams } from '../contracts/jobs.contract.ts';
+import { iso } from '../views.ts';
+import { cursorKey } from './cursor.ts';
+
+export const runView = (r: JobRun) => ({ ...r, startedAt: iso(r.startedAt), finishedAt: r.finishedAt === null ? null : iso(r.finishedAt) });
+
+export function jobsRoutes(app: FastifyInstance, { jobs }: HttpDeps): void {
+  app.get('/api/jobs', { schema: { tags: ['jobs'], response: { 200: JobList } }, config: { access: 'read' } }, async () => ({
+    items: (await jobs.definitions()).map((j) => ({
+      ...j,
+      nextRunAt: j.nextRunAt === null ? null : iso(j.nextRunAt),
+      lastRun: j.lastRun && runView(j.lastRun),
+    })),
+  }));
+
+  app.post<{ Params: Static<typeof JobParams>; Querystring: Static<typeof RunNowQuery> }>(
+    '/api/jobs/:jobType/runs',
+    {
+      schema: {
+        tags: ['jobs'],
+        description: 'Runs a job now: 202 with the run, or with ?wait=true 200 with the run once it has ended; 409 while one of the type runs.',
+        params: JobParams,
+        querystring: RunNowQuery,
+        response: { 200: Run, 202: Run },
+      },
+      config: { access: 'jobs' },
+    },
+    async (req, reply) => {
+      const started = await jobs.run(req.params.jobType, 'manual');
+      if (req.query.wait) return reply.code(200).send(runView(await started.done));
+      return reply.code(202).send(runView(started.run));
+    },
+  );
+
+  app.get<{ Querystring: Static<typeof RunListQuery> }>(
+    '/api/jobs/runs',
+    { schema: { tags: ['jobs'], querystring: RunListQuery, response: { 200: RunPage } }, config: { access: 'read' } },
+    async (req) => {
+      const page = await jobs.listRuns({
+        jobType: req.query.jobType,
+        status: req.query.status,
+        after: cursorKey<[number, string]>(req.query.cursor, ['number', 'string']),
+        limit: req.query.limit ?? 50,
+      });
+      return { items: page.items.map(runView), nextCursor: page.nextCursor };
+    },
+  );
+
+  app.get<{ Params: Static<typeof RunParams>; Querystring: Static<typeof RunDetailsQuery> }>(
+    '/api/jobs/runs/:id',
+    { schema: { tags: ['jobs'], params: RunParams, querystring: RunDetailsQuery, response: { 200: RunDetails } }, config: { access: 'read' } },
+    async (req) => {
+      const after = cursorKey<[number]>(req.query.cursor, ['number']);
+      const { run, records } = await jobs.runDetails(req.params.id, { after: after?.[0], limit: req.query.limit ?? 50 });
+      return { ...runView(run), records };
+    },
+  );
+}

@@ -1,0 +1,102 @@
+/**
+ * The jobs as the HTTP API and the CLI see them: definitions with their schedule and last run, manual runs,
+ * the job log and run details. Owns the runner, the scheduler and the supply trigger.
+ */
+import { AppError, notFound } from '../app/errors.ts';
+import type { AppContext } from '../app/context.ts';
+import { readSettings } from '../app/settings/settings.query.ts';
+import { JOB_TYPES } from '../domain/holds/job-plan.ts';
+import type { JobType } from '../domain/holds/job-plan.ts';
+import { getRun, lastRuns, listRunRecords, listRuns } from '../store/repositories/jobs.repository.ts';
+import type { JobRun, RunRecord } from '../store/repositories/jobs.repository.ts';
+import type { Page } from '../store/repositories/pagination.ts';
+import { JobRunner } from './runner.ts';
+import type { RunnerOptions, StartedRun, Trigger } from './runner.ts';
+import { JobScheduler } from './scheduler.ts';
+import { SupplyTrigger } from './supply-trigger.ts';
+import type { SupplySignal } from './supply-signal.ts';
+
+export interface JobsOptions extends RunnerOptions {
+  readonly eventDebounceMs: number;
+}
+
+export interface JobView {
+  readonly jobType: JobType;
+  readonly enabled: boolean;
+  readonly cron: string;
+  readonly onSupplyChange?: boolean;
+  readonly nextRunAt: number | null;
+  readonly lastRun: JobRun | null;
+}
+
+export const isJobType = (value: string): value is JobType => (JOB_TYPES as readonly string[]).includes(value);
+
+export class JobsService {
+  readonly runner: JobRunner;
+  private readonly scheduler: JobScheduler;
+  private readonly trigger: SupplyTrigger;
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    private readonly ctx: AppContext,
+    signal: SupplySignal,
+    options: JobsOptions,
+  ) {
+    this.runner = new JobRunner(ctx, options);
+    this.scheduler = new JobScheduler(ctx, this.runner, options.log);
+    this.trigger = new SupplyTrigger(ctx, this.runner, options.eventDebounceMs, options.log);
+    this.unsubscribe = signal.subscribe((skus) => this.trigger.notify(skus));
+  }
+
+  /** Starts the cron schedules (`serve`; never on a manual clock). */
+  startSchedules(): Promise<void> {
+    return this.scheduler.start();
+  }
+
+  async stop(): Promise<void> {
+    this.unsubscribe();
+    this.trigger.stop();
+    this.scheduler.stop();
+    await this.runner.stop();
+  }
+
+  async run(jobType: string, trigger: Trigger): Promise<StartedRun> {
+    if (!isJobType(jobType)) throw notFound(`job type ${jobType} (there are ${JOB_TYPES.join(' and ')})`);
+    return this.runner.start({ jobType, trigger, skus: null });
+  }
+
+  /** Resolves once no event run waits to start and none of this process's runs is going (tests, shutdown). */
+  async idle(timeoutMs = 30_000): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    while (this.trigger.busy || this.runner.activeCount > 0) {
+      if (Date.now() > until) throw new AppError('unavailable', 'jobs did not settle in time');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  async definitions(): Promise<JobView[]> {
+    const db = this.ctx.database.db;
+    const [settings, last] = await Promise.all([readSettings(db), lastRuns(db, JOB_TYPES)]);
+    return JOB_TYPES.map((jobType) => {
+      const job = settings.jobs[jobType];
+      return {
+        jobType,
+        enabled: job.enabled,
+        cron: job.cron,
+        ...('onSupplyChange' in job ? { onSupplyChange: job.onSupplyChange } : {}),
+        nextRunAt: this.scheduler.nextRun(jobType)?.getTime() ?? null,
+        lastRun: last.get(jobType) ?? null,
+      };
+    });
+  }
+
+  listRuns(q: Parameters<typeof listRuns>[1]): Promise<Page<JobRun>> {
+    return listRuns(this.ctx.database.db, q);
+  }
+
+  async runDetails(id: string, q: { after?: number; limit: number }): Promise<{ run: JobRun; records: Page<RunRecord> }> {
+    const run = await getRun(this.ctx.database.db, id);
+    if (!run) throw notFound(`job run ${id}`);
+    return { run, records: await listRunRecords(this.ctx.database.db, id, q) };
+  }
+}

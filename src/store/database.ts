@@ -1,0 +1,164 @@
+/**
+ * The database handle: Kysely over better-sqlite3 (a file, the default) or PostgreSQL, with the same schema.
+ *
+ * Write transactions serialize per sku: on PostgreSQL by locking the skus' product rows in sku order, on
+ * SQLite by `BEGIN IMMEDIATE` (one writer at a time). Stock changes are guarded relative updates on top of
+ * that, so a lost race shows up as a failed guard and the transaction is retried, never as an oversell.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
+import { CompiledQuery, Kysely, Migrator, PostgresDialect, SqliteDialect, SqliteDriver, sql } from 'kysely';
+import type { DatabaseConnection, Transaction } from 'kysely';
+import type { DB } from './tables/index.ts';
+import { migrationProvider } from './migrations/index.ts';
+import type { SqlDialect } from './migrations/dialect-types.ts';
+
+export type { SqlDialect };
+export type Executor = Kysely<DB> | Transaction<DB>;
+
+pg.types.setTypeParser(20, Number); // int8: counts, sums and epoch milliseconds
+pg.types.setTypeParser(1700, Number); // numeric: sums of int8
+
+/** Thrown inside a transaction to roll it back and run it again (a lost race, a busy database). */
+export class RetryableConflict extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RetryableConflict';
+  }
+}
+
+export interface Database {
+  readonly dialect: SqlDialect;
+  readonly db: Kysely<DB>;
+  /** Runs `fn` in a transaction; retried a few times on RetryableConflict, deadlocks and serialization failures. */
+  transaction<T>(fn: (trx: Transaction<DB>) => Promise<T>): Promise<T>;
+  /** Serializes writers per sku for the rest of the transaction (PostgreSQL; SQLite has one writer already). */
+  lockSkus(trx: Executor, skus: Iterable<string>): Promise<void>;
+  migrate(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** A SQLite file path, ':memory:', or a postgres:// URL. */
+  readonly url: string;
+  readonly poolSize?: number;
+}
+
+export function openDatabase(options: DatabaseOptions): Database {
+  return /^postgres(ql)?:\/\//.test(options.url) ? openPostgres(options) : openSqlite(options.url);
+}
+
+const MAX_ATTEMPTS = 8;
+
+function isRetryable(error: unknown): boolean {
+  if (error instanceof RetryableConflict) return true;
+  const code = (error as { code?: string } | null)?.code;
+  // 40001 serialization failure, 40P01 deadlock, SQLITE_BUSY when another process holds the write lock.
+  return code === '40001' || code === '40P01' || code === 'SQLITE_BUSY' || code === 'SQLITE_BUSY_SNAPSHOT';
+}
+
+function withRetries(db: Kysely<DB>) {
+  return async <T>(fn: (trx: Transaction<DB>) => Promise<T>): Promise<T> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await db.transaction().execute(fn);
+      } catch (error) {
+        if (!isRetryable(error) || attempt >= MAX_ATTEMPTS) throw error;
+        await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
+      }
+    }
+  };
+}
+
+async function runMigrations(db: Kysely<DB>, dialect: SqlDialect): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: migrationProvider(dialect) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error;
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+// ---------------------------------------------------------------- SQLite
+
+/** better-sqlite3 with prepared statements cached by SQL text (Kysely prepares on every query otherwise). */
+function cachingSqlite(file: string) {
+  const raw = new BetterSqlite3(file);
+  raw.pragma('journal_mode = WAL');
+  raw.pragma('synchronous = NORMAL');
+  raw.pragma('foreign_keys = ON');
+  raw.pragma('busy_timeout = 10000');
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  return {
+    raw,
+    database: {
+      prepare(text: string) {
+        let stmt = cache.get(text);
+        if (stmt) {
+          cache.delete(text); // re-insert: keeps the map in least-recently-used order
+        } else {
+          stmt = raw.prepare(text);
+          if (cache.size >= 500) cache.delete(cache.keys().next().value!);
+        }
+        cache.set(text, stmt);
+        return stmt;
+      },
+      close() {
+        raw.close();
+      },
+    },
+  };
+}
+
+/** Write transactions take the database write lock at BEGIN, so two processes never deadlock upgrading. */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly cfg: ConstructorParameters<typeof SqliteDialect>[0]) {
+    super(cfg);
+  }
+  override createDriver() {
+    return new ImmediateSqliteDriver(this.cfg);
+  }
+}
+
+function openSqlite(file: string): Database {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const { database } = cachingSqlite(file);
+  const db = new Kysely<DB>({ dialect: new ImmediateSqliteDialect({ database }) });
+  return {
+    dialect: 'sqlite',
+    db,
+    transaction: withRetries(db),
+    async lockSkus() {},
+    migrate: () => runMigrations(db, 'sqlite'),
+    close: () => db.destroy(),
+  };
+}
+
+// ---------------------------------------------------------------- PostgreSQL
+
+function openPostgres(options: DatabaseOptions): Database {
+  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+  pool.on('error', () => {
+    // An idle client lost its connection; the pool replaces it and the next query reports any real outage.
+  });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    dialect: 'postgres',
+    db,
+    transaction: withRetries(db),
+    async lockSkus(trx, skus) {
+      const sorted = [...new Set(skus)].sort();
+      if (sorted.length === 0) return;
+      await sql`select sku from products where sku = any(${sorted}) order by sku for update`.execute(trx);
+    },
+    // Kysely's migrator locks its own table, so several processes starting together migrate once.
+    migrate: () => runMigrations(db, 'postgres'),
+    close: () => db.destroy(),
+  };
+}

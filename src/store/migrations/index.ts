@@ -1,0 +1,16 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import type { SqlDialect } from './dialect-types.ts';
+import { initial } from './2026-11-25-001-initial.ts';
+import { jobs } from './2026-11-25-002-jobs.ts';
+
+/** The migrations, date-named, the same for both databases. */
+export function migrationProvider(dialect: SqlDialect): MigrationProvider {
+  return {
+    async getMigrations(): Promise<Record<string, Migration>> {
+      return {
+        '2026-11-25-001-initial': initial(dialect),
+        '2026-11-25-002-jobs': jobs(dialect),
+      };
+    },
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * Line history and the outbox. Every event is written with the state change it records, and queued in the
+ * outbox in the same transaction, so delivery after commit can never miss or invent one.
+ */
+import type { Executor } from '../database.ts';
+import type { LineEvent } from '../../domain/order/order-line.ts';
+import { chunks, pageOf } from './pagination.ts';
+import type { Page } from './pagination.ts';
+
+export interface StoredEvent {
+  readonly id: number;
+  readonly lineId: string;
+  readonly orderId: string;
+  readonly type: string;
+  readonly from: string;
+  readonly to: string;
+  readonly at: number;
+  readonly data: Record<string, unknown>;
+}
+
+export async function appendEvents(db: Executor, events: readonly LineEvent[], now: number): Promise<void> {
+  for (const part of chunks(events, 500)) {
+    const ids = await db
+      .insertInto('line_events')
+      .values(
+        part.map((e) => ({
+          order_id: e.orderId,
+          line_id: e.lineId,
+          type: e.type,
+          from_reason: e.from,
+          to_reason: e.to,
+          at: e.at,
+          data: JSON.stringify(e.data),
+        })),
+      )
+      .returning('id')
+      .execute();
+    await db
+      .insertInto('outbox')
+      .values(ids.map((r) => ({ event_id: r.id, created_at: now })))
+      .execute();
+  }
+}
+
+/** A order's line history, oldest first. */
+export async function listOrderEvents(db: Executor, orderId: string, q: { after?: number; limit: number }): Promise<Page<StoredEvent>> {
+  let query = db.selectFrom('line_events').selectAll().where('order_id', '=', orderId).orderBy('id').limit(q.limit + 1);
+  if (q.after !== undefined) query = query.where('id', '>', q.after);
+  const rows = await query.execute();
+  return pageOf(
+    rows,
+    q.limit,
+    (r) => ({ id: r.id, lineId: r.line_id, orderId: r.order_id, type: r.type, from: r.from_reason, to: r.to_reason, at: r.at, data: JSON.parse(r.data) }),
+    (r) => [r.id],
+  );
+}

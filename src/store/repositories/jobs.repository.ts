@@ -1,0 +1,250 @@
+/**
+ * Job runs, their per-line records and the per-type lease. Counters move by relative updates in the same
+ * transaction as the batch they count, so a run's counts always match what its committed batches did.
+ */
+import { sql } from 'kysely';
+import type { Selectable } from 'kysely';
+import type { Executor } from '../database.ts';
+import type { JobRunsTable } from '../tables/jobs.table.ts';
+import { chunks, pageOf } from './pagination.ts';
+import type { Page } from './pagination.ts';
+import { toLine } from './orders.repository.ts';
+import type { StoredLine } from './orders.repository.ts';
+
+export interface RunCounts {
+  readonly movedToFulfillment: number;
+  readonly movedToBackorder: number;
+  readonly stillOnHold: number;
+  readonly canceled: number;
+  readonly failedRecords: number;
+}
+
+export interface JobRun extends RunCounts {
+  readonly id: string;
+  readonly jobType: string;
+  readonly trigger: string;
+  readonly status: 'running' | 'succeeded' | 'failed';
+  readonly startedAt: number;
+  readonly finishedAt: number | null;
+  readonly processed: number;
+  readonly error: string | null;
+  readonly skus: string[] | null;
+}
+
+export interface RunRecord {
+  readonly lineId: string;
+  readonly orderId: string;
+  readonly from: string;
+  readonly to: string;
+  readonly inventoryAvailabilityDate: string | null;
+  readonly estimatedShipmentDate: string | null;
+  readonly error: string | null;
+}
+
+const toRun = (r: Selectable<JobRunsTable>): JobRun => ({
+  id: r.id,
+  jobType: r.job_type,
+  trigger: r.trigger,
+  status: r.status as JobRun['status'],
+  startedAt: r.started_at,
+  finishedAt: r.finished_at,
+  processed: r.processed,
+  movedToFulfillment: r.moved_to_fulfillment,
+  movedToBackorder: r.moved_to_backorder,
+  stillOnHold: r.still_on_hold,
+  canceled: r.canceled,
+  failedRecords: r.failed_records,
+  error: r.error,
+  skus: r.skus === null ? null : JSON.parse(r.skus),
+});
+
+// ---------------------------------------------------------------- lease
+
+export interface LeaseHolder {
+  readonly runId: string | null;
+  readonly owner: string | null;
+  readonly heartbeatAt: number;
+}
+
+export async function readLease(db: Executor, jobType: string, forUpdate: boolean): Promise<LeaseHolder> {
+  await db
+    .insertInto('job_leases')
+    .values({ job_type: jobType, run_id: null, owner: null, heartbeat_at: 0 })
+    .onConflict((oc) => oc.column('job_type').doNothing())
+    .execute();
+  let q = db.selectFrom('job_leases').select(['run_id', 'owner', 'heartbeat_at']).where('job_type', '=', jobType);
+  if (forUpdate) q = q.forUpdate();
+  const row = await q.executeTakeFirstOrThrow();
+  return { runId: row.run_id, owner: row.owner, heartbeatAt: row.heartbeat_at };
+}
+
+export async function takeLease(db: Executor, jobType: string, runId: string, owner: string, at: number): Promise<void> {
+  await db.updateTable('job_leases').set({ run_id: runId, owner, heartbeat_at: at }).where('job_type', '=', jobType).execute();
+}
+
+/** Renews the lease if this run still holds it; false when another runner took it over. */
+export async function renewLease(db: Executor, jobType: string, runId: string, at: number): Promise<boolean> {
+  const r = await db.updateTable('job_leases').set({ heartbeat_at: at }).where('job_type', '=', jobType).where('run_id', '=', runId).executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function dropLease(db: Executor, jobType: string, runId: string): Promise<void> {
+  await db.updateTable('job_leases').set({ run_id: null, owner: null }).where('job_type', '=', jobType).where('run_id', '=', runId).execute();
+}
+
+// ---------------------------------------------------------------- runs
+
+export async function insertRun(db: Executor, run: JobRun, owner: string, heartbeatAt: number): Promise<void> {
+  await db
+    .insertInto('job_runs')
+    .values({
+      id: run.id,
+      job_type: run.jobType,
+      trigger: run.trigger,
+      status: run.status,
+      started_at: run.startedAt,
+      finished_at: run.finishedAt,
+      heartbeat_at: heartbeatAt,
+      owner,
+      skus: run.skus === null ? null : JSON.stringify(run.skus),
+      processed: run.processed,
+      moved_to_fulfillment: 0,
+      moved_to_backorder: 0,
+      still_on_hold: 0,
+      canceled: 0,
+      failed_records: 0,
+      error: null,
+    })
+    .execute();
+}
+
+export async function addRunCounts(db: Executor, runId: string, c: RunCounts): Promise<void> {
+  await db
+    .updateTable('job_runs')
+    .set({
+      moved_to_fulfillment: sql`moved_to_fulfillment + ${c.movedToFulfillment}`,
+      moved_to_backorder: sql`moved_to_backorder + ${c.movedToBackorder}`,
+      still_on_hold: sql`still_on_hold + ${c.stillOnHold}`,
+      canceled: sql`canceled + ${c.canceled}`,
+      failed_records: sql`failed_records + ${c.failedRecords}`,
+    })
+    .where('id', '=', runId)
+    .execute();
+}
+
+/** Ends a run still marked running; `processed` becomes what its batches accounted for. */
+export async function finishRun(db: Executor, runId: string, status: 'succeeded' | 'failed', error: string | null, at: number): Promise<void> {
+  await db
+    .updateTable('job_runs')
+    .set({
+      status,
+      error,
+      finished_at: at,
+      processed: sql`moved_to_fulfillment + moved_to_backorder + still_on_hold + canceled + failed_records`,
+    })
+    .where('id', '=', runId)
+    .where('status', '=', 'running')
+    .execute();
+}
+
+export async function getRun(db: Executor, id: string): Promise<JobRun | undefined> {
+  const row = await db.selectFrom('job_runs').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toRun(row);
+}
+
+export async function listRuns(db: Executor, q: { jobType?: string; status?: string; after?: [number, string]; limit: number }): Promise<Page<JobRun>> {
+  let query = db.selectFrom('job_runs').selectAll().orderBy('started_at', 'desc').orderBy('id', 'desc').limit(q.limit + 1);
+  if (q.jobType !== undefined) query = query.where('job_type', '=', q.jobType);
+  if (q.status !== undefined) query = query.where('status', '=', q.status);
+  const after = q.after;
+  if (after !== undefined) query = query.where((eb) => eb(eb.refTuple('started_at', 'id'), '<', eb.tuple(after[0], after[1])));
+  return pageOf(await query.execute(), q.limit, toRun, (r) => [r.started_at, r.id]);
+}
+
+export async function lastRuns(db: Executor, jobTypes: readonly string[]): Promise<Map<string, JobRun>> {
+  const out = new Map<string, JobRun>();
+  for (const t of jobTypes) {
+    const row = await db.selectFrom('job_runs').selectAll().where('job_type', '=', t).orderBy('started_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
+    if (row) out.set(t, toRun(row));
+  }
+  return out;
+}
+
+export async function insertRunRecords(db: Executor, runId: string, records: readonly RunRecord[]): Promise<void> {
+  for (const part of chunks(records, 500)) {
+    await db
+      .insertInto('job_run_records')
+      .values(
+        part.map((r) => ({
+          run_id: runId,
+          line_id: r.lineId,
+          order_id: r.orderId,
+          from_reason: r.from,
+          to_reason: r.to,
+          inventory_availability_date: r.inventoryAvailabilityDate,
+          estimated_shipment_date: r.estimatedShipmentDate,
+          error: r.error,
+        })),
+      )
+      .execute();
+  }
+}
+
+export async function listRunRecords(db: Executor, runId: string, q: { after?: number; limit: number }): Promise<Page<RunRecord>> {
+  let query = db.selectFrom('job_run_records').selectAll().where('run_id', '=', runId).orderBy('id').limit(q.limit + 1);
+  if (q.after !== undefined) query = query.where('id', '>', q.after);
+  return pageOf(
+    await query.execute(),
+    q.limit,
+    (r) => ({
+      lineId: r.line_id,
+      orderId: r.order_id,
+      from: r.from_reason,
+      to: r.to_reason,
+      inventoryAvailabilityDate: r.inventory_availability_date,
+      estimatedShipmentDate: r.estimated_shipment_date,
+      error: r.error,
+    }),
+    (r) => [r.id],
+  );
+}
+
+// ---------------------------------------------------------------- the lines a run walks
+
+const HELD = ['PreorderHold', 'BackorderHold'];
+
+/** The next skus (in sku order, after `after`) that have held lines, optionally only some, or only preorders. */
+export async function nextHeldSkus(
+  db: Executor,
+  q: { after: string | null; limit: number; only: readonly string[] | null; preorderOnly: boolean },
+): Promise<string[]> {
+  let query = db.selectFrom('order_lines').select('sku').distinct().orderBy('sku').limit(q.limit);
+  query = q.preorderOnly ? query.where('status_reason', '=', 'PreorderHold') : query.where('status_reason', 'in', HELD);
+  if (q.after !== null) query = query.where('sku', '>', q.after);
+  if (q.only !== null) query = query.where('sku', 'in', q.only);
+  return (await query.execute()).map((r) => r.sku);
+}
+
+export async function heldLinesOfSkus(db: Executor, skus: readonly string[]): Promise<StoredLine[]> {
+  const out: StoredLine[] = [];
+  for (const part of chunks(skus, 500)) {
+    const rows = await db.selectFrom('order_lines').selectAll().where('sku', 'in', part).where('status_reason', 'in', HELD).execute();
+    for (const r of rows) out.push(toLine(r));
+  }
+  return out;
+}
+
+/** Lines in a job's scope when a run starts (SPEC section 5: `processed`). */
+export async function countInScope(
+  db: Executor,
+  q: { jobType: 'backorder' | 'preorder'; startedAt: number; today: string; only: readonly string[] | null },
+): Promise<number> {
+  let query = db.selectFrom('order_lines').select((eb) => eb.fn.countAll<number>().as('n'));
+  query =
+    q.jobType === 'backorder'
+      ? query.where('status_reason', '=', 'BackorderHold').where('backordered_at', '<=', q.startedAt)
+      : query.where('status_reason', '=', 'PreorderHold').where('launch_date', '<=', q.today).where('ordered_at', '<=', q.startedAt);
+  if (q.only !== null) query = query.where('sku', 'in', q.only);
+  const row = await query.executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -1,0 +1,237 @@
+/**
+ * Orders and their lines. A line row also carries the order fields promising needs (priority, orderedAt,
+ * channel, ship-to), so held lines are read from one table.
+ */
+import type { Insertable, Selectable } from 'kysely';
+import { RetryableConflict } from '../database.ts';
+import type { Executor } from '../database.ts';
+import type { OrderLinesTable, OrdersTable } from '../tables/orders.table.ts';
+import type { OrderLine } from '../../domain/order/order-line.ts';
+import type { StatusReason } from '../../domain/order/line-status.ts';
+import { chunks, pageOf } from './pagination.ts';
+import type { Page } from './pagination.ts';
+
+export interface OrderHeader {
+  readonly id: string;
+  readonly externalId: string;
+  readonly channel: string;
+  readonly customerId: string | null;
+  readonly orderedAt: number;
+  readonly priority: number;
+  readonly shipTo: { readonly country: string | null; readonly region: string | null; readonly postalCode: string | null };
+}
+
+export interface StoredOrder extends OrderHeader {
+  readonly idempotencyKey: string | null;
+  readonly requestHash: string;
+}
+
+export interface OrderWithLines extends OrderHeader {
+  readonly lines: OrderLine[];
+}
+
+/** A line as stored, with the order fields copied onto it. */
+export interface StoredLine extends OrderLine {
+  readonly priority: number;
+  readonly orderedAt: number;
+  readonly channel: string;
+  readonly shipCountry: string | null;
+  readonly shipRegion: string | null;
+}
+
+const HELD: StatusReason[] = ['PreorderHold', 'BackorderHold'];
+
+const toOrder = (r: Selectable<OrdersTable>): StoredOrder => ({
+  id: r.id,
+  externalId: r.external_id,
+  channel: r.channel,
+  customerId: r.customer_id,
+  orderedAt: r.ordered_at,
+  priority: r.priority,
+  shipTo: { country: r.ship_country, region: r.ship_region, postalCode: r.ship_postal_code },
+  idempotencyKey: r.idempotency_key,
+  requestHash: r.request_hash,
+});
+
+export const toLine = (r: Selectable<OrderLinesTable>): StoredLine => ({
+  id: r.id,
+  orderId: r.order_id,
+  lineNumber: r.line_number,
+  sku: r.sku,
+  quantity: r.quantity,
+  locationId: r.location_id,
+  statusReason: r.status_reason as StatusReason,
+  inventoryAvailabilityDate: r.inventory_availability_date,
+  estimatedShipmentDate: r.estimated_shipment_date,
+  launchDate: r.launch_date,
+  backorderedAt: r.backordered_at,
+  version: r.version,
+  priority: r.priority,
+  orderedAt: r.ordered_at,
+  channel: r.channel,
+  shipCountry: r.ship_country,
+  shipRegion: r.ship_region,
+});
+
+export function lineRow(order: OrderHeader, l: OrderLine): Insertable<OrderLinesTable> {
+  return {
+    id: l.id,
+    order_id: order.id,
+    line_number: l.lineNumber,
+    sku: l.sku,
+    quantity: l.quantity,
+    location_id: l.locationId,
+    status_reason: l.statusReason,
+    inventory_availability_date: l.inventoryAvailabilityDate,
+    estimated_shipment_date: l.estimatedShipmentDate,
+    launch_date: l.launchDate,
+    backordered_at: l.backorderedAt,
+    version: l.version,
+    priority: order.priority,
+    ordered_at: order.orderedAt,
+    channel: order.channel,
+    ship_country: order.shipTo.country,
+    ship_region: order.shipTo.region,
+  };
+}
+
+/** The order an idempotency key or external id already names, if any. */
+export async function findOrderByKeys(db: Executor, externalId: string, idempotencyKey: string | null): Promise<StoredOrder | undefined> {
+  let q = db.selectFrom('orders').selectAll();
+  q = idempotencyKey === null
+    ? q.where('external_id', '=', externalId)
+    : q.where((eb) => eb.or([eb('external_id', '=', externalId), eb('idempotency_key', '=', idempotencyKey)]));
+  const rows = await q.execute();
+  // A key match wins over an external id match: the key is what the client said identifies the request.
+  const row = rows.find((r) => idempotencyKey !== null && r.idempotency_key === idempotencyKey) ?? rows[0];
+  return row && toOrder(row);
+}
+
+export async function insertOrder(db: Executor, order: StoredOrder, lines: readonly OrderLine[]): Promise<void> {
+  await db
+    .insertInto('orders')
+    .values({
+      id: order.id,
+      external_id: order.externalId,
+      idempotency_key: order.idempotencyKey,
+      request_hash: order.requestHash,
+      channel: order.channel,
+      customer_id: order.customerId,
+      ordered_at: order.orderedAt,
+      priority: order.priority,
+      ship_country: order.shipTo.country,
+      ship_region: order.shipTo.region,
+      ship_postal_code: order.shipTo.postalCode,
+    })
+    .execute();
+  for (const part of chunks(lines, 100)) {
+    await db.insertInto('order_lines').values(part.map((l) => lineRow(order, l))).execute();
+  }
+}
+
+export async function getOrderHeader(db: Executor, id: string): Promise<StoredOrder | undefined> {
+  const row = await db.selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toOrder(row);
+}
+
+export async function linesOfOrders(db: Executor, orderIds: readonly string[]): Promise<Map<string, StoredLine[]>> {
+  const out = new Map<string, StoredLine[]>(orderIds.map((id) => [id, []]));
+  for (const part of chunks(orderIds, 500)) {
+    const rows = await db.selectFrom('order_lines').selectAll().where('order_id', 'in', part).orderBy('order_id').orderBy('line_number').execute();
+    for (const r of rows) out.get(r.order_id)?.push(toLine(r));
+  }
+  return out;
+}
+
+export async function getOrderWithLines(db: Executor, id: string): Promise<OrderWithLines | undefined> {
+  const header = await getOrderHeader(db, id);
+  if (!header) return undefined;
+  const lines = (await linesOfOrders(db, [id])).get(id) ?? [];
+  return { ...header, lines };
+}
+
+export async function getLine(db: Executor, id: string): Promise<StoredLine | undefined> {
+  const row = await db.selectFrom('order_lines').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toLine(row);
+}
+
+export interface OrderFilter {
+  readonly statusReason?: StatusReason;
+  readonly sku?: string;
+  readonly after?: [number, string];
+  readonly limit: number;
+}
+
+/** Orders newest first (orderedAt, then id), optionally those having a line with a status reason or sku. */
+export async function listOrders(db: Executor, f: OrderFilter): Promise<Page<OrderWithLines>> {
+  let q = db.selectFrom('orders').selectAll().orderBy('ordered_at', 'desc').orderBy('id', 'desc').limit(f.limit + 1);
+  if (f.statusReason !== undefined || f.sku !== undefined) {
+    q = q.where((eb) => {
+      let sub = eb.selectFrom('order_lines').select('order_lines.id').whereRef('order_lines.order_id', '=', 'orders.id');
+      if (f.statusReason !== undefined) sub = sub.where('order_lines.status_reason', '=', f.statusReason);
+      if (f.sku !== undefined) sub = sub.where('order_lines.sku', '=', f.sku);
+      return eb.exists(sub);
+    });
+  }
+  const after = f.after;
+  if (after !== undefined) q = q.where((eb) => eb(eb.refTuple('ordered_at', 'id'), '<', eb.tuple(after[0], after[1])));
+  const page = pageOf(await q.execute(), f.limit, toOrder, (r) => [r.ordered_at, r.id]);
+  const lines = await linesOfOrders(db, page.items.map((o) => o.id));
+  return { items: page.items.map((o) => ({ ...o, lines: lines.get(o.id) ?? [] })), nextCursor: page.nextCursor };
+}
+
+export interface LineFilter extends OrderFilter {
+  readonly orderId?: string;
+}
+
+/** Lines newest first (the order's orderedAt, then line id). */
+export async function listLines(db: Executor, f: LineFilter): Promise<Page<StoredLine>> {
+  let q = db.selectFrom('order_lines').selectAll().orderBy('ordered_at', 'desc').orderBy('id', 'desc').limit(f.limit + 1);
+  if (f.statusReason !== undefined) q = q.where('status_reason', '=', f.statusReason);
+  if (f.sku !== undefined) q = q.where('sku', '=', f.sku);
+  if (f.orderId !== undefined) q = q.where('order_id', '=', f.orderId);
+  const after = f.after;
+  if (after !== undefined) q = q.where((eb) => eb(eb.refTuple('ordered_at', 'id'), '<', eb.tuple(after[0], after[1])));
+  return pageOf(await q.execute(), f.limit, toLine, (r) => [r.ordered_at, r.id]);
+}
+
+/** What held lines of these skus are promised: quantity per (sku, location, date). */
+export async function heldPromises(db: Executor, skus: readonly string[]): Promise<{ sku: string; locationId: string; date: string; quantity: number }[]> {
+  const out: { sku: string; locationId: string; date: string; quantity: number }[] = [];
+  for (const part of chunks([...new Set(skus)], 500)) {
+    const rows = await db
+      .selectFrom('order_lines')
+      .select(['sku', 'location_id', 'inventory_availability_date'])
+      .select((eb) => eb.fn.sum<number>('quantity').as('quantity'))
+      .where('sku', 'in', part)
+      .where('status_reason', 'in', HELD)
+      .where('location_id', 'is not', null)
+      .where('inventory_availability_date', 'is not', null)
+      .groupBy(['sku', 'location_id', 'inventory_availability_date'])
+      .execute();
+    for (const r of rows) out.push({ sku: r.sku, locationId: r.location_id!, date: r.inventory_availability_date!, quantity: Number(r.quantity) });
+  }
+  return out;
+}
+
+/**
+ * Writes a line's new state if it is still at the version it was read at. A lost race rolls the transaction
+ * back to be retried (every writer of a line holds its sku lock, so this is a guard, not the lock).
+ */
+export async function updateLine(db: Executor, before: OrderLine, after: OrderLine): Promise<void> {
+  const r = await db
+    .updateTable('order_lines')
+    .set({
+      status_reason: after.statusReason,
+      location_id: after.locationId,
+      inventory_availability_date: after.inventoryAvailabilityDate,
+      estimated_shipment_date: after.estimatedShipmentDate,
+      launch_date: after.launchDate,
+      backordered_at: after.backorderedAt,
+      version: after.version,
+    })
+    .where('id', '=', before.id)
+    .where('version', '=', before.version)
+    .executeTakeFirst();
+  if (Number(r.numUpdatedRows) !== 1) throw new RetryableConflict(`line ${before.id} changed since version ${before.version}`);
+}

@@ -1,0 +1,75 @@
+import type { Executor } from '../database.ts';
+import { chunks, pageOf } from './pagination.ts';
+import type { Page } from './pagination.ts';
+import type { ScheduleEntriesTable } from '../tables/inventory.table.ts';
+import type { Selectable } from 'kysely';
+
+export interface ScheduleEntry {
+  readonly id: number;
+  readonly sku: string;
+  readonly locationId: string;
+  readonly date: string;
+  readonly quantity: number;
+  readonly reference: string | null;
+}
+
+export type NewScheduleEntry = Omit<ScheduleEntry, 'id'>;
+
+const toEntry = (r: Selectable<ScheduleEntriesTable>): ScheduleEntry => ({
+  id: r.id,
+  sku: r.sku,
+  locationId: r.location_id,
+  date: r.date,
+  quantity: r.quantity,
+  reference: r.reference,
+});
+
+export async function insertScheduleEntries(db: Executor, entries: readonly NewScheduleEntry[], now: number): Promise<ScheduleEntry[]> {
+  const out: ScheduleEntry[] = [];
+  for (const part of chunks(entries, 1000)) {
+    const rows = await db
+      .insertInto('schedule_entries')
+      .values(part.map((e) => ({ sku: e.sku, location_id: e.locationId, date: e.date, quantity: e.quantity, reference: e.reference, created_at: now })))
+      .returningAll()
+      .execute();
+    out.push(...rows.map(toEntry));
+  }
+  return out;
+}
+
+/** Entries by date, then id. */
+export async function listScheduleEntries(db: Executor, q: { sku?: string; after?: [string, number]; limit: number }): Promise<Page<ScheduleEntry>> {
+  let query = db.selectFrom('schedule_entries').selectAll().orderBy('date').orderBy('id').limit(q.limit + 1);
+  if (q.sku !== undefined) query = query.where('sku', '=', q.sku);
+  const after = q.after;
+  if (after !== undefined) query = query.where((eb) => eb(eb.refTuple('date', 'id'), '>', eb.tuple(after[0], after[1])));
+  return pageOf(await query.execute(), q.limit, toEntry, (r) => [r.date, r.id]);
+}
+
+export async function deleteScheduleEntry(db: Executor, id: number): Promise<ScheduleEntry | undefined> {
+  const row = await db.deleteFrom('schedule_entries').where('id', '=', id).returningAll().executeTakeFirst();
+  return row && toEntry(row);
+}
+
+/** Scheduled quantities per (sku, location, date) dated after `afterDate` up to `untilDate` inclusive. */
+export async function scheduledQuantities(
+  db: Executor,
+  skus: readonly string[],
+  afterDate: string,
+  untilDate: string,
+): Promise<{ sku: string; locationId: string; date: string; quantity: number }[]> {
+  const out: { sku: string; locationId: string; date: string; quantity: number }[] = [];
+  for (const part of chunks([...new Set(skus)], 500)) {
+    const rows = await db
+      .selectFrom('schedule_entries')
+      .select(['sku', 'location_id', 'date'])
+      .select((eb) => eb.fn.sum<number>('quantity').as('quantity'))
+      .where('sku', 'in', part)
+      .where('date', '>', afterDate)
+      .where('date', '<=', untilDate)
+      .groupBy(['sku', 'location_id', 'date'])
+      .execute();
+    for (const r of rows) out.push({ sku: r.sku, locationId: r.location_id, date: r.date, quantity: Number(r.quantity) });
+  }
+  return out;
+}

@@ -1,0 +1,25 @@
+import type { Generated } from 'kysely';
+
+/** Small JSON documents: `settings`, `policies`, `clock`. */
+export interface ConfigTable {
+  key: string;
+  value: string;
+  updated_at: number;
+}
+
+export interface ConfigAuditTable {
+  id: Generated<number>;
+  key: string;
+  actor: string;
+  at: number;
+  before: string | null;
+  after: string;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  role: string;
+  key_hash: string;
+  label: string | null;
+  created_at: number;
+}

@@ -1,0 +1,22 @@
+import type { LocationsTable, ProductsTable } from './catalog.table.ts';
+import type { ApiKeysTable, ConfigAuditTable, ConfigTable } from './config.table.ts';
+import type { ScheduleEntriesTable, StockTable } from './inventory.table.ts';
+import type { JobLeasesTable, JobRunRecordsTable, JobRunsTable } from './jobs.table.ts';
+import type { LineEventsTable, OrderLinesTable, OrdersTable, OutboxTable } from './orders.table.ts';
+
+export interface DB {
+  products: ProductsTable;
+  locations: LocationsTable;
+  stock: StockTable;
+  schedule_entries: ScheduleEntriesTable;
+  orders: OrdersTable;
+  order_lines: OrderLinesTable;
+  line_events: LineEventsTable;
+  outbox: OutboxTable;
+  config: ConfigTable;
+  config_audit: ConfigAuditTable;
+  api_keys: ApiKeysTable;
+  job_runs: JobRunsTable;
+  job_run_records: JobRunRecordsTable;
+  job_leases: JobLeasesTable;
+}
