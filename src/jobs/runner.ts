@@ -149,6 +149,7 @@ export class JobRunner {
     const { run } = frame;
     const { database, clock } = this.ctx;
     let lost = false;
+    let failure: string | null = null;
     const heartbeat = setInterval(() => {
       renewLease(database.db, run.jobType, run.id, Date.now()).then(
         (held) => {
@@ -177,6 +178,7 @@ export class JobRunner {
       this.options.log?.('info', 'job run succeeded', { runId: run.id, jobType: run.jobType });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
+      failure = message;
       this.options.log?.('error', 'job run failed', { runId: run.id, jobType: run.jobType, error: message });
       try {
         await database.transaction(async (trx) => {
@@ -189,7 +191,8 @@ export class JobRunner {
     } finally {
       clearInterval(heartbeat);
     }
-    return (await getRun(database.db, run.id).catch(() => undefined)) ?? { ...run, status: 'failed', error: 'the run could not be read back' };
+    // With the database gone the run could not record its end: answer the failure as this process saw it.
+    return (await getRun(database.db, run.id).catch(() => undefined)) ?? { ...run, status: 'failed', error: failure ?? 'the run could not be read back' };
   }
 
   /** One batch of skus in one transaction; a batch that cannot be done is recorded line by line as failed. */

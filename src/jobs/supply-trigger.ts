@@ -57,6 +57,8 @@ export class SupplyTrigger {
     if (this.firing || this.pending.size === 0) return;
     this.firing = this.startRun().finally(() => {
       this.firing = null;
+      // Changes that came in while the run went found it busy (fire() above returned): start their run now.
+      if (!this.stopped && this.pending.size > 0 && this.timer === null) this.arm(this.debounceMs);
     });
   }
 

@@ -147,6 +147,12 @@ function openPostgres(options: DatabaseOptions): Database {
   pool.on('error', () => {
     // An idle client lost its connection; the pool replaces it and the next query reports any real outage.
   });
+  pool.on('connect', (client) => {
+    // A client that loses its connection while checked out (mid-transaction) emits 'error' with no pool listener
+    // attached: unhandled, that would crash the process. The query in flight, or the next one, reports the loss,
+    // and the pool drops the client when it is released.
+    client.on('error', () => undefined);
+  });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {
     dialect: 'postgres',

@@ -15,9 +15,12 @@ export async function createApiKey(ctx: AppContext, role: Role, label: string | 
   return { id, key, role };
 }
 
-/** Resolves bearer tokens to actors, remembering answers for a few seconds to keep lookups off the hot path. */
+/**
+ * Resolves bearer tokens to actors. Known keys are remembered for a few seconds to keep the lookup off the hot
+ * path; unknown ones are not, so a key made a moment ago by `holdfast keys create` works at once.
+ */
 export class KeyAuthenticator {
-  private readonly cache = new Map<string, { actor: Actor | null; until: number }>();
+  private readonly cache = new Map<string, { actor: Actor; until: number }>();
 
   constructor(
     private readonly ctx: AppContext,
@@ -30,7 +33,8 @@ export class KeyAuthenticator {
     const hit = this.cache.get(hash);
     if (hit && hit.until > now) return hit.actor;
     const record = await findApiKeyByHash(this.ctx.database.db, hash);
-    const actor: Actor | null = record ? { id: record.id, role: record.role as Role } : null;
+    if (!record) return null;
+    const actor: Actor = { id: record.id, role: record.role as Role };
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(hash, { actor, until: now + this.ttlMs });
     return actor;

@@ -41,7 +41,8 @@ export const ScheduleEntryInput = Type.Object(
     sku: Sku,
     locationId: LocationId,
     date: BusinessDate,
-    quantity: Type.Integer({ minimum: -QUANTITY_LIMIT, maximum: QUANTITY_LIMIT, description: 'signed, not 0' }),
+    // `not 0` is part of the schema so a zero is reported together with the other rows' format errors.
+    quantity: Type.Integer({ minimum: -QUANTITY_LIMIT, maximum: QUANTITY_LIMIT, not: { const: 0 }, description: 'signed, not 0' }),
     reference: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
   },
   { additionalProperties: false },

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { Instant, LocationId, Nullable } from './common.contract.ts';
+import { Instant, ListQuery, LocationId, Nullable, pageOf } from './common.contract.ts';
 
 const Cron = Type.String({ minLength: 1, maxLength: 200, description: 'a cron expression (5 or 6 fields)' });
 const TimeZone = Type.String({ minLength: 1, maxLength: 100, description: 'an IANA time zone name' });
@@ -64,3 +64,8 @@ export const Policy = Type.Object(
 
 export const ClockBody = Type.Object({ now: Instant }, strict);
 export const ClockAnswer = Type.Object({ now: Instant, manual: Type.Boolean() });
+
+export const AuditQuery = Type.Object({ ...ListQuery, key: Type.Optional(Type.Union([Type.Literal('settings'), Type.Literal('policies')])) }, strict);
+export const AuditPage = pageOf(
+  Type.Object({ id: Type.Integer(), key: Type.String(), actor: Type.String({ description: 'the API key id' }), at: Instant, before: Type.Unknown(), after: Type.Unknown() }),
+);

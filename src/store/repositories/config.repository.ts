@@ -1,5 +1,7 @@
 /** Small JSON documents (settings, policies, the manual clock), each change audited. */
 import type { Executor } from '../database.ts';
+import { pageOf } from './pagination.ts';
+import type { Page } from './pagination.ts';
 
 export async function readConfig<T>(db: Executor, key: string): Promise<T | undefined> {
   const row = await db.selectFrom('config').select('value').where('key', '=', key).executeTakeFirst();
@@ -29,7 +31,14 @@ export interface AuditEntry {
   readonly after: unknown;
 }
 
-export async function listConfigAudit(db: Executor, key: string, limit: number): Promise<AuditEntry[]> {
-  const rows = await db.selectFrom('config_audit').selectAll().where('key', '=', key).orderBy('id', 'desc').limit(limit).execute();
-  return rows.map((r) => ({ id: r.id, key: r.key, actor: r.actor, at: r.at, before: r.before === null ? null : JSON.parse(r.before), after: JSON.parse(r.after) }));
+/** Audit rows of one document, newest first. */
+export async function listConfigAudit(db: Executor, key: string, q: { before?: number; limit: number }): Promise<Page<AuditEntry>> {
+  let query = db.selectFrom('config_audit').selectAll().where('key', '=', key).orderBy('id', 'desc').limit(q.limit + 1);
+  if (q.before !== undefined) query = query.where('id', '<', q.before);
+  return pageOf(
+    await query.execute(),
+    q.limit,
+    (r) => ({ id: r.id, key: r.key, actor: r.actor, at: r.at, before: r.before === null ? null : JSON.parse(r.before), after: JSON.parse(r.after) }),
+    (r) => [r.id],
+  );
 }

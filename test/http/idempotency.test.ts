@@ -1,0 +1,82 @@
+/**
+ * Idempotent intake (SPEC section 3): the same Idempotency-Key or a repeated externalId answers the original
+ * order with 200 and creates nothing; the same key with a different body is a 422; concurrent duplicates
+ * create one order.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DATABASE_KINDS } from '../fixtures/databases.ts';
+import { startTestService } from '../fixtures/test-service.ts';
+import type { TestService } from '../fixtures/test-service.ts';
+import { SCENARIO_SETTINGS, T0, expectProblem, expectStatus, orderBody, patchSettings, seedLocations, seedOnHand, seedProducts, stockRow, tableCount } from '../fixtures/seed.ts';
+
+describe.each(DATABASE_KINDS)('idempotent intake on %s', (kind) => {
+  let t: TestService;
+
+  beforeAll(async () => {
+    t = await startTestService(kind, { now: T0 });
+    await seedLocations(t, { EAST: { priority: 1 } });
+    await seedProducts(t, { 'KB-1': {}, 'KB-2': {}, 'KB-3': {} });
+    await seedOnHand(t, [['KB-1', 'EAST', 20], ['KB-2', 'EAST', 20], ['KB-3', 'EAST', 20]]);
+    await patchSettings(t, SCENARIO_SETTINGS);
+  });
+  afterAll(async () => t?.close());
+
+  const counts = async () => ({
+    orders: await tableCount(t, 'orders'),
+    lines: await tableCount(t, 'order_lines'),
+    events: await tableCount(t, 'line_events'),
+  });
+
+  it('replays the same Idempotency-Key with 200 and the original order, and refuses it with another body (422)', async () => {
+    const body = orderBody('idem-F', [['KB-1', 1]], { channel: 'web' });
+    const headers = { 'Idempotency-Key': 'key-F' };
+    const first = await t.api('POST', '/api/orders', body, { headers });
+    expectStatus(first, 201);
+    const before = await counts();
+
+    const replay = await t.api('POST', '/api/orders', body, { headers });
+    expectStatus(replay, 200);
+    expect(replay.body).toEqual(first.body);
+
+    const otherQuantity = await t.api('POST', '/api/orders', orderBody('idem-F', [['KB-1', 2]], { channel: 'web' }), { headers });
+    expectProblem(otherQuantity, 422);
+    const otherExternalId = await t.api('POST', '/api/orders', orderBody('idem-F-other', [['KB-1', 1]], { channel: 'web' }), { headers });
+    expectProblem(otherExternalId, 422);
+
+    expect(await counts()).toEqual(before);
+    expect(await stockRow(t, 'KB-1', 'EAST')).toMatchObject({ reserved: 1 });
+    const list = await t.api('GET', '/api/orders?limit=500');
+    expect(list.body.items.filter((o: any) => o.externalId === 'idem-F-other')).toHaveLength(0);
+  });
+
+  it('answers a repeated externalId with 200 and the original order, with or without a new key', async () => {
+    const body = orderBody('ext-G', [['KB-2', 2]]);
+    const first = await t.api('POST', '/api/orders', body);
+    expectStatus(first, 201);
+    const before = await counts();
+    const again = await t.api('POST', '/api/orders', body);
+    expectStatus(again, 200);
+    expect(again.body).toEqual(first.body);
+    const newKey = await t.api('POST', '/api/orders', body, { headers: { 'Idempotency-Key': 'key-G-later' } });
+    expectStatus(newKey, 200);
+    expect(newKey.body.id).toBe(first.body.id);
+    expect(await counts()).toEqual(before);
+    expect(await stockRow(t, 'KB-2', 'EAST')).toMatchObject({ reserved: 2 });
+  });
+
+  it('creates one order for concurrent duplicates of an externalId or of an Idempotency-Key', async () => {
+    const before = await counts();
+    const sameExternal = await Promise.all(Array.from({ length: 12 }, () => t.api('POST', '/api/orders', orderBody('dup-H', [['KB-3', 1]]))));
+    const sameKey = await Promise.all(
+      Array.from({ length: 12 }, () => t.api('POST', '/api/orders', orderBody('dup-I', [['KB-3', 2]]), { headers: { 'Idempotency-Key': 'key-I' } })),
+    );
+    for (const group of [sameExternal, sameKey]) {
+      const statuses = group.map((r) => r.status).sort((a, b) => a - b);
+      expect(statuses, group.map((r) => r.text).join('\n').slice(0, 1000)).toEqual([...Array(11).fill(200), 201]);
+      const ids = new Set(group.map((r) => r.body.id));
+      expect(ids.size).toBe(1);
+    }
+    expect(await counts()).toEqual({ orders: before.orders + 2, lines: before.lines + 2, events: before.events + 2 });
+    expect(await stockRow(t, 'KB-3', 'EAST')).toMatchObject({ onHand: 20, reserved: 3 });
+  });
+});

@@ -1,0 +1,136 @@
+/**
+ * Settings (SPEC section 6): defaults, PATCH merging nested objects and answering the whole object,
+ * validation naming the field with nothing written, every change audited (who, when, before, after), and the
+ * business time zone deciding "today".
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Kysely } from 'kysely';
+import { DATABASE_KINDS } from '../fixtures/databases.ts';
+import { ADMIN_KEY, startTestService } from '../fixtures/test-service.ts';
+import type { TestService } from '../fixtures/test-service.ts';
+import { T0, expectProblem, expectStatus, patchSettings, placeOrder, seedLocations, seedOnHand, seedProducts, tableCount } from '../fixtures/seed.ts';
+
+const DEFAULTS = {
+  onHandChangeSchedule: false,
+  backorders: false,
+  cancellationSlaDays: null,
+  atpHorizonDays: 90,
+  timeZone: 'UTC',
+  jobs: { backorder: { enabled: true, cron: '*/15 * * * *', onSupplyChange: true }, preorder: { enabled: true, cron: '0 * * * *' } },
+};
+
+describe.each(DATABASE_KINDS)('settings on %s', (kind) => {
+  let t: TestService;
+  let db: Kysely<any>;
+
+  beforeAll(async () => {
+    t = await startTestService(kind, { now: T0 });
+    db = t.service.database.db as unknown as Kysely<any>;
+  });
+  afterAll(async () => t?.close());
+
+  const settings = async () => {
+    const r = await t.api('GET', '/api/settings');
+    expectStatus(r, 200);
+    return r.body;
+  };
+  const audits = () => db.selectFrom('config_audit').selectAll().where('key', '=', 'settings').orderBy('id').execute();
+
+  it('starts with the defaults', async () => {
+    expect(await settings()).toEqual(DEFAULTS);
+  });
+
+  it('merges a nested PATCH and answers the whole object', async () => {
+    const r = await t.api('PATCH', '/api/settings', { jobs: { backorder: { onSupplyChange: false } } });
+    expectStatus(r, 200);
+    const expected = structuredClone(DEFAULTS);
+    expected.jobs.backorder.onSupplyChange = false;
+    expect(r.body).toEqual(expected);
+    expect(await settings()).toEqual(expected);
+
+    const r2 = await t.api('PATCH', '/api/settings', { backorders: true, cancellationSlaDays: 14, jobs: { preorder: { cron: '30 * * * *' } } });
+    expectStatus(r2, 200);
+    expected.backorders = true;
+    (expected as { cancellationSlaDays: number | null }).cancellationSlaDays = 14;
+    expected.jobs.preorder.cron = '30 * * * *';
+    expect(r2.body).toEqual(expected);
+
+    // null clears the SLA.
+    const r3 = await t.api('PATCH', '/api/settings', { cancellationSlaDays: null });
+    expectStatus(r3, 200);
+    expect(r3.body.cancellationSlaDays).toBeNull();
+    expect(r3.body.jobs).toEqual(expected.jobs);
+  });
+
+  it('refuses bad values naming the field, writing nothing and auditing nothing', async () => {
+    const before = await settings();
+    const auditsBefore = await tableCount(t, 'config_audit');
+    const cases: [unknown, string][] = [
+      [{ atpHorizonDays: 0 }, '/atpHorizonDays'],
+      [{ atpHorizonDays: 366 }, '/atpHorizonDays'],
+      [{ atpHorizonDays: 'x' }, '/atpHorizonDays'],
+      [{ atpHorizonDays: 2.5 }, '/atpHorizonDays'],
+      [{ cancellationSlaDays: 0 }, '/cancellationSlaDays'],
+      [{ cancellationSlaDays: 3651 }, '/cancellationSlaDays'],
+      [{ timeZone: 'Mars/Olympus_Mons' }, '/timeZone'],
+      [{ backorders: 'yes' }, '/backorders'],
+      [{ onHandChangeSchedule: 1 }, '/onHandChangeSchedule'],
+      [{ jobs: { backorder: { cron: 'not a cron' } } }, '/jobs/backorder/cron'],
+      [{ jobs: { preorder: { cron: '61 * * * *' } } }, '/jobs/preorder/cron'],
+      [{ colour: 'red' }, '/colour'],
+      [{ jobs: { backorder: { colour: 'red' } } }, '/jobs/backorder/colour'],
+      // A valid change beside an invalid one is not applied either.
+      [{ backorders: !before.backorders, atpHorizonDays: 0 }, '/atpHorizonDays'],
+      [{ atpHorizonDays: 30, timeZone: 'Not/AZone' }, '/timeZone'],
+    ];
+    for (const [patch, pointer] of cases) expectProblem(await t.api('PATCH', '/api/settings', patch), 400, pointer);
+    expectProblem(await t.api('PATCH', '/api/settings', undefined, { raw: '{"backorders": tru', contentType: 'application/json' }), 400);
+    expect(await settings()).toEqual(before);
+    expect(await tableCount(t, 'config_audit')).toBe(auditsBefore);
+  });
+
+  it('audits every change: who (the key id, not the key), when, before and after', async () => {
+    const admin = await db.selectFrom('api_keys').selectAll().where('role', '=', 'admin').execute();
+    expect(admin).toHaveLength(1);
+    const before = await settings();
+    const n = (await audits()).length;
+    await t.setClock('2028-06-01T10:30:00Z');
+    try {
+      await patchSettings(t, { atpHorizonDays: 45 });
+    } finally {
+      await t.setClock(T0);
+    }
+    const rows = await audits();
+    expect(rows).toHaveLength(n + 1);
+    const last = rows.at(-1)!;
+    expect(last.actor).toBe(admin[0]!.id);
+    expect(last.actor).not.toBe(ADMIN_KEY);
+    expect(Number(last.at)).toBe(Date.parse('2028-06-01T10:30:00Z'));
+    expect(JSON.parse(last.before)).toEqual(before);
+    expect(JSON.parse(last.after)).toEqual({ ...before, atpHorizonDays: 45 });
+    await patchSettings(t, { atpHorizonDays: 90 });
+    expect(await audits()).toHaveLength(n + 2);
+  });
+
+  it('takes "today" in the business time zone', async () => {
+    await seedLocations(t, { EAST: { priority: 1, handlingDays: 1 } });
+    await seedProducts(t, { 'TZ-1': {} });
+    await seedOnHand(t, [['TZ-1', 'EAST', 10]]);
+    try {
+      // 13:00 UTC on 06-01 is 01:00 on 06-02 in Auckland (NZST, UTC+12, in June).
+      await patchSettings(t, { timeZone: 'Pacific/Auckland' });
+      await t.setClock('2028-06-01T13:00:00Z');
+      const nz = await placeOrder(t, 'tz-nz', [['TZ-1', 1]]);
+      expect(nz.lines[0]).toMatchObject({ statusReason: 'AwaitingFulfillment', inventoryAvailabilityDate: '2028-06-02', estimatedShipmentDate: '2028-06-03' });
+      expect((await t.api('GET', '/api/atp?sku=TZ-1&locationId=EAST&quantity=1')).body.days[0].date).toBe('2028-06-02');
+      // 05:00 UTC on 06-01 is 22:00 on 05-31 in Los Angeles (PDT, UTC-7).
+      await patchSettings(t, { timeZone: 'America/Los_Angeles' });
+      await t.setClock('2028-06-01T05:00:00Z');
+      const la = await placeOrder(t, 'tz-la', [['TZ-1', 1]]);
+      expect(la.lines[0]).toMatchObject({ inventoryAvailabilityDate: '2028-05-31', estimatedShipmentDate: '2028-06-01' });
+    } finally {
+      await patchSettings(t, { timeZone: 'UTC' });
+      await t.setClock(T0);
+    }
+  });
+});

@@ -1,0 +1,177 @@
+/**
+ * Bad input everywhere (SPEC sections 7 and 10): each answer is problem+json with type, title, status, detail and,
+ * for a field, errors[].path a JSON Pointer naming it; never a 500; never a partial write.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DATABASE_KINDS } from '../fixtures/databases.ts';
+import { startTestService } from '../fixtures/test-service.ts';
+import type { ApiOptions, TestService } from '../fixtures/test-service.ts';
+import { SCENARIO_SETTINGS, T0, expectProblem, expectStatus, patchSettings, placeOrder, seedLocations, seedOnHand, seedProducts, stockRow, tableCount } from '../fixtures/seed.ts';
+
+interface BadCase {
+  readonly what: string;
+  readonly method: string;
+  readonly url: string;
+  readonly body?: unknown;
+  readonly options?: ApiOptions;
+  readonly status: number | '4xx';
+  readonly pointer?: string;
+}
+
+const line = { sku: 'KB-1', quantity: 1 };
+const order = (over: Record<string, unknown>) => ({ externalId: 'bad-order', lines: [line], ...over });
+const withoutKey = (key: string) => {
+  const o: Record<string, unknown> = order({});
+  delete o[key];
+  return o;
+};
+const raw = (text: string, contentType = 'application/json'): ApiOptions => ({ raw: text, contentType });
+
+const ORDER_CASES: BadCase[] = [
+  ...([
+    ['negative quantity', { lines: [{ sku: 'KB-1', quantity: -1 }] }, '/lines/0/quantity'],
+    ['zero quantity', { lines: [{ sku: 'KB-1', quantity: 0 }] }, '/lines/0/quantity'],
+    ['fractional quantity', { lines: [{ sku: 'KB-1', quantity: 1.5 }] }, '/lines/0/quantity'],
+    ['quantity as text', { lines: [{ sku: 'KB-1', quantity: '2' }] }, '/lines/0/quantity'],
+    ['null quantity', { lines: [{ sku: 'KB-1', quantity: null }] }, '/lines/0/quantity'],
+    ['missing quantity', { lines: [{ sku: 'KB-1' }] }, '/lines/0/quantity'],
+    ['sku as a number', { lines: [{ sku: 42, quantity: 1 }] }, '/lines/0/sku'],
+    ['sku with bad characters', { lines: [{ sku: 'KB 1!', quantity: 1 }] }, '/lines/0/sku'],
+    ['lines as text', { lines: 'KB-1' }, '/lines'],
+    ['no lines', { lines: [] }, '/lines'],
+    ['501 lines', { lines: Array.from({ length: 501 }, () => line) }, '/lines'],
+    ['empty externalId', { externalId: '' }, '/externalId'],
+    ['externalId as a number', { externalId: 7 }, '/externalId'],
+    ['priority as text', { priority: 'high' }, '/priority'],
+    ['priority above 9', { priority: 10 }, '/priority'],
+    ['negative priority', { priority: -1 }, '/priority'],
+    ['channel as a number', { channel: 5 }, '/channel'],
+    ['shipTo as text', { shipTo: 'US' }, '/shipTo'],
+    ['shipTo.country as a number', { shipTo: { country: 1 } }, '/shipTo/country'],
+    ['unknown field', { colour: 'red' }, '/colour'],
+    ['unknown line field', { lines: [{ sku: 'KB-1', quantity: 1, colour: 'red' }] }, '/lines/0/colour'],
+    ['unknown shipTo field', { shipTo: { city: 'Paris' } }, '/shipTo/city'],
+    ['a bad second line', { lines: [line, { sku: 'KB-1', quantity: 0 }] }, '/lines/1/quantity'],
+    ['line number 0', { lines: [{ ...line, lineNumber: 0 }] }, '/lines/0/lineNumber'],
+    ['repeated line number', { lines: [{ ...line, lineNumber: 3 }, { ...line, lineNumber: 3 }] }, '/lines/1/lineNumber'],
+  ] as const).map(([what, over, pointer]): BadCase => ({ what: `order: ${what}`, method: 'POST', url: '/api/orders', body: order(over), status: 400, pointer })),
+  { what: 'order: missing lines', method: 'POST', url: '/api/orders', body: withoutKey('lines'), status: 400, pointer: '/lines' },
+  { what: 'order: missing externalId', method: 'POST', url: '/api/orders', body: withoutKey('externalId'), status: 400, pointer: '/externalId' },
+  { what: 'order: unknown sku', method: 'POST', url: '/api/orders', body: order({ lines: [line, { sku: 'ZZ-404', quantity: 1 }] }), status: '4xx', pointer: '/lines/1/sku' },
+  { what: 'order: an array body', method: 'POST', url: '/api/orders', body: [order({})], status: 400 },
+  { what: 'order: malformed JSON', method: 'POST', url: '/api/orders', options: raw('{"externalId": "x", "lines": [{"sku": "KB-1", "quantity": 1}'), status: 400 },
+  { what: 'order: a __proto__ key', method: 'POST', url: '/api/orders', options: raw('{"externalId":"p","__proto__":{"x":1},"lines":[{"sku":"KB-1","quantity":1}]}'), status: 400 },
+  { what: 'order: oversize body', method: 'POST', url: '/api/orders', options: raw(JSON.stringify(order({ customerId: 'x'.repeat(1_200_000) }))), status: 413 },
+  { what: 'order: not JSON', method: 'POST', url: '/api/orders', options: raw('externalId=x', 'text/plain'), status: '4xx' },
+];
+
+const CATALOG_CASES: BadCase[] = [
+  ...([
+    ['impossible launchDate', { name: 'P', preorderEligible: true, launchDate: '2028-02-30' }, '/launchDate'],
+    ['launchDate not YYYY-MM-DD', { name: 'P', preorderEligible: true, launchDate: '06/03/2028' }, '/launchDate'],
+    ['preorder without launchDate', { name: 'P', preorderEligible: true }, '/launchDate'],
+    ['preorder with null launchDate', { name: 'P', preorderEligible: true, launchDate: null }, '/launchDate'],
+    ['missing name', { preorderEligible: false }, '/name'],
+    ['empty name', { name: '' }, '/name'],
+    ['allowBackorder as text', { name: 'P', allowBackorder: 'no' }, '/allowBackorder'],
+    ['unknown field', { name: 'P', colour: 'red' }, '/colour'],
+  ] as const).map(([what, body, pointer]): BadCase => ({ what: `product: ${what}`, method: 'PUT', url: '/api/products/NEW-1', body, status: 400, pointer })),
+  ...([
+    ['negative handlingDays', { name: 'L', priority: 1, handlingDays: -1 }, '/handlingDays'],
+    ['fractional priority', { name: 'L', priority: 1.5 }, '/priority'],
+    ['missing priority', { name: 'L' }, '/priority'],
+    ['active as text', { name: 'L', priority: 1, active: 'yes' }, '/active'],
+    ['unknown field', { name: 'L', priority: 1, city: 'Paris' }, '/city'],
+  ] as const).map(([what, body, pointer]): BadCase => ({ what: `location: ${what}`, method: 'PUT', url: '/api/locations/NEW-L', body, status: 400, pointer })),
+];
+
+const LIST_CASES: BadCase[] = [
+  ...['/api/orders', '/api/order-lines', '/api/products', '/api/locations', '/api/inventory/schedules', '/api/jobs/runs'].flatMap((url): BadCase[] => [
+    { what: `${url}?limit=501`, method: 'GET', url: `${url}?limit=501`, status: 400, pointer: '/limit' },
+    { what: `${url}?limit=0`, method: 'GET', url: `${url}?limit=0`, status: 400, pointer: '/limit' },
+    { what: `${url}?limit=ten`, method: 'GET', url: `${url}?limit=ten`, status: 400, pointer: '/limit' },
+    { what: `${url}?cursor=bogus`, method: 'GET', url: `${url}?cursor=bogus`, status: 400, pointer: '/cursor' },
+  ]),
+  { what: 'order-lines ?statusReason=Bogus', method: 'GET', url: '/api/order-lines?statusReason=Bogus', status: 400, pointer: '/statusReason' },
+  { what: 'orders ?statusReason=Bogus', method: 'GET', url: '/api/orders?statusReason=Bogus', status: 400, pointer: '/statusReason' },
+];
+
+const OTHER_CASES: BadCase[] = [
+  { what: 'clock: not an instant', method: 'PUT', url: '/api/admin/clock', body: { now: 'yesterday' }, status: 400, pointer: '/now' },
+  { what: 'line cancel: line number not a number', method: 'POST', url: '/api/orders/x/lines/abc/cancel', status: '4xx' },
+  { what: 'on-hand: not an array', method: 'PUT', url: '/api/inventory/on-hand', body: { sku: 'KB-1', locationId: 'EAST', onHand: 1 }, status: 400 },
+  { what: 'on-hand: unknown field', method: 'PUT', url: '/api/inventory/on-hand', body: [{ sku: 'KB-1', locationId: 'EAST', onHand: 1, colour: 'red' }], status: 400, pointer: '/0/colour' },
+  { what: 'on-hand: missing onHand', method: 'PUT', url: '/api/inventory/on-hand', body: [{ sku: 'KB-1', locationId: 'EAST' }], status: 400, pointer: '/0/onHand' },
+  { what: 'schedules: impossible date', method: 'POST', url: '/api/inventory/schedules', body: [{ sku: 'KB-1', locationId: 'EAST', date: '2028-02-30', quantity: 1 }], status: 400, pointer: '/0/date' },
+  { what: 'schedules: date not YYYY-MM-DD', method: 'POST', url: '/api/inventory/schedules', body: [{ sku: 'KB-1', locationId: 'EAST', date: '06/03/2028', quantity: 1 }], status: 400, pointer: '/0/date' },
+];
+
+describe.each(DATABASE_KINDS)('bad input on %s', (kind) => {
+  let t: TestService;
+
+  beforeAll(async () => {
+    t = await startTestService(kind, { now: T0 });
+    await seedLocations(t, { EAST: { priority: 1 } });
+    await seedProducts(t, { 'KB-1': {}, 'KB-2': {} });
+    await seedOnHand(t, [['KB-1', 'EAST', 10]]);
+    await patchSettings(t, SCENARIO_SETTINGS);
+    await placeOrder(t, 'existing-1', [['KB-1', 2]]);
+  });
+  afterAll(async () => t?.close());
+
+  const snapshot = async () => ({
+    orders: await tableCount(t, 'orders'),
+    lines: await tableCount(t, 'order_lines'),
+    events: await tableCount(t, 'line_events'),
+    products: await tableCount(t, 'products'),
+    locations: await tableCount(t, 'locations'),
+    stockRows: await tableCount(t, 'stock'),
+    schedules: await tableCount(t, 'schedule_entries'),
+    audits: await tableCount(t, 'config_audit'),
+    kb1: await stockRow(t, 'KB-1', 'EAST'),
+    settings: (await t.api('GET', '/api/settings')).body,
+  });
+
+  for (const [group, cases] of [['order intake', ORDER_CASES], ['catalog', CATALOG_CASES], ['lists', LIST_CASES], ['other routes', OTHER_CASES]] as const) {
+    it(`answers each bad ${group} request with a problem naming the field and writes nothing`, async () => {
+      const before = await snapshot();
+      for (const c of cases) {
+        const r = await t.api(c.method, c.url, c.body, c.options);
+        expect(r.status, `${c.what}: ${r.status} ${r.text.slice(0, 300)}`).toBeLessThan(500);
+        try {
+          expectProblem(r, c.status, c.pointer);
+        } catch (e) {
+          throw new Error(`${c.what}: ${(e as Error).message}`);
+        }
+      }
+      expect(await snapshot()).toEqual(before);
+    });
+  }
+
+  it('names the sku of a bad product or location path', async () => {
+    for (const url of ['/api/products/KB*1', '/api/products/KB%201', `/api/products/${'A'.repeat(65)}`]) {
+      const r = await t.api('PUT', url, { name: 'Bad' });
+      expectProblem(r, 400);
+      expect(r.text.toLowerCase(), url).toContain('sku');
+    }
+    expectProblem(await t.api('GET', '/api/products/NO-SUCH'), 404);
+    expectProblem(await t.api('GET', '/api/locations/NO-SUCH'), 404);
+    expectProblem(await t.api('GET', '/api/orders/NO-SUCH'), 404);
+    expectProblem(await t.api('GET', '/api/orders/NO-SUCH/events'), 404);
+    expectProblem(await t.api('GET', '/api/no-such-route'), 404);
+  });
+
+  it('refuses a cursor another list gave out', async () => {
+    const products = await t.api('GET', '/api/products?limit=1');
+    expectStatus(products, 200);
+    expect(typeof products.body.nextCursor).toBe('string');
+    expectProblem(await t.api('GET', `/api/orders?cursor=${encodeURIComponent(products.body.nextCursor)}`), 400, '/cursor');
+    expectProblem(await t.api('GET', `/api/order-lines?cursor=${encodeURIComponent(products.body.nextCursor)}`), 400, '/cursor');
+  });
+
+  it('accepts the largest page, ?limit=500', async () => {
+    for (const url of ['/api/orders', '/api/order-lines', '/api/products', '/api/locations', '/api/inventory/schedules']) {
+      expectStatus(await t.api('GET', `${url}?limit=500`), 200);
+    }
+  });
+});

@@ -1,0 +1,186 @@
+/**
+ * Event-triggered backorder runs (SPEC sections 2 and 5): when supply grows, a `backorder` run with trigger
+ * `event` covers just the affected skus, debounced, and releases held lines in priority order; a later line may
+ * take earlier supply only when that delays no line before it. Manual clock at 2028-06-01T09:00Z (UTC), locations
+ * EAST (priority 1, 1 handling day) and WEST (priority 2, 2 handling days).
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { DATABASE_KINDS } from '../fixtures/databases.ts';
+import { startTestService } from '../fixtures/test-service.ts';
+import type { TestService } from '../fixtures/test-service.ts';
+import {
+  T0,
+  allRuns,
+  expectInvariants,
+  expectRunAccounted,
+  getOrder,
+  lineSnapshot,
+  ok,
+  place,
+  plusMs,
+  runDetails,
+  runNow,
+  schedule,
+  setOnHand,
+  setupWorld,
+} from './job-helpers.ts';
+
+const MINUTE = 60_000;
+
+describe.each(DATABASE_KINDS)('event-triggered backorder runs on %s', (kind) => {
+  let t: TestService | undefined;
+  afterEach(async () => {
+    await t?.close();
+    t = undefined;
+  });
+
+  /** Applies a supply change and waits for the event run it starts; answers that run and the lines around it. */
+  async function eventRun(change: () => Promise<unknown>, changedByRequest: string[] = []) {
+    const s = t!;
+    const before = await lineSnapshot(s.service.database.db);
+    const known = new Set((await allRuns(s)).map((r) => r.id));
+    await change();
+    await s.service.jobs.idle();
+    const fresh = (await allRuns(s)).filter((r) => !known.has(r.id));
+    expect(fresh, 'one event run per change').toHaveLength(1);
+    const run = fresh[0];
+    expect(run).toMatchObject({ jobType: 'backorder', trigger: 'event', status: 'succeeded' });
+    const after = await lineSnapshot(s.service.database.db);
+    // Lines the change itself moved (a cancel) are not the run's doing.
+    for (const id of changedByRequest) before.set(id, after.get(id)!);
+    const { records } = await runDetails(s, run.id);
+    expectRunAccounted(run, records, before, after);
+    return { run, records };
+  }
+
+  it('releases in priority order as stock arrives; a later small order never jumps an earlier large one', async () => {
+    t = await startTestService(kind, { now: T0 });
+    await setupWorld(t, { products: { 'BX-1': {}, 'BY-2': {} }, settings: { backorders: true, onHandChangeSchedule: true } });
+    await schedule(t, [{ sku: 'BX-1', locationId: 'EAST', date: '2028-06-05', quantity: 2 }]);
+    await t.service.jobs.idle(); // a receipt is supply too: its event run finds no held line yet
+    expect(await allRuns(t)).toMatchObject([{ trigger: 'event', skus: ['BX-1'], processed: 0 }]);
+
+    // O1 needs 5: P(t) at EAST is 0 until day 4 (06-05), then 2, so it is promised nowhere.
+    const o1 = await place(t, 'O1', [['BX-1', 5]]);
+    expect(o1.lines[0]).toMatchObject({ statusReason: 'BackorderHold', inventoryAvailabilityDate: null, locationId: null });
+    // O2 (a minute later) needs 1: O1 holds no promise, so intake gives O2 the receipt of 06-05.
+    await t.setClock(plusMs(T0, MINUTE));
+    const o2 = await place(t, 'O2', [['BX-1', 1]]);
+    expect(o2.lines[0]).toMatchObject({ statusReason: 'BackorderHold', locationId: 'EAST', inventoryAvailabilityDate: '2028-06-05', estimatedShipmentDate: '2028-06-06' });
+    await t.setClock(plusMs(T0, 2 * MINUTE));
+    const o3 = await place(t, 'O3', [['BY-2', 1]]);
+    expect(o3.lines[0].statusReason).toBe('BackorderHold');
+
+    // With onSupplyChange off, BY-2's stock starts no run.
+    await ok(t, 'PATCH', '/api/settings', { jobs: { backorder: { onSupplyChange: false } } });
+    await setOnHand(t, [{ sku: 'BY-2', locationId: 'EAST', onHand: 1 }]);
+    await t.service.jobs.idle();
+    expect(await allRuns(t), 'no run for BY-2').toHaveLength(1);
+    await ok(t, 'PATCH', '/api/settings', { jobs: { backorder: { onSupplyChange: true } } });
+
+    // 3 arrive at EAST: P = 3 on days 0-3, 5 from day 4. O1 (first in priority) fits only from 06-05 and takes
+    // 5 there, which leaves ATP(0) = min(3, 0) = 0: O2 may not take today's 3, since that would delay O1.
+    const step1 = await eventRun(() => setOnHand(t!, [{ sku: 'BX-1', locationId: 'EAST', onHand: 3 }]));
+    expect(step1.run).toMatchObject({ skus: ['BX-1'], processed: 2, movedToFulfillment: 0, stillOnHold: 2, canceled: 0 });
+    let l1 = (await getOrder(t, o1.id)).lines[0];
+    let l2 = (await getOrder(t, o2.id)).lines[0];
+    expect(l1).toMatchObject({ statusReason: 'BackorderHold', locationId: 'EAST', inventoryAvailabilityDate: '2028-06-05', estimatedShipmentDate: '2028-06-06' });
+    expect(l2).toMatchObject({ statusReason: 'BackorderHold', locationId: null, inventoryAvailabilityDate: null, estimatedShipmentDate: null });
+    expect(step1.records.map((r) => [r.lineId, r.from, r.to]).sort()).toEqual(
+      [
+        [l1.id, 'BackorderHold', 'BackorderHold'],
+        [l2.id, 'BackorderHold', 'BackorderHold'],
+      ].sort(),
+    );
+
+    // One more (an adjustment): P = 4 on days 0-3, 6 from day 4. O1 still fits only on 06-05 and leaves 1 on
+    // every day, so O2 takes 1 today without delaying O1. O1 is neither moved nor re-dated: no record.
+    const step2 = await eventRun(() => ok(t!, 'POST', '/api/inventory/adjustments', [{ sku: 'BX-1', locationId: 'EAST', delta: 1, reference: 'ADJ-1' }]));
+    expect(step2.run).toMatchObject({ skus: ['BX-1'], processed: 2, movedToFulfillment: 1, stillOnHold: 1 });
+    l1 = (await getOrder(t, o1.id)).lines[0];
+    l2 = (await getOrder(t, o2.id)).lines[0];
+    expect(l1).toMatchObject({ statusReason: 'BackorderHold', inventoryAvailabilityDate: '2028-06-05' });
+    expect(l2).toMatchObject({ statusReason: 'AwaitingFulfillment', locationId: 'EAST', inventoryAvailabilityDate: '2028-06-01', estimatedShipmentDate: '2028-06-02' });
+    expect(step2.records).toEqual([
+      { lineId: l2.id, orderId: o2.id, from: 'BackorderHold', to: 'AwaitingFulfillment', inventoryAvailabilityDate: '2028-06-01', estimatedShipmentDate: '2028-06-02', error: null },
+    ]);
+
+    // On-hand 6 (1 reserved): 5 available today, so O1 is released.
+    const step3 = await eventRun(() => setOnHand(t!, [{ sku: 'BX-1', locationId: 'EAST', onHand: 6 }]));
+    expect(step3.run).toMatchObject({ skus: ['BX-1'], processed: 1, movedToFulfillment: 1, stillOnHold: 0 });
+    expect((await getOrder(t, o1.id)).lines[0]).toMatchObject({ statusReason: 'AwaitingFulfillment', locationId: 'EAST', inventoryAvailabilityDate: '2028-06-01' });
+    const inv = (await t.api('GET', '/api/inventory/BX-1')).body.locations.find((l: any) => l.locationId === 'EAST');
+    expect(inv).toMatchObject({ onHand: 6, reserved: 6, available: 0 });
+
+    // None of the event runs covered BY-2: its line still waits, though 1 is on hand; a manual run covers it.
+    expect((await getOrder(t, o3.id)).lines[0].statusReason).toBe('BackorderHold');
+    const manual = await runNow(t, 'backorder');
+    expect(manual).toMatchObject({ trigger: 'manual', skus: null, processed: 1, movedToFulfillment: 1 });
+    expect((await getOrder(t, o3.id)).lines[0].statusReason).toBe('AwaitingFulfillment');
+    await expectInvariants(t.service.database.db);
+  });
+
+  it('takes order priority before intake time, and stock freed by a cancellation releases the next line', async () => {
+    t = await startTestService(kind, { now: T0 });
+    await setupWorld(t, { products: { 'BZ-3': {} }, settings: { backorders: true } });
+    const o4 = await place(t, 'O4', [['BZ-3', 2]], { priority: 0 });
+    await t.setClock(plusMs(T0, MINUTE));
+    const o5 = await place(t, 'O5', [['BZ-3', 2]], { priority: 9 });
+    const raise = await eventRun(() => setOnHand(t!, [{ sku: 'BZ-3', locationId: 'EAST', onHand: 2 }]));
+    expect(raise.run).toMatchObject({ skus: ['BZ-3'], processed: 2, movedToFulfillment: 1, stillOnHold: 1 });
+    expect((await getOrder(t, o5.id)).lines[0]).toMatchObject({ statusReason: 'AwaitingFulfillment', locationId: 'EAST' });
+    expect((await getOrder(t, o4.id)).lines[0]).toMatchObject({ statusReason: 'BackorderHold', inventoryAvailabilityDate: null });
+
+    const freed = await eventRun(() => ok(t!, 'POST', `/api/orders/${o5.id}/cancel`), [o5.lines[0].id]);
+    expect(freed.run).toMatchObject({ skus: ['BZ-3'], processed: 1, movedToFulfillment: 1 });
+    expect((await getOrder(t, o4.id)).lines[0]).toMatchObject({ statusReason: 'AwaitingFulfillment', locationId: 'EAST', inventoryAvailabilityDate: '2028-06-01' });
+    await expectInvariants(t.service.database.db);
+  });
+
+  it('starts one run for a burst of supply changes (debounce)', async () => {
+    t = await startTestService(kind, { now: T0, config: { eventDebounceMs: 1_500 } });
+    const skus = ['D-1', 'D-2', 'D-3', 'D-4'];
+    await setupWorld(t, { products: Object.fromEntries(skus.map((s) => [s, {}])), settings: { backorders: true, onHandChangeSchedule: true } });
+    const orders = [];
+    for (const [i, sku] of skus.entries()) {
+      await t.setClock(plusMs(T0, i * MINUTE));
+      orders.push(await place(t, `D${i}`, [[sku, 1]]));
+    }
+    const before = await lineSnapshot(t.service.database.db);
+    // Four changes of four kinds, each well within the quiet spell of the one before.
+    await setOnHand(t, [{ sku: 'D-1', locationId: 'EAST', onHand: 1 }]);
+    await setOnHand(t, [{ sku: 'D-2', locationId: 'WEST', onHand: 1 }]);
+    await ok(t, 'POST', '/api/inventory/adjustments', [{ sku: 'D-3', locationId: 'EAST', delta: 2, reference: 'ADJ-D3' }]);
+    await schedule(t, [{ sku: 'D-4', locationId: 'EAST', date: '2028-06-03', quantity: 3 }]);
+    await t.service.jobs.idle();
+
+    const runs = await allRuns(t);
+    expect(runs, 'a burst of changes starts one run').toHaveLength(1);
+    const run = runs[0];
+    expect(run).toMatchObject({ jobType: 'backorder', trigger: 'event', status: 'succeeded', skus, processed: 4, movedToFulfillment: 3, stillOnHold: 1 });
+    const lines = await Promise.all(orders.map(async (o) => (await getOrder(t!, o.id)).lines[0]));
+    expect(lines.map((l) => [l.statusReason, l.locationId, l.inventoryAvailabilityDate, l.estimatedShipmentDate])).toEqual([
+      ['AwaitingFulfillment', 'EAST', '2028-06-01', '2028-06-02'],
+      ['AwaitingFulfillment', 'WEST', '2028-06-01', '2028-06-03'],
+      ['AwaitingFulfillment', 'EAST', '2028-06-01', '2028-06-02'],
+      ['BackorderHold', 'EAST', '2028-06-03', '2028-06-04'],
+    ]);
+    const after = await lineSnapshot(t.service.database.db);
+    const { records } = await runDetails(t, run.id);
+    expectRunAccounted(run, records, before, after);
+    await expectInvariants(t.service.database.db);
+  });
+
+  it('runs on supply growth with backorders off and the cron schedule disabled: only onSupplyChange switches event runs', async () => {
+    t = await startTestService(kind, { now: T0 });
+    await setupWorld(t, { products: { 'BO-1': {} }, settings: { backorders: true } });
+    const o = await place(t, 'BO', [['BO-1', 2]]);
+    expect(o.lines[0].statusReason).toBe('BackorderHold');
+    await ok(t, 'PATCH', '/api/settings', { backorders: false, jobs: { backorder: { enabled: false } } });
+    const raise = await eventRun(() => setOnHand(t!, [{ sku: 'BO-1', locationId: 'EAST', onHand: 2 }]));
+    expect(raise.run).toMatchObject({ skus: ['BO-1'], processed: 1, movedToFulfillment: 1 });
+    expect((await getOrder(t, o.id)).lines[0]).toMatchObject({ statusReason: 'AwaitingFulfillment', locationId: 'EAST' });
+    await expectInvariants(t.service.database.db);
+  });
+});
+

@@ -1,0 +1,107 @@
+/**
+ * A run's counts and its per-line records (SPEC section 5): movedToFulfillment + movedToBackorder + stillOnHold +
+ * canceled + failedRecords = processed; one record per line moved or re-dated (a re-dated line's record has
+ * from = to), none for the others; the records are paged by a cursor. Worked by hand, today 2028-06-01 (UTC),
+ * schedule on, EAST (1 handling day) only stocked.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { DATABASE_KINDS } from '../fixtures/databases.ts';
+import { startTestService } from '../fixtures/test-service.ts';
+import type { TestService } from '../fixtures/test-service.ts';
+import { T0, expectInvariants, expectRunAccounted, getOrder, lineSnapshot, place, plusMs, runDetails, runNow, schedule, setOnHand, setupWorld } from './job-helpers.ts';
+
+const MINUTE = 60_000;
+const rec = (line: any, from: string, to: string, iad: string | null, esd: string | null) => ({
+  lineId: line.id,
+  orderId: line.orderId,
+  from,
+  to,
+  inventoryAvailabilityDate: iad,
+  estimatedShipmentDate: esd,
+  error: null,
+});
+
+describe.each(DATABASE_KINDS)('run counts and records on %s', (kind) => {
+  let t: TestService | undefined;
+  afterEach(async () => {
+    await t?.close();
+    t = undefined;
+  });
+
+  it('records every line moved or re-dated, none of the others, and the counts match them', async () => {
+    t = await startTestService(kind, { now: T0 });
+    await setupWorld(t, {
+      products: { 'R-1': {}, 'PV-1': { preorderEligible: true, launchDate: '2028-06-03' } },
+      settings: { backorders: true, onHandChangeSchedule: true, jobs: { backorder: { onSupplyChange: false } } },
+    });
+    await schedule(t, [
+      { sku: 'R-1', locationId: 'EAST', date: '2028-06-05', quantity: 3 },
+      { sku: 'R-1', locationId: 'EAST', date: '2028-06-10', quantity: 3 },
+    ]);
+    // Intake, nothing on hand: a takes 2 of the 06-05 receipt (1 left there), b and c fit from 06-10 only.
+    const a = await place(t, 'a', [['R-1', 2]]);
+    await t.setClock(plusMs(T0, MINUTE));
+    const b = await place(t, 'b', [['R-1', 2]]);
+    await t.setClock(plusMs(T0, 2 * MINUTE));
+    const c = await place(t, 'c', [['R-1', 2]]);
+    await t.setClock(plusMs(T0, 3 * MINUTE));
+    const p = await place(t, 'p', [['PV-1', 1]]);
+    expect([a, b, c, p].map((o) => o.lines[0].inventoryAvailabilityDate)).toEqual(['2028-06-05', '2028-06-10', '2028-06-10', null]);
+    expect(p.lines[0].statusReason).toBe('PreorderHold');
+
+    // 2 arrive at EAST and PV-1 gets a receipt on 06-02. P(R-1) = 2 / 5 / 8 from days 0 / 4 / 9: a fits today;
+    // then b fits from 06-05 (re-dated), c stays on 06-10 (no record). p: receipt day 1, launch day 2 -> 06-03.
+    await setOnHand(t, [{ sku: 'R-1', locationId: 'EAST', onHand: 2 }]);
+    await schedule(t, [{ sku: 'PV-1', locationId: 'EAST', date: '2028-06-02', quantity: 1 }]);
+    const before = await lineSnapshot(t.service.database.db);
+    const run = await runNow(t, 'backorder');
+    const after = await lineSnapshot(t.service.database.db);
+    expect(run).toMatchObject({ processed: 3, movedToFulfillment: 1, movedToBackorder: 0, stillOnHold: 2, canceled: 0, failedRecords: 0 });
+
+    const one = await runDetails(t, run.id, 1);
+    const two = await runDetails(t, run.id, 2);
+    const all = await runDetails(t, run.id, 500);
+    expect(one.pages).toBe(3);
+    expect(two.pages).toBe(2);
+    expect(all.pages).toBe(1);
+    expect(one.records).toEqual(all.records);
+    expect(two.records).toEqual(all.records);
+    expect(all.run).toMatchObject({ id: run.id, processed: 3, movedToFulfillment: 1, stillOnHold: 2 });
+    const [la, lb, lc, lp] = [a, b, c, p].map((o) => o.lines[0]);
+    expect([...all.records].sort((x, y) => x.lineId.localeCompare(y.lineId))).toEqual(
+      [
+        rec(la, 'BackorderHold', 'AwaitingFulfillment', '2028-06-01', '2028-06-02'),
+        rec(lb, 'BackorderHold', 'BackorderHold', '2028-06-05', '2028-06-06'),
+        rec(lp, 'PreorderHold', 'PreorderHold', '2028-06-03', '2028-06-04'),
+      ].sort((x, y) => x.lineId.localeCompare(y.lineId)),
+    );
+    expect(all.records.some((r) => r.lineId === lc.id), "c's line was neither moved nor re-dated").toBe(false);
+    expect((await getOrder(t, c.id)).lines[0]).toMatchObject({ inventoryAvailabilityDate: '2028-06-10', version: 1 });
+    expectRunAccounted(run, all.records, before, after);
+
+    // Launch day 06-03: the 06-02 receipt is in the past (not counted) and nothing is on hand, so p goes to
+    // BackorderHold with no dates.
+    await t.setClock('2028-06-03T09:00:00.000Z');
+    const before2 = await lineSnapshot(t.service.database.db);
+    const pre = await runNow(t, 'preorder');
+    const after2 = await lineSnapshot(t.service.database.db);
+    expect(pre).toMatchObject({ processed: 1, movedToBackorder: 1, movedToFulfillment: 0, stillOnHold: 0, canceled: 0 });
+    const preRecords = (await runDetails(t, pre.id)).records;
+    expect(preRecords).toEqual([rec(lp, 'PreorderHold', 'BackorderHold', null, null)]);
+    expectRunAccounted(pre, preRecords, before2, after2);
+
+    // Today 06-03 on R-1: nothing available, receipts on day 2 and day 7: b keeps 06-05, c keeps 06-10; p has no
+    // supply and keeps no date. Nothing moves or changes: no records at all.
+    const quiet = await runNow(t, 'backorder');
+    expect(quiet).toMatchObject({ processed: 3, stillOnHold: 3, movedToFulfillment: 0, canceled: 0 });
+    expect((await runDetails(t, quiet.id)).records).toEqual([]);
+
+    // Bad paging input is a 400 naming it.
+    const tooMany = await t.api('GET', `/api/jobs/runs/${run.id}?limit=501`);
+    expect(tooMany.status).toBe(400);
+    const badCursor = await t.api('GET', `/api/jobs/runs/${run.id}?cursor=nonsense`);
+    expect(badCursor.status).toBe(400);
+    expect(badCursor.text).toContain('cursor');
+    await expectInvariants(t.service.database.db);
+  });
+});
