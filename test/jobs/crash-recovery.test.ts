@@ -8,11 +8,6 @@
  * Each trial starts from a copy of one seeded template (PostgreSQL: CREATE DATABASE ... TEMPLATE; SQLite: a
  * file copy), so every trial and the reference run begin from the same state. The figures are printed.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../src/store/tables/index.ts';
@@ -20,7 +15,7 @@ import { loadConfig } from '../../src/config/config.ts';
 import { createService } from '../../src/service.ts';
 import { AppError } from '../../src/app/errors.ts';
 import { openDatabase } from '../../src/store/database.ts';
-import { DATABASE_KINDS, PG_ADMIN_URL } from '../fixtures/databases.ts';
+import { DATABASE_KINDS, scratchDatabase } from '../fixtures/databases.ts';
 import type { DatabaseKind, ScratchDatabase } from '../fixtures/databases.ts';
 import { startTestService } from '../fixtures/test-service.ts';
 import { T0, invariantProblems, lineSnapshot, setupWorld, sleep } from './job-helpers.ts';
@@ -32,40 +27,6 @@ const SKUS = 320;
 const LINES_PER_SKU = 11;
 const BATCH_SKUS = 10;
 const LEASE_TIMEOUT_MS = 300;
-
-/** A copy of the (closed) template database. */
-async function cloneDatabase(kind: DatabaseKind, templateUrl: string): Promise<ScratchDatabase> {
-  const name = `holdfast_crash_${randomBytes(6).toString('hex')}`;
-  if (kind === 'sqlite') {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'holdfast-crash-'));
-    const file = path.join(dir, `${name}.db`);
-    fs.copyFileSync(templateUrl, file);
-    for (const suffix of ['-wal', '-shm']) if (fs.existsSync(templateUrl + suffix)) fs.copyFileSync(templateUrl + suffix, file + suffix);
-    return { url: file, drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
-  }
-  const template = new URL(templateUrl).pathname.slice(1);
-  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await admin.connect();
-  try {
-    await admin.query(`create database "${name}" template "${template}"`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(PG_ADMIN_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: PG_ADMIN_URL });
-      await c.connect();
-      try {
-        await c.query(`drop database if exists "${name}" with (force)`);
-      } finally {
-        await c.end();
-      }
-    },
-  };
-}
 
 interface EndState {
   readonly lines: Map<string, string>;
@@ -156,7 +117,7 @@ describe.each(DATABASE_KINDS)('crash recovery of the backorder job on %s', (kind
         figures.push(`seeded ${seeded.lines} BackorderHold lines in ${seeded.orders} orders over ${seeded.skus.length} skus (2 locations, ${seeded.skus.length * 2} receipts) in ${Date.now() - seedStart} ms`);
 
         // ---- the reference: one uninterrupted child run on a copy.
-        const ref = await cloneDatabase(kind, template.databaseUrl);
+        const ref = await scratchDatabase(kind, template.databaseUrl);
         let reference: EndState;
         let referenceRun: { counts: Record<string, number> };
         let runMs: number;
@@ -197,7 +158,7 @@ describe.each(DATABASE_KINDS)('crash recovery of the backorder job on %s', (kind
         const kills: string[] = [];
         let midRun = 0;
         for (let trial = 1; trial <= TRIALS; trial++) {
-          const copy = await cloneDatabase(kind, template.databaseUrl);
+          const copy = await scratchDatabase(kind, template.databaseUrl);
           try {
             const trialStart = Date.now();
             const cli = startCli(['jobs', 'run', 'backorder'], childEnv(copy.url));

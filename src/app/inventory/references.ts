@@ -3,15 +3,22 @@ import type { FieldError } from '../errors.ts';
 import type { Executor } from '../../store/database.ts';
 import { allLocations, findProducts } from '../../store/repositories/catalog.repository.ts';
 
-/** Refuses rows naming a sku or location that does not exist, each error pointing at its row. */
-export async function checkReferences(db: Executor, rows: readonly { sku: string; locationId: string }[], prefix = ''): Promise<void> {
-  const products = await findProducts(db, rows.map((r) => r.sku));
+/** Rows naming a sku or location that does not exist, each error pointing at its row; rows without them are skipped. */
+export async function referenceErrors(db: Executor, rows: readonly { sku?: unknown; locationId?: unknown }[]): Promise<FieldError[]> {
+  const skus = rows.flatMap((r) => (typeof r.sku === 'string' ? [r.sku] : []));
+  const products = await findProducts(db, skus);
   const locations = new Set((await allLocations(db)).map((l) => l.id));
   const errors: FieldError[] = [];
   rows.forEach((r, i) => {
-    if (!products.has(r.sku)) errors.push({ path: `${prefix}/${i}/sku`, message: `unknown sku "${r.sku}"` });
-    if (!locations.has(r.locationId)) errors.push({ path: `${prefix}/${i}/locationId`, message: `unknown location "${r.locationId}"` });
+    if (typeof r.sku === 'string' && !products.has(r.sku)) errors.push({ path: `/${i}/sku`, message: `unknown sku "${r.sku}"` });
+    if (typeof r.locationId === 'string' && !locations.has(r.locationId)) errors.push({ path: `/${i}/locationId`, message: `unknown location "${r.locationId}"` });
   });
+  return errors;
+}
+
+/** Refuses rows naming a sku or location that does not exist. */
+export async function checkReferences(db: Executor, rows: readonly { sku: string; locationId: string }[]): Promise<void> {
+  const errors = await referenceErrors(db, rows);
   if (errors.length) throw invalid(errors);
 }
 

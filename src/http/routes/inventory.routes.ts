@@ -25,6 +25,10 @@ import {
 } from '../contracts/inventory.contract.ts';
 import { SkuParams } from '../contracts/catalog.contract.ts';
 import { csvRecords } from '../csv.ts';
+import { fieldErrorsOf } from '../problem.ts';
+import { referenceErrors } from '../../app/inventory/references.ts';
+import type { Executor } from '../../store/database.ts';
+import type { ErrorObject } from 'ajv';
 import { cursorKey } from './cursor.ts';
 
 const CSV_COLUMNS = ['sku', 'locationId', 'date', 'quantity', 'reference'];
@@ -49,25 +53,46 @@ async function csvToRows(req: FastifyRequest): Promise<void> {
   req.body = records;
 }
 
+/**
+ * Bulk uploads are validated whole: rows that break the schema and rows naming an unknown sku or location are
+ * reported together in one 400, so a client fixes its file in one go.
+ */
+async function refuseBadRows(req: FastifyRequest, db: Executor): Promise<void> {
+  const failure = req.validationError as (Error & { validation?: ErrorObject[] }) | undefined;
+  if (!failure) return;
+  if (!failure.validation) throw failure;
+  const body: unknown = req.body;
+  const rows = Array.isArray(body) ? body.map((r) => (r !== null && typeof r === 'object' ? (r as Record<string, unknown>) : {})) : [];
+  const errors = [...fieldErrorsOf(failure.validation), ...(await referenceErrors(db, rows))];
+  throw invalid(errors, `invalid body: ${errors.map((e) => `${e.path || '/'} ${e.message}`).join('; ')}`);
+}
+
 export function inventoryRoutes(app: FastifyInstance, { ctx }: HttpDeps): void {
   const db = ctx.database.db;
 
   app.put<{ Body: OnHandBody }>(
     '/api/inventory/on-hand',
-    { bodyLimit: BULK_LIMIT, schema: { tags: ['inventory'], body: OnHandBody, response: { 200: Count } }, config: { access: 'inventory' } },
-    async (req) => setOnHand(ctx, req.body),
+    { bodyLimit: BULK_LIMIT, attachValidation: true, schema: { tags: ['inventory'], body: OnHandBody, response: { 200: Count } }, config: { access: 'inventory' } },
+    async (req) => {
+      await refuseBadRows(req, db);
+      return setOnHand(ctx, req.body);
+    },
   );
 
   app.post<{ Body: AdjustmentsBody }>(
     '/api/inventory/adjustments',
-    { bodyLimit: BULK_LIMIT, schema: { tags: ['inventory'], body: AdjustmentsBody, response: { 200: Count } }, config: { access: 'inventory' } },
-    async (req) => adjustStock(ctx, req.body),
+    { bodyLimit: BULK_LIMIT, attachValidation: true, schema: { tags: ['inventory'], body: AdjustmentsBody, response: { 200: Count } }, config: { access: 'inventory' } },
+    async (req) => {
+      await refuseBadRows(req, db);
+      return adjustStock(ctx, req.body);
+    },
   );
 
   app.post<{ Body: SchedulesBody }>(
     '/api/inventory/schedules',
     {
       bodyLimit: BULK_LIMIT,
+      attachValidation: true,
       preValidation: csvToRows,
       schema: {
         tags: ['inventory'],
@@ -78,6 +103,7 @@ export function inventoryRoutes(app: FastifyInstance, { ctx }: HttpDeps): void {
       config: { access: 'inventory' },
     },
     async (req, reply) => {
+      await refuseBadRows(req, db);
       const items = await uploadSchedules(
         ctx,
         req.body.map((e) => ({ sku: e.sku, locationId: e.locationId, date: e.date, quantity: e.quantity, reference: e.reference ?? null })),
