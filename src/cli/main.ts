@@ -107,7 +107,7 @@ async function demo(base: Config): Promise<void> {
       [
         '',
         `Holdfast demo: ${seeded.orders} orders seeded in ${file}`,
-        `  console and API  ${url}/   (API under ${url}/api, OpenAPI at ${url}/api/openapi.json)`,
+        `  API              ${url}/api   (start page ${url}/, OpenAPI at ${url}/api/openapi.json)`,
         `  admin key        ${adminKey}`,
         `  try              curl -H "Authorization: Bearer ${adminKey}" ${url}/api/order-lines?statusReason=BackorderHold`,
         '',

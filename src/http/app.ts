@@ -21,6 +21,7 @@ import { ordersRoutes } from './routes/orders.routes.ts';
 import { settingsRoutes } from './routes/settings.routes.ts';
 import { systemRoutes } from './routes/system.routes.ts';
 import { jobsRoutes } from './routes/jobs.routes.ts';
+import { homeRoutes } from './routes/home.routes.ts';
 import type { JobsService } from '../jobs/jobs-service.ts';
 
 declare module 'fastify' {
@@ -94,7 +95,7 @@ export async function buildApp(deps: HttpDeps, options: AppOptions = {}): Promis
     },
   });
 
-  for (const routes of [systemRoutes, catalogRoutes, inventoryRoutes, ordersRoutes, settingsRoutes, jobsRoutes]) routes(app, deps);
+  for (const routes of [homeRoutes, systemRoutes, catalogRoutes, inventoryRoutes, ordersRoutes, settingsRoutes, jobsRoutes]) routes(app, deps);
   app.get('/api/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () => app.swagger());
   return app;
 }

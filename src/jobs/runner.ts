@@ -106,7 +106,7 @@ export class JobRunner {
         if (lease.heartbeatAt > realNow - this.options.leaseTimeoutMs) {
           throw new AppError('job_running', `a ${request.jobType} run (${lease.runId}) is in progress; try again when it has ended`);
         }
-        await finishRun(trx, lease.runId, 'failed', `its runner (${lease.owner}) stopped sending heartbeats; the work it committed stays done`, clock.now());
+        await finishRun(trx, lease.runId, 'failed', `its runner (${lease.owner}) stopped sending heartbeats for ${Math.round((realNow - lease.heartbeatAt) / 1000)} s (the process ended or lost the database); the work it committed stays done`, clock.now());
       }
       const startedAt = clock.now();
       const [settings, policy, locations] = await Promise.all([readSettings(trx), readPolicy(trx), allLocations(trx)]);

@@ -1,10 +1,12 @@
 import { sql } from 'kysely';
-import type { Kysely } from 'kysely';
+import type { Kysely, RawBuilder } from 'kysely';
 import { withSerialId } from './dialect-types.ts';
 import type { SqlDialect } from './dialect-types.ts';
 
 /** Catalog, stock, schedules, orders with their lines, history and outbox, configuration and keys. */
 export function initial(dialect: SqlDialect) {
+  // SQLite keys a text primary key twice (rowid table plus index) unless told otherwise: one b-tree is enough.
+  const withoutRowid = <T extends { modifyEnd(e: RawBuilder<unknown>): T }>(table: T): T => (dialect === 'sqlite' ? table.modifyEnd(sql`without rowid`) : table);
   return {
     async up(db: Kysely<any>): Promise<void> {
       await db.schema
@@ -53,7 +55,7 @@ export function initial(dialect: SqlDialect) {
         .createTable('orders')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('external_id', 'text', (c) => c.notNull().unique())
-        .addColumn('idempotency_key', 'text', (c) => c.unique())
+        .addColumn('idempotency_key', 'text')
         .addColumn('request_hash', 'text', (c) => c.notNull())
         .addColumn('channel', 'text', (c) => c.notNull())
         .addColumn('customer_id', 'text')
@@ -62,7 +64,9 @@ export function initial(dialect: SqlDialect) {
         .addColumn('ship_country', 'text')
         .addColumn('ship_region', 'text')
         .addColumn('ship_postal_code', 'text')
+        .$call(withoutRowid)
         .execute();
+      await db.schema.createIndex('orders_idempotency_key').on('orders').column('idempotency_key').unique().where('idempotency_key', 'is not', null).execute();
       await db.schema.createIndex('orders_newest').on('orders').columns(['ordered_at', 'id']).execute();
 
       await db.schema
@@ -85,6 +89,7 @@ export function initial(dialect: SqlDialect) {
         .addColumn('ship_country', 'text')
         .addColumn('ship_region', 'text')
         .addUniqueConstraint('order_lines_number', ['order_id', 'line_number'])
+        .$call(withoutRowid)
         .execute();
       await db.schema.createIndex('order_lines_newest').on('order_lines').columns(['ordered_at', 'id']).execute();
       await db.schema.createIndex('order_lines_sku').on('order_lines').columns(['sku', 'status_reason']).execute();

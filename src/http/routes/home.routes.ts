@@ -1,0 +1,21 @@
+import type { FastifyInstance } from 'fastify';
+import type { HttpDeps } from '../app.ts';
+
+const PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Holdfast</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:46rem;margin:3rem auto;padding:0 1rem;color:#1b1f24}
+code,pre{background:#f3f4f6;border-radius:4px;padding:.1rem .3rem}pre{padding:.75rem;overflow:auto}a{color:#0b5cad}</style></head>
+<body><h1>Holdfast</h1>
+<p>Backorders, preorders and available-to-promise dates. This service speaks HTTP under <code>/api</code>;
+every route there takes <code>Authorization: Bearer &lt;key&gt;</code> (<code>npx holdfast keys create --role viewer</code> makes one).</p>
+<ul><li><a href="/api/openapi.json">OpenAPI document</a> (no key needed)</li><li><a href="/health">Health</a></li></ul>
+<pre>curl -H "Authorization: Bearer $KEY" /api/order-lines?statusReason=BackorderHold
+curl -H "Authorization: Bearer $KEY" "/api/atp?sku=SKU&amp;locationId=LOC&amp;quantity=2"
+curl -X POST -H "Authorization: Bearer $KEY" "/api/jobs/backorder/runs?wait=true"</pre>
+</body></html>`;
+
+/** The page at `/`: where the API and its description are. */
+export function homeRoutes(app: FastifyInstance, _deps: HttpDeps): void {
+  app.get('/', { schema: { hide: true }, config: { access: 'public' } }, async (_req, reply) => reply.type('text/html; charset=utf-8').send(PAGE));
+}
