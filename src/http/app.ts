@@ -49,7 +49,6 @@ export async function buildApp(deps: HttpDeps, options: AppOptions = {}): Promis
   const app = Fastify({
     logger: options.logLevel && options.logLevel !== 'silent' ? { level: options.logLevel } : false,
     bodyLimit: 1024 * 1024,
-    ajv: { customOptions: {} },
     routerOptions: { ignoreTrailingSlash: true },
   });
 

@@ -60,8 +60,9 @@ export class CandidateResolver {
   }
 
   candidates(ctx: LineContext): readonly Candidate[] {
-    const rule = this.policy.rules.find((r) => matches(r, ctx));
-    const key = rule ? `r${this.policy.rules.indexOf(rule)}` : 'all';
+    const index = this.policy.rules.findIndex((r) => matches(r, ctx));
+    const rule = index >= 0 ? this.policy.rules[index] : undefined;
+    const key = rule ? `r${index}` : 'all';
     let found = this.cache.get(key);
     if (!found) {
       const allowed = rule ? new Set(rule.locationIds) : null;

@@ -28,8 +28,9 @@ export const DEFAULT_SETTINGS: Settings = Object.freeze({
 });
 
 /** What a PATCH may carry: any subset, nested. */
-export type SettingsPatch = DeepPartial<Settings>;
-type DeepPartial<T> = { -readonly [K in keyof T]?: T[K] extends object | null ? (T[K] extends null ? T[K] : DeepPartial<T[K]>) | Extract<T[K], null> : T[K] };
+export type SettingsPatch = Partial<Omit<Settings, 'jobs'>> & {
+  readonly jobs?: { readonly backorder?: Partial<JobSettings['backorder']>; readonly preorder?: Partial<JobSettings['preorder']> };
+};
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
