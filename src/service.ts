@@ -28,8 +28,8 @@ export interface Service {
 }
 
 export interface ServiceOptions {
-  /** Start the cron schedules (serve does, unless the clock is manual). */
-  readonly schedules?: boolean;
+  /** Start the background work of `serve`: cron schedules (unless the clock is manual) and the dead-run watch. */
+  readonly background?: boolean;
 }
 
 export async function createService(config: Config, options: ServiceOptions = {}): Promise<Service> {
@@ -60,7 +60,7 @@ export async function createService(config: Config, options: ServiceOptions = {}
   });
   const app = await buildApp({ ctx, authenticator: new KeyAuthenticator(ctx), manualClock, jobs }, { logLevel: config.logLevel });
   logger = app.log;
-  if (options.schedules && !config.manualClock) await jobs.startSchedules();
+  if (options.background) await jobs.startBackground({ cron: !config.manualClock });
 
   let closed = false;
   return {

@@ -25,7 +25,7 @@ export async function seedDemo(ctx: AppContext): Promise<{ orders: number }> {
   await upsertLocation(ctx, 'NYC-STORE', { name: 'Manhattan store', priority: 3, handlingDays: 0 });
   await putPolicies(ctx, SEED_ACTOR, {
     rules: [
-      { name: 'West coast ships from Reno first', match: { country: ['US'], region: ['CA', 'OR', 'WA', 'NV'] }, locationIds: ['WEST', 'EAST'] },
+      { name: 'West coast ships from Reno', match: { country: ['US'], region: ['CA', 'OR', 'WA', 'NV'] }, locationIds: ['WEST'] },
       { name: 'Marketplace orders only from the DCs', match: { channel: ['marketplace'] }, locationIds: ['EAST', 'WEST'] },
     ],
   });

@@ -99,7 +99,7 @@ async function demo(base: Config): Promise<void> {
   const file = path.resolve('data/demo.db');
   for (const suffix of ['', '-wal', '-shm']) fs.rmSync(file + suffix, { force: true });
   const adminKey = base.adminKey ?? generateKey();
-  const config: Config = { ...base, databaseUrl: file, adminKey, manualClock: false };
+  const config: Config = { ...base, databaseUrl: file, adminKey };
   const seeded = await withContext(config, seedDemo);
   await serve(config, (url, service) => {
     void service.jobs.run('backorder', 'manual').catch(() => undefined);

@@ -4,7 +4,7 @@ import type { Service } from '../service.ts';
 
 /** Starts the API (and the scheduler) and listens until SIGINT/SIGTERM, then shuts down in order. */
 export async function serve(config: Config, onListening?: (url: string, service: Service) => void): Promise<void> {
-  const service = await createService(config, { schedules: true });
+  const service = await createService(config, { background: true });
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

@@ -34,9 +34,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const logLevel = (env.LOG_LEVEL ?? 'info').toLowerCase();
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`);
   const clock = env.HOLDFAST_CLOCK ?? '';
-  if (clock !== '' && clock !== 'manual' && clock !== 'system') throw new ConfigError(`HOLDFAST_CLOCK must be "manual" or unset, got "${clock}"`);
+  if (clock !== '' && clock !== 'manual' && clock !== 'system') throw new ConfigError(`HOLDFAST_CLOCK must be "manual", "system" or unset, got "${clock}"`);
   const adminKey = env.HOLDFAST_ADMIN_KEY ?? '';
-  if (adminKey !== '' && adminKey.length < 16) throw new ConfigError('HOLDFAST_ADMIN_KEY must be at least 16 characters');
+  if (/\s/.test(adminKey)) throw new ConfigError('HOLDFAST_ADMIN_KEY must not contain spaces (it travels in an Authorization header)');
   return Object.freeze({
     port: int(env, 'PORT', 3000, 0, 65535),
     host: env.HOST || '127.0.0.1',

@@ -76,12 +76,13 @@ export async function buildApp(deps: HttpDeps, options: AppOptions = {}): Promis
 
   app.decorateRequest('actor', null as unknown as Actor);
   app.addHook('onRequest', async (request, reply) => {
-    const access = request.routeOptions.config?.access;
-    if (access === undefined || access === 'public') return;
+    // Under /api a route that names no access is admin-only: forgetting to say cannot open a route.
+    const access = request.routeOptions.config?.access ?? (request.url.startsWith('/api/') ? 'admin' : 'public');
+    if (access === 'public') return;
     const token = bearerToken(request.headers.authorization);
     const actor = token === null ? null : await deps.authenticator.authenticate(token);
     if (!actor) return sendProblem(reply, problemOf('unauthorized', 'send Authorization: Bearer <key> with a valid API key'));
-    if (!mayAccess(actor.role, access)) return sendProblem(reply, problemOf('forbidden', `a ${actor.role} key may not do this`));
+    if (!mayAccess(actor.role, access)) return sendProblem(reply, problemOf('forbidden', `${/^[aeiou]/.test(actor.role) ? 'an' : 'a'} ${actor.role} key may not do this`));
     request.actor = actor;
   });
 

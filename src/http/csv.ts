@@ -59,3 +59,11 @@ export function csvRecords(text: string, numericColumns: readonly string[]): { h
   });
   return { header: names, records };
 }
+
+/** Adds the file line to errors that point at a CSV record (`/3/date` is line 5: after the header, from 1). */
+export function withCsvLines<T extends { path: string; message: string }>(errors: readonly T[]): T[] {
+  return errors.map((e) => {
+    const row = /^\/(\d+)(\/|$)/.exec(e.path);
+    return row ? { ...e, message: `${e.message} (CSV line ${Number(row[1]) + 2})` } : e;
+  });
+}

@@ -31,7 +31,11 @@ export function fieldErrorOf(e: ErrorObject, prefix = ''): FieldError {
   if (e.keyword === 'additionalProperties') {
     return { path: `${prefix}${e.instancePath}/${String(params.additionalProperty)}`, message: `unknown field "${String(params.additionalProperty)}"` };
   }
-  if (e.keyword === 'not') return { path: `${prefix}${e.instancePath}`, message: 'has a value that is not allowed here' };
+  if (e.keyword === 'pattern' && String(params.pattern).includes('u0000')) return { path: `${prefix}${e.instancePath}`, message: 'must not contain NUL characters' };
+  if (e.keyword === 'not') {
+    const refused = (e.schema as { const?: unknown } | undefined)?.const;
+    return { path: `${prefix}${e.instancePath}`, message: refused === undefined ? 'has a value that is not allowed here' : `must not be ${JSON.stringify(refused)}` };
+  }
   if (e.keyword === 'format') return { path: `${prefix}${e.instancePath}`, message: `must be ${params.format === 'date' ? 'a date YYYY-MM-DD' : `a ${String(params.format)}`}` };
   return { path: `${prefix}${e.instancePath}`, message: e.message ?? 'is invalid' };
 }

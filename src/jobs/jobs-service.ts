@@ -36,6 +36,8 @@ export class JobsService {
   private readonly scheduler: JobScheduler;
   private readonly trigger: SupplyTrigger;
   private readonly unsubscribe: () => void;
+  private readonly leaseTimeoutMs: number;
+  private reaper: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly ctx: AppContext,
@@ -43,17 +45,26 @@ export class JobsService {
     options: JobsOptions,
   ) {
     this.runner = new JobRunner(ctx, options);
+    this.leaseTimeoutMs = options.leaseTimeoutMs;
     this.scheduler = new JobScheduler(ctx, this.runner, options.log);
     this.trigger = new SupplyTrigger(ctx, this.runner, options.eventDebounceMs, options.log);
     this.unsubscribe = signal.subscribe((skus) => this.trigger.notify(skus));
   }
 
-  /** Starts the cron schedules (`serve`; never on a manual clock). */
-  startSchedules(): Promise<void> {
-    return this.scheduler.start();
+  /**
+   * What `serve` runs in the background: the cron schedules (not on a manual clock) and a watch that marks runs
+   * whose runner died as failed.
+   */
+  async startBackground(options: { cron: boolean }): Promise<void> {
+    if (options.cron) await this.scheduler.start();
+    this.reaper = setInterval(() => {
+      for (const jobType of JOB_TYPES) void this.runner.reapDeadRun(jobType).catch(() => undefined);
+    }, Math.max(1_000, this.leaseTimeoutMs));
+    this.reaper.unref?.();
   }
 
   async stop(): Promise<void> {
+    if (this.reaper) clearInterval(this.reaper);
     this.unsubscribe();
     this.trigger.stop();
     this.scheduler.stop();
@@ -61,7 +72,7 @@ export class JobsService {
   }
 
   async run(jobType: string, trigger: Trigger): Promise<StartedRun> {
-    if (!isJobType(jobType)) throw notFound(`job type ${jobType} (there are ${JOB_TYPES.join(' and ')})`);
+    if (!isJobType(jobType)) throw new AppError('not_found', `there is no job type "${jobType}"; the job types are ${JOB_TYPES.join(' and ')}`);
     return this.runner.start({ jobType, trigger, skus: null });
   }
 

@@ -37,7 +37,7 @@ import {
   takeLease,
   getRun,
 } from '../store/repositories/jobs.repository.ts';
-import type { JobRun, RunCounts } from '../store/repositories/jobs.repository.ts';
+import type { JobRun, LeaseHolder, RunCounts } from '../store/repositories/jobs.repository.ts';
 import { writeLineChanges } from '../app/orders/line-writes.ts';
 import { JOB_DEFINITIONS } from './job-definitions.ts';
 
@@ -106,7 +106,7 @@ export class JobRunner {
         if (lease.heartbeatAt > realNow - this.options.leaseTimeoutMs) {
           throw new AppError('job_running', `a ${request.jobType} run (${lease.runId}) is in progress; try again when it has ended`);
         }
-        await finishRun(trx, lease.runId, 'failed', `its runner (${lease.owner}) stopped sending heartbeats for ${Math.round((realNow - lease.heartbeatAt) / 1000)} s (the process ended or lost the database); the work it committed stays done`, clock.now());
+        await this.failDeadRun(trx, request.jobType, lease, realNow);
       }
       const startedAt = clock.now();
       const [settings, policy, locations] = await Promise.all([readSettings(trx), readPolicy(trx), allLocations(trx)]);
@@ -132,6 +132,29 @@ export class JobRunner {
     this.active.set(frame.run.id, done);
     void done.finally(() => this.active.delete(frame.run.id));
     return { run: frame.run, done };
+  }
+
+  /**
+   * Marks the run of a job type failed when its lease has gone stale, so the job log does not show a dead run
+   * as running until the next start. `serve` calls this every few seconds.
+   */
+  async reapDeadRun(jobType: JobType): Promise<boolean> {
+    const { database } = this.ctx;
+    return database.transaction(async (trx) => {
+      const lease = await readLease(trx, jobType, database.dialect === 'postgres');
+      const realNow = Date.now();
+      if (lease.runId === null || lease.heartbeatAt > realNow - this.options.leaseTimeoutMs) return false;
+      await this.failDeadRun(trx, jobType, lease, realNow);
+      await dropLease(trx, jobType, lease.runId);
+      return true;
+    });
+  }
+
+  private async failDeadRun(trx: Executor, jobType: JobType, lease: LeaseHolder, realNow: number): Promise<void> {
+    const silentFor = Math.round((realNow - lease.heartbeatAt) / 1000);
+    const why = `its runner (${lease.owner}) stopped sending heartbeats for ${silentFor} s (the process ended or lost the database); the work it committed stays done`;
+    this.options.log?.('warn', 'job run presumed dead', { jobType, runId: lease.runId, owner: lease.owner });
+    await finishRun(trx, lease.runId!, 'failed', why, this.ctx.clock.now());
   }
 
   /** Runs of this process that have not ended yet. */

@@ -17,6 +17,8 @@ export class SupplyTrigger {
   private timer: NodeJS.Timeout | null = null;
   private firstPendingAt = 0;
   private firing: Promise<void> | null = null;
+  /** A retry is set: new changes join it instead of pulling it earlier. */
+  private retrying = false;
   private stopped = false;
 
   constructor(
@@ -30,7 +32,8 @@ export class SupplyTrigger {
     if (this.stopped || skus.length === 0) return;
     if (this.pending.size === 0) this.firstPendingAt = Date.now();
     for (const s of skus) this.pending.add(s);
-    this.arm(this.debounceMs);
+    // Debounce, but never hold a change back for more than five quiet spells; a retry already set keeps its time.
+    if (!this.retrying) this.schedule(Math.min(this.debounceMs, this.firstPendingAt + 5 * this.debounceMs - Date.now()));
   }
 
   /** True while changes wait for their run. */
@@ -44,21 +47,20 @@ export class SupplyTrigger {
     this.timer = null;
   }
 
-  private arm(delay: number): void {
+  private schedule(delay: number): void {
     if (this.timer) clearTimeout(this.timer);
-    // Debounce, but never hold a change back for more than five quiet spells.
-    const latest = this.firstPendingAt + 5 * this.debounceMs - Date.now();
-    this.timer = setTimeout(() => this.fire(), Math.max(0, Math.min(delay, latest)));
+    this.timer = setTimeout(() => this.fire(), Math.max(0, delay));
     this.timer.unref?.();
   }
 
   private fire(): void {
     this.timer = null;
+    this.retrying = false;
     if (this.firing || this.pending.size === 0) return;
     this.firing = this.startRun().finally(() => {
       this.firing = null;
       // Changes that came in while the run went found it busy (fire() above returned): start their run now.
-      if (!this.stopped && this.pending.size > 0 && this.timer === null) this.arm(this.debounceMs);
+      if (!this.stopped && this.pending.size > 0 && this.timer === null) this.schedule(this.debounceMs);
     });
   }
 
@@ -77,8 +79,8 @@ export class SupplyTrigger {
       if (!(error instanceof AppError && error.code === 'job_running')) {
         this.log?.('warn', 'event-triggered backorder run could not start', { error: (error as Error).message });
       }
-      if (this.pending.size > 0 && this.firstPendingAt === 0) this.firstPendingAt = Date.now();
-      this.arm(RETRY_MS);
+      this.retrying = true;
+      this.schedule(RETRY_MS);
     }
   }
 }

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
-import { CompiledQuery, Kysely, Migrator, PostgresDialect, SqliteDialect, SqliteDriver, sql } from 'kysely';
+import { CompiledQuery, Kysely, Migrator, PostgresDialect, SqliteAdapter, SqliteDialect, SqliteDriver, sql } from 'kysely';
 import type { DatabaseConnection, Transaction } from 'kysely';
 import type { DB } from './tables/index.ts';
 import { migrationProvider } from './migrations/index.ts';
@@ -20,6 +20,11 @@ export type Executor = Kysely<DB> | Transaction<DB>;
 
 pg.types.setTypeParser(20, Number); // int8: counts, sums and epoch milliseconds
 pg.types.setTypeParser(1700, Number); // numeric: sums of int8
+
+/** True on SQLite: one writer at a time, so row locks are implicit (and `for update` is not SQL there). */
+export function isSqlite(db: Executor): boolean {
+  return db.getExecutor().adapter instanceof SqliteAdapter;
+}
 
 /** Thrown inside a transaction to roll it back and run it again (a lost race, a busy database). */
 export class RetryableConflict extends Error {
@@ -37,7 +42,13 @@ export interface Database {
   /** Serializes writers per sku for the rest of the transaction (PostgreSQL; SQLite has one writer already). */
   lockSkus(trx: Executor, skus: Iterable<string>): Promise<void>;
   migrate(): Promise<string[]>;
+  /** A round trip to the database (health checks). */
+  ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+async function ping(db: Kysely<DB>): Promise<void> {
+  await sql`select 1`.execute(db);
 }
 
 export interface DatabaseOptions {
@@ -136,6 +147,7 @@ function openSqlite(file: string): Database {
     transaction: withRetries(db),
     async lockSkus() {},
     migrate: () => runMigrations(db, 'sqlite'),
+    ping: () => ping(db),
     close: () => db.destroy(),
   };
 }
@@ -165,6 +177,7 @@ function openPostgres(options: DatabaseOptions): Database {
     },
     // Kysely's migrator locks its own table, so several processes starting together migrate once.
     migrate: () => runMigrations(db, 'postgres'),
+    ping: () => ping(db),
     close: () => db.destroy(),
   };
 }

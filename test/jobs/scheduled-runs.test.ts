@@ -40,14 +40,14 @@ describe.each(DATABASE_KINDS)('cron-scheduled runs on %s', (kind) => {
 
     // A manual clock schedules nothing, even when asked to.
     const config = { databaseUrl: t.databaseUrl, logLevel: 'silent' as const, leaseTimeoutMs: 5_000 };
-    scheduled = await createService(loadConfig({}, { ...config, manualClock: true }), { schedules: true });
+    scheduled = await createService(loadConfig({}, { ...config, manualClock: true }), { background: true });
     expect((await jobsOf(scheduled)).map((j) => j.nextRunAt)).toEqual([null, null]);
     await sleep(1_500);
     await scheduled.close();
     expect((await ok(t, 'GET', '/api/jobs/runs')).items).toEqual([]);
 
     // The system clock: backorder is scheduled every second, preorder (disabled) not at all.
-    scheduled = await createService(loadConfig({}, { ...config, manualClock: false }), { schedules: true });
+    scheduled = await createService(loadConfig({}, { ...config, manualClock: false }), { background: true });
     const views = await jobsOf(scheduled);
     expect(views.find((j) => j.jobType === 'backorder').nextRunAt).toEqual(expect.stringMatching(/^\d{4}-\d\d-\d\dT/));
     expect(views.find((j) => j.jobType === 'preorder').nextRunAt).toBeNull();

@@ -5,7 +5,7 @@
 import { invalid } from '../errors.ts';
 import type { FieldError } from '../errors.ts';
 import type { AppContext } from '../context.ts';
-import { adjustOnHand } from '../../store/repositories/stock.repository.ts';
+import { MAX_ON_HAND, adjustOnHand } from '../../store/repositories/stock.repository.ts';
 import { checkReferences } from './references.ts';
 
 export interface AdjustmentRow {
@@ -23,7 +23,7 @@ export async function adjustStock(ctx: AppContext, rows: readonly AdjustmentRow[
     const errors: FieldError[] = [];
     for (const [i, r] of rows.entries()) {
       if (!(await adjustOnHand(trx, r.sku, r.locationId, r.delta, now))) {
-        errors.push({ path: `/${i}/delta`, message: `would take on-hand of ${r.sku} at ${r.locationId} below zero` });
+        errors.push({ path: `/${i}/delta`, message: `would take on-hand of ${r.sku} at ${r.locationId} below zero or above ${MAX_ON_HAND}` });
       }
     }
     if (errors.length) throw invalid(errors);

@@ -6,20 +6,27 @@ import type { AppContext } from '../context.ts';
 import { setOnHand as store, stockForSkus } from '../../store/repositories/stock.repository.ts';
 import { checkDistinct, checkReferences } from './references.ts';
 
+const PROGRESS_CHUNK = 5_000;
+
 export interface OnHandRow {
   readonly sku: string;
   readonly locationId: string;
   readonly onHand: number;
 }
 
-export async function setOnHand(ctx: AppContext, rows: readonly OnHandRow[]): Promise<{ count: number }> {
+/** All rows in one transaction; `onProgress` hears how many are written as the chunks go (CLI imports). */
+export async function setOnHand(ctx: AppContext, rows: readonly OnHandRow[], onProgress?: (written: number) => void): Promise<{ count: number }> {
   checkDistinct(rows);
   const grew = await ctx.database.transaction(async (trx) => {
     await checkReferences(trx, rows);
     const skus = rows.map((r) => r.sku);
     await ctx.database.lockSkus(trx, skus);
     const before = new Map((await stockForSkus(trx, skus)).map((s) => [`${s.sku}\u0000${s.locationId}`, s.onHand]));
-    await store(trx, rows, ctx.clock.now());
+    const now = ctx.clock.now();
+    for (let i = 0; i < rows.length; i += PROGRESS_CHUNK) {
+      await store(trx, rows.slice(i, i + PROGRESS_CHUNK), now);
+      onProgress?.(Math.min(rows.length, i + PROGRESS_CHUNK));
+    }
     return rows.filter((r) => r.onHand > (before.get(`${r.sku}\u0000${r.locationId}`) ?? 0)).map((r) => r.sku);
   });
   if (grew.length) ctx.supplyGrew(grew);

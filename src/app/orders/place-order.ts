@@ -50,7 +50,7 @@ function isUniqueViolation(error: unknown): boolean {
 
 export async function placeOrder(ctx: AppContext, input: PlaceOrderInput, idempotencyKey: string | null): Promise<PlaceOrderResult> {
   const lineNumbers = numberLines(input);
-  const requestHash = sha256(canonicalJson(input));
+  const requestHash = sha256(canonicalJson(normalized(input, lineNumbers)));
   for (let attempt = 0; ; attempt++) {
     try {
       return await ctx.database.transaction((trx) => placeInTransaction(ctx, trx, input, lineNumbers, requestHash, idempotencyKey));
@@ -62,13 +62,29 @@ export async function placeOrder(ctx: AppContext, input: PlaceOrderInput, idempo
   }
 }
 
+/** The request with its defaults filled in: spelling out a default does not make a different request. */
+function normalized(input: PlaceOrderInput, lineNumbers: readonly number[]) {
+  return {
+    externalId: input.externalId,
+    channel: input.channel ?? 'default',
+    customerId: input.customerId ?? null,
+    priority: input.priority ?? 0,
+    shipTo: { country: input.shipTo?.country ?? null, region: input.shipTo?.region ?? null, postalCode: input.shipTo?.postalCode ?? null },
+    lines: input.lines.map((l, i) => ({ sku: l.sku, quantity: l.quantity, lineNumber: lineNumbers[i] })),
+  };
+}
+
 function numberLines(input: PlaceOrderInput): number[] {
   const numbers = input.lines.map((l, i) => l.lineNumber ?? i + 1);
   const errors: FieldError[] = [];
-  const seen = new Set<number>();
+  const firstAt = new Map<number, number>();
   numbers.forEach((n, i) => {
-    if (seen.has(n)) errors.push({ path: `/lines/${i}/lineNumber`, message: `lineNumber ${n} is used by an earlier line` });
-    seen.add(n);
+    const first = firstAt.get(n);
+    if (first === undefined) firstAt.set(n, i);
+    else {
+      const implicit = (k: number) => (input.lines[k]!.lineNumber === undefined ? ` (a line without lineNumber is numbered by its position)` : '');
+      errors.push({ path: `/lines/${i}/lineNumber`, message: `lineNumber ${n} is also the number of /lines/${first}${implicit(first) || implicit(i)}` });
+    }
   });
   if (errors.length) throw invalid(errors);
   return numbers;

@@ -5,7 +5,7 @@ import type { Actor, AppContext } from '../context.ts';
 import { POLICIES_KEY, readPolicy } from './settings.query.ts';
 import type { FulfillmentPolicy } from '../../domain/policy/fulfillment-policy.ts';
 import { allLocations } from '../../store/repositories/catalog.repository.ts';
-import { writeConfig } from '../../store/repositories/config.repository.ts';
+import { lockConfig, writeConfig } from '../../store/repositories/config.repository.ts';
 
 export async function putPolicies(ctx: AppContext, actor: Actor, policy: FulfillmentPolicy): Promise<FulfillmentPolicy> {
   return ctx.database.transaction(async (trx) => {
@@ -17,6 +17,7 @@ export async function putPolicies(ctx: AppContext, actor: Actor, policy: Fulfill
       }),
     );
     if (errors.length) throw invalid(errors);
+    await lockConfig(trx, POLICIES_KEY, ctx.clock.now());
     const before = await readPolicy(trx);
     await writeConfig(trx, POLICIES_KEY, policy, before, actor.id, ctx.clock.now());
     return policy;

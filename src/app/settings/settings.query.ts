@@ -1,5 +1,7 @@
 import type { Executor } from '../../store/database.ts';
-import { readConfig } from '../../store/repositories/config.repository.ts';
+import { listConfigAudit, readConfig } from '../../store/repositories/config.repository.ts';
+import type { AuditEntry } from '../../store/repositories/config.repository.ts';
+import type { Page } from '../../store/repositories/pagination.ts';
 import { DEFAULT_SETTINGS, mergeSettings } from '../../domain/settings/settings.ts';
 import type { Settings } from '../../domain/settings/settings.ts';
 import { EMPTY_POLICY } from '../../domain/policy/fulfillment-policy.ts';
@@ -15,5 +17,11 @@ export async function readSettings(db: Executor): Promise<Settings> {
 }
 
 export async function readPolicy(db: Executor): Promise<FulfillmentPolicy> {
-  return (await readConfig<FulfillmentPolicy>(db, POLICIES_KEY)) ?? EMPTY_POLICY;
+  const stored = await readConfig<Partial<FulfillmentPolicy>>(db, POLICIES_KEY);
+  return stored?.rules ? (stored as FulfillmentPolicy) : EMPTY_POLICY;
+}
+
+/** Who changed a document (settings or policies), when, before and after; newest first. */
+export function settingsAudit(db: Executor, key: typeof SETTINGS_KEY | typeof POLICIES_KEY, q: { before?: number; limit: number }): Promise<Page<AuditEntry>> {
+  return listConfigAudit(db, key, q);
 }

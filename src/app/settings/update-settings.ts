@@ -10,7 +10,7 @@ import { SETTINGS_KEY, readSettings } from './settings.query.ts';
 import { isTimeZone } from '../../domain/calendar/business-date.ts';
 import { mergeSettings } from '../../domain/settings/settings.ts';
 import type { Settings, SettingsPatch } from '../../domain/settings/settings.ts';
-import { writeConfig } from '../../store/repositories/config.repository.ts';
+import { lockConfig, writeConfig } from '../../store/repositories/config.repository.ts';
 
 export function cronError(expression: string): string | null {
   try {
@@ -33,6 +33,7 @@ function check(s: Settings): FieldError[] {
 
 export async function updateSettings(ctx: AppContext, actor: Actor, patch: SettingsPatch): Promise<Settings> {
   return ctx.database.transaction(async (trx) => {
+    await lockConfig(trx, SETTINGS_KEY, ctx.clock.now());
     const before = await readSettings(trx);
     const after = mergeSettings(before, patch);
     const errors = check(after);

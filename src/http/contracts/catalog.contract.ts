@@ -1,10 +1,11 @@
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
-import { BusinessDate, ListQuery, LocationId, Nullable, Sku, pageOf } from './common.contract.ts';
+import { BusinessDate, ListQuery, LocationId, Nullable, Sku, Text, pageOf } from './common.contract.ts';
 
 export const ProductBody = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 200 }),
+    sku: Type.Optional(Sku),
+    name: Text(200),
     preorderEligible: Type.Optional(Type.Boolean({ default: false })),
     launchDate: Type.Optional(Nullable(BusinessDate)),
     allowBackorder: Type.Optional(Type.Boolean({ default: true })),
@@ -27,7 +28,8 @@ export const ProductPage = pageOf(Product);
 
 export const LocationBody = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 200 }),
+    id: Type.Optional(LocationId),
+    name: Text(200),
     priority: Type.Integer({ minimum: -1_000_000, maximum: 1_000_000, description: 'lower is preferred' }),
     handlingDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 365, default: 1 })),
     active: Type.Optional(Type.Boolean({ default: true })),

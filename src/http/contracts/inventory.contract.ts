@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
-import { BusinessDate, ListQuery, LocationId, Nullable, Sku, pageOf } from './common.contract.ts';
+import { BusinessDate, ListQuery, LocationId, Nullable, Sku, Text, pageOf } from './common.contract.ts';
 
 const QUANTITY_LIMIT = 1_000_000_000;
 
@@ -19,7 +19,7 @@ export const AdjustmentsBody = Type.Array(
       sku: Sku,
       locationId: LocationId,
       delta: Type.Integer({ minimum: -QUANTITY_LIMIT, maximum: QUANTITY_LIMIT }),
-      reference: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+      reference: Type.Optional(Nullable(Text(200, 0))),
     },
     { additionalProperties: false },
   ),
@@ -43,7 +43,7 @@ export const ScheduleEntryInput = Type.Object(
     date: BusinessDate,
     // `not 0` is part of the schema so a zero is reported together with the other rows' format errors.
     quantity: Type.Integer({ minimum: -QUANTITY_LIMIT, maximum: QUANTITY_LIMIT, not: { const: 0 }, description: 'signed, not 0' }),
-    reference: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+    reference: Type.Optional(Nullable(Text(200, 0))),
   },
   { additionalProperties: false },
 );

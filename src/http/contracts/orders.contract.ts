@@ -1,10 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
-import { BusinessDate, Id, Instant, ListQuery, LocationId, Nullable, Sku, pageOf } from './common.contract.ts';
+import { BusinessDate, Id, Instant, ListQuery, LocationId, Nullable, Sku, Text, pageOf } from './common.contract.ts';
 import { LINE_STATES, STATUS_REASONS } from '../../domain/order/line-status.ts';
 import { ORDER_STATUSES } from '../../domain/order/order-status.ts';
 
-const Text = (max: number) => Type.String({ minLength: 1, maxLength: max });
 
 export const OrderBody = Type.Object(
   {

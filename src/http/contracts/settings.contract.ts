@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { Instant, ListQuery, LocationId, Nullable, pageOf } from './common.contract.ts';
+import { Instant, ListQuery, LocationId, Nullable, Text, pageOf } from './common.contract.ts';
 
 const Cron = Type.String({ minLength: 1, maxLength: 200, description: 'a cron expression (5 or 6 fields)' });
 const TimeZone = Type.String({ minLength: 1, maxLength: 100, description: 'an IANA time zone name' });
@@ -41,13 +41,13 @@ export const SettingsPatch = Type.Object(
   strict,
 );
 
-const Values = Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 1000 });
+const Values = Type.Array(Text(100), { maxItems: 1000 });
 export const Policy = Type.Object(
   {
     rules: Type.Array(
       Type.Object(
         {
-          name: Type.String({ minLength: 1, maxLength: 200 }),
+          name: Text(200),
           match: Type.Object(
             { country: Type.Optional(Values), region: Type.Optional(Values), channel: Type.Optional(Values), skuPrefix: Type.Optional(Values) },
             strict,

@@ -1,10 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { Static } from '@sinclair/typebox';
 import type { HttpDeps } from '../app.ts';
-import { notFound } from '../../app/errors.ts';
 import { upsertProduct } from '../../app/catalog/upsert-product.ts';
 import { upsertLocation } from '../../app/catalog/upsert-location.ts';
-import { getLocation, getProduct, listLocations, listProducts } from '../../store/repositories/catalog.repository.ts';
+import { getLocation, getProduct, listLocations, listProducts } from '../../app/catalog/catalog.query.ts';
 import {
   Location,
   LocationBody,
@@ -20,8 +19,6 @@ import {
 import { cursorKey } from './cursor.ts';
 
 export function catalogRoutes(app: FastifyInstance, { ctx }: HttpDeps): void {
-  const db = ctx.database.db;
-
   app.put<{ Params: Static<typeof SkuParams>; Body: ProductBody }>(
     '/api/products/:sku',
     { schema: { tags: ['catalog'], params: SkuParams, body: ProductBody, response: { 200: Product, 201: Product } }, config: { access: 'admin' } },
@@ -34,7 +31,7 @@ export function catalogRoutes(app: FastifyInstance, { ctx }: HttpDeps): void {
   app.get<{ Params: Static<typeof SkuParams> }>(
     '/api/products/:sku',
     { schema: { tags: ['catalog'], params: SkuParams, response: { 200: Product } }, config: { access: 'read' } },
-    async (req) => (await getProduct(db, req.params.sku)) ?? Promise.reject(notFound(`product ${req.params.sku}`)),
+    async (req) => getProduct(ctx, req.params.sku),
   );
 
   app.get<{ Querystring: Static<typeof ProductListQuery> }>(
@@ -42,7 +39,7 @@ export function catalogRoutes(app: FastifyInstance, { ctx }: HttpDeps): void {
     { schema: { tags: ['catalog'], querystring: ProductListQuery, response: { 200: ProductPage } }, config: { access: 'read' } },
     async (req) => {
       const after = cursorKey<[string]>(req.query.cursor, ['string']);
-      return listProducts(db, { preorderEligible: req.query.preorderEligible, after: after?.[0], limit: req.query.limit ?? 50 });
+      return listProducts(ctx, { preorderEligible: req.query.preorderEligible, after: after?.[0], limit: req.query.limit ?? 50 });
     },
   );
 
@@ -58,12 +55,12 @@ export function catalogRoutes(app: FastifyInstance, { ctx }: HttpDeps): void {
   app.get<{ Params: Static<typeof LocationParams> }>(
     '/api/locations/:id',
     { schema: { tags: ['catalog'], params: LocationParams, response: { 200: Location } }, config: { access: 'read' } },
-    async (req) => (await getLocation(db, req.params.id)) ?? Promise.reject(notFound(`location ${req.params.id}`)),
+    async (req) => getLocation(ctx, req.params.id),
   );
 
   app.get<{ Querystring: Static<typeof LocationListQuery> }>(
     '/api/locations',
     { schema: { tags: ['catalog'], querystring: LocationListQuery, response: { 200: LocationPage } }, config: { access: 'read' } },
-    async (req) => listLocations(db, { after: cursorKey<[number, string]>(req.query.cursor, ['number', 'string']), limit: req.query.limit ?? 50 }),
+    async (req) => listLocations(ctx, { after: cursorKey<[number, string]>(req.query.cursor, ['number', 'string']), limit: req.query.limit ?? 50 }),
   );
 }

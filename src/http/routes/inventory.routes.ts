@@ -5,10 +5,9 @@ import { invalid } from '../../app/errors.ts';
 import type { FieldError } from '../../app/errors.ts';
 import { setOnHand } from '../../app/inventory/set-on-hand.ts';
 import { adjustStock } from '../../app/inventory/adjust-stock.ts';
-import { deleteSchedule, uploadSchedules } from '../../app/inventory/schedules.ts';
+import { deleteSchedule, listSchedules, uploadSchedules } from '../../app/inventory/schedules.ts';
 import { queryAtp } from '../../app/inventory/query-atp.ts';
 import { getInventory } from '../../app/inventory/inventory.query.ts';
-import { listScheduleEntries } from '../../store/repositories/schedules.repository.ts';
 import { Count } from '../contracts/common.contract.ts';
 import {
   AdjustmentsBody,
@@ -24,10 +23,10 @@ import {
   SchedulesBody,
 } from '../contracts/inventory.contract.ts';
 import { SkuParams } from '../contracts/catalog.contract.ts';
-import { csvRecords } from '../csv.ts';
+import { csvRecords, withCsvLines } from '../csv.ts';
 import { fieldErrorsOf } from '../problem.ts';
 import { referenceErrors } from '../../app/inventory/references.ts';
-import type { Executor } from '../../store/database.ts';
+import type { AppContext } from '../../app/context.ts';
 import type { ErrorObject } from 'ajv';
 import { cursorKey } from './cursor.ts';
 
@@ -51,30 +50,32 @@ async function csvToRows(req: FastifyRequest): Promise<void> {
     );
   }
   req.body = records;
+  (req as CsvRequest).fromCsv = true;
 }
+
+type CsvRequest = FastifyRequest & { fromCsv?: boolean };
 
 /**
  * Bulk uploads are validated whole: rows that break the schema and rows naming an unknown sku or location are
  * reported together in one 400, so a client fixes its file in one go.
  */
-async function refuseBadRows(req: FastifyRequest, db: Executor): Promise<void> {
+async function refuseBadRows(req: FastifyRequest, ctx: AppContext): Promise<void> {
   const failure = req.validationError as (Error & { validation?: ErrorObject[] }) | undefined;
   if (!failure) return;
   if (!failure.validation) throw failure;
   const body: unknown = req.body;
   const rows = Array.isArray(body) ? body.map((r) => (r !== null && typeof r === 'object' ? (r as Record<string, unknown>) : {})) : [];
-  const errors = [...fieldErrorsOf(failure.validation), ...(await referenceErrors(db, rows))];
+  const found = [...fieldErrorsOf(failure.validation), ...(await referenceErrors(ctx.database.db, rows))];
+  const errors = (req as CsvRequest).fromCsv ? withCsvLines(found) : found;
   throw invalid(errors, `invalid body: ${errors.map((e) => `${e.path || '/'} ${e.message}`).join('; ')}`);
 }
 
 export function inventoryRoutes(app: FastifyInstance, { ctx }: HttpDeps): void {
-  const db = ctx.database.db;
-
   app.put<{ Body: OnHandBody }>(
     '/api/inventory/on-hand',
     { bodyLimit: BULK_LIMIT, attachValidation: true, schema: { tags: ['inventory'], body: OnHandBody, response: { 200: Count } }, config: { access: 'inventory' } },
     async (req) => {
-      await refuseBadRows(req, db);
+      await refuseBadRows(req, ctx);
       return setOnHand(ctx, req.body);
     },
   );
@@ -83,7 +84,7 @@ export function inventoryRoutes(app: FastifyInstance, { ctx }: HttpDeps): void {
     '/api/inventory/adjustments',
     { bodyLimit: BULK_LIMIT, attachValidation: true, schema: { tags: ['inventory'], body: AdjustmentsBody, response: { 200: Count } }, config: { access: 'inventory' } },
     async (req) => {
-      await refuseBadRows(req, db);
+      await refuseBadRows(req, ctx);
       return adjustStock(ctx, req.body);
     },
   );
@@ -103,7 +104,7 @@ export function inventoryRoutes(app: FastifyInstance, { ctx }: HttpDeps): void {
       config: { access: 'inventory' },
     },
     async (req, reply) => {
-      await refuseBadRows(req, db);
+      await refuseBadRows(req, ctx);
       const items = await uploadSchedules(
         ctx,
         req.body.map((e) => ({ sku: e.sku, locationId: e.locationId, date: e.date, quantity: e.quantity, reference: e.reference ?? null })),
@@ -116,7 +117,7 @@ export function inventoryRoutes(app: FastifyInstance, { ctx }: HttpDeps): void {
     '/api/inventory/schedules',
     { schema: { tags: ['inventory'], querystring: ScheduleListQuery, response: { 200: SchedulePage } }, config: { access: 'read' } },
     async (req) =>
-      listScheduleEntries(db, { sku: req.query.sku, after: cursorKey<[string, number]>(req.query.cursor, ['string', 'number']), limit: req.query.limit ?? 50 }),
+      listSchedules(ctx, { sku: req.query.sku, after: cursorKey<[string, number]>(req.query.cursor, ['string', 'number']), limit: req.query.limit ?? 50 }),
   );
 
   app.delete<{ Params: Static<typeof ScheduleParams> }>(

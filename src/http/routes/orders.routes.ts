@@ -1,12 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { Static } from '@sinclair/typebox';
 import type { HttpDeps } from '../app.ts';
-import { notFound } from '../../app/errors.ts';
 import { placeOrder } from '../../app/orders/place-order.ts';
 import { cancelOrder, cancelOrderLine } from '../../app/orders/cancel-order.ts';
 import { shipLine } from '../../app/orders/ship-line.ts';
-import { getOrderHeader, getOrderWithLines, listLines, listOrders } from '../../store/repositories/orders.repository.ts';
-import { listOrderEvents } from '../../store/repositories/events.repository.ts';
+import { getOrder, listLines, listOrders, orderEvents } from '../../app/orders/orders.query.ts';
 import {
   EventListQuery,
   EventPage,
@@ -26,8 +24,6 @@ import { iso, lineView, orderView } from '../views.ts';
 import { cursorKey } from './cursor.ts';
 
 export function ordersRoutes(app: FastifyInstance, { ctx }: HttpDeps): void {
-  const db = ctx.database.db;
-
   app.post<{ Body: OrderBody; Headers: Static<typeof IdempotencyHeaders> }>(
     '/api/orders',
     {
@@ -49,18 +45,14 @@ export function ordersRoutes(app: FastifyInstance, { ctx }: HttpDeps): void {
   app.get<{ Params: Static<typeof OrderParams> }>(
     '/api/orders/:id',
     { schema: { tags: ['orders'], params: OrderParams, response: { 200: Order } }, config: { access: 'read' } },
-    async (req) => {
-      const order = await getOrderWithLines(db, req.params.id);
-      if (!order) throw notFound(`order ${req.params.id}`);
-      return orderView(order);
-    },
+    async (req) => orderView(await getOrder(ctx, req.params.id)),
   );
 
   app.get<{ Querystring: Static<typeof OrderListQuery> }>(
     '/api/orders',
     { schema: { tags: ['orders'], querystring: OrderListQuery, response: { 200: OrderPage } }, config: { access: 'read' } },
     async (req) => {
-      const page = await listOrders(db, {
+      const page = await listOrders(ctx, {
         statusReason: req.query.statusReason,
         sku: req.query.sku,
         after: cursorKey<[number, string]>(req.query.cursor, ['number', 'string']),
@@ -74,7 +66,7 @@ export function ordersRoutes(app: FastifyInstance, { ctx }: HttpDeps): void {
     '/api/order-lines',
     { schema: { tags: ['orders'], querystring: LineListQuery, response: { 200: LinePage } }, config: { access: 'read' } },
     async (req) => {
-      const page = await listLines(db, {
+      const page = await listLines(ctx, {
         statusReason: req.query.statusReason,
         sku: req.query.sku,
         orderId: req.query.orderId,
@@ -101,9 +93,8 @@ export function ordersRoutes(app: FastifyInstance, { ctx }: HttpDeps): void {
     '/api/orders/:id/events',
     { schema: { tags: ['orders'], params: OrderParams, querystring: EventListQuery, response: { 200: EventPage } }, config: { access: 'read' } },
     async (req) => {
-      if (!(await getOrderHeader(db, req.params.id))) throw notFound(`order ${req.params.id}`);
       const after = cursorKey<[number]>(req.query.cursor, ['number']);
-      const page = await listOrderEvents(db, req.params.id, { after: after?.[0], limit: req.query.limit ?? 50 });
+      const page = await orderEvents(ctx, req.params.id, { after: after?.[0], limit: req.query.limit ?? 50 });
       return { items: page.items.map((e) => ({ ...e, at: iso(e.at) })), nextCursor: page.nextCursor };
     },
   );

@@ -1,11 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { Static } from '@sinclair/typebox';
 import type { HttpDeps } from '../app.ts';
-import { readPolicy, readSettings } from '../../app/settings/settings.query.ts';
+import { readPolicy, readSettings, settingsAudit } from '../../app/settings/settings.query.ts';
 import { updateSettings } from '../../app/settings/update-settings.ts';
 import { putPolicies } from '../../app/settings/put-policies.ts';
 import { AuditPage, AuditQuery, Policy, Settings, SettingsPatch } from '../contracts/settings.contract.ts';
-import { listConfigAudit } from '../../store/repositories/config.repository.ts';
 import { iso } from '../views.ts';
 import { cursorKey } from './cursor.ts';
 
@@ -39,7 +38,7 @@ export function settingsRoutes(app: FastifyInstance, { ctx }: HttpDeps): void {
     },
     async (req) => {
       const before = cursorKey<[number]>(req.query.cursor, ['number']);
-      const page = await listConfigAudit(db, req.query.key ?? 'settings', { before: before?.[0], limit: req.query.limit ?? 50 });
+      const page = await settingsAudit(db, req.query.key ?? 'settings', { before: before?.[0], limit: req.query.limit ?? 50 });
       return { items: page.items.map((e) => ({ ...e, at: iso(e.at) })), nextCursor: page.nextCursor };
     },
   );

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import type { Static } from '@sinclair/typebox';
-import { sql } from 'kysely';
 import type { HttpDeps } from '../app.ts';
 import { AppError } from '../../app/errors.ts';
 import { setManualTime } from '../../app/clock-control.ts';
@@ -13,7 +12,7 @@ export function systemRoutes(app: FastifyInstance, deps: HttpDeps): void {
 
   app.get('/health', { schema: { tags: ['system'], security: [] }, config: { access: 'public' } }, async (_req, reply) => {
     try {
-      await sql`select 1`.execute(ctx.database.db);
+      await ctx.database.ping();
       return { status: 'ok', database: ctx.database.dialect, now: iso(ctx.clock.now()) };
     } catch (error) {
       return sendProblem(reply, problemOf('unavailable', `database check failed: ${(error as Error).message}`));

@@ -35,8 +35,8 @@ export function initial(dialect: SqlDialect) {
         .createTable('stock')
         .addColumn('sku', 'text', (c) => c.notNull().references('products.sku'))
         .addColumn('location_id', 'text', (c) => c.notNull().references('locations.id'))
-        .addColumn('on_hand', 'integer', (c) => c.notNull().check(sql`on_hand >= 0`))
-        .addColumn('reserved', 'integer', (c) => c.notNull().defaultTo(0).check(sql`reserved >= 0`))
+        .addColumn('on_hand', 'bigint', (c) => c.notNull().check(sql`on_hand >= 0`))
+        .addColumn('reserved', 'bigint', (c) => c.notNull().defaultTo(0).check(sql`reserved >= 0`))
         .addColumn('updated_at', 'bigint', (c) => c.notNull())
         .addPrimaryKeyConstraint('stock_pk', ['sku', 'location_id'])
         .execute();

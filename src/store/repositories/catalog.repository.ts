@@ -30,10 +30,11 @@ export async function upsertProduct(db: Executor, p: Product, now: number): Prom
     allow_backorder: p.allowBackorder ? 1 : 0,
     updated_at: now,
   };
-  const updated = await db.updateTable('products').set(values).where('sku', '=', p.sku).executeTakeFirst();
-  if (Number(updated.numUpdatedRows) > 0) return false;
-  await db.insertInto('products').values({ sku: p.sku, created_at: now, ...values }).execute();
-  return true;
+  // Insert first, update when it exists: two concurrent first writes cannot both try to insert.
+  const inserted = await db.insertInto('products').values({ sku: p.sku, created_at: now, ...values }).onConflict((oc) => oc.column('sku').doNothing()).executeTakeFirst();
+  if (Number(inserted.numInsertedOrUpdatedRows) === 1) return true;
+  await db.updateTable('products').set(values).where('sku', '=', p.sku).execute();
+  return false;
 }
 
 export async function getProduct(db: Executor, sku: string): Promise<Product | undefined> {
@@ -60,10 +61,10 @@ export async function listProducts(db: Executor, q: { preorderEligible?: boolean
 /** Inserts or replaces a location; true when it is new. */
 export async function upsertLocation(db: Executor, l: Location, now: number): Promise<boolean> {
   const values = { name: l.name, priority: l.priority, handling_days: l.handlingDays, active: l.active ? 1 : 0, updated_at: now };
-  const updated = await db.updateTable('locations').set(values).where('id', '=', l.id).executeTakeFirst();
-  if (Number(updated.numUpdatedRows) > 0) return false;
-  await db.insertInto('locations').values({ id: l.id, created_at: now, ...values }).execute();
-  return true;
+  const inserted = await db.insertInto('locations').values({ id: l.id, created_at: now, ...values }).onConflict((oc) => oc.column('id').doNothing()).executeTakeFirst();
+  if (Number(inserted.numInsertedOrUpdatedRows) === 1) return true;
+  await db.updateTable('locations').set(values).where('id', '=', l.id).execute();
+  return false;
 }
 
 export async function getLocation(db: Executor, id: string): Promise<Location | undefined> {

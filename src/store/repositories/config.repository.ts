@@ -1,4 +1,5 @@
 /** Small JSON documents (settings, policies, the manual clock), each change audited. */
+import { isSqlite } from '../database.ts';
 import type { Executor } from '../database.ts';
 import { pageOf } from './pagination.ts';
 import type { Page } from './pagination.ts';
@@ -6,6 +7,15 @@ import type { Page } from './pagination.ts';
 export async function readConfig<T>(db: Executor, key: string): Promise<T | undefined> {
   const row = await db.selectFrom('config').select('value').where('key', '=', key).executeTakeFirst();
   return row === undefined ? undefined : (JSON.parse(row.value) as T);
+}
+
+/**
+ * Locks a document for the rest of the transaction (read-modify-write without lost updates across processes);
+ * the row is created empty first if it does not exist yet, so there is always a row to lock.
+ */
+export async function lockConfig(db: Executor, key: string, now: number): Promise<void> {
+  await db.insertInto('config').values({ key, value: '{}', updated_at: now }).onConflict((oc) => oc.column('key').doNothing()).execute();
+  if (!isSqlite(db)) await db.selectFrom('config').select('key').where('key', '=', key).forUpdate().execute();
 }
 
 /** Stores a document and its audit row (who, when, before, after). */

@@ -132,16 +132,22 @@ export async function addRunCounts(db: Executor, runId: string, c: RunCounts): P
     .execute();
 }
 
-/** Ends a run still marked running; `processed` becomes what its batches accounted for. */
+const ACCOUNTED = sql<number>`(moved_to_fulfillment + moved_to_backorder + still_on_hold + canceled + failed_records)`;
+const UNACCOUNTED = sql<number>`(case when processed > ${ACCOUNTED} then processed - ${ACCOUNTED} else 0 end)`;
+
+/**
+ * Ends a run still marked running. Lines that were in scope at the start but that no batch accounted for are
+ * counted so that the counts add up to `processed`: in a run that succeeded they left the scope before their
+ * batch came (only a cancel by request can take a line out of a job's scope meanwhile), so they count as
+ * canceled; in a run that failed they are the lines it did not get to, so they count as failed records. A line
+ * that entered the scope at the very instant the run started is counted by its batch, and `processed` grows
+ * to match.
+ */
 export async function finishRun(db: Executor, runId: string, status: 'succeeded' | 'failed', error: string | null, at: number): Promise<void> {
+  const leftover = status === 'succeeded' ? { canceled: sql<number>`canceled + ${UNACCOUNTED}` } : { failed_records: sql<number>`failed_records + ${UNACCOUNTED}` };
   await db
     .updateTable('job_runs')
-    .set({
-      status,
-      error,
-      finished_at: at,
-      processed: sql`moved_to_fulfillment + moved_to_backorder + still_on_hold + canceled + failed_records`,
-    })
+    .set({ status, error, finished_at: at, ...leftover, processed: sql<number>`case when processed > ${ACCOUNTED} then processed else ${ACCOUNTED} end` })
     .where('id', '=', runId)
     .where('status', '=', 'running')
     .execute();

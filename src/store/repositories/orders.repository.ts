@@ -2,9 +2,9 @@
  * Orders and their lines. A line row also carries the order fields promising needs (priority, orderedAt,
  * channel, ship-to), so held lines are read from one table.
  */
-import { SqliteAdapter, sql } from 'kysely';
+import { sql } from 'kysely';
 import type { Insertable, Selectable } from 'kysely';
-import { RetryableConflict } from '../database.ts';
+import { RetryableConflict, isSqlite } from '../database.ts';
 import type { Executor } from '../database.ts';
 import type { OrderLinesTable, OrdersTable } from '../tables/orders.table.ts';
 import type { OrderLine } from '../../domain/order/order-line.ts';
@@ -222,7 +222,7 @@ export async function heldPromises(db: Executor, skus: readonly string[]): Promi
  * better than a joined update.
  */
 export async function updateLines(db: Executor, changes: readonly { before: OrderLine; after: OrderLine }[]): Promise<void> {
-  if (db.getExecutor().adapter instanceof SqliteAdapter) {
+  if (isSqlite(db)) {
     for (const { before: b, after: a } of changes) {
       const r = await sql`update order_lines set status_reason = ${a.statusReason}, location_id = ${a.locationId},
         inventory_availability_date = ${a.inventoryAvailabilityDate}, estimated_shipment_date = ${a.estimatedShipmentDate},

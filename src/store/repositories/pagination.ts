@@ -13,7 +13,9 @@ export function decodeCursor(cursor: string, shape: readonly ('string' | 'number
   try {
     const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (!Array.isArray(key) || key.length !== shape.length) return null;
-    return key.every((v, i) => typeof v === shape[i]) ? (key as (string | number)[]) : null;
+    const fits = (v: unknown, kind: 'string' | 'number' | undefined) =>
+      kind === 'number' ? Number.isSafeInteger(v) : typeof v === 'string' && v.length <= 200 && !v.includes('\u0000');
+    return key.every((v, i) => fits(v, shape[i])) ? (key as (string | number)[]) : null;
   } catch {
     return null;
   }

@@ -46,6 +46,11 @@ export async function listScheduleEntries(db: Executor, q: { sku?: string; after
   return pageOf(await query.execute(), q.limit, toEntry, (r) => [r.date, r.id]);
 }
 
+export async function getScheduleEntry(db: Executor, id: number): Promise<ScheduleEntry | undefined> {
+  const row = await db.selectFrom('schedule_entries').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toEntry(row);
+}
+
 export async function deleteScheduleEntry(db: Executor, id: number): Promise<ScheduleEntry | undefined> {
   const row = await db.deleteFrom('schedule_entries').where('id', '=', id).returningAll().executeTakeFirst();
   return row && toEntry(row);

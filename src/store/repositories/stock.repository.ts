@@ -39,14 +39,17 @@ export async function setOnHand(db: Executor, rows: readonly { sku: string; loca
   }
 }
 
-/** Adds a delta to on-hand; false (nothing written) when it would take on-hand below zero. */
+/** On-hand never goes above this: well inside what JavaScript numbers and a bigint column hold exactly. */
+export const MAX_ON_HAND = 1_000_000_000_000;
+
+/** Adds a delta to on-hand; false (nothing written) when it would take on-hand below zero or above MAX_ON_HAND. */
 export async function adjustOnHand(db: Executor, sku: string, locationId: string, delta: number, now: number): Promise<boolean> {
   const r = await db
     .updateTable('stock')
     .set({ on_hand: sql`on_hand + ${delta}`, updated_at: now })
     .where('sku', '=', sku)
     .where('location_id', '=', locationId)
-    .where(sql<boolean>`on_hand + ${delta} >= 0`)
+    .where(sql<boolean>`on_hand + ${delta} between 0 and ${MAX_ON_HAND}`)
     .executeTakeFirst();
   if (Number(r.numUpdatedRows) === 1) return true;
   if (delta < 0) return false;

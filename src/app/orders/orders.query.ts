@@ -1,0 +1,26 @@
+/** Reads of orders, lines and line history. */
+import { notFound } from '../errors.ts';
+import type { AppContext } from '../context.ts';
+import { getOrderHeader, getOrderWithLines, listLines as linePage, listOrders as orderPage } from '../../store/repositories/orders.repository.ts';
+import type { LineFilter, OrderFilter, OrderWithLines, StoredLine } from '../../store/repositories/orders.repository.ts';
+import { listOrderEvents } from '../../store/repositories/events.repository.ts';
+import type { StoredEvent } from '../../store/repositories/events.repository.ts';
+import type { Page } from '../../store/repositories/pagination.ts';
+
+export async function getOrder(ctx: AppContext, id: string): Promise<OrderWithLines> {
+  return (await getOrderWithLines(ctx.database.db, id)) ?? Promise.reject(notFound(`order ${id}`));
+}
+
+export function listOrders(ctx: AppContext, filter: OrderFilter): Promise<Page<OrderWithLines>> {
+  return orderPage(ctx.database.db, filter);
+}
+
+export function listLines(ctx: AppContext, filter: LineFilter): Promise<Page<StoredLine>> {
+  return linePage(ctx.database.db, filter);
+}
+
+/** An order's line history, oldest first; 404 for an unknown order. */
+export async function orderEvents(ctx: AppContext, orderId: string, q: { after?: number; limit: number }): Promise<Page<StoredEvent>> {
+  if (!(await getOrderHeader(ctx.database.db, orderId))) throw notFound(`order ${orderId}`);
+  return listOrderEvents(ctx.database.db, orderId, q);
+}
