@@ -4,11 +4,11 @@
  */
 import fs from 'node:fs';
 import type { Config } from '../config/config.ts';
-import { invalid } from '../app/errors.ts';
+import { AppError, invalid } from '../app/errors.ts';
 import { setOnHand } from '../app/inventory/set-on-hand.ts';
 import type { OnHandRow } from '../app/inventory/set-on-hand.ts';
 import { uploadSchedules } from '../app/inventory/schedules.ts';
-import { referenceErrors } from '../app/inventory/references.ts';
+import { checkDistinct, referenceErrors } from '../app/inventory/references.ts';
 import type { NewScheduleEntry } from '../store/repositories/schedules.repository.ts';
 import { OnHandBody, SchedulesBody } from '../http/contracts/inventory.contract.ts';
 import { makeAjv } from '../http/validation.ts';
@@ -28,6 +28,14 @@ export async function importCsv(config: Config, kind: 'on-hand' | 'schedules', f
   const service = await createService({ ...config, logLevel: 'warn' });
   try {
     const { ctx } = service;
+    if (kind === 'on-hand') {
+      try {
+        checkDistinct(records as unknown as OnHandRow[]);
+      } catch (error) {
+        if (error instanceof AppError && error.errors) throw invalid(withCsvLines(error.errors), `${file}: ${error.detail}`);
+        throw error;
+      }
+    }
     const unknown = await referenceErrors(ctx.database.db, records);
     if (unknown.length) throw invalid(withCsvLines(unknown), `${file}: rows name unknown skus or locations`);
     const bar = new ProgressBar(`import ${kind}`, records.length);

@@ -1,7 +1,8 @@
 /**
  * Concurrency (SPEC section 10): never oversold, `reserved` always equal to the released lines, every request
  * answered, under parallel intakes, cancels and on-hand changes; on PostgreSQL also with two service instances
- * (two connection pools) on one database, with event-triggered job runs in both.
+ * (two connection pools) on one database, with event-triggered job runs in both. Concurrent first PUTs of the
+ * same new product or location create it once and answer every caller.
  *
  * Counts are exact where the arithmetic allows it (single units against a fixed on-hand) and invariants
  * elsewhere; nothing here measures time.
@@ -194,6 +195,27 @@ describe.each(DATABASE_KINDS)('concurrency on %s', (kind) => {
       await expectNoHeldLineFits(t, ['SC-6']);
     } finally {
       await patchSettings(t, { jobs: { backorder: { onSupplyChange: false } } });
+    }
+  });
+
+  it('concurrent first PUTs of the same new location or product: one 201, the rest 200, never a 500', async () => {
+    for (let round = 0; round < 5; round++) {
+      const id = `RACE-L${round}`;
+      const sku = `RACE-P${round}`;
+      // Inactive and last in location order: the later tests never use these locations.
+      const locations = await Promise.all(Array.from({ length: 8 }, (_, i) => t.api('PUT', `/api/locations/${id}`, { name: `race ${i}`, priority: 900 + i, active: false })));
+      const products = await Promise.all(Array.from({ length: 8 }, (_, i) => t.api('PUT', `/api/products/${sku}`, { name: `race ${i}` })));
+      for (const [what, answers] of [[id, locations], [sku, products]] as const) {
+        const statuses = answers.map((r) => r.status).sort((a, b) => a - b);
+        expect(statuses, `${what}: ${answers.map((r) => r.text.slice(0, 200)).join('\n')}`).toEqual([...Array(7).fill(200), 201]);
+      }
+      const location = await t.api('GET', `/api/locations/${id}`);
+      expectStatus(location, 200);
+      expect(location.body).toMatchObject({ id, active: false });
+      expect(locations.map((r) => r.body.name)).toContain(location.body.name);
+      const product = await t.api('GET', `/api/products/${sku}`);
+      expectStatus(product, 200);
+      expect(products.map((r) => r.body.name)).toContain(product.body.name);
     }
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Idempotent intake (SPEC section 3): the same Idempotency-Key or a repeated externalId answers the original
  * order with 200 and creates nothing; the same key with a different body is a 422; concurrent duplicates
- * create one order.
+ * create one order. Requests are compared with their defaults filled in, so spelling out a default is the same
+ * request.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS } from '../fixtures/databases.ts';
@@ -78,5 +79,36 @@ describe.each(DATABASE_KINDS)('idempotent intake on %s', (kind) => {
     }
     expect(await counts()).toEqual({ orders: before.orders + 2, lines: before.lines + 2, events: before.events + 2 });
     expect(await stockRow(t, 'KB-3', 'EAST')).toMatchObject({ onHand: 20, reserved: 3 });
+  });
+  it('compares requests with their defaults filled in and lines by number: spelled-out defaults or reordered lines replay with 200, another quantity is still 422', async () => {
+    const body = orderBody('norm-J', [['KB-1', 1], ['KB-2', 2]]);
+    const headers = { 'Idempotency-Key': 'key-J' };
+    const first = await t.api('POST', '/api/orders', body, { headers });
+    expectStatus(first, 201);
+    const before = await counts();
+    const numbered = { ...body, lines: body.lines.map((l, i) => ({ ...l, lineNumber: i + 1 })) };
+    const variants: [string, unknown][] = [
+      ['channel "default"', { ...body, channel: 'default' }],
+      ['priority 0', { ...body, priority: 0 }],
+      ['explicit line numbers 1, 2', numbered],
+      ['shipTo {}', { ...body, shipTo: {} }],
+      ['shipTo with nulls', { ...body, shipTo: { country: null, region: null, postalCode: null } }],
+      ['customerId null', { ...body, customerId: null }],
+      ['the same numbered lines in another array order', { ...numbered, lines: [numbered.lines[1], numbered.lines[0]] }],
+      ['every default at once', { ...numbered, channel: 'default', priority: 0, shipTo: {}, customerId: null }],
+    ];
+    for (const [what, variant] of variants) {
+      for (const options of [{ headers }, {}]) {
+        const r = await t.api('POST', '/api/orders', variant, options);
+        expect(r.status, `${what} ${'headers' in options ? 'with the key' : 'by externalId'}: ${r.text.slice(0, 300)}`).toBe(200);
+        expect(r.body).toEqual(first.body);
+      }
+    }
+    const otherQuantity = { ...body, lines: [body.lines[0], { ...body.lines[1]!, quantity: 3 }] };
+    expectProblem(await t.api('POST', '/api/orders', otherQuantity, { headers }), 422);
+    expectProblem(await t.api('POST', '/api/orders', otherQuantity), 422);
+    expectProblem(await t.api('POST', '/api/orders', { ...body, channel: 'web' }, { headers }), 422);
+    expectProblem(await t.api('POST', '/api/orders', { ...numbered, lines: [{ ...numbered.lines[0]!, lineNumber: 2 }, { ...numbered.lines[1]!, lineNumber: 1 }] }, { headers }), 422);
+    expect(await counts()).toEqual(before);
   });
 });

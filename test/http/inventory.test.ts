@@ -1,12 +1,16 @@
 /**
- * Stock (SPEC section 1 and 7): bulk on-hand, adjustments (all or nothing, never below zero), available =
- * onHand - reserved, and a count below reserved recorded as a shortage, where no new reservation is made.
+ * Stock (SPEC section 1 and 7): bulk on-hand, adjustments (all or nothing, never below zero nor above 10^12),
+ * available = onHand - reserved, and a count below reserved recorded as a shortage, where no new reservation is
+ * made.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS } from '../fixtures/databases.ts';
 import { startTestService } from '../fixtures/test-service.ts';
 import type { TestService } from '../fixtures/test-service.ts';
-import { SCENARIO_SETTINGS, T0, expectProblem, expectStatus, patchSettings, placeOrder, seedLocations, seedProducts, stockRow } from '../fixtures/seed.ts';
+import { SCENARIO_SETTINGS, T0, expectProblem, expectStatus, patchSettings, placeOrder, seedLocations, seedProducts, stockRow, tableCount } from '../fixtures/seed.ts';
+
+const BILLION = 1_000_000_000;
+const MAX_ON_HAND = 1_000_000_000_000;
 
 describe.each(DATABASE_KINDS)('inventory on %s', (kind) => {
   let t: TestService;
@@ -121,5 +125,34 @@ describe.each(DATABASE_KINDS)('inventory on %s', (kind) => {
     const east = await placeOrder(t, 'short-4', [['SH-7', 1]]);
     expect(east.lines[0]).toMatchObject({ statusReason: 'AwaitingFulfillment', locationId: 'EAST' });
     expect(await stockRow(t, 'SH-7', 'EAST')).toEqual({ locationId: 'EAST', onHand: 4, reserved: 4, available: 0, shortage: 0 });
+  });
+  it('adjusts on-hand up to 10^12 and refuses a delta past it with a 400 naming the row, writing nothing', async () => {
+    await seedProducts(t, { 'BIG-9': {} });
+    expectStatus(await t.api('PUT', '/api/inventory/on-hand', [{ sku: 'BIG-9', locationId: 'EAST', onHand: BILLION }]), 200);
+    const add = (delta: number, n = 1, sku = 'BIG-9') => t.api('POST', '/api/inventory/adjustments', Array.from({ length: n }, (_, i) => ({ sku, locationId: 'EAST', delta, reference: `big-${i}` })));
+    // Past what a 32-bit column holds, one request at a time, then up to the limit in one request.
+    for (let i = 0; i < 3; i++) expectStatus(await add(BILLION), [200, 201]);
+    expect(await stockRow(t, 'BIG-9', 'EAST')).toMatchObject({ onHand: 4 * BILLION, available: 4 * BILLION });
+    expectStatus(await add(BILLION, 996), [200, 201]);
+    expect(await stockRow(t, 'BIG-9', 'EAST')).toEqual({ locationId: 'EAST', onHand: MAX_ON_HAND, reserved: 0, available: MAX_ON_HAND, shortage: 0 });
+
+    const stockRows = await tableCount(t, 'stock');
+    for (const delta of [1, BILLION, 999_999_999_999]) expectProblem(await add(delta), 400, '/0/delta');
+    // The row past the limit fails the request: the row before it is not applied either.
+    await seedProducts(t, { 'BIG-8': {} });
+    const mixed = await t.api('POST', '/api/inventory/adjustments', [
+      { sku: 'BIG-8', locationId: 'EAST', delta: 5, reference: 'would apply' },
+      { sku: 'BIG-9', locationId: 'EAST', delta: 1, reference: 'too much' },
+    ]);
+    expectProblem(mixed, 400, '/1/delta');
+    expect(await stockRow(t, 'BIG-9', 'EAST')).toMatchObject({ onHand: MAX_ON_HAND });
+    expect(await stockRow(t, 'BIG-8', 'EAST')).toBeUndefined();
+    expect(await tableCount(t, 'stock')).toBe(stockRows);
+
+    // Intake still works against such a count, and a decrease is taken.
+    const o = await placeOrder(t, 'big-order', [['BIG-9', 3]]);
+    expect(o.lines[0]).toMatchObject({ statusReason: 'AwaitingFulfillment', locationId: 'EAST' });
+    expectStatus(await add(-BILLION), [200, 201]);
+    expect(await stockRow(t, 'BIG-9', 'EAST')).toEqual({ locationId: 'EAST', onHand: MAX_ON_HAND - BILLION, reserved: 3, available: MAX_ON_HAND - BILLION - 3, shortage: 0 });
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Roles and keys (SPEC section 7): admin (all), operator (orders, jobs, inventory), integration (orders,
- * inventory, fulfillment), viewer (read only). Every role reads; a refused write is a 403 problem and writes
- * nothing; no key or an unknown key is a 401. Keys are stored hashed.
+ * inventory, fulfillment), viewer (read only). Every role reads; a refused write is a 403 problem saying which
+ * role may not, and writes nothing; no key or an unknown key is a 401, also on an unknown path under /api (404
+ * only once a key is known). Keys are stored hashed. HOLDFAST_ADMIN_KEY may be short, but has no spaces.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
@@ -9,6 +10,7 @@ import { DATABASE_KINDS } from '../fixtures/databases.ts';
 import { ADMIN_KEY, startTestService } from '../fixtures/test-service.ts';
 import type { ApiResponse, TestService } from '../fixtures/test-service.ts';
 import type { Role } from '../../src/app/context.ts';
+import { ConfigError, loadConfig } from '../../src/config/config.ts';
 import { SCENARIO_SETTINGS, T0, expectProblem, expectStatus, patchSettings, placeOrder, seedLocations, seedOnHand, seedProducts, tableCount } from '../fixtures/seed.ts';
 
 const ROLES: Role[] = ['admin', 'operator', 'integration', 'viewer'];
@@ -221,5 +223,50 @@ describe.each(DATABASE_KINDS)('roles and keys on %s', (kind) => {
       }
     }
     expect(new Set(rows.map((r) => r.key_hash)).size).toBe(rows.length);
+  });
+  it('says which role may not, with the right article', async () => {
+    const cases: [Role, string, string, unknown, string][] = [
+      ['integration', 'POST', '/api/jobs/backorder/runs', undefined, 'an integration key may not do this'],
+      ['operator', 'PATCH', '/api/settings', { backorders: true }, 'an operator key may not do this'],
+      ['viewer', 'POST', '/api/orders', { externalId: 'viewer-no', lines: [{ sku: 'KB-1', quantity: 1 }] }, 'a viewer key may not do this'],
+    ];
+    for (const [role, method, url, body, detail] of cases) {
+      const r = await t.api(method, url, body, { key: keys[role] });
+      expectProblem(r, 403);
+      expect(r.body.detail).toBe(detail);
+    }
+  });
+
+  it('answers an unknown path under /api with 401 without a key and 404 with an admin key, both problem+json', async () => {
+    for (const [method, url] of [
+      ['GET', '/api/no-such-route'],
+      ['POST', '/api/no-such-route'],
+      ['GET', '/api/orders/x/nothing-here'],
+      ['DELETE', '/api/settings'],
+    ] as const) {
+      expectProblem(await t.api(method, url, undefined, { key: null }), 401);
+      expectProblem(await t.api(method, url, undefined, { key: 'hf_wrong_key_0000000000000000000000' }), 401);
+      expectProblem(await t.api(method, url), 404);
+    }
+  });
+
+  it('takes a HOLDFAST_ADMIN_KEY shorter than 16 characters, and refuses one with a space', async () => {
+    const config = loadConfig({ HOLDFAST_ADMIN_KEY: 'admin-key-1' });
+    expect(config.adminKey).toBe('admin-key-1');
+    expect(() => loadConfig({ HOLDFAST_ADMIN_KEY: 'admin key 1' })).toThrow(ConfigError);
+    expect(() => loadConfig({ HOLDFAST_ADMIN_KEY: 'admin-key-1 ' })).toThrow(ConfigError);
+
+    const short = await startTestService(kind, { config: { adminKey: config.adminKey } });
+    try {
+      const r = await short.api('PATCH', '/api/settings', { backorders: true }, { key: 'admin-key-1' });
+      expectStatus(r, 200);
+      expect(r.body.backorders).toBe(true);
+      expectStatus(await short.api('GET', '/api/orders', undefined, { key: 'admin-key-1' }), 200);
+      expectStatus(await short.api('GET', '/api/orders', undefined, { headers: { authorization: 'Bearer admin-key-1' }, key: null }), 200);
+      expectProblem(await short.api('GET', '/api/orders', undefined, { key: 'admin-key-2' }), 401);
+      expectProblem(await short.api('GET', '/api/orders', undefined, { key: ADMIN_KEY }), 401);
+    } finally {
+      await short.close();
+    }
   });
 });

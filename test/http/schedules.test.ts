@@ -1,6 +1,7 @@
 /**
  * The on-hand change schedule (SPEC sections 1 and 7): JSON and CSV uploads (all or nothing, each bad row
- * named), listing by sku, deleting, and entries outside the window accepted and listed.
+ * named, a zero quantity reported as "must not be 0", a CSV row with its file line), listing by sku, deleting,
+ * and entries outside the window accepted and listed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS } from '../fixtures/databases.ts';
@@ -108,5 +109,22 @@ describe.each(DATABASE_KINDS)('schedules on %s', (kind) => {
     expectProblem(await t.api('DELETE', '/api/inventory/schedules/987654321'), 404);
     expectProblem(await t.api('DELETE', '/api/inventory/schedules/not-an-id'), '4xx');
     expect(await entriesOf('DEL-1')).toHaveLength(1);
+  });
+  it('reports a zero quantity as "must not be 0", and a bad CSV row with its line in the file', async () => {
+    const before = await tableCount(t, 'schedule_entries');
+    const good = { sku: 'SC-3', locationId: 'EAST', date: '2028-06-03', quantity: 1 };
+    const message = (r: any, path: string) => r.body.errors.find((e: any) => e.path === path)?.message as string | undefined;
+
+    const json = await t.api('POST', '/api/inventory/schedules', [good, { ...good, quantity: 0 }, { ...good, date: '2028-02-30' }]);
+    expectProblem(json, 400, '/1/quantity');
+    expect(message(json, '/1/quantity')).toMatch(/must not be 0/);
+    expect(message(json, '/2/date')).toBeDefined();
+
+    const csv = 'sku,locationId,date,quantity,reference\nSC-3,EAST,2028-06-03,2,ok\nSC-3,EAST,2028-06-04,0,zero\n';
+    const fromCsv = await t.api('POST', '/api/inventory/schedules', undefined, { raw: csv, contentType: 'text/csv' });
+    expectProblem(fromCsv, 400, '/1/quantity');
+    expect(message(fromCsv, '/1/quantity')).toMatch(/must not be 0/);
+    expect(message(fromCsv, '/1/quantity')).toContain('CSV line 3');
+    expect(await tableCount(t, 'schedule_entries')).toBe(before);
   });
 });

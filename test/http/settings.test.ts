@@ -1,14 +1,15 @@
 /**
  * Settings (SPEC section 6): defaults, PATCH merging nested objects and answering the whole object,
  * validation naming the field with nothing written, every change audited (who, when, before, after), and the
- * business time zone deciding "today".
+ * business time zone deciding "today". Concurrent PATCHes of different fields all take effect (no lost update),
+ * and the audit rows of settings and of policies each form one chain: a row's `before` is the previous `after`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
 import { DATABASE_KINDS } from '../fixtures/databases.ts';
 import { ADMIN_KEY, startTestService } from '../fixtures/test-service.ts';
 import type { TestService } from '../fixtures/test-service.ts';
-import { T0, expectProblem, expectStatus, patchSettings, placeOrder, seedLocations, seedOnHand, seedProducts, tableCount } from '../fixtures/seed.ts';
+import { T0, expectProblem, expectStatus, patchSettings, placeOrder, seedLocations, seedOnHand, seedProducts, tableCount, walk } from '../fixtures/seed.ts';
 
 const DEFAULTS = {
   onHandChangeSchedule: false,
@@ -132,5 +133,66 @@ describe.each(DATABASE_KINDS)('settings on %s', (kind) => {
       await patchSettings(t, { timeZone: 'UTC' });
       await t.setClock(T0);
     }
+  });
+  /** The audit rows of a document, oldest first, checked to form one chain. */
+  const auditChain = async (key: 'settings' | 'policies') => {
+    const rows = [...(await walk(t, `/api/settings/audit?key=${key}`, 7)).items].reverse();
+    for (let i = 1; i < rows.length; i++) {
+      expect(rows[i].before, `${key} audit row ${rows[i].id}: before is the previous row's after`).toEqual(rows[i - 1].after);
+    }
+    return rows;
+  };
+
+  it('keeps every field of concurrent PATCHes of different fields, and the audit rows chain', async () => {
+    const start = await settings();
+    const auditsBefore = (await auditChain('settings')).length;
+    const reset = { backorders: false, onHandChangeSchedule: false, atpHorizonDays: 90, cancellationSlaDays: null };
+    for (let round = 0; round < 10; round++) {
+      await patchSettings(t, reset);
+      const answers = await Promise.all([
+        t.api('PATCH', '/api/settings', { backorders: true }),
+        t.api('PATCH', '/api/settings', { onHandChangeSchedule: true }),
+        t.api('PATCH', '/api/settings', { atpHorizonDays: 30 + round }),
+        t.api('PATCH', '/api/settings', { cancellationSlaDays: 7 + round }),
+      ]);
+      for (const r of answers) expectStatus(r, 200);
+      expect(await settings(), `round ${round}`).toMatchObject({ backorders: true, onHandChangeSchedule: true, atpHorizonDays: 30 + round, cancellationSlaDays: 7 + round });
+    }
+    const rows = await auditChain('settings');
+    expect(rows).toHaveLength(auditsBefore + 10 * 5);
+    expect(rows.at(-1)!.after).toEqual(await settings());
+    await patchSettings(t, { ...reset, backorders: start.backorders, onHandChangeSchedule: start.onHandChangeSchedule, atpHorizonDays: start.atpHorizonDays, cancellationSlaDays: start.cancellationSlaDays });
+    expect(await settings()).toEqual(start);
+  });
+
+  it('keeps concurrent policy PUTs and settings PATCHes apart: each document keeps its own chain', async () => {
+    await seedLocations(t, { EAST: { priority: 1, handlingDays: 1 }, WEST: { priority: 2 } });
+    const start = await settings();
+    const policy = (n: number, where: string) => ({ rules: [{ name: `rule ${n} ${where}`, match: { country: ['US'] }, locationIds: [where] }] });
+    const policiesBefore = (await auditChain('policies')).length;
+    const settingsBefore = (await auditChain('settings')).length;
+    for (let round = 0; round < 10; round++) {
+      await patchSettings(t, { backorders: false, atpHorizonDays: 90 });
+      const [east, west, a, b] = await Promise.all([
+        t.api('PUT', '/api/policies', policy(round, 'EAST')),
+        t.api('PUT', '/api/policies', policy(round, 'WEST')),
+        t.api('PATCH', '/api/settings', { backorders: true }),
+        t.api('PATCH', '/api/settings', { atpHorizonDays: 60 + round }),
+      ]);
+      for (const r of [east, west, a, b]) expectStatus(r, 200);
+      const stored = (await t.api('GET', '/api/policies')).body;
+      expect([policy(round, 'EAST'), policy(round, 'WEST')], `round ${round}`).toContainEqual(stored);
+      expect(await settings(), `round ${round}`).toMatchObject({ backorders: true, atpHorizonDays: 60 + round });
+    }
+    const policyRows = await auditChain('policies');
+    expect(policyRows).toHaveLength(policiesBefore + 10 * 2);
+    expect(policyRows.at(-1)!.after).toEqual((await t.api('GET', '/api/policies')).body);
+    const settingRows = await auditChain('settings');
+    expect(settingRows).toHaveLength(settingsBefore + 10 * 3);
+    expect(settingRows.every((r) => !('rules' in (r.after as object)))).toBe(true);
+    expect(policyRows.every((r) => 'rules' in (r.after as object))).toBe(true);
+    expectStatus(await t.api('PUT', '/api/policies', { rules: [] }), 200);
+    await patchSettings(t, { backorders: start.backorders, atpHorizonDays: start.atpHorizonDays });
+    expect(await settings()).toEqual(start);
   });
 });

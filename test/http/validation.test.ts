@@ -1,6 +1,8 @@
 /**
  * Bad input everywhere (SPEC sections 7 and 10): each answer is problem+json with type, title, status, detail and,
- * for a field, errors[].path a JSON Pointer naming it; never a 500; never a partial write.
+ * for a field, errors[].path a JSON Pointer naming it; never a 500; never a partial write. That includes text
+ * PostgreSQL cannot store (a NUL character) and crafted cursors (fractions, huge numbers, the wrong types, long
+ * strings). A product or location read back with GET may be PUT as it is.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS } from '../fixtures/databases.ts';
@@ -106,8 +108,14 @@ const OTHER_CASES: BadCase[] = [
   { what: 'schedules: date not YYYY-MM-DD', method: 'POST', url: '/api/inventory/schedules', body: [{ sku: 'KB-1', locationId: 'EAST', date: '06/03/2028', quantity: 1 }], status: 400, pointer: '/0/date' },
 ];
 
+const NUL = '\u0000';
+/** A cursor as a client could craft one: base64url of any JSON. */
+const cursorOf = (key: unknown) => Buffer.from(JSON.stringify(key)).toString('base64url');
+const LONG = 'x'.repeat(10_000);
+
 describe.each(DATABASE_KINDS)('bad input on %s', (kind) => {
   let t: TestService;
+  let existing: any;
 
   beforeAll(async () => {
     t = await startTestService(kind, { now: T0 });
@@ -115,7 +123,7 @@ describe.each(DATABASE_KINDS)('bad input on %s', (kind) => {
     await seedProducts(t, { 'KB-1': {}, 'KB-2': {} });
     await seedOnHand(t, [['KB-1', 'EAST', 10]]);
     await patchSettings(t, SCENARIO_SETTINGS);
-    await placeOrder(t, 'existing-1', [['KB-1', 2]]);
+    existing = await placeOrder(t, 'existing-1', [['KB-1', 2]]);
   });
   afterAll(async () => t?.close());
 
@@ -130,6 +138,8 @@ describe.each(DATABASE_KINDS)('bad input on %s', (kind) => {
     audits: await tableCount(t, 'config_audit'),
     kb1: await stockRow(t, 'KB-1', 'EAST'),
     settings: (await t.api('GET', '/api/settings')).body,
+    policies: (await t.api('GET', '/api/policies')).body,
+    kb1Product: (await t.api('GET', '/api/products/KB-1')).body,
   });
 
   for (const [group, cases] of [['order intake', ORDER_CASES], ['catalog', CATALOG_CASES], ['lists', LIST_CASES], ['other routes', OTHER_CASES]] as const) {
@@ -173,5 +183,117 @@ describe.each(DATABASE_KINDS)('bad input on %s', (kind) => {
     for (const url of ['/api/orders', '/api/order-lines', '/api/products', '/api/locations', '/api/inventory/schedules']) {
       expectStatus(await t.api('GET', `${url}?limit=500`), 200);
     }
+  });
+  it('refuses a NUL character in any text field with a 400 naming the field, and writes nothing', async () => {
+    const before = await snapshot();
+    const rule = { name: 'r', match: { country: ['US'] }, locationIds: ['EAST'] };
+    const schedule = { sku: 'KB-1', locationId: 'EAST', date: '2028-06-05', quantity: 1 };
+    const cases: [string, string, unknown, string][] = [
+      ['POST', '/api/orders', order({ externalId: `nul${NUL}1` }), '/externalId'],
+      ['POST', '/api/orders', order({ externalId: 'nul-2', channel: `web${NUL}` }), '/channel'],
+      ['POST', '/api/orders', order({ externalId: 'nul-3', customerId: `${NUL}` }), '/customerId'],
+      ['POST', '/api/orders', order({ externalId: 'nul-4', shipTo: { country: 'U\u0000S' } }), '/shipTo/country'],
+      ['PUT', '/api/products/NUL-1', { name: `Nul${NUL}name` }, '/name'],
+      ['PUT', '/api/products/KB-1', { name: `KB${NUL}` }, '/name'],
+      ['PUT', '/api/locations/NUL-L', { name: `L${NUL}`, priority: 5 }, '/name'],
+      ['POST', '/api/inventory/schedules', [schedule, { ...schedule, reference: `PO${NUL}7` }], '/1/reference'],
+      ['POST', '/api/inventory/adjustments', [{ sku: 'KB-1', locationId: 'EAST', delta: 1, reference: `adj${NUL}` }], '/0/reference'],
+      ['PUT', '/api/policies', { rules: [{ ...rule, name: `rule${NUL}` }] }, '/rules/0/name'],
+      ['PUT', '/api/policies', { rules: [rule, { ...rule, match: { channel: [`web${NUL}`] } }] }, '/rules/1/match/channel/0'],
+    ];
+    for (const [method, url, body, pointer] of cases) {
+      const r = await t.api(method, url, body);
+      try {
+        expectProblem(r, 400, pointer);
+      } catch (e) {
+        throw new Error(`${method} ${url} ${pointer}: ${(e as Error).message}`);
+      }
+    }
+    const csv = `sku,locationId,date,quantity,reference\nKB-1,EAST,2028-06-05,3,ok\nKB-1,EAST,2028-06-06,3,bad${NUL}ref\n`;
+    expectProblem(await t.api('POST', '/api/inventory/schedules', undefined, { raw: csv, contentType: 'text/csv' }), 400, '/1/reference');
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('answers a NUL character in a path id with a 4xx problem, never a 500', async () => {
+    const before = await snapshot();
+    for (const [method, url] of [
+      ['GET', '/api/orders/%00'],
+      ['GET', '/api/orders/a%00b/events'],
+      ['POST', '/api/orders/%00/cancel'],
+      ['POST', '/api/orders/%00/lines/1/cancel'],
+      ['POST', '/api/fulfillment/lines/%00/ship'],
+      ['GET', '/api/jobs/runs/%00'],
+      ['GET', '/api/products/%00'],
+      ['GET', '/api/locations/%00'],
+      ['GET', '/api/inventory/%00'],
+    ] as const) {
+      const r = await t.api(method, url);
+      try {
+        expectProblem(r, '4xx');
+      } catch (e) {
+        throw new Error(`${method} ${url}: ${(e as Error).message}`);
+      }
+    }
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('refuses crafted cursors with a 400 naming /cursor: fractions, huge numbers, wrong types, long or NUL strings', async () => {
+    const run = await t.api('POST', '/api/jobs/backorder/runs?wait=true');
+    expectStatus(run, 200);
+    // Lists keyed by [number, string], [string, number], [number] and [string].
+    const numberString = [[1.5, 'x'], [1e300, 'x'], [2 ** 53, 'x'], ['a', 'x'], ['a'], [1, LONG], [1, `x${NUL}`], [1, 'x', 2]];
+    const stringNumber = [['2028-06-01', 1.5], ['2028-06-01', 1e300], ['2028-06-01', 'a'], ['a'], [LONG, 1], [`2028${NUL}`, 1]];
+    const numberOnly = [[1.5], [1e300], [-1e300], ['a'], [LONG], [1, 2]];
+    const stringOnly = [[1], [LONG], [`KB${NUL}`]];
+    const cases: [string, unknown[][]][] = [
+      ['/api/orders', numberString],
+      ['/api/order-lines', numberString],
+      ['/api/jobs/runs', numberString],
+      ['/api/locations', numberString],
+      ['/api/inventory/schedules', stringNumber],
+      [`/api/orders/${existing.id}/events`, numberOnly],
+      [`/api/jobs/runs/${run.body.id}`, numberOnly],
+      ['/api/settings/audit', numberOnly],
+      ['/api/products', stringOnly],
+    ];
+    for (const [url, keys] of cases) {
+      for (const key of keys) {
+        const r = await t.api('GET', `${url}?cursor=${encodeURIComponent(cursorOf(key))}`);
+        try {
+          expectProblem(r, 400, '/cursor');
+        } catch (e) {
+          throw new Error(`${url} with cursor ${JSON.stringify(key).slice(0, 60)}: ${(e as Error).message}`);
+        }
+      }
+    }
+    // A well-formed cursor of the right shape still pages.
+    expectStatus(await t.api('GET', `/api/orders?cursor=${cursorOf([Date.parse(T0) + 1, 'ord'])}`), 200);
+    expectStatus(await t.api('GET', `/api/inventory/schedules?cursor=${cursorOf(['2028-06-01', 1])}`), 200);
+  });
+
+  it('takes back a product or location as GET answered it, and refuses a sku or id that differs from the path', async () => {
+    expectStatus(await t.api('PUT', '/api/products/RT-1', { name: 'Round trip', preorderEligible: true, launchDate: '2028-09-01' }), [200, 201]);
+    const product = await t.api('GET', '/api/products/RT-1');
+    expectStatus(product, 200);
+    expect(product.body.sku).toBe('RT-1');
+    const again = await t.api('PUT', '/api/products/RT-1', { ...product.body, name: 'Round trip 2' });
+    expectStatus(again, 200);
+    expect((await t.api('GET', '/api/products/RT-1')).body).toEqual({ ...product.body, name: 'Round trip 2' });
+
+    expectStatus(await t.api('PUT', '/api/locations/RT-L', { name: 'Round trip', priority: 40, handlingDays: 2, active: false }), [200, 201]);
+    const location = await t.api('GET', '/api/locations/RT-L');
+    expectStatus(location, 200);
+    expect(location.body.id).toBe('RT-L');
+    expectStatus(await t.api('PUT', '/api/locations/RT-L', { ...location.body, priority: 41 }), 200);
+    expect((await t.api('GET', '/api/locations/RT-L')).body).toEqual({ ...location.body, priority: 41 });
+
+    const before = await snapshot();
+    expectProblem(await t.api('PUT', '/api/products/RT-1', { ...product.body, sku: 'RT-2' }), 400, '/sku');
+    expectProblem(await t.api('PUT', '/api/products/RT-9', { ...product.body }), 400, '/sku');
+    expectProblem(await t.api('PUT', '/api/locations/RT-L', { ...location.body, id: 'RT-M' }), 400, '/id');
+    expectProblem(await t.api('PUT', '/api/locations/RT-Z', { ...location.body }), 400, '/id');
+    expect(await snapshot()).toEqual(before);
+    expectProblem(await t.api('GET', '/api/products/RT-9'), 404);
+    expectProblem(await t.api('GET', '/api/locations/RT-Z'), 404);
   });
 });

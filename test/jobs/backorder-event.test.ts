@@ -1,7 +1,8 @@
 /**
  * Event-triggered backorder runs (SPEC sections 2 and 5): when supply grows, a `backorder` run with trigger
  * `event` covers just the affected skus, debounced, and releases held lines in priority order; a later line may
- * take earlier supply only when that delays no line before it. Manual clock at 2028-06-01T09:00Z (UTC), locations
+ * take earlier supply only when that delays no line before it; while another run holds the lease, the waiting
+ * skus are retried every half second (never in a tight loop) and run once it is free. Manual clock at 2028-06-01T09:00Z (UTC), locations
  * EAST (priority 1, 1 handling day) and WEST (priority 2, 2 handling days).
  */
 import { afterEach, describe, expect, it } from 'vitest';
@@ -23,7 +24,10 @@ import {
   schedule,
   setOnHand,
   setupWorld,
+  sleep,
+  until,
 } from './job-helpers.ts';
+import type { RunRequest, StartedRun } from '../../src/jobs/runner.ts';
 
 const MINUTE = 60_000;
 
@@ -182,5 +186,55 @@ describe.each(DATABASE_KINDS)('event-triggered backorder runs on %s', (kind) => 
     expect((await getOrder(t, o.id)).lines[0]).toMatchObject({ statusReason: 'AwaitingFulfillment', locationId: 'EAST' });
     await expectInvariants(t.service.database.db);
   });
-});
 
+  it('retries every half second while another backorder run holds a live lease, and runs once the lease is free', async () => {
+    t = await startTestService(kind, { now: T0 });
+    await setupWorld(t, { products: { 'SP-1': {} }, settings: { backorders: true } });
+    const o = await place(t, 'SP', [['SP-1', 1]]);
+    expect(o.lines[0].statusReason).toBe('BackorderHold');
+    const db = t.service.database.db;
+
+    // Another process's live run: its lease row names a run and its heartbeat is kept fresh.
+    const hold = () =>
+      db
+        .insertInto('job_leases')
+        .values({ job_type: 'backorder', run_id: 'run_elsewhere', owner: 'elsewhere:4242:cafe', heartbeat_at: Date.now() })
+        .onConflict((oc) => oc.column('job_type').doUpdateSet({ run_id: 'run_elsewhere', owner: 'elsewhere:4242:cafe', heartbeat_at: Date.now() }))
+        .execute();
+    await hold();
+    let beat: Promise<unknown> = Promise.resolve();
+    const heartbeat = setInterval(() => {
+      beat = hold().catch(() => undefined);
+    }, 200);
+
+    // Count the trigger's attempts to start its run.
+    const runner = t.service.jobs.runner;
+    const start = runner.start.bind(runner);
+    let calls = 0;
+    runner.start = (request: RunRequest): Promise<StartedRun> => {
+      calls++;
+      return start(request);
+    };
+    try {
+      await setOnHand(t, [{ sku: 'SP-1', locationId: 'EAST', onHand: 1 }]);
+      await sleep(2_000);
+    } finally {
+      clearInterval(heartbeat);
+      await beat;
+    }
+    expect(calls, 'the supply change tried to start its run').toBeGreaterThanOrEqual(1);
+    expect(calls, 'a busy lease is retried every 500 ms, not in a spin').toBeLessThanOrEqual(8);
+    expect(await allRuns(t), 'no run started past the live lease').toEqual([]);
+    expect((await getOrder(t, o.id)).lines[0].statusReason).toBe('BackorderHold');
+
+    // The other run ends: the waiting skus get their event run.
+    await db.updateTable('job_leases').set({ run_id: null, owner: null }).where('job_type', '=', 'backorder').execute();
+    await until('the event run after the lease is freed', async () => (await allRuns(t!)).some((r) => r.status !== 'running'), 15_000, 50);
+    await t.service.jobs.idle();
+    const runs = await allRuns(t);
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ jobType: 'backorder', trigger: 'event', status: 'succeeded', skus: ['SP-1'], processed: 1, movedToFulfillment: 1 });
+    expect((await getOrder(t, o.id)).lines[0]).toMatchObject({ statusReason: 'AwaitingFulfillment', locationId: 'EAST' });
+    await expectInvariants(t.service.database.db);
+  });
+});

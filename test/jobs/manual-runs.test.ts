@@ -1,17 +1,21 @@
 /**
  * Manual runs and the job log over HTTP (SPEC sections 5 and 7): 202 with the run, or 200 with the ended run
  * with ?wait=true; 409 while a run of the type holds a live lease; a run whose lease heartbeat went stale is
- * marked failed and a new one starts; 404 for unknown job types and runs; roles; GET /api/jobs and the job log
- * with its filters, newest first, cursor-paginated. The lease is held by writing the job_leases row directly,
- * as another process would.
+ * marked failed and a new one starts; `serve`'s background watch marks such a run failed without anyone starting
+ * a new one; 404 for unknown job types (naming the types) and runs; roles; GET /api/jobs and the job log with its
+ * filters, newest first, cursor-paginated. The lease is held by writing the job_leases row directly, as another
+ * process would.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../src/store/tables/index.ts';
-import { DATABASE_KINDS } from '../fixtures/databases.ts';
-import { startTestService } from '../fixtures/test-service.ts';
+import { DATABASE_KINDS, scratchDatabase } from '../fixtures/databases.ts';
+import { ADMIN_KEY, startTestService } from '../fixtures/test-service.ts';
 import type { TestService } from '../fixtures/test-service.ts';
-import { T0, allRuns, getOrder, ok, place, plusMs, runNow, setOnHand, setupWorld } from './job-helpers.ts';
+import { loadConfig } from '../../src/config/config.ts';
+import { createService } from '../../src/service.ts';
+import type { Service } from '../../src/service.ts';
+import { T0, allRuns, getOrder, ok, place, plusMs, runNow, setOnHand, setupWorld, until } from './job-helpers.ts';
 
 const LEASE_TIMEOUT_MS = 5_000; // startTestService's default
 
@@ -48,6 +52,14 @@ async function insertOrphanRun(db: Kysely<DB>, id: string, jobType: string, star
       error: null,
     })
     .execute();
+}
+
+/** An admin request to a service built without the test fixture. */
+async function call(service: Service, method: string, url: string, body?: unknown): Promise<{ status: number; body: any; text: string }> {
+  const headers: Record<string, string> = { authorization: `Bearer ${ADMIN_KEY}` };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const res = await service.app.inject({ method: method as 'GET', url, headers, payload: body === undefined ? undefined : JSON.stringify(body) });
+  return { status: res.statusCode, body: res.body ? res.json() : undefined, text: res.body };
 }
 
 describe.each(DATABASE_KINDS)('manual job runs on %s', (kind) => {
@@ -193,5 +205,50 @@ describe.each(DATABASE_KINDS)('manual job runs on %s', (kind) => {
     expect(after.items.find((j: any) => j.jobType === 'preorder')).toMatchObject({ enabled: false, cron: '30 * * * *' });
     expect(after.items.find((j: any) => j.jobType === 'backorder')).toMatchObject({ enabled: true, cron: '*/15 * * * *' });
     expect(await runNow(t, 'preorder')).toMatchObject({ status: 'succeeded' });
+  });
+
+  it('answers an unknown job type with a 404 naming the job types', async () => {
+    t = await startTestService(kind, { now: T0 });
+    const r = await t.api('POST', '/api/jobs/nope/runs');
+    expect(r.status).toBe(404);
+    expect(r.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(r.body.detail).toContain('"nope"');
+    expect(r.body.detail).toMatch(/job types are backorder and preorder/);
+  });
+
+  it('marks a run whose runner died failed in the background, without anyone starting a run, and frees its lease', async () => {
+    const scratch = await scratchDatabase(kind);
+    const config = loadConfig({}, { databaseUrl: scratch.url, adminKey: ADMIN_KEY, manualClock: true, logLevel: 'silent', leaseTimeoutMs: 300, eventDebounceMs: 20 });
+    const service = await createService(config, { background: true });
+    try {
+      expect((await call(service, 'PUT', '/api/admin/clock', { now: T0 })).status).toBe(200);
+      const db = service.database.db;
+      await insertOrphanRun(db, 'run_dead', 'backorder', plusMs(T0, -60_000));
+      await holdLease(db, 'backorder', 'run_dead', 10_000);
+
+      await until(
+        'the dead run to be marked failed',
+        async () => (await call(service, 'GET', '/api/jobs/runs/run_dead')).body.status !== 'running',
+        15_000,
+        100,
+      );
+      const dead = await call(service, 'GET', '/api/jobs/runs/run_dead');
+      expect(dead.status).toBe(200);
+      expect(dead.body).toMatchObject({ status: 'failed', finishedAt: T0, processed: 7, failedRecords: 7, error: expect.stringContaining('stopped sending heartbeats') });
+      const { processed, movedToFulfillment, movedToBackorder, stillOnHold, canceled, failedRecords } = dead.body;
+      expect(movedToFulfillment + movedToBackorder + stillOnHold + canceled + failedRecords).toBe(processed);
+      const lease = await db.selectFrom('job_leases').selectAll().where('job_type', '=', 'backorder').executeTakeFirstOrThrow();
+      expect(lease.run_id, 'the lease is free').toBeNull();
+      const log = await call(service, 'GET', '/api/jobs/runs');
+      expect(log.body.items.map((r: any) => r.id), 'the watch started no run').toEqual(['run_dead']);
+
+      const next = await call(service, 'POST', '/api/jobs/backorder/runs');
+      expect(next.status, next.text).toBe(202);
+      await service.jobs.idle();
+      expect((await call(service, 'GET', `/api/jobs/runs/${next.body.id}`)).body.status).toBe('succeeded');
+    } finally {
+      await service.close();
+      await scratch.drop();
+    }
   });
 });

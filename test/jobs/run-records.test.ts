@@ -2,13 +2,17 @@
  * A run's counts and its per-line records (SPEC section 5): movedToFulfillment + movedToBackorder + stillOnHold +
  * canceled + failedRecords = processed; one record per line moved or re-dated (a re-dated line's record has
  * from = to), none for the others; the records are paged by a cursor. Worked by hand, today 2028-06-01 (UTC),
- * schedule on, EAST (1 handling day) only stocked.
+ * schedule on, EAST (1 handling day) only stocked. `processed` stays the number of lines in scope when the run
+ * started, even when a line leaves the scope before its batch comes or the run ends before reaching it.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../src/store/tables/index.ts';
+import { finishRun } from '../../src/store/repositories/jobs.repository.ts';
 import { DATABASE_KINDS } from '../fixtures/databases.ts';
 import { startTestService } from '../fixtures/test-service.ts';
 import type { TestService } from '../fixtures/test-service.ts';
-import { T0, expectInvariants, expectRunAccounted, getOrder, lineSnapshot, place, plusMs, runDetails, runNow, schedule, setOnHand, setupWorld } from './job-helpers.ts';
+import { T0, expectInvariants, expectRunAccounted, getOrder, lineSnapshot, ok, place, plusMs, runDetails, runNow, schedule, setOnHand, setupWorld } from './job-helpers.ts';
 
 const MINUTE = 60_000;
 const rec = (line: any, from: string, to: string, iad: string | null, esd: string | null) => ({
@@ -20,6 +24,37 @@ const rec = (line: any, from: string, to: string, iad: string | null, esd: strin
   estimatedShipmentDate: esd,
   error: null,
 });
+
+const COUNTS = ['movedToFulfillment', 'movedToBackorder', 'stillOnHold', 'canceled', 'failedRecords'] as const;
+const accounted = (run: any) => COUNTS.reduce((sum, k) => sum + run[k], 0);
+
+/** The runner's batch step (private), wrapped by the tests to act between batches. */
+type BatchStep = (frame: unknown, skus: readonly string[]) => Promise<void>;
+
+/** A run row as a runner leaves it while it works: `processed` from the start, counts from committed batches. */
+async function insertRunningRun(db: Kysely<DB>, id: string, processed: number, counts: Partial<Record<(typeof COUNTS)[number], number>>): Promise<void> {
+  await db
+    .insertInto('job_runs')
+    .values({
+      id,
+      job_type: 'backorder',
+      trigger: 'manual',
+      status: 'running',
+      started_at: Date.parse(T0),
+      finished_at: null,
+      heartbeat_at: Date.now(),
+      owner: 'test',
+      skus: null,
+      processed,
+      moved_to_fulfillment: counts.movedToFulfillment ?? 0,
+      moved_to_backorder: counts.movedToBackorder ?? 0,
+      still_on_hold: counts.stillOnHold ?? 0,
+      canceled: counts.canceled ?? 0,
+      failed_records: counts.failedRecords ?? 0,
+      error: null,
+    })
+    .execute();
+}
 
 describe.each(DATABASE_KINDS)('run counts and records on %s', (kind) => {
   let t: TestService | undefined;
@@ -103,5 +138,83 @@ describe.each(DATABASE_KINDS)('run counts and records on %s', (kind) => {
     expect(badCursor.status).toBe(400);
     expect(badCursor.text).toContain('cursor');
     await expectInvariants(t.service.database.db);
+  });
+  /** Two backordered lines of two skus, one batch per sku: PA-1 can be released, PA-2 has no stock. */
+  async function twoBatches(): Promise<{ a: any; b: any; runner: { batch: BatchStep } }> {
+    t = await startTestService(kind, { now: T0, config: { jobBatchSkus: 1 } });
+    await setupWorld(t, { products: { 'PA-1': {}, 'PA-2': {} }, settings: { backorders: true, jobs: { backorder: { onSupplyChange: false } } } });
+    const a = await place(t, 'pa', [['PA-1', 1]]);
+    await t.setClock(plusMs(T0, MINUTE));
+    const b = await place(t, 'pb', [['PA-2', 1]]);
+    expect([a, b].map((o) => o.lines[0].statusReason)).toEqual(['BackorderHold', 'BackorderHold']);
+    await setOnHand(t, [{ sku: 'PA-1', locationId: 'EAST', onHand: 1 }]);
+    return { a, b, runner: t.service.jobs.runner as unknown as { batch: BatchStep } };
+  }
+
+  it('keeps processed at the lines in scope at the start when a line is canceled before its batch (counted as canceled)', async () => {
+    const { a, b, runner } = await twoBatches();
+    const batch = runner.batch.bind(runner);
+    const batches: string[][] = [];
+    runner.batch = async (frame, skus) => {
+      batches.push([...skus]);
+      await batch(frame, skus);
+      // Between the batches of PA-1 and PA-2 the customer cancels PA-2's order: the line leaves the job's scope.
+      if (skus.includes('PA-1')) await ok(t!, 'POST', `/api/orders/${b.id}/cancel`);
+    };
+    const run = await runNow(t!, 'backorder');
+    expect(batches).toEqual([['PA-1']]);
+    expect(run).toMatchObject({ status: 'succeeded', processed: 2, movedToFulfillment: 1, stillOnHold: 0, canceled: 1, failedRecords: 0 });
+    expect(accounted(run), 'the counts add up to processed').toBe(run.processed);
+    expect((await getOrder(t!, a.id)).lines[0].statusReason).toBe('AwaitingFulfillment');
+    expect((await getOrder(t!, b.id)).lines[0].statusReason).toBe('CanceledByRequest');
+    const stored = await ok(t!, 'GET', `/api/jobs/runs/${run.id}`);
+    expect(stored).toMatchObject({ processed: 2, movedToFulfillment: 1, canceled: 1 });
+    await expectInvariants(t!.service.database.db);
+  });
+
+  it('keeps processed at the lines in scope at the start when the run ends before their batch (counted as failed records)', async () => {
+    const { a, b, runner } = await twoBatches();
+    const batch = runner.batch.bind(runner);
+    runner.batch = async (frame, skus) => {
+      await batch(frame, skus);
+      // The service starts shutting down after the first batch: the run ends failed before PA-2's batch.
+      if (skus.includes('PA-1')) void t!.service.jobs.runner.stop();
+    };
+    const run = await runNow(t!, 'backorder');
+    expect(run).toMatchObject({ status: 'failed', processed: 2, movedToFulfillment: 1, stillOnHold: 0, canceled: 0, failedRecords: 1 });
+    expect(run.error).toMatch(/interrupted/);
+    expect(accounted(run), 'the counts add up to processed').toBe(run.processed);
+    expect((await getOrder(t!, a.id)).lines[0].statusReason).toBe('AwaitingFulfillment');
+    expect((await getOrder(t!, b.id)).lines[0].statusReason).toBe('BackorderHold');
+    await expectInvariants(t!.service.database.db);
+  });
+
+  it('finishRun counts unaccounted lines as canceled (succeeded) or failed (failed), and raises processed to what batches counted', async () => {
+    t = await startTestService(kind, { now: T0 });
+    const db = t.service.database.db;
+    const at = Date.parse(T0) + MINUTE;
+    await insertRunningRun(db, 'run_ok', 3, { movedToFulfillment: 1, stillOnHold: 1 });
+    await insertRunningRun(db, 'run_failed', 3, { movedToFulfillment: 1, stillOnHold: 1 });
+    await insertRunningRun(db, 'run_more', 3, { movedToFulfillment: 2, stillOnHold: 1, canceled: 1 });
+    await insertRunningRun(db, 'run_exact', 3, { movedToBackorder: 1, stillOnHold: 2 });
+    await finishRun(db, 'run_ok', 'succeeded', null, at);
+    await finishRun(db, 'run_failed', 'failed', 'it broke', at);
+    await finishRun(db, 'run_more', 'succeeded', null, at);
+    await finishRun(db, 'run_exact', 'succeeded', null, at);
+
+    const view = async (id: string) => ok(t!, 'GET', `/api/jobs/runs/${id}`);
+    const finishedAt = plusMs(T0, MINUTE);
+    expect(await view('run_ok')).toMatchObject({ status: 'succeeded', finishedAt, processed: 3, movedToFulfillment: 1, stillOnHold: 1, canceled: 1, failedRecords: 0, error: null });
+    expect(await view('run_failed')).toMatchObject({ status: 'failed', finishedAt, processed: 3, movedToFulfillment: 1, stillOnHold: 1, canceled: 0, failedRecords: 1, error: 'it broke' });
+    expect(await view('run_more')).toMatchObject({ status: 'succeeded', processed: 4, movedToFulfillment: 2, stillOnHold: 1, canceled: 1, failedRecords: 0 });
+    expect(await view('run_exact')).toMatchObject({ status: 'succeeded', processed: 3, movedToBackorder: 1, stillOnHold: 2, canceled: 0, failedRecords: 0 });
+    for (const id of ['run_ok', 'run_failed', 'run_more', 'run_exact']) {
+      const run = await view(id);
+      expect(accounted(run), `${id}: the counts add up to processed`).toBe(run.processed);
+    }
+
+    // A run that has ended is left as it is.
+    await finishRun(db, 'run_ok', 'failed', 'too late', at + MINUTE);
+    expect(await view('run_ok')).toMatchObject({ status: 'succeeded', finishedAt, processed: 3, canceled: 1, failedRecords: 0, error: null });
   });
 });

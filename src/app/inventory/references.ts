@@ -29,7 +29,7 @@ export function checkDistinct(rows: readonly { sku: string; locationId: string }
   rows.forEach((r, i) => {
     const k = `${r.sku}\u0000${r.locationId}`;
     const first = seen.get(k);
-    if (first !== undefined) errors.push({ path: `/${i}`, message: `repeats ${r.sku} at ${r.locationId} (row ${first})` });
+    if (first !== undefined) errors.push({ path: `/${i}`, message: `repeats ${r.sku} at ${r.locationId}, already given at /${first}` });
     else seen.set(k, i);
   });
   if (errors.length) throw invalid(errors);

@@ -62,7 +62,7 @@ export async function placeOrder(ctx: AppContext, input: PlaceOrderInput, idempo
   }
 }
 
-/** The request with its defaults filled in: spelling out a default does not make a different request. */
+/** The request with its defaults filled in and lines by number: spelling out a default or reordering lines does not make a different request. */
 function normalized(input: PlaceOrderInput, lineNumbers: readonly number[]) {
   return {
     externalId: input.externalId,
@@ -70,7 +70,7 @@ function normalized(input: PlaceOrderInput, lineNumbers: readonly number[]) {
     customerId: input.customerId ?? null,
     priority: input.priority ?? 0,
     shipTo: { country: input.shipTo?.country ?? null, region: input.shipTo?.region ?? null, postalCode: input.shipTo?.postalCode ?? null },
-    lines: input.lines.map((l, i) => ({ sku: l.sku, quantity: l.quantity, lineNumber: lineNumbers[i] })),
+    lines: input.lines.map((l, i) => ({ sku: l.sku, quantity: l.quantity, lineNumber: lineNumbers[i]! })).sort((a, b) => a.lineNumber - b.lineNumber),
   };
 }
 
