@@ -107,7 +107,7 @@ describe('backorder job worked example (contract-check: MS-2 EAST on-hand 1 -> 5
     expect(c2?.after).toEqual({ ...P2, ...at('EAST', '2028-06-03', '2028-06-04'), version: 4 });
     expect(c1?.after).toEqual({ ...P1, ...at('EAST', '2028-06-05', '2028-06-06'), version: 4 });
     expect(c1?.event).toMatchObject({ type: 'line.promise_changed', from: 'BackorderHold', to: 'BackorderHold' });
-    expect(c1?.event.data).toMatchObject({ previous: at('EAST', '2028-06-03', '2028-06-04'), current: at('EAST', '2028-06-05', '2028-06-06') });
+    expect(c1?.event.data).toMatchObject({ previous: at('EAST', '2028-06-03', '2028-06-04'), ...at('EAST', '2028-06-05', '2028-06-06'), version: 4 });
   });
 
   it('counts B moved, H, P1 and P2 still on hold; writes no record for H or the out-of-scope preorder line C', () => {

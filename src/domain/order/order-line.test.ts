@@ -48,7 +48,7 @@ describe('moveLine', () => {
       from: 'New',
       to: 'AwaitingFulfillment',
       at: AT,
-      data: { ...east, quantity: 2, runId: 'r1' },
+      data: { ...east, quantity: 2, launchDate: null, backorderedAt: null, version: 2, runId: 'r1' },
     });
   });
 
@@ -137,7 +137,7 @@ describe('redateLine', () => {
       from: 'BackorderHold',
       to: 'BackorderHold',
       at: AT,
-      data: { previous: east, current: next, runId: 'r9' },
+      data: { ...next, quantity: heldLine.quantity, launchDate: null, backorderedAt: 7, version: 5, previous: east, runId: 'r9' },
     });
   });
 

@@ -85,7 +85,7 @@ export function moveLine(line: OrderLine, to: StatusReason, at: number, options:
     from: line.statusReason,
     to,
     at,
-    data: { ...placementData(after), quantity: line.quantity, ...options.context },
+    data: { ...stateData(after), ...options.context },
   };
   return { ok: true, change: { before: line, after, event } };
 }
@@ -101,11 +101,7 @@ export function redateLine(line: OrderLine, placement: LinePlacement, at: number
     from: line.statusReason,
     to: line.statusReason,
     at,
-    data: {
-      previous: placementData(line),
-      current: placementData(after),
-      ...context,
-    },
+    data: { ...stateData(after), previous: placementData(line), ...context },
   };
   return { before: line, after, event };
 }
@@ -124,4 +120,12 @@ function pickPlacement(p: LinePlacement): LinePlacement {
 
 function placementData(p: LinePlacement): Record<string, unknown> {
   return pickPlacement(p) as unknown as Record<string, unknown>;
+}
+
+/**
+ * What an event records of the line after it: every field that a move or a re-dating can change, so the line as
+ * it was at that event (what a webhook carries) is the line's fixed fields plus these.
+ */
+function stateData(l: OrderLine): Record<string, unknown> {
+  return { ...placementData(l), quantity: l.quantity, launchDate: l.launchDate, backorderedAt: l.backorderedAt, version: l.version };
 }
