@@ -126,7 +126,7 @@ export class JobRunner {
       };
       await insertRun(trx, run, this.owner, realNow);
       await takeLease(trx, request.jobType, run.id, this.owner, realNow);
-      return { run, settings, today, horizon: horizonOf(settings), resolver: new CandidateResolver(policy, locations) } satisfies RunFrame;
+      return { run, settings, today, horizon: horizonOf(settings, today), resolver: new CandidateResolver(policy, locations) } satisfies RunFrame;
     });
     const done = this.execute(frame);
     this.active.set(frame.run.id, done);

@@ -1,5 +1,5 @@
 /**
- * `holdfast` as a child process (bin/holdfast.js, TypeScript through tsx), for the CLI and crash suites.
+ * `holdfast` as a child process (bin/holdfast.js, running the compiled dist/), for the CLI and crash suites.
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';

@@ -17,7 +17,9 @@ describe('isBusinessDate', () => {
     for (const d of ['2028-6-1', '06/01/2028', '2028-06-01T00:00:00Z', ' 2028-06-01', '2028-06-01 ', '20280601', '', '+02028-06-01']) expect(isBusinessDate(d), d).toBe(false);
   });
 
-  it('accepts every date of every four-digit year (years 0000-0099 too)', () => {
+  it('accepts every date of years 0001-9999 (0001-0099 too), not year 0000', () => {
+    expect(isBusinessDate('0000-01-01')).toBe(false);
+    expect(isBusinessDate('0001-01-01')).toBe(true);
     expect(isBusinessDate('0050-01-01')).toBe(true);
     expect(isBusinessDate('0099-12-31')).toBe(true);
     expect(isBusinessDate('0004-02-29')).toBe(true);
@@ -41,7 +43,7 @@ describe('day numbers', () => {
     expect(addDays('2028-06-01', 0)).toBe('2028-06-01');
   });
 
-  const arbDay = fc.integer({ min: toDayNumber('0000-01-01'), max: toDayNumber('9999-12-31') });
+  const arbDay = fc.integer({ min: toDayNumber('0001-01-01'), max: toDayNumber('9999-12-31') });
 
   it('round-trips through YYYY-MM-DD, and every day it writes is a business date', () => {
     fc.assert(
