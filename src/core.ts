@@ -29,7 +29,12 @@ export interface Core {
   close(): Promise<void>;
 }
 
-export async function createCore(config: Config): Promise<Core> {
+export interface CoreOptions {
+  /** The label of the admin key `config.adminKey` stands for (default: HOLDFAST_ADMIN_KEY). */
+  readonly adminKeyLabel?: string;
+}
+
+export async function createCore(config: Config, options: CoreOptions = {}): Promise<Core> {
   const database = openDatabase({ url: config.databaseUrl });
   try {
     await database.migrate();
@@ -45,7 +50,7 @@ export async function createCore(config: Config): Promise<Core> {
   }
   const signal = new SupplySignal();
   const ctx: AppContext = { database, clock, ids: new IdGenerator(), supplyGrew: signal.emit };
-  if (config.adminKey) await createApiKey(ctx, 'admin', 'HOLDFAST_ADMIN_KEY', config.adminKey);
+  if (config.adminKey) await createApiKey(ctx, 'admin', options.adminKeyLabel ?? 'HOLDFAST_ADMIN_KEY', config.adminKey);
 
   let logFn: LogFn | null = null;
   const jobs = new JobsService(ctx, signal, {

@@ -29,10 +29,12 @@ export interface ServiceOptions {
   readonly background?: boolean;
   /** `json` (serve: one JSON line per request) or `line` (demo: one readable line per request, other logs at warn). */
   readonly requestLog?: RequestLog;
+  /** The label of the admin key `config.adminKey` stands for (default: HOLDFAST_ADMIN_KEY). */
+  readonly adminKeyLabel?: string;
 }
 
 export async function createService(config: Config, options: ServiceOptions = {}): Promise<Service> {
-  const core = await createCore(config);
+  const core = await createCore(config, { adminKeyLabel: options.adminKeyLabel });
   let app: FastifyInstance;
   try {
     app = await buildApp(

@@ -33,5 +33,12 @@ export function parseArgs(argv: readonly string[], takesValue: (name: string) =>
   return { positional, options };
 }
 
-/** A mistake in how the command was called: printed as one line, exit 1. */
-export class UsageError extends Error {}
+/** A mistake in how the command was called: printed as one line, exit 1, pointing at the command's help. */
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly command?: string,
+  ) {
+    super(message);
+  }
+}

@@ -7,7 +7,7 @@ import { table } from './table.ts';
 
 export async function atpCommand(config: Config, sku: string, location: string | undefined, quantityText: string | undefined): Promise<number> {
   const quantity = quantityText === undefined ? 1 : Number(quantityText);
-  if (!/^\d+$/.test(quantityText ?? '1') || !Number.isSafeInteger(quantity) || quantity < 1) throw new UsageError(`--quantity must be a whole number of at least 1, not "${quantityText}"`);
+  if (!/^\d+$/.test(quantityText ?? '1') || !Number.isSafeInteger(quantity) || quantity < 1) throw new UsageError(`--quantity must be a whole number of at least 1, not "${quantityText}"`, 'atp');
   const options = { databaseUrl: config.databaseUrl, manualClock: config.manualClock, mustExist: true };
   const rows = await withAppContext(options, async (ctx) => {
     if (location === undefined) {

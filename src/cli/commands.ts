@@ -17,7 +17,7 @@ export interface CommandSpec {
   /** Operand names in order, all required. */
   readonly operands?: readonly string[];
   /** Options: with `value`, the option takes one (its placeholder); otherwise it is a flag. */
-  readonly options?: Readonly<Record<string, { readonly value?: string; readonly help: string }>>;
+  readonly options?: Readonly<Record<string, { readonly value?: string; readonly required?: boolean; readonly help: string }>>;
   readonly details?: string;
   /** Runs the command; answers the exit code, or -1 for a server that keeps running. */
   run(input: CommandInput): Promise<number>;
@@ -51,7 +51,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'keys create',
     summary: 'print a new API key (stored hashed; shown once)',
-    options: { role: { value: '<role>', help: `one of ${ROLES}` }, label: { value: '<text>', help: 'what the key is for' } },
+    options: { role: { value: '<role>', required: true, help: `one of ${ROLES}` }, label: { value: '<text>', help: 'what the key is for' } },
     run: async ({ config, options }) => (await import('./keys.command.ts')).createKeyCommand(config, text(options, 'role'), text(options, 'label')),
   },
   {
@@ -108,20 +108,27 @@ export function findCommand(words: readonly string[]): CommandSpec | undefined {
   return COMMANDS.find((c) => c.name === two) ?? COMMANDS.find((c) => c.name === words[0] && !c.name.includes(' '));
 }
 
-function synopsis(c: CommandSpec): string {
+/** `keys create --role <role>`, the operands and the required options. */
+function head(c: CommandSpec): string {
   const operands = (c.operands ?? []).map((o) => ` <${o}>`).join('');
-  const options = Object.entries(c.options ?? {})
+  const required = Object.entries(c.options ?? {})
+    .filter(([, o]) => o.required)
+    .map(([name, o]) => ` --${name} ${o.value}`)
+    .join('');
+  return `${c.name}${operands}${required}`;
+}
+
+function synopsis(c: CommandSpec): string {
+  const optional = Object.entries(c.options ?? {})
+    .filter(([, o]) => !o.required)
     .map(([name, o]) => ` [--${name}${o.value ? ` ${o.value}` : ''}]`)
     .join('');
-  return `holdfast ${c.name}${operands}${options}`;
+  return `holdfast ${head(c)}${optional}`;
 }
 
 export function usage(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length + (c.operands ?? []).map((o) => ` <${o}>`).join('').length));
-  const lines = COMMANDS.map((c) => {
-    const head = `${c.name}${(c.operands ?? []).map((o) => ` <${o}>`).join('')}`;
-    return `  ${head.padEnd(width)}  ${c.summary}`;
-  });
+  const width = Math.max(...COMMANDS.map((c) => head(c).length));
+  const lines = COMMANDS.map((c) => `  ${head(c).padEnd(width)}  ${c.summary}`);
   return [
     'usage: holdfast <command> [options]',
     '',

@@ -37,7 +37,7 @@ export async function demoCommand(base: Config, options: { fresh: boolean }): Pr
     const adminKey = base.adminKey ?? demoAdminKey(`${file}.admin-key`);
     const config: Config = { ...base, adminKey, logLevel: quieter(base.logLevel, 'warn') };
     const seeded = await seedIfEmpty(config);
-    await serve(config, { requestLog: base.logLevel === 'silent' ? 'none' : 'line' }, (url, service) => banner(url, service, { file: shown, adminKey, seeded, keyFromEnv: base.adminKey !== null }));
+    await serve(config, { command: 'demo', requestLog: base.logLevel === 'silent' ? 'none' : 'line', adminKeyLabel: base.adminKey ? undefined : 'demo admin key' }, (url, service) => banner(url, service, { file: shown, adminKey, seeded, keyFromEnv: base.adminKey !== null }));
     return -1;
   } catch (error) {
     release();
@@ -61,7 +61,7 @@ function demoAdminKey(keyFile: string): string {
 }
 
 async function seedIfEmpty(config: Config): Promise<{ orders: number } | null> {
-  const core = await createCore({ ...config, manualClock: true, eventDebounceMs: 0 });
+  const core = await createCore({ ...config, manualClock: true, eventDebounceMs: 0 }, { adminKeyLabel: config.adminKey === null ? undefined : 'demo admin key' });
   try {
     if (!(await isEmptyDatabase(core.ctx))) return null;
     return await seedDemo(core);

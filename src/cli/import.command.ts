@@ -20,9 +20,9 @@ export async function importCommand(config: Config, kind: CsvKind, file: string,
   try {
     stat = fs.statSync(file);
   } catch {
-    throw new UsageError(`there is no file ${file}`);
+    throw new UsageError(`there is no file ${file}`, `import ${kind}`);
   }
-  if (!stat.isFile()) throw new UsageError(`${file} is not a file`);
+  if (!stat.isFile()) throw new UsageError(`${file} is not a file`, `import ${kind}`);
   fs.accessSync(file, fs.constants.R_OK);
   const missing = missingDatabase(config.databaseUrl);
   if (missing) throw new AppError('not_found', missing);

@@ -8,7 +8,7 @@ import { UsageError } from './args.ts';
 import { holdDatabase } from './holders.ts';
 
 export async function runJobCommand(config: Config, jobType: string): Promise<number> {
-  if (!(JOB_TYPES as readonly string[]).includes(jobType)) throw new UsageError(`there is no job type "${jobType}"; the job types are ${JOB_TYPES.join(' and ')}`);
+  if (!(JOB_TYPES as readonly string[]).includes(jobType)) throw new UsageError(`there is no job type "${jobType}"; the job types are ${JOB_TYPES.join(' and ')}`, 'jobs run');
   const missing = missingDatabase(config.databaseUrl);
   if (missing) throw new AppError('not_found', missing);
   const release = holdDatabase(config.databaseUrl, 'jobs run');

@@ -16,9 +16,9 @@ export async function migrateCommand(config: Config): Promise<number> {
 }
 
 export async function createKeyCommand(config: Config, role: string | undefined, label: string | undefined): Promise<number> {
-  if (role === undefined) throw new UsageError(`keys create needs --role, one of ${ROLES.join(', ')}`);
-  if (!(ROLES as readonly string[]).includes(role)) throw new UsageError(`there is no role "${role}"; --role must be one of ${ROLES.join(', ')}`);
-  if (label !== undefined && (label.length > 200 || label.includes('\u0000'))) throw new UsageError('--label must be at most 200 characters');
+  if (role === undefined) throw new UsageError(`keys create needs --role, one of ${ROLES.join(', ')}`, 'keys create');
+  if (!(ROLES as readonly string[]).includes(role)) throw new UsageError(`there is no role "${role}"; --role must be one of ${ROLES.join(', ')}`, 'keys create');
+  if (label !== undefined && (label.length > 200 || label.includes('\u0000'))) throw new UsageError('--label must be at most 200 characters', 'keys create');
   const created = await withAppContext(runtime(config), (ctx) => createApiKey(ctx, role as Role, label ?? null));
   process.stderr.write(`created ${created.role} key ${created.id}${created.label ? ` (${created.label})` : ''}; it is shown once, keep it safe:\n`);
   process.stdout.write(`${created.key}\n`);

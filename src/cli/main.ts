@@ -51,14 +51,14 @@ function checkArgs(spec: CommandSpec, operands: readonly string[], options: Read
     const known = spec.options?.[name];
     if (!known) {
       const allowed = Object.keys(spec.options ?? {});
-      throw new UsageError(`holdfast ${spec.name} has no option --${name}${allowed.length ? ` (it takes ${allowed.map((o) => `--${o}`).join(', ')})` : ''}`);
+      throw new UsageError(`holdfast ${spec.name} has no option --${name}${allowed.length ? ` (it takes ${allowed.map((o) => `--${o}`).join(', ')})` : ''}`, spec.name);
     }
-    if (known.value && value === true) throw new UsageError(`--${name} needs a value: --${name} ${known.value}`);
-    if (!known.value && value !== true) throw new UsageError(`--${name} takes no value`);
+    if (known.value && value === true) throw new UsageError(`--${name} needs a value: --${name} ${known.value}`, spec.name);
+    if (!known.value && value !== true) throw new UsageError(`--${name} takes no value`, spec.name);
   }
   const wanted = spec.operands ?? [];
-  if (operands.length < wanted.length) throw new UsageError(`holdfast ${spec.name} needs ${wanted.slice(operands.length).map((o) => `<${o}>`).join(' ')}`);
-  if (operands.length > wanted.length) throw new UsageError(`holdfast ${spec.name} does not take "${operands.slice(wanted.length).join(' ')}"`);
+  if (operands.length < wanted.length) throw new UsageError(`holdfast ${spec.name} needs ${wanted.slice(operands.length).map((o) => `<${o}>`).join(' ')}`, spec.name);
+  if (operands.length > wanted.length) throw new UsageError(`holdfast ${spec.name} does not take "${operands.slice(wanted.length).join(' ')}"`, spec.name);
 }
 
 main(process.argv.slice(2)).then(

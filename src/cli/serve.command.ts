@@ -12,8 +12,8 @@ export async function serveCommand(config: Config): Promise<number> {
 }
 
 /** Starts the service and listens; shuts down in order on SIGINT/SIGTERM. */
-export async function serve(config: Config, options: ServiceOptions, onListening: (url: string, service: Service) => void): Promise<void> {
-  const release = holdDatabase(config.databaseUrl, 'serve');
+export async function serve(config: Config, options: ServiceOptions & { command?: string }, onListening: (url: string, service: Service) => void): Promise<void> {
+  const release = holdDatabase(config.databaseUrl, options.command ?? 'serve');
   const service = await createService(config, { background: true, ...options });
   let stopping = false;
   const stop = async (signal: string) => {

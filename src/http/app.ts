@@ -7,7 +7,7 @@
  * over-long path segment, an unknown route or method) and Node's HTTP parser (a malformed request, oversize
  * headers, a client too slow to send its request: 408).
  */
-import Fastify from 'fastify';
+import Fastify, { LogController } from 'fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import sjson from 'secure-json-parse';
@@ -63,6 +63,8 @@ export interface AppOptions {
   /** One JSON line per request (serve), one readable line (demo), or none. */
   readonly requestLog?: RequestLog;
   readonly timeouts?: Timeouts;
+  /** Where JSON log lines go (stdout by default; tests read them). */
+  readonly logStream?: { write(line: string): void };
 }
 
 const DEFAULT_TIMEOUTS: Timeouts = { requestMs: 60_000, headersMs: 10_000, keepAliveMs: 10_000, idleMs: 300_000 };
@@ -71,8 +73,9 @@ export const JSON_TYPES = ['application/json'] as const;
 export async function buildApp(deps: HttpDeps, options: AppOptions = {}): Promise<FastifyInstance> {
   const timeouts = options.timeouts ?? DEFAULT_TIMEOUTS;
   const app = Fastify({
-    logger: options.logLevel && options.logLevel !== 'silent' ? { level: options.logLevel } : false,
-    disableRequestLogging: true,
+    logger: options.logLevel && options.logLevel !== 'silent' ? { level: options.logLevel, ...(options.logStream ? { stream: options.logStream } : {}) } : false,
+    // Requests are logged by request-log.ts, one line each.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
     // Long path segments reach validation, which names the field; only absurd ones are refused as a 414.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
