@@ -12,7 +12,8 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { parse } from 'csv-parse';
 import type { TSchema } from '@sinclair/typebox';
-import { AppError, invalid } from '../errors.ts';
+import { invalid } from '../errors.ts';
+import { BulkRowsError, MAX_LISTED_ERRORS, csvProblem } from './bulk-errors.ts';
 import type { FieldError } from '../errors.ts';
 import type { AppContext } from '../context.ts';
 import { makeAjv, fieldErrorsOf } from '../validation.ts';
@@ -46,7 +47,7 @@ export const CSV_FORMATS: Readonly<Record<CsvKind, CsvFormat>> = {
 const BATCH = 1_000;
 /** csv-parse refuses a single record longer than this (a file of one giant field is not read into memory). */
 const MAX_RECORD_BYTES = 64 * 1024;
-export const MAX_LISTED_ERRORS = 100;
+export { BulkRowsError, MAX_LISTED_ERRORS, csvProblem };
 
 /** A CSV file or upload that can be read from the start more than once (a file, or a spooled request body). */
 export type CsvSource = () => AsyncIterable<Buffer | string>;
@@ -87,24 +88,6 @@ export interface CsvCheck {
   /** The first MAX_LISTED_ERRORS errors, in file order. */
   readonly errors: FieldError[];
   readonly errorCount: number;
-}
-
-/** A refused bulk upload: its errors (the first 100) and a one-line summary with the total. */
-export class BulkRowsError extends AppError {
-  constructor(
-    readonly summary: string,
-    readonly total: number,
-    errors: readonly FieldError[],
-  ) {
-    super('validation', `${summary}: ${errors.slice(0, 3).map((e) => `${e.path || 'header'} ${e.message}`).join('; ')}${errors.length > 3 ? '; ...' : ''}`, errors);
-  }
-}
-
-/** The 400 for bulk rows with errors (a CSV file, or a JSON array): each listed error names its row and field. */
-export function csvProblem(errors: readonly FieldError[], errorCount: number, rows: number, source: 'the CSV' | 'the body' = 'the CSV'): BulkRowsError {
-  const listed = errorCount > errors.length ? `; the first ${errors.length} are listed` : '';
-  const summary = `${source} has ${errorCount} ${errorCount === 1 ? 'error' : 'errors'} in ${rows} ${rows === 1 ? 'row' : 'rows'}${listed}, and nothing was written`;
-  return new BulkRowsError(summary, errorCount, errors);
 }
 
 /** Reads and checks the whole input without writing anything. */
@@ -258,7 +241,7 @@ async function* csvBatches(
   } catch (error) {
     const e = error as { code?: string; message?: string; lines?: number };
     if (typeof e.code === 'string' && e.code.startsWith('CSV_')) {
-      report({ path: index > 0 ? `/${index}` : '', message: `${csvErrorText(e.code, e.message)} (CSV line ${e.lines ?? lastLine + 1})` });
+      report({ path: header !== null ? `/${index}` : '', message: `${csvErrorText(e.code, e.message)} (CSV line ${e.lines ?? lastLine + 1})` });
       return;
     }
     throw error;

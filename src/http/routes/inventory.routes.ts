@@ -9,7 +9,7 @@ import { deleteSchedule, deleteSchedules, listSchedules, uploadSchedules } from 
 import { queryAtp, queryAtpAnywhere } from '../../app/inventory/query-atp.ts';
 import { getInventory } from '../../app/inventory/inventory.query.ts';
 import { referenceErrors } from '../../app/inventory/references.ts';
-import { MAX_LISTED_ERRORS, csvProblem, importCsv } from '../../app/inventory/csv-import.ts';
+import { csvProblem, importCsv } from '../../app/inventory/csv-import.ts';
 import { Count } from '../contracts/common.contract.ts';
 import {
   AdjustmentsBody,
@@ -47,7 +47,7 @@ async function refuseBadRows(req: FastifyRequest, ctx: AppContext): Promise<void
   const rows = Array.isArray(body) ? body.map((r) => (r !== null && typeof r === 'object' ? (r as Record<string, unknown>) : {})) : [];
   const found = [...fieldErrorsOf(failure.validation), ...(await referenceErrors(ctx.database.db, rows))];
   found.sort((a, b) => rowOf(a.path) - rowOf(b.path));
-  throw csvProblem(found.slice(0, MAX_LISTED_ERRORS), found.length, rows.length, 'the body');
+  throw csvProblem(found, found.length, rows.length, 'the body');
 }
 
 const rowOf = (pointer: string) => Number(/^\/(\d+)/.exec(pointer)?.[1] ?? -1);
