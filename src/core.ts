@@ -49,13 +49,14 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     clock = manualClock;
   }
   const signal = new SupplySignal();
-  const ctx: AppContext = { database, clock, ids: new IdGenerator(), supplyGrew: signal.emit };
+  const ctx: AppContext = { database, clock, ids: new IdGenerator(), supplyChanged: signal.emit };
   if (config.adminKey) await createApiKey(ctx, 'admin', options.adminKeyLabel ?? 'HOLDFAST_ADMIN_KEY', config.adminKey);
 
   let logFn: LogFn | null = null;
   const jobs = new JobsService(ctx, signal, {
     leaseTimeoutMs: config.leaseTimeoutMs,
     batchSkus: config.jobBatchSkus,
+    batchLines: config.jobBatchLines,
     eventDebounceMs: config.eventDebounceMs,
     log: (level, message, fields) => logFn?.(level, message, fields),
   });

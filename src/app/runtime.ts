@@ -35,7 +35,7 @@ export async function withAppContext<T>(options: RuntimeOptions, fn: (ctx: AppCo
   try {
     await database.migrate();
     const clock = options.manualClock ? new ManualClock((await storedManualTime(database.db)) ?? Date.now()) : systemClock;
-    return await fn({ database, clock, ids: new IdGenerator(), supplyGrew: () => undefined });
+    return await fn({ database, clock, ids: new IdGenerator(), supplyChanged: () => undefined });
   } finally {
     await database.close();
   }

@@ -7,7 +7,7 @@
 import { notFound } from '../errors.ts';
 import type { AppContext } from '../context.ts';
 import { readSettings } from '../settings/settings.query.ts';
-import { loadSupply } from './supply.ts';
+import { supplyOf } from './supply.ts';
 import { addDays, businessDateOf } from '../../domain/calendar/business-date.ts';
 import { Projection, projectionTable } from '../../domain/atp/projection.ts';
 import { compareLocations } from '../../domain/inventory/location.ts';
@@ -37,13 +37,19 @@ export interface AtpAnywhereAnswer {
 }
 
 export async function queryAtp(ctx: AppContext, sku: string, locationId: string, quantity: number): Promise<AtpAnswer> {
-  const db = ctx.database.db;
-  const [product, location, settings] = await Promise.all([getProduct(db, sku), getLocation(db, locationId), readSettings(db)]);
+  const { database } = ctx;
+  const now = ctx.clock.now();
+  // One snapshot: a release committing meanwhile is seen whole (its reservation and its promise gone) or not at all.
+  const { product, location, settings, supply } = await database.read(async (trx) => {
+    const [product, location, settings] = await Promise.all([getProduct(trx, sku), getLocation(trx, locationId), readSettings(trx)]);
+    const today = businessDateOf(now, settings.timeZone);
+    const all = product && location ? await supplyOf(trx, database.store, [sku], today, horizonOf(settings, today), { withPromises: true }) : null;
+    return { product, location, settings, supply: all?.(sku, locationId) };
+  });
   if (!product) throw notFound(`product ${sku}`);
-  if (!location) throw notFound(`location ${locationId}`);
-  const today = businessDateOf(ctx.clock.now(), settings.timeZone);
+  if (!location || !supply) throw notFound(`location ${locationId}`);
+  const today = businessDateOf(now, settings.timeZone);
   const horizon = horizonOf(settings, today);
-  const supply = (await loadSupply(db, [sku], today, horizon, { withPromises: true }))(sku, locationId);
   const earliest = new Projection(horizon, supply).earliest(quantity);
   return {
     sku,
@@ -57,18 +63,24 @@ export async function queryAtp(ctx: AppContext, sku: string, locationId: string,
 }
 
 export async function queryAtpAnywhere(ctx: AppContext, sku: string, quantity: number): Promise<AtpAnywhereAnswer> {
-  const db = ctx.database.db;
-  const [product, locations, settings] = await Promise.all([getProduct(db, sku), allLocations(db), readSettings(db)]);
-  if (!product) throw notFound(`product ${sku}`);
-  const today = businessDateOf(ctx.clock.now(), settings.timeZone);
+  const { database } = ctx;
+  const now = ctx.clock.now();
+  // One snapshot, as for one location.
+  const { product, locations, settings, supply: supplyAt } = await database.read(async (trx) => {
+    const [product, locations, settings] = await Promise.all([getProduct(trx, sku), allLocations(trx), readSettings(trx)]);
+    const today = businessDateOf(now, settings.timeZone);
+    const supply = product ? await supplyOf(trx, database.store, [sku], today, horizonOf(settings, today), { withPromises: true }) : null;
+    return { product, locations, settings, supply };
+  });
+  if (!product || !supplyAt) throw notFound(`product ${sku}`);
+  const today = businessDateOf(now, settings.timeZone);
   const horizon = horizonOf(settings, today);
-  const supplyOf = await loadSupply(db, [sku], today, horizon, { withPromises: true });
   let best: { day: number; locationId: string } | null = null;
   const rows = locations
     .filter((l) => l.active)
     .sort(compareLocations)
     .map((l) => {
-      const supply = supplyOf(sku, l.id);
+      const supply = supplyAt(sku, l.id);
       const projection = new Projection(horizon, supply);
       const day = projection.earliest(quantity);
       if (day !== null && (best === null || day < best.day)) best = { day, locationId: l.id };

@@ -78,7 +78,7 @@ export async function removeScheduleKeys(trx: Executor, keys: readonly ScheduleK
 
 /** Starts the event-triggered run for skus whose schedule changed (after commit). */
 export function changed(ctx: AppContext, skus: readonly string[]): void {
-  if (skus.length) ctx.supplyGrew([...new Set(skus)]);
+  if (skus.length) ctx.supplyChanged([...new Set(skus)]);
 }
 
 export async function deleteSchedule(ctx: AppContext, id: number): Promise<ScheduleEntry> {

@@ -1,6 +1,6 @@
 /**
  * Bulk on-hand counts from the warehouse. A count below what is reserved is recorded all the same (the
- * warehouse is the truth) and shows as a shortage. Raised counts start an event-triggered backorder run.
+ * warehouse is the truth) and shows as a shortage. A changed count starts an event-triggered backorder run.
  */
 import type { AppContext } from '../context.ts';
 import type { Executor } from '../../store/database.ts';
@@ -18,27 +18,27 @@ export interface OnHandRow {
 /** All rows in one transaction; `onProgress` hears how many are written as the chunks go. */
 export async function setOnHand(ctx: AppContext, rows: readonly OnHandRow[], onProgress?: (written: number) => void): Promise<{ count: number }> {
   checkDistinct(rows);
-  const grew = await ctx.database.transaction(async (trx) => {
+  const changed = await ctx.database.transaction(async (trx) => {
     await checkReferences(trx, rows);
-    const grew: string[] = [];
+    const changed: string[] = [];
     for (let i = 0; i < rows.length; i += PROGRESS_CHUNK) {
-      grew.push(...(await writeOnHand(ctx, trx, rows.slice(i, i + PROGRESS_CHUNK))));
+      changed.push(...(await writeOnHand(ctx, trx, rows.slice(i, i + PROGRESS_CHUNK))));
       onProgress?.(Math.min(rows.length, i + PROGRESS_CHUNK));
     }
-    return grew;
+    return changed;
   });
-  if (grew.length) ctx.supplyGrew(grew);
+  if (changed.length) ctx.supplyChanged(changed);
   return { count: rows.length };
 }
 
 /**
  * Writes checked rows (known skus and locations, no (sku, location) twice in the whole import) inside the
- * caller's transaction; answers the skus whose count went up.
+ * caller's transaction; answers the skus whose count changed (their event run re-checks them).
  */
 export async function writeOnHand(ctx: AppContext, trx: Executor, rows: readonly OnHandRow[]): Promise<string[]> {
   const skus = rows.map((r) => r.sku);
   await ctx.database.lockSkus(trx, skus);
   const before = new Map((await stockForSkus(trx, skus)).map((s) => [`${s.sku}\u0000${s.locationId}`, s.onHand]));
   await store(trx, rows, ctx.clock.now());
-  return rows.filter((r) => r.onHand > (before.get(`${r.sku}\u0000${r.locationId}`) ?? 0)).map((r) => r.sku);
+  return rows.filter((r) => r.onHand !== (before.get(`${r.sku}\u0000${r.locationId}`) ?? 0)).map((r) => r.sku);
 }
