@@ -70,6 +70,10 @@ function offsetFormatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
+const MS_PER_SECOND = 1_000;
+/** The last answer per time zone, by second: every offset (historic local mean times included) is whole seconds. */
+const lastByZone = new Map<string, { second: number; date: BusinessDate }>();
+
 /** The time zone's offset from UTC at an instant, in milliseconds (`GMT+05:30` is 19,800,000). */
 function zoneOffsetMs(instantMs: number, timeZone: string): number {
   const name = offsetFormatter(timeZone).formatToParts(new Date(instantMs)).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
@@ -85,7 +89,13 @@ function zoneOffsetMs(instantMs: number, timeZone: string): number {
  */
 export function businessDateOf(instantMs: number, timeZone: string): BusinessDate {
   const t = Number.isNaN(instantMs) ? MIN_INSTANT : Math.min(MAX_INSTANT, Math.max(MIN_INSTANT, instantMs));
-  return fromDayNumber(Math.floor((t + zoneOffsetMs(t, timeZone)) / MS_PER_DAY));
+  const second = Math.floor(t / MS_PER_SECOND);
+  const last = lastByZone.get(timeZone);
+  if (last?.second === second) return last.date;
+  const date = fromDayNumber(Math.floor((t + zoneOffsetMs(t, timeZone)) / MS_PER_DAY));
+  if (lastByZone.size > 100) lastByZone.clear();
+  lastByZone.set(timeZone, { second, date });
+  return date;
 }
 
 export function isTimeZone(name: string): boolean {
