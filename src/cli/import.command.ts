@@ -28,7 +28,8 @@ export async function importCommand(config: Config, kind: CsvKind, file: string,
   if (missing) throw new AppError('not_found', missing);
 
   const release = holdDatabase(config.databaseUrl, `import ${kind}`);
-  const core = await createCore({ ...config, logLevel: 'warn' });
+  // One import is one burst of changes: its event run starts at once instead of after the debounce.
+  const core = await createCore({ ...config, logLevel: 'warn', eventDebounceMs: 0 });
   try {
     let bar: ProgressBar | null = null;
     let checked = 0;
