@@ -43,10 +43,19 @@ export function toDayNumber(date: BusinessDate): number {
   return Math.floor(Date.parse(`${date}T00:00:00Z`) / MS_PER_DAY);
 }
 
+/** Dates already written, by day number: a job run writes the same few hundred dates a million times. */
+const written = new Map<number, BusinessDate>();
+
 /** The date of a day number, saturating at 0001-01-01 and 9999-12-31. */
 export function fromDayNumber(day: number): BusinessDate {
   const clamped = day < MIN_DAY ? MIN_DAY : day > MAX_DAY ? MAX_DAY : day;
-  return new Date(clamped * MS_PER_DAY).toISOString().slice(0, 10);
+  let date = written.get(clamped);
+  if (date === undefined) {
+    date = new Date(clamped * MS_PER_DAY).toISOString().slice(0, 10);
+    if (written.size > 10_000) written.clear();
+    written.set(clamped, date);
+  }
+  return date;
 }
 
 /** `date` plus `days` (negative goes back), saturating at 0001-01-01 and 9999-12-31. */
