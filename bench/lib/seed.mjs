@@ -1,0 +1,83 @@
+/**
+ * Seeded templates: a database made the way a user would make it (`holdfast migrate`, then locations and settings
+ * through the HTTP API of `holdfast serve`), then filled directly in SQL with a generated world (bench/lib/world.mjs)
+ * and checked: the row counts, the invariants (bench/lib/invariants.mjs), and `holdfast doctor` when the build has
+ * it. Then settled (VACUUM ANALYZE on PostgreSQL) and closed, ready to be copied per run.
+ *
+ * The settings every scenario runs with: backorders on, the on-hand change schedule on (so receipts count), and
+ * the jobs' cron schedules and supply-change runs off, so that no run starts unless a scenario starts it.
+ */
+import { checkInvariants, countRows } from './invariants.mjs';
+import { openWriter, settle } from './databases.mjs';
+import { expectedCounts, generateWorld, LOCATIONS } from './world.mjs';
+import { expectStatus, holdfastCli, startHoldfast } from './processes.mjs';
+
+export const BENCH_SETTINGS = Object.freeze({
+  backorders: true,
+  onHandChangeSchedule: true,
+  jobs: { backorder: { enabled: false, onSupplyChange: false }, preorder: { enabled: false } },
+});
+
+/**
+ * @typedef {import('./databases.mjs').ScratchDb} ScratchDb
+ * @typedef {{ db: ScratchDb, spec: import('./world.mjs').WorldSpec, generated: Awaited<ReturnType<typeof generateWorld>>, seconds: number }} World
+ */
+
+/**
+ * Builds a template holding the world `spec` on a new scratch database.
+ * @param {{ scratch: import('./databases.mjs').Scratch, logDir: string, note?: (s: string) => void }} ctx
+ * @param {'sqlite' | 'postgres'} kind
+ * @param {import('./world.mjs').WorldSpec} spec
+ * @param {string} label
+ * @returns {Promise<World>}
+ */
+export async function buildWorld(ctx, kind, spec, label) {
+  const started = Date.now();
+  const note = ctx.note ?? (() => undefined);
+  const db = await ctx.scratch.create(kind, `${label}-template`);
+  try {
+    note('holdfast migrate');
+    const migrated = holdfastCli(['migrate'], { DATABASE_URL: db.url });
+    if (migrated.code !== 0) throw new Error(`holdfast migrate failed on ${db.name}: ${migrated.output}`);
+
+    note('locations and settings over HTTP');
+    const server = await startHoldfast({ databaseUrl: db.url, logDir: ctx.logDir });
+    try {
+      for (const l of LOCATIONS) {
+        await expectStatus([200, 201], 'PUT', `${server.url}/api/locations/${l.id}`, { body: { name: l.name, priority: l.priority, handlingDays: l.handlingDays, active: true } });
+      }
+      await expectStatus(200, 'PATCH', `${server.url}/api/settings`, { body: BENCH_SETTINGS });
+    } finally {
+      await server.stop();
+    }
+
+    note(`seeding ${(spec.skus * spec.linesPerSku).toLocaleString('en-US')} held lines`);
+    const writer = await openWriter(kind, db.url);
+    const generated = await generateWorld(spec, { now: Date.now(), firstEventId: await writer.nextEventId() }, writer.sink);
+    await writer.close();
+
+    note('checking the seed');
+    const expected = expectedCounts(spec, generated);
+    const counts = await countRows(kind, db.url, Object.keys(expected));
+    const wrong = Object.keys(expected).filter((t) => counts[t] !== expected[t]);
+    if (wrong.length) throw new Error(`the seed of ${label} on ${kind} has ${wrong.map((t) => `${counts[t]} ${t} (expected ${expected[t]})`).join(', ')}`);
+    const problems = await checkInvariants(kind, db.url, { fresh: true });
+    if (problems.length) throw new Error(`the seed of ${label} on ${kind} breaks invariants: ${problems.map((p) => `${p.count} ${p.detail}`).join('; ')}`);
+    const doctor = runDoctor(db.url);
+    if (doctor && doctor.code !== 0) throw new Error(`holdfast doctor finds problems in the seed of ${label} on ${kind}:\n${doctor.output}`);
+
+    note(kind === 'postgres' ? 'vacuum analyze' : 'checkpoint');
+    await settle(kind, db.url);
+    return { db, spec, generated, seconds: (Date.now() - started) / 1000 };
+  } catch (error) {
+    await db.drop();
+    throw error;
+  }
+}
+
+let hasDoctor;
+/** `holdfast doctor` on a database, when this build has the command (null otherwise). */
+export function runDoctor(databaseUrl) {
+  if (hasDoctor === undefined) hasDoctor = holdfastCli(['help', 'doctor'], {}).code === 0;
+  return hasDoctor ? holdfastCli(['doctor'], { DATABASE_URL: databaseUrl }) : null;
+}
