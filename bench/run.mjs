@@ -22,7 +22,7 @@ import { describeMachine } from './lib/machine.mjs';
 import { Progress } from './lib/progress.mjs';
 import { ROOT, running } from './lib/processes.mjs';
 import { renderReport, formatNumber } from './lib/report.mjs';
-import { buildWorld } from './lib/seed.mjs';
+import { Worlds } from './lib/seed.mjs';
 import { summary } from './lib/stats.mjs';
 import { verdict } from './lib/figures.mjs';
 import { wrkVersion } from './lib/wrk.mjs';
@@ -139,8 +139,6 @@ async function main() {
   const scratch = new Scratch({ dir: path.join(work, 'db'), pgUrl });
   fs.mkdirSync(logDir, { recursive: true });
 
-  /** Seeded templates, built once per run of the bench and shared by the scenarios that use the same world. */
-  const worlds = new Map();
   const planned = new Set();
   const key = (kind, spec) => `${kind}:${JSON.stringify(spec)}`;
   const ctx = {
@@ -157,16 +155,18 @@ async function main() {
       planned.add(k);
       return seen;
     },
-    async world(kind, spec, label) {
-      const k = key(kind, spec);
-      if (!worlds.has(k)) worlds.set(k, buildWorld(ctx, kind, spec, label).catch((e) => (worlds.delete(k), Promise.reject(e))));
-      return worlds.get(k);
-    },
-    copy: (world, label) => scratch.create(world.db.kind, label, world.db),
+    world: (kind, spec, label) => worlds.world(kind, spec, label),
+    copy: (world, label) => worlds.copy(world, label),
   };
+  const worlds = new Worlds(ctx);
 
   const tasks = o.scenarios.flatMap((scenario) => scenario.kinds.filter((k) => kinds.includes(k)).map((kind) => ({ scenario, kind })));
   const estimates = tasks.map((t) => t.scenario.estimate(ctx, t.kind));
+  // The first task of each database also builds its base (migrate, then a server to configure it).
+  for (const kind of kinds) {
+    const first = tasks.findIndex((t) => t.kind === kind);
+    if (first >= 0) estimates[first] += 6;
+  }
   const progress = new Progress(estimates.reduce((a, b) => a + b, 0));
 
   let interrupted = false;

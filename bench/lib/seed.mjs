@@ -1,8 +1,9 @@
 /**
  * Seeded templates: a database made the way a user would make it (`holdfast migrate`, then locations and settings
- * through the HTTP API of `holdfast serve`), then filled directly in SQL with a generated world (bench/lib/world.mjs)
- * and checked: the row counts, the invariants (bench/lib/invariants.mjs), and `holdfast doctor` when the build has
- * it. Then settled (VACUUM ANALYZE on PostgreSQL) and closed, ready to be copied per run.
+ * through the HTTP API of `holdfast serve`), copied and filled directly in SQL with a generated world
+ * (bench/lib/world.mjs), then checked: the row counts, the invariants (bench/lib/invariants.mjs), and
+ * `holdfast doctor` when the build has it. Then settled (VACUUM ANALYZE on PostgreSQL) and closed, ready to be
+ * copied per run.
  *
  * The settings every scenario runs with: backorders on, the on-hand change schedule on (so receipts count), and
  * the jobs' cron schedules and supply-change runs off, so that no run starts unless a scenario starts it.
@@ -24,22 +25,58 @@ export const BENCH_SETTINGS = Object.freeze({
  */
 
 /**
- * Builds a template holding the world `spec` on a new scratch database.
- * @param {{ scratch: import('./databases.mjs').Scratch, logDir: string, note?: (s: string) => void }} ctx
- * @param {'sqlite' | 'postgres'} kind
- * @param {import('./world.mjs').WorldSpec} spec
- * @param {string} label
- * @returns {Promise<World>}
+ * The seeded templates of one bench run, each built once and shared by the scenarios that use the same world. Every
+ * world starts from a copy of one base per database: migrated by `holdfast migrate`, with its locations and settings
+ * put through the HTTP API of `holdfast serve`.
  */
-export async function buildWorld(ctx, kind, spec, label) {
-  const started = Date.now();
+export class Worlds {
+  /** @param {{ scratch: import('./databases.mjs').Scratch, logDir: string, note?: (s: string) => void }} ctx */
+  constructor(ctx) {
+    this.ctx = ctx;
+    this.bases = new Map();
+    this.worlds = new Map();
+  }
+
+  /** The configured, empty base database of a kind (built on first use). */
+  base(kind) {
+    if (!this.bases.has(kind)) this.bases.set(kind, forget(this.bases, kind, buildBase(this.ctx, kind)));
+    return this.bases.get(kind);
+  }
+
+  /**
+   * The template holding the world `spec` (built on first use).
+   * @param {'sqlite' | 'postgres'} kind
+   * @param {import('./world.mjs').WorldSpec} spec
+   * @param {string} label
+   * @returns {Promise<World>}
+   */
+  world(kind, spec, label) {
+    const key = `${kind}:${JSON.stringify(spec)}`;
+    if (!this.worlds.has(key)) this.worlds.set(key, forget(this.worlds, key, this.base(kind).then((base) => seedWorld(this.ctx, base, spec, label))));
+    return this.worlds.get(key);
+  }
+
+  /** A fresh copy of a world's template, for one run. */
+  copy(world, label) {
+    return this.ctx.scratch.create(world.db.kind, label, world.db);
+  }
+}
+
+/** A failed build is not cached: the next scenario that needs it tries again. */
+function forget(map, key, promise) {
+  return promise.catch((error) => {
+    map.delete(key);
+    throw error;
+  });
+}
+
+async function buildBase(ctx, kind) {
   const note = ctx.note ?? (() => undefined);
-  const db = await ctx.scratch.create(kind, `${label}-template`);
+  const db = await ctx.scratch.create(kind, 'base');
   try {
     note('holdfast migrate');
     const migrated = holdfastCli(['migrate'], { DATABASE_URL: db.url });
     if (migrated.code !== 0) throw new Error(`holdfast migrate failed on ${db.name}: ${migrated.output}`);
-
     note('locations and settings over HTTP');
     const server = await startHoldfast({ databaseUrl: db.url, logDir: ctx.logDir });
     try {
@@ -50,7 +87,21 @@ export async function buildWorld(ctx, kind, spec, label) {
     } finally {
       await server.stop();
     }
+    await settle(kind, db.url);
+    return db;
+  } catch (error) {
+    await db.drop();
+    throw error;
+  }
+}
 
+/** Copies the base and fills the copy with a generated world, then checks and settles it. */
+async function seedWorld(ctx, base, spec, label) {
+  const started = Date.now();
+  const note = ctx.note ?? (() => undefined);
+  const { kind } = base;
+  const db = await ctx.scratch.create(kind, `${label}-template`, base);
+  try {
     note(`seeding ${(spec.skus * spec.linesPerSku).toLocaleString('en-US')} held lines`);
     const writer = await openWriter(kind, db.url);
     const generated = await generateWorld(spec, { now: Date.now(), firstEventId: await writer.nextEventId() }, writer.sink);

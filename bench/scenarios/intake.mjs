@@ -128,7 +128,9 @@ export const intakeHotSkus = {
     const held = await ctx.world(kind, { ...base, linesPerSku: s.heldPerSku }, 'hot-held');
     const results = { none: [], held: [] };
     for (let run = 1; run <= ctx.runs; run++) {
-      for (const [name, world] of [['none', none], ['held', held]]) {
+      // Taking turns in both orders cancels a drift of the machine between the two.
+      const order = run % 2 ? [['none', none], ['held', held]] : [['held', held], ['none', none]];
+      for (const [name, world] of order) {
         const db = await ctx.copy(world, `hot-${name}`);
         ctx.note(`run ${run}: ${name === 'none' ? 'no held lines' : `${s.heldPerSku.toLocaleString('en-US')} held lines per sku`}`);
         const server = await startHoldfast({ databaseUrl: db.url, logDir: ctx.logDir });
