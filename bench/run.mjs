@@ -56,7 +56,7 @@ const SIZES = {
   },
   quick: {
     runs: 1,
-    intake: { connections: [1, 4, 16, 50], seconds: 2, warmup: 1 },
+    intake: { connections: [1, 4, 16, 50], seconds: 1, warmup: 1 },
     hot: { heldPerSku: 1_000, seconds: 2, warmup: 1 },
     backorder: { '100k': 3_000, '300k': 10_000, '1m': 30_000 },
     stalled: { name: '1m', lines: 30_000, idleSeconds: 2 },
@@ -187,10 +187,12 @@ async function main() {
   try {
     for (const [i, t] of tasks.entries()) {
       const label = `${t.scenario.name} (${t.kind === 'sqlite' ? 'SQLite' : 'PostgreSQL'})`;
+      const began = Date.now();
       try {
-        sections.push(await progress.task(label, estimates[i], () => t.scenario.run(ctx, t.kind)));
+        const section = await progress.task(label, estimates[i], () => t.scenario.run(ctx, t.kind));
+        sections.push({ ...section, seconds: (Date.now() - began) / 1000, plannedSeconds: estimates[i] });
       } catch (error) {
-        failed.push(`${label}: ${error.message}`);
+        failed.push(`${label} (after ${Math.round((Date.now() - began) / 1000)} s): ${error.message}`);
         progress.log(`bench: ${label} failed: ${error.stack ?? error.message}`);
       }
     }

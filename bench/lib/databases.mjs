@@ -53,7 +53,10 @@ export class Scratch {
       db = { kind, url: file, name: path.basename(file), drop: async () => removeSqlite(file) };
     } else {
       const name = `hfb_${this.tag}_${n}_${safe}`;
-      const from = template ? ` template "${template.name}"${(await this.pgMajor()) >= 15 ? ' strategy file_copy' : ''}` : '';
+      // A large template is copied file by file (WAL_LOG, the default, would write all of it to the WAL); a small
+      // one through the WAL, which spares the checkpoint FILE_COPY needs.
+      const big = template && (await this.pgMajor()) >= 15 && (await this.pgSize(template.name)) > 64 * 1024 * 1024;
+      const from = template ? ` template "${template.name}"${big ? ' strategy file_copy' : ''}` : '';
       await this.admin(`create database "${name}"${from}`);
       const url = new URL(this.pgUrl);
       url.pathname = `/${name}`;
@@ -79,6 +82,11 @@ export class Scratch {
       this.major = Math.floor(Number(rows[0].server_version_num) / 10000);
     }
     return this.major;
+  }
+
+  async pgSize(name) {
+    const rows = await this.adminRows(`select pg_database_size('${name}')::bigint as size`);
+    return Number(rows[0].size);
   }
 
   async admin(text) {

@@ -61,7 +61,8 @@ export function renderReport(o) {
   push(`- Machine: ${m.cpu}, ${m.cores} cores, ${formatNumber(m.memoryGiB, 1)} GiB of memory, ${m.kernel}; load average at the start ${m.loadAverage.map((x) => formatNumber(x, 2)).join(' / ')} (1 / 5 / 15 min)`);
   push(`- Holdfast ${m.holdfast}, commit ${m.commit} (branch ${m.branch}); Node.js ${m.node}; SQLite ${m.sqlite}${m.postgres ? `; PostgreSQL ${m.postgres.version}` : ''}; wrk ${m.wrk ?? 'not installed'}`);
   if (m.postgres) push(`- PostgreSQL settings: ${Object.entries(m.postgres.settings).map(([k, v]) => `${k} ${v}`).join(', ')}`);
-  push(`- Command: \`${o.command}\``, '');
+  push(`- Command: \`${o.command}\``);
+  push(`- Time per scenario (seeding included where it was first needed): ${o.sections.map((s) => `${s.id} ${DB_NAME[s.db]} ${formatNumber(s.seconds ?? NaN, 0)} s`).join(', ')}`, '');
   push(
     'Every server runs as a user runs it (`holdfast serve`, the compiled JavaScript in dist/) on a fresh copy of a seeded database, with `LOG_LEVEL=warn` (no line per request, as for the floor), ' +
       'the jobs\' cron schedules and supply-change runs off (no run starts unless a scenario starts it), backorders and the on-hand change schedule on. ' +
