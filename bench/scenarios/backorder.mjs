@@ -29,14 +29,23 @@ export const fmtLines = (n) => n.toLocaleString('en-US');
 /** Seconds the planner allows for seeding a world of `lines` lines (used for the progress bar only). */
 export const seedEstimate = (kind, lines) => 5 + lines / (kind === 'sqlite' ? 15_000 : 12_000);
 
-/** WAL written by the whole PostgreSQL server between two calls (other databases on it count too). */
-export async function walMark(ctx) {
-  const rows = await ctx.scratch.adminRows('select pg_current_wal_lsn()::text as lsn');
-  return rows[0].lsn;
+/**
+ * A point in PostgreSQL's WAL, with the transactions the server's other databases had ended by then: WAL is written
+ * for the whole server, so `walSince` also says how much else was going on (0 on a quiet server).
+ */
+export async function walMark(ctx, dbName) {
+  const rows = await ctx.scratch.adminRows(
+    `select pg_current_wal_lsn()::text as lsn,
+       (select coalesce(sum(xact_commit + xact_rollback), 0) from pg_stat_database where datname is distinct from '${dbName}')::bigint as others`,
+  );
+  return { lsn: rows[0].lsn, others: Number(rows[0].others) };
 }
-export async function walBytes(ctx, from, to) {
-  const rows = await ctx.scratch.adminRows(`select pg_wal_lsn_diff('${to}', '${from}')::bigint as bytes`);
-  return Number(rows[0].bytes);
+
+/** WAL bytes written since a mark, and the transactions other databases ended meanwhile. */
+export async function walSince(ctx, mark, dbName) {
+  const now = await walMark(ctx, dbName);
+  const rows = await ctx.scratch.adminRows(`select pg_wal_lsn_diff('${now.lsn}', '${mark.lsn}')::bigint as bytes`);
+  return { bytes: Number(rows[0].bytes), others: now.others - mark.others };
 }
 
 /** One backorder scenario per size: backorder-100k, backorder-300k, backorder-1m. */
@@ -55,16 +64,20 @@ export function backorderScenario(size) {
       const world = await ctx.world(kind, backorderWorld(lines), `backorder-${size}`);
       const atScale = lines >= MILLION;
       const barIfScale = (bar) => (atScale ? bar : null);
-      const out = { seconds: [], rerun: [], peak: [], rate: [], released: [], changedByRerun: [], failed: [], wal: [], notes: [] };
+      const out = { seconds: [], rerun: [], peak: [], rate: [], released: [], changedByRerun: [], failed: [], wal: [], walOthers: [], notes: [] };
       for (let run = 1; run <= ctx.runs; run++) {
         const db = await ctx.copy(world, `backorder-${size}`);
         const server = await startHoldfast({ databaseUrl: db.url, logDir: ctx.logDir });
         try {
           ctx.note(`run ${run}: backorder run over ${fmtLines(lines)} held lines`);
-          const wal0 = kind === 'postgres' ? await walMark(ctx) : null;
+          const wal0 = kind === 'postgres' ? await walMark(ctx, db.name) : null;
           const first = await runJob(server);
           const peak = memory(server.pid).peak;
-          if (wal0) out.wal.push((await walBytes(ctx, wal0, await walMark(ctx))) / first.run.processed);
+          if (wal0) {
+            const wal = await walSince(ctx, wal0, db.name);
+            out.wal.push(wal.bytes / first.run.processed);
+            out.walOthers.push(wal.others);
+          }
           ctx.note(`run ${run}: the rerun`);
           const second = await runJob(server);
           for (const r of [first, second]) if (r.run.status !== 'succeeded') out.notes.push(`Run ${run}: a run ended ${r.run.status}: ${r.run.error}`);
@@ -94,7 +107,10 @@ export function backorderScenario(size) {
         figure('lines the rerun moved or re-dated', 'lines', out.changedByRerun, { digits: 0, bar: exactly(0, '0') }),
         figure('failed records', 'lines', out.failed, { digits: 0, bar: exactly(0, '0') }),
       ];
-      if (kind === 'postgres') figures.push(figure('WAL written per held line (whole server)', 'bytes', out.wal, { digits: 0 }));
+      if (kind === 'postgres') {
+        figures.push(figure('WAL written per held line (whole server)', 'bytes', out.wal, { digits: 0 }));
+        figures.push(figure("other databases' transactions meanwhile (0: the WAL is the run's alone)", '', out.walOthers, { digits: 0 }));
+      }
       return {
         id: `backorder-${size}`,
         title: `Backorder run over ${fmtLines(lines)} held lines`,

@@ -11,7 +11,7 @@ import { ADMIN_KEY, cpuSeconds, startHoldfast } from '../lib/processes.mjs';
 import { intakeArgs, runWrk } from '../lib/wrk.mjs';
 import { skuName } from '../lib/world.mjs';
 import { INTAKE_WORLD } from './intake.mjs';
-import { walBytes, walMark } from './backorder.mjs';
+import { walMark, walSince } from './backorder.mjs';
 
 export const scaleOut = {
   name: 'scale-out',
@@ -26,7 +26,7 @@ export const scaleOut = {
     const w = { prefix: INTAKE_WORLD.prefix, skus: INTAKE_WORLD.skus };
     const load = (server, connections, tag, hot = '') =>
       runWrk({ url: server.url, connections, seconds: s.seconds, args: intakeArgs(ADMIN_KEY, w.prefix, w.skus, tag, hot) });
-    const out = { one: [], two: [], hot: [], walPerOrder: [], connections: [], cpuOne: [], cpuTwo: [], p99One: [], p99Two: [], p99Hot: [], errors: [] };
+    const out = { one: [], two: [], hot: [], walPerOrder: [], connections: [], cpuOne: [], cpuTwo: [], p99One: [], p99Two: [], p99Hot: [], errors: [], walOthers: [] };
     for (let run = 1; run <= ctx.runs; run++) {
       const db = await ctx.copy(world, 'scale-out');
       const a = await startHoldfast({ databaseUrl: db.url, logDir: ctx.logDir });
@@ -34,11 +34,13 @@ export const scaleOut = {
       try {
         ctx.note(`run ${run}: one process`);
         await runWrk({ url: a.url, connections: 16, seconds: s.warmup, args: intakeArgs(ADMIN_KEY, w.prefix, w.skus, `warm${run}a`) });
-        const wal0 = await walMark(ctx);
+        const wal0 = await walMark(ctx, db.name);
         const cpu0 = cpuSeconds(a.pid);
         const one = await load(a, 16, `r${run}one`);
         out.cpuOne.push(((cpuSeconds(a.pid) - cpu0) * 1000) / one.requests);
-        out.walPerOrder.push((await walBytes(ctx, wal0, await walMark(ctx))) / one.requests);
+        const wal = await walSince(ctx, wal0, db.name);
+        out.walPerOrder.push(wal.bytes / one.requests);
+        out.walOthers.push(wal.others);
         out.one.push(one.rate);
         out.p99One.push(one.latencyMs.p99);
 
@@ -84,6 +86,7 @@ export const scaleOut = {
         figure('one hot sku / spread', 'x', out.hot.map((h, i) => h / out.two[i]), { digits: 2 }),
         figure('p99 latency, one hot sku', 'ms', out.p99Hot, { digits: 1 }),
         figure('WAL per order (whole server)', 'bytes', out.walPerOrder, { digits: 0 }),
+        figure("other databases' transactions meanwhile (0: the WAL is intake's alone)", '', out.walOthers, { digits: 0 }),
         figure('database connections held by two processes', '', out.connections, { digits: 0 }),
         figure('failed requests', '', out.errors, { digits: 0, bar: exactly(0, '0') }),
       ],
