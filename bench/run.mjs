@@ -65,7 +65,8 @@ const SIZES = {
   },
 };
 
-const USAGE = `usage: npm run bench -- [--quick] [--only name[,name...]] [--sqlite | --pg] [--runs N] [--out FILE]
+const USAGE = `usage: npm run bench -- [--quick] [--only name[,name...]] [--sqlite | --pg] [--runs N] [--out FILE] [--plan]
+  --plan prints the scenarios it would run with their planned minutes, and runs nothing
 scenarios: ${SCENARIOS.map((s) => s.name).join(', ')}`;
 
 function options() {
@@ -79,6 +80,7 @@ function options() {
         pg: { type: 'boolean', default: false },
         runs: { type: 'string' },
         out: { type: 'string' },
+        plan: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
       allowPositionals: false,
@@ -104,6 +106,7 @@ function options() {
     kinds: parsed.sqlite ? ['sqlite'] : parsed.pg ? ['postgres'] : ['sqlite', 'postgres'],
     pgRequired: parsed.pg,
     runs,
+    plan: parsed.plan,
     out: path.resolve(ROOT, out),
   };
 }
@@ -133,7 +136,6 @@ async function main() {
   }
 
   const started = new Date();
-  const machine = await describeMachine({ pgUrl: kinds.includes('postgres') ? pgUrl : null });
   const work = path.join(os.tmpdir(), `holdfast-bench-${process.pid}`);
   const logDir = path.join(work, 'logs');
   const scratch = new Scratch({ dir: path.join(work, 'db'), pgUrl });
@@ -147,7 +149,7 @@ async function main() {
     quick: o.quick,
     scratch,
     logDir,
-    machine,
+    machine: null,
     note: (step) => progress.note(step),
     plannedWorld(kind, spec) {
       const k = key(kind, spec);
@@ -167,7 +169,16 @@ async function main() {
     const first = tasks.findIndex((t) => t.kind === kind);
     if (first >= 0) estimates[first] += 6;
   }
-  const progress = new Progress(estimates.reduce((a, b) => a + b, 0));
+  const total = estimates.reduce((a, b) => a + b, 0);
+  if (o.plan) {
+    for (const [i, t] of tasks.entries()) process.stdout.write(`${`${t.scenario.name} (${t.kind})`.padEnd(32)} ${(estimates[i] / 60).toFixed(1)} min\n`);
+    process.stdout.write(`${'in all'.padEnd(32)} ${(total / 60).toFixed(1)} min (planned for a quiet 2-core machine; the progress bar corrects it as it goes)\n`);
+    fs.rmSync(work, { recursive: true, force: true });
+    return;
+  }
+  const machine = await describeMachine({ pgUrl: kinds.includes('postgres') ? pgUrl : null });
+  ctx.machine = machine;
+  const progress = new Progress(total);
 
   let interrupted = false;
   const cleanUp = async () => {
