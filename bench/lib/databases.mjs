@@ -222,6 +222,8 @@ export async function openWriter(kind, url) {
     }
     for (const t of WRITE_ORDER) buffers.set(t, []);
     waiting = 0;
+    // SQLite writes synchronously: give the loop a turn, so timers (the progress bar) go on during a long seed.
+    await new Promise((resolve) => setImmediate(resolve));
   };
 
   return {
