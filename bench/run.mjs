@@ -167,7 +167,7 @@ async function main() {
   // The first task of each database also builds its base (migrate, then a server to configure it).
   for (const kind of kinds) {
     const first = tasks.findIndex((t) => t.kind === kind);
-    if (first >= 0) estimates[first] += 6;
+    if (first >= 0) estimates[first] += 3;
   }
   const total = estimates.reduce((a, b) => a + b, 0);
   if (o.plan) {

@@ -14,7 +14,7 @@ export const atpQuery = {
   kinds: ['sqlite', 'postgres'],
   estimate(ctx, kind) {
     const s = ctx.sizes.atp;
-    return (ctx.plannedWorld(kind, backorderWorld(s.lines)) ? 0 : seedEstimate(kind, s.lines)) + ctx.runs * (6 + s.warmup + s.seconds);
+    return (ctx.plannedWorld(kind, backorderWorld(s.lines)) ? 0 : seedEstimate(kind, s.lines)) + ctx.runs * (2 + s.warmup + s.seconds);
   },
   async run(ctx, kind) {
     const s = ctx.sizes.atp;

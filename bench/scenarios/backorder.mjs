@@ -27,7 +27,7 @@ export const backorderWorld = (lines) => ({
 export const fmtLines = (n) => n.toLocaleString('en-US');
 
 /** Seconds the planner allows for seeding a world of `lines` lines (used for the progress bar only). */
-export const seedEstimate = (kind, lines) => 5 + lines / (kind === 'sqlite' ? 15_000 : 12_000);
+export const seedEstimate = (kind, lines) => 1 + lines / (kind === 'sqlite' ? 15_000 : 12_000);
 
 /**
  * A point in PostgreSQL's WAL, with the transactions the server's other databases had ended by then: WAL is written
@@ -56,7 +56,7 @@ export function backorderScenario(size) {
     lines: (ctx) => ctx.sizes.backorder[size],
     estimate(ctx, kind) {
       const lines = ctx.sizes.backorder[size];
-      const perRun = 8 + lines / (kind === 'sqlite' ? 40_000 : 30_000);
+      const perRun = kind === 'sqlite' ? 2 + lines / 30_000 : 3 + lines / 25_000;
       return (ctx.plannedWorld(kind, backorderWorld(lines)) ? 0 : seedEstimate(kind, lines)) + ctx.runs * perRun;
     },
     async run(ctx, kind) {

@@ -32,7 +32,7 @@ export const intakeFloor = {
   kinds: ['sqlite'],
   estimate(ctx) {
     const s = ctx.sizes.intake;
-    return 15 + ctx.runs * (6 + 2 * s.warmup + s.connections.length * 2 * (s.seconds + 0.5));
+    return 3 + ctx.runs * (3 + 2 * s.warmup + s.connections.length * 2 * (s.seconds + 0.3));
   },
   /** @returns {Promise<import('../lib/figures.mjs').Section>} */
   async run(ctx, kind) {
@@ -118,7 +118,7 @@ export const intakeHotSkus = {
   kinds: ['sqlite'],
   estimate(ctx) {
     const s = ctx.sizes.hot;
-    return 10 + (s.heldPerSku * 20) / 20_000 + ctx.runs * 2 * (5 + s.warmup + s.seconds);
+    return 2 + (s.heldPerSku * 20) / 20_000 + ctx.runs * 2 * (2 + s.warmup + s.seconds);
   },
   async run(ctx, kind) {
     const s = ctx.sizes.hot;

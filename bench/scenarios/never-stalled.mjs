@@ -19,7 +19,7 @@ export const neverStalled = {
   kinds: ['sqlite', 'postgres'],
   estimate(ctx, kind) {
     const s = ctx.sizes.stalled;
-    const perRun = 2 * (10 + s.lines / (kind === 'sqlite' ? 30_000 : 20_000)) + s.idleSeconds;
+    const perRun = 2 * (3 + s.lines / (kind === 'sqlite' ? 25_000 : 20_000)) + s.idleSeconds;
     return (ctx.plannedWorld(kind, backorderWorld(s.lines)) ? 0 : seedEstimate(kind, s.lines)) + ctx.runs * perRun;
   },
   async run(ctx, kind) {

@@ -18,7 +18,7 @@ export const scaleOut = {
   kinds: ['postgres'],
   estimate(ctx) {
     const s = ctx.sizes.scaleOut;
-    return 10 + ctx.runs * (10 + 2 * s.warmup + 3 * s.seconds);
+    return 2 + ctx.runs * (4 + 2 * s.warmup + 3 * s.seconds);
   },
   async run(ctx, kind) {
     const s = ctx.sizes.scaleOut;
