@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_PG_URL, pgReachable, Scratch } from './lib/databases.mjs';
 import { describeMachine } from './lib/machine.mjs';
 import { Progress } from './lib/progress.mjs';
-import { ROOT, running } from './lib/processes.mjs';
+import { ROOT, running, shutdown } from './lib/processes.mjs';
 import { renderReport, formatNumber } from './lib/report.mjs';
 import { Worlds } from './lib/seed.mjs';
 import { summary } from './lib/stats.mjs';
@@ -180,23 +180,27 @@ async function main() {
   ctx.machine = machine;
   const progress = new Progress(total);
 
-  let interrupted = false;
   const cleanUp = async () => {
     for (const p of [...running]) await p.stop();
     await scratch.dropAll();
   };
-  process.on('SIGINT', () => {
-    if (interrupted) process.exit(130);
-    interrupted = true;
+  // Ctrl-C: the servers and loads stop now; the scenario under way then fails, and cleans up on its way out. A
+  // second Ctrl-C exits at once (scratch databases may be left behind).
+  const interrupt = () => {
+    if (shutdown.requested) process.exit(130);
+    shutdown.requested = true;
     progress.stop();
-    process.stderr.write('\nbench: interrupted; stopping servers and dropping scratch databases\n');
-    void cleanUp().finally(() => process.exit(130));
-  });
+    process.stderr.write('\nbench: interrupted; stopping servers and dropping scratch databases (Ctrl-C again to leave now)\n');
+    for (const p of [...running]) void p.stop();
+  };
+  process.on('SIGINT', interrupt);
+  process.on('SIGTERM', interrupt);
 
   const sections = [];
   const failed = [];
   try {
     for (const [i, t] of tasks.entries()) {
+      if (shutdown.requested) break;
       const label = `${t.scenario.name} (${t.kind === 'sqlite' ? 'SQLite' : 'PostgreSQL'})`;
       const began = Date.now();
       try {
@@ -210,6 +214,10 @@ async function main() {
   } finally {
     progress.stop();
     await cleanUp();
+  }
+  if (shutdown.requested) {
+    fs.rmSync(work, { recursive: true, force: true });
+    process.exit(130);
   }
 
   const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;

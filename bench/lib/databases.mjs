@@ -15,6 +15,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import { COLUMNS } from './world.mjs';
+import { Interrupted, stopIfInterrupted } from './processes.mjs';
 
 pg.types.setTypeParser(20, Number);
 pg.types.setTypeParser(1700, Number);
@@ -44,6 +45,7 @@ export class Scratch {
    * @returns {Promise<ScratchDb>}
    */
   async create(kind, label, template) {
+    stopIfInterrupted();
     const n = ++this.count;
     const safe = label.toLowerCase().replace(/[^a-z0-9]+/g, '_').slice(0, 30);
     let db;
@@ -68,10 +70,16 @@ export class Scratch {
       await drop();
     };
     this.live.add(db);
+    // Made while dropAll ran (Ctrl-C): gone at once.
+    if (this.closed) {
+      await db.drop();
+      throw new Interrupted();
+    }
     return db;
   }
 
   async dropAll() {
+    this.closed = true;
     for (const db of [...this.live]) await db.drop().catch(() => undefined);
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
@@ -213,6 +221,7 @@ export async function openWriter(kind, url) {
   };
 
   const flush = async () => {
+    stopIfInterrupted();
     if (kind === 'sqlite') {
       sql.raw.transaction(() => {
         for (const [table, rows] of buffers) if (rows.length) writeSqlite(table, rows);
@@ -235,6 +244,10 @@ export async function openWriter(kind, url) {
       buffers.get(table).push(row);
       if (++waiting >= FLUSH_ROWS) return flush();
       return undefined;
+    },
+    /** Closes without writing what is still buffered (after a failure). */
+    async abort() {
+      await sql.close().catch(() => undefined);
     },
     async close() {
       await flush();

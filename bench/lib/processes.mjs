@@ -91,6 +91,20 @@ export async function freePort() {
 /** Processes still running, stopped on Ctrl-C. */
 export const running = new Set();
 
+/** Set on Ctrl-C: nothing new starts, and whatever is under way ends as soon as it can. */
+export const shutdown = { requested: false };
+
+export class Interrupted extends Error {
+  constructor() {
+    super('interrupted');
+  }
+}
+
+/** Throws once Ctrl-C was pressed. */
+export function stopIfInterrupted() {
+  if (shutdown.requested) throw new Interrupted();
+}
+
 /**
  * Starts a server process and waits until `GET /health` answers 200.
  * @param {string} label
@@ -100,6 +114,7 @@ export const running = new Set();
  * @returns {Promise<Server>}
  */
 async function startServer(label, args, env, logDir) {
+  stopIfInterrupted();
   const port = await freePort();
   const log = path.join(logDir, `${label}-${port}.log`);
   const fd = fs.openSync(log, 'a');
@@ -129,6 +144,10 @@ async function startServer(label, args, env, logDir) {
   running.add(server);
   const deadline = Date.now() + 120_000;
   for (;;) {
+    if (shutdown.requested) {
+      await server.stop();
+      throw new Interrupted();
+    }
     if (exited) {
       running.delete(server);
       throw new Error(`${label} exited (${exited.code ?? exited.signal}) before answering; its log ${log} ends:\n${tail(log)}`);
@@ -221,6 +240,7 @@ function tail(file) {
  * @returns {{ stop: () => Promise<{ health: { latenciesMs: number[], failures: number }, read: { latenciesMs: number[], failures: number } }> }}
  */
 export function startProber(server) {
+  stopIfInterrupted();
   const child = spawn(process.execPath, [path.join(ROOT, 'bench/prober.mjs')], {
     env: { ...process.env, PROBE_URL: server.url, PROBE_KEY: ADMIN_KEY },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],

@@ -104,7 +104,13 @@ async function seedWorld(ctx, base, spec, label) {
   try {
     note(`seeding ${(spec.skus * spec.linesPerSku).toLocaleString('en-US')} held lines`);
     const writer = await openWriter(kind, db.url);
-    const generated = await generateWorld(spec, { now: Date.now(), firstEventId: await writer.nextEventId() }, writer.sink);
+    let generated;
+    try {
+      generated = await generateWorld(spec, { now: Date.now(), firstEventId: await writer.nextEventId() }, writer.sink);
+    } catch (error) {
+      await writer.abort();
+      throw error;
+    }
     await writer.close();
 
     note('checking the seed');

@@ -5,7 +5,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { ROOT, running } from './processes.mjs';
+import { ROOT, running, stopIfInterrupted } from './processes.mjs';
 
 const SCRIPT = path.join(ROOT, 'bench/wrk/holdfast.lua');
 
@@ -29,6 +29,7 @@ export function wrkVersion() {
  * @returns {{ done: Promise<WrkResult>, stop: () => void }}  stop ends the load early (wrk still reports)
  */
 export function startWrk(o) {
+  stopIfInterrupted();
   const args = ['-t1', `-c${o.connections}`, `-d${o.seconds}s`, `--timeout`, `${o.timeoutSeconds ?? 10}s`, '-s', SCRIPT, o.url, '--', ...o.args];
   const child = spawn('wrk', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const handle = { stop: () => child.kill('SIGINT') };
