@@ -22,6 +22,7 @@ import { settingsRoutes } from './routes/settings.routes.ts';
 import { systemRoutes } from './routes/system.routes.ts';
 import { jobsRoutes } from './routes/jobs.routes.ts';
 import { homeRoutes } from './routes/home.routes.ts';
+import { promiseRoutes } from './routes/promise.routes.ts';
 import type { JobsService } from '../jobs/jobs-service.ts';
 
 declare module 'fastify' {
@@ -95,7 +96,7 @@ export async function buildApp(deps: HttpDeps, options: AppOptions = {}): Promis
     },
   });
 
-  for (const routes of [homeRoutes, systemRoutes, catalogRoutes, inventoryRoutes, ordersRoutes, settingsRoutes, jobsRoutes]) routes(app, deps);
+  for (const routes of [homeRoutes, systemRoutes, catalogRoutes, inventoryRoutes, ordersRoutes, promiseRoutes, settingsRoutes, jobsRoutes]) routes(app, deps);
   app.get('/api/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () => app.swagger());
   return app;
 }
