@@ -17,6 +17,7 @@ import { serve } from './serve.command.ts';
 import { seedDemo } from './demo-seed.ts';
 import { importCsv } from './import.command.ts';
 import { printAtp } from './atp.command.ts';
+import { dryRunCommand } from './dry-run.command.ts';
 
 const USAGE = `usage: holdfast <command>
 
@@ -24,7 +25,7 @@ const USAGE = `usage: holdfast <command>
   demo                          serve a fresh seeded SQLite database (./data/demo.db); prints the address and an admin key
   migrate                       apply pending migrations
   keys create --role <role>     print a new API key (roles: ${ROLES.join(', ')}) [--label <text>]
-  jobs run <backorder|preorder> run a job now and print its counts
+  jobs run <backorder|preorder> run a job now and print its counts [--dry-run: print what it would do, write nothing]
   import on-hand <file.csv>     header sku,locationId,onHand
   import schedules <file.csv>   header sku,locationId,date,quantity,reference
   atp <sku>                     earliest dates per location [--location <id>] [--quantity <n>]
@@ -51,7 +52,8 @@ async function main(argv: readonly string[]): Promise<number> {
       if (sub !== 'create') throw new UsageError('keys: the subcommand is "create"');
       return createKey(config, args);
     case 'jobs':
-      if (sub !== 'run' || !rest[0]) throw new UsageError('jobs: holdfast jobs run <backorder|preorder>');
+      if (sub !== 'run' || !rest[0]) throw new UsageError('jobs: holdfast jobs run <backorder|preorder> [--dry-run]');
+      if (args.options.has('dry-run')) return dryRunCommand(config, rest[0]);
       return runJob(config, rest[0]);
     case 'import':
       if ((sub !== 'on-hand' && sub !== 'schedules') || !rest[0]) throw new UsageError('import: holdfast import on-hand|schedules <file.csv>');
