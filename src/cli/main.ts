@@ -18,6 +18,7 @@ import { seedDemo } from './demo-seed.ts';
 import { importCsv } from './import.command.ts';
 import { printAtp } from './atp.command.ts';
 import { dryRunCommand } from './dry-run.command.ts';
+import { doctorCommand } from './doctor.command.ts';
 
 const USAGE = `usage: holdfast <command>
 
@@ -29,6 +30,7 @@ const USAGE = `usage: holdfast <command>
   import on-hand <file.csv>     header sku,locationId,onHand
   import schedules <file.csv>   header sku,locationId,date,quantity,reference
   atp <sku>                     earliest dates per location [--location <id>] [--quantity <n>]
+  doctor [--repair]             check reserved, line states, events and promises against the lines; --repair recomputes reserved
 `;
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -61,6 +63,8 @@ async function main(argv: readonly string[]): Promise<number> {
     case 'atp':
       if (!sub) throw new UsageError('atp: holdfast atp <sku> [--location <id>] [--quantity <n>]');
       return printAtp(config, sub, option(args, 'location'), option(args, 'quantity'));
+    case 'doctor':
+      return doctorCommand(config, { repair: args.options.has('repair') });
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

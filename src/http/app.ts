@@ -23,6 +23,7 @@ import { systemRoutes } from './routes/system.routes.ts';
 import { jobsRoutes } from './routes/jobs.routes.ts';
 import { homeRoutes } from './routes/home.routes.ts';
 import { promiseRoutes } from './routes/promise.routes.ts';
+import { integrityRoutes } from './routes/integrity.routes.ts';
 import type { JobsService } from '../jobs/jobs-service.ts';
 
 declare module 'fastify' {
@@ -96,7 +97,7 @@ export async function buildApp(deps: HttpDeps, options: AppOptions = {}): Promis
     },
   });
 
-  for (const routes of [homeRoutes, systemRoutes, catalogRoutes, inventoryRoutes, ordersRoutes, promiseRoutes, settingsRoutes, jobsRoutes]) routes(app, deps);
+  for (const routes of [homeRoutes, systemRoutes, catalogRoutes, inventoryRoutes, ordersRoutes, promiseRoutes, settingsRoutes, jobsRoutes, integrityRoutes]) routes(app, deps);
   app.get('/api/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () => app.swagger());
   return app;
 }
