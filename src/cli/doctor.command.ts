@@ -6,9 +6,11 @@
  */
 import os from 'node:os';
 import type { Config } from '../config/config.ts';
+import type { AppContext } from '../app/context.ts';
 import { checkIntegrity, repairIntegrity } from '../app/admin/integrity.ts';
 import type { IntegrityReport } from '../app/admin/integrity.ts';
-import { withContext } from './context.ts';
+import { withAppContext } from '../app/runtime.ts';
+import { holdDatabase } from './holders.ts';
 
 function print(report: IntegrityReport, heading: string): void {
   if (report.ok) {
@@ -24,18 +26,25 @@ function print(report: IntegrityReport, heading: string): void {
 }
 
 export async function doctorCommand(config: Config, options: { repair: boolean }): Promise<number> {
-  return withContext(config, async (ctx) => {
-    const found = await checkIntegrity(ctx);
-    print(found, 'holdfast doctor');
-    if (found.ok || !options.repair) return found.ok ? 0 : 1;
-    const repaired = await repairIntegrity(ctx, `holdfast doctor --repair (${os.userInfo().username}@${os.hostname()})`);
-    process.stdout.write(`repaired: ${repaired.reserved} reserved, ${repaired.promised} promised quantities (recorded in integrity_repairs)\n`);
-    for (const c of repaired.changes) {
-      const key = c.subject === 'promised' ? `${c.sku} ${c.location_id} ${c.date}` : `${c.sku} ${c.location_id}`;
-      process.stdout.write(`  ${c.subject.padEnd(9)} ${key}: ${c.before ?? 'none'} -> ${c.after}\n`);
-    }
-    const after = await checkIntegrity(ctx);
-    print(after, 'after the repair');
-    return after.ok ? 0 : 1;
-  });
+  const release = holdDatabase(config.databaseUrl, options.repair ? 'doctor --repair' : 'doctor');
+  try {
+    return await withAppContext({ databaseUrl: config.databaseUrl, manualClock: config.manualClock, mustExist: true }, (ctx) => doctor(ctx, options));
+  } finally {
+    release();
+  }
+}
+
+async function doctor(ctx: AppContext, options: { repair: boolean }): Promise<number> {
+  const found = await checkIntegrity(ctx);
+  print(found, 'holdfast doctor');
+  if (found.ok || !options.repair) return found.ok ? 0 : 1;
+  const repaired = await repairIntegrity(ctx, `holdfast doctor --repair (${os.userInfo().username}@${os.hostname()})`);
+  process.stdout.write(`repaired: ${repaired.reserved} reserved, ${repaired.promised} promised quantities (recorded in integrity_repairs)\n`);
+  for (const c of repaired.changes) {
+    const key = c.subject === 'promised' ? `${c.sku} ${c.location_id} ${c.date}` : `${c.sku} ${c.location_id}`;
+    process.stdout.write(`  ${c.subject.padEnd(9)} ${key}: ${c.before ?? 'none'} -> ${c.after}\n`);
+  }
+  const after = await checkIntegrity(ctx);
+  print(after, 'after the repair');
+  return after.ok ? 0 : 1;
 }

@@ -18,7 +18,7 @@ import { RetryableConflict } from '../../store/errors.ts';
 import type { Executor } from '../../store/database.ts';
 import type { StoredLine } from '../../store/repositories/orders.repository.ts';
 import { findProducts } from '../../store/repositories/catalog.repository.ts';
-import { addRunCounts, insertFailedRecords, renewLease } from '../../store/repositories/jobs.repository.ts';
+import { addRunCounts, holdsLease, insertFailedRecords } from '../../store/repositories/jobs.repository.ts';
 import type { RunCounts } from '../../store/repositories/jobs.repository.ts';
 import type { RunFrame } from './start-run.ts';
 import { ZERO_COUNTS } from './start-run.ts';
@@ -56,13 +56,18 @@ export async function loadBatch(ctx: AppContext, trx: Executor, frame: Pick<Plan
   return { lines, products, book: new SupplyBook(frame.horizon, supply) };
 }
 
-/** Stored lines as the plan takes them: with their candidate locations and whether their product may be backordered. */
+/**
+ * Stored lines as the plan takes them: with their candidate locations and whether their product may be
+ * backordered. The lines are read for one batch (or one explanation) alone: completing them in place spares a copy
+ * of each.
+ */
 export function jobLinesOf(resolver: CandidateResolver, lines: readonly StoredLine[], products: ReadonlyMap<string, Product>): (JobLine & StoredLine)[] {
-  return lines.map((l) => ({
-    ...l,
-    candidates: resolver.candidates(lineContextOf(l)),
-    allowBackorder: products.get(l.sku)?.allowBackorder ?? true,
-  }));
+  return lines.map((l) =>
+    Object.assign(l, {
+      candidates: resolver.candidates(lineContextOf(l)),
+      allowBackorder: products.get(l.sku)?.allowBackorder ?? true,
+    }),
+  );
 }
 
 export const lineContextOf = (l: StoredLine) => ({ country: l.shipCountry, region: l.shipRegion, channel: l.channel, sku: l.sku });
@@ -115,7 +120,9 @@ export async function runBatch(ctx: AppContext, frame: RunFrame, skus: readonly 
   const { run } = frame;
   const plan = planFrameOf(frame);
   return database.transaction(async (trx) => {
-    if (!(await renewLease(trx, run.jobType, run.id, Date.now()))) throw new LeaseLost('another runner took over the lease');
+    if (!(await holdsLease(trx, database.store, run.jobType, run.id))) throw new LeaseLost('another runner took over the lease');
+    // A batch lost in a crash is lost whole, and the next run redoes it: its commit need not wait for the disk.
+    await database.store.batchSession(trx);
     await database.store.lockSkus(trx, skus);
     const now = clock.now();
     const result = planBatch(plan, await loadBatch(ctx, trx, frame, skus), now);

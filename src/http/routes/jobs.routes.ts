@@ -7,6 +7,7 @@ import { JobList, JobParams, Run, RunDetails, RunDetailsQuery, RunListQuery, Run
 import { DryRun } from '../contracts/explain.contract.ts';
 import { dryRunBody } from '../dry-run-body.ts';
 import { iso } from '../views.ts';
+import { NoBody } from '../contracts/orders.contract.ts';
 import { cursorKey } from './cursor.ts';
 
 export const runView = (r: JobRun) => ({ ...r, startedAt: iso(r.startedAt), finishedAt: r.finishedAt === null ? null : iso(r.finishedAt) });
@@ -30,6 +31,7 @@ export function jobsRoutes(app: FastifyInstance, { jobs }: HttpDeps): void {
           'With ?dryRun=true, 200 with what a manual run started now would do (its counts and every record), writing nothing; the body streams.',
         params: JobParams,
         querystring: RunNowQuery,
+        body: NoBody,
         response: { 200: Type.Union([Run, DryRun]), 202: Run },
       },
       config: { access: 'jobs' },
