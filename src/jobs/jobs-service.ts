@@ -33,6 +33,9 @@ export interface JobView {
 
 export { isJobType };
 
+/** At most this many held lines per dry-run batch. */
+const DRY_RUN_BATCH_LINES = 500;
+
 export class JobsService {
   readonly runner: JobRunner;
   private readonly scheduler: JobScheduler;
@@ -79,12 +82,15 @@ export class JobsService {
   }
 
   /**
-   * What a manual run of the job started now would do, batch by batch as the runner would cut it; writes nothing
-   * and takes no lease (it answers even while a run of the type is going).
+   * What a manual run of the job started now would do; writes nothing and takes no lease (it answers even while a
+   * run of the type is going). Its batches are smaller than a run's: a dry run is planned on the request path,
+   * and each batch is one uninterrupted turn of the event loop (batches never change what is planned, since each
+   * sku is planned on its own).
    */
   async dryRun(jobType: string): Promise<DryRun> {
     if (!isJobType(jobType)) throw new AppError('not_found', `there is no job type "${jobType}"; the job types are ${JOB_TYPES.join(' and ')}`);
-    return startDryRun(this.ctx, jobType, { batchSkus: this.options.batchSkus, batchLines: this.options.batchLines ?? DEFAULT_BATCH_LINES });
+    const batchLines = Math.min(this.options.batchLines ?? DEFAULT_BATCH_LINES, DRY_RUN_BATCH_LINES);
+    return startDryRun(this.ctx, jobType, { batchSkus: this.options.batchSkus, batchLines });
   }
 
   /** Resolves once no event run waits to start and none of this process's runs is going (tests, shutdown). */
