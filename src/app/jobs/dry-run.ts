@@ -59,6 +59,8 @@ const bySkuThenLine = (a: RunRecord, b: RunRecord) => (a.sku !== b.sku ? (a.sku 
 
 export async function startDryRun(ctx: AppContext, jobType: JobType, limits: BatchLimits): Promise<DryRun> {
   const { database, clock } = ctx;
+  // As a run does: statistics refreshed when stale (no row of ours changes), so the batches get the run's plans.
+  await database.store.beforeRun(database.db);
   const startedAt = clock.now();
   const start = await database.read((trx) => readRunStart(ctx, trx, { jobType, skus: null }, startedAt, { count: true }));
   const frame: PlanFrame = { ...start, eventContext: {} };
