@@ -19,6 +19,8 @@ export interface Config {
   readonly jobBatchLines: number;
   /** Batches of a run written at once on PostgreSQL (SQLite has one writer); 0 picks for the database. */
   readonly jobParallelBatches: number;
+  /** Runs with at least this many lines in scope plan their batches ahead in a worker thread. */
+  readonly jobPlannerMinLines: number;
   readonly timeouts: Timeouts;
 }
 
@@ -78,6 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     jobBatchSkus: int(env, 'HOLDFAST_JOB_BATCH_SKUS', 200, 1, 100_000),
     jobBatchLines: int(env, 'HOLDFAST_JOB_BATCH_LINES', 2_000, 1, 1_000_000),
     jobParallelBatches: int(env, 'HOLDFAST_JOB_PARALLEL_BATCHES', 0, 0, 16),
+    jobPlannerMinLines: int(env, 'HOLDFAST_JOB_PLANNER_MIN_LINES', 20_000, 0, Number.MAX_SAFE_INTEGER),
     timeouts: timeouts(env),
     ...overrides,
   });
