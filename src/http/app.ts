@@ -31,6 +31,8 @@ import { systemRoutes } from './routes/system.routes.ts';
 import { jobsRoutes } from './routes/jobs.routes.ts';
 import { keysRoutes } from './routes/keys.routes.ts';
 import { homeRoutes } from './routes/home.routes.ts';
+import { promiseRoutes } from './routes/promise.routes.ts';
+import { integrityRoutes } from './routes/integrity.routes.ts';
 import type { JobsService } from '../jobs/jobs-service.ts';
 
 export type { RequestLog };
@@ -163,7 +165,7 @@ export async function buildApp(deps: HttpDeps, options: AppOptions = {}): Promis
     },
   });
 
-  for (const routes of [homeRoutes, systemRoutes, catalogRoutes, inventoryRoutes, ordersRoutes, settingsRoutes, jobsRoutes, keysRoutes]) routes(app, deps);
+  for (const routes of [homeRoutes, systemRoutes, catalogRoutes, inventoryRoutes, ordersRoutes, promiseRoutes, settingsRoutes, jobsRoutes, keysRoutes, integrityRoutes]) routes(app, deps);
   app.get('/api/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () => app.swagger());
   return app;
 }
