@@ -3,7 +3,7 @@
  * compiled JavaScript in dist/) and the floor server, each on a port of its own with its output in a log file; and
  * what it reads of them from /proc (CPU time, peak resident memory).
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -185,14 +185,16 @@ export function startFloor(o) {
   return startServer('floor', [FLOOR_SERVER], { DATABASE_URL: o.databaseUrl }, o.logDir);
 }
 
-/** Runs `holdfast <args>` to its end; answers its exit code and output. */
+/**
+ * Runs `holdfast <args>` to its end; answers its exit code and output.
+ * @returns {Promise<{ code: number, output: string }>}
+ */
 export function holdfastCli(args, env) {
-  try {
-    const out = execFileSync(process.execPath, [HOLDFAST_BIN, ...args], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: 'pipe' });
-    return { code: 0, output: out.toString() };
-  } catch (error) {
-    return { code: error.status ?? 1, output: `${error.stdout ?? ''}${error.stderr ?? ''}` };
-  }
+  return new Promise((resolve) => {
+    execFile(process.execPath, [HOLDFAST_BIN, ...args], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'warn', ...env }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) =>
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, output: `${stdout}${stderr}` }),
+    );
+  });
 }
 
 // ---------------------------------------------------------------- /proc

@@ -75,7 +75,7 @@ async function buildBase(ctx, kind) {
   const db = await ctx.scratch.create(kind, 'base');
   try {
     note('holdfast migrate');
-    const migrated = holdfastCli(['migrate'], { DATABASE_URL: db.url });
+    const migrated = await holdfastCli(['migrate'], { DATABASE_URL: db.url });
     if (migrated.code !== 0) throw new Error(`holdfast migrate failed on ${db.name}: ${migrated.output}`);
     note('locations and settings over HTTP');
     const server = await startHoldfast({ databaseUrl: db.url, logDir: ctx.logDir });
@@ -120,7 +120,7 @@ async function seedWorld(ctx, base, spec, label) {
     if (wrong.length) throw new Error(`the seed of ${label} on ${kind} has ${wrong.map((t) => `${counts[t]} ${t} (expected ${expected[t]})`).join(', ')}`);
     const problems = await checkInvariants(kind, db.url, { fresh: true });
     if (problems.length) throw new Error(`the seed of ${label} on ${kind} breaks invariants: ${problems.map((p) => `${p.count} ${p.detail}`).join('; ')}`);
-    const doctor = runDoctor(db.url);
+    const doctor = await runDoctor(db.url);
     if (doctor && doctor.code !== 0) throw new Error(`holdfast doctor finds problems in the seed of ${label} on ${kind}:\n${doctor.output}`);
 
     note(kind === 'postgres' ? 'vacuum analyze' : 'checkpoint');
@@ -134,7 +134,7 @@ async function seedWorld(ctx, base, spec, label) {
 
 let hasDoctor;
 /** `holdfast doctor` on a database, when this build has the command (null otherwise). */
-export function runDoctor(databaseUrl) {
-  if (hasDoctor === undefined) hasDoctor = holdfastCli(['help', 'doctor'], {}).code === 0;
+export async function runDoctor(databaseUrl) {
+  if (hasDoctor === undefined) hasDoctor = (await holdfastCli(['help', 'doctor'], {})).code === 0;
   return hasDoctor ? holdfastCli(['doctor'], { DATABASE_URL: databaseUrl }) : null;
 }

@@ -1,7 +1,7 @@
 /**
  * The benchmark harness itself (bench/), not timed: a seeded world is what Holdfast would have left (it passes the
- * invariants on every database, a backorder run releases about half of it and a rerun changes nothing), the
- * invariant check can fail, the floor server makes an intake's writes on a database made by `holdfast migrate`,
+ * invariants and `holdfast doctor` on every database, a backorder run releases about half of it and a rerun changes
+ * nothing), the invariant check can fail (and the doctor agrees), the floor server makes an intake's writes on a database made by `holdfast migrate`,
  * and the report judges bars and draws its charts.
  */
 import os from 'node:os';
@@ -12,7 +12,7 @@ import { openSql, Scratch } from '../../bench/lib/databases.mjs';
 import { checkInvariants } from '../../bench/lib/invariants.mjs';
 import { runJob } from '../../bench/lib/jobs.mjs';
 import { expectStatus, startFloor, startHoldfast } from '../../bench/lib/processes.mjs';
-import { Worlds } from '../../bench/lib/seed.mjs';
+import { runDoctor, Worlds } from '../../bench/lib/seed.mjs';
 import { figure, atLeast, below } from '../../bench/lib/figures.mjs';
 import { renderReport } from '../../bench/lib/report.mjs';
 import { backorderWorld } from '../../bench/scenarios/backorder.mjs';
@@ -47,6 +47,7 @@ describe.each(DATABASE_KINDS)('bench seeding on %s', (kind) => {
       const world = await h.worlds.world(kind, spec, 'test');
       expect(world.generated.lines).toBe(2_000);
       expect(await checkInvariants(kind, world.db.url, { fresh: true })).toEqual([]);
+      expect(await runDoctor(world.db.url)).toMatchObject({ code: 0 });
       const held = await rows(
         kind,
         world.db.url,
@@ -92,6 +93,8 @@ describe.each(DATABASE_KINDS)('bench seeding on %s', (kind) => {
       }
       const kinds = (await checkInvariants(kind, db.url)).map((p) => p.kind);
       expect(kinds).toEqual(expect.arrayContaining(['reserved', 'promised', 'placement']));
+      // holdfast doctor agrees.
+      expect(await runDoctor(db.url)).toMatchObject({ code: 1 });
       await db.drop();
     },
     TIMEOUT,
