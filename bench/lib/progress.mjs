@@ -12,18 +12,30 @@ export class Progress {
     this.total = Math.max(1, Math.round(totalSeconds));
     this.done = 0;
     this.multi = new cliProgress.MultiBar({
-      format: '{bar} {percentage}% | {duration_formatted} elapsed, about {eta_formatted} left | {task}',
+      format: '{bar} {percentage}% | {duration_formatted} elapsed, {left} | {task}',
       barsize: 30,
       hideCursor: true,
       gracefulExit: false,
       noTTYOutput: true,
       notTTYSchedule: 10_000,
-      etaBuffer: 200,
-      etaAsynchronousUpdate: true,
       fps: 4,
       stream: process.stderr,
     }, cliProgress.Presets.shades_classic);
-    this.bar = this.multi.create(this.total, 0, { task: 'starting' });
+    this.started = Date.now();
+    this.bar = this.multi.create(this.total, 0, { task: 'starting', left: 'time left unknown' });
+  }
+
+  /** What is left: the plan still ahead, scaled by how the work done so far compared with its plan. */
+  left(value) {
+    if (value <= 0) return 'time left unknown';
+    const seconds = ((this.total - value) * (Date.now() - this.started)) / 1000 / value;
+    const m = Math.floor(seconds / 60);
+    const s = Math.round(seconds % 60);
+    return `about ${m ? `${m}m${String(s).padStart(2, '0')}s` : `${s}s`} left`;
+  }
+
+  update(value, task) {
+    this.bar.update(value, { task, left: this.left(value) });
   }
 
   /**
@@ -39,11 +51,11 @@ export class Progress {
     const share = Math.max(0, seconds);
     const began = Date.now();
     this.label = label;
-    this.bar.update(Math.round(start), { task: label });
+    this.update(Math.round(start), label);
     const timer = setInterval(() => {
       const elapsed = (Date.now() - began) / 1000;
       const moved = share * Math.min(0.97, elapsed / Math.max(1, share));
-      this.bar.update(Math.min(this.total, Math.round(start + moved)), { task: this.step ? `${label}: ${this.step}` : label });
+      this.update(Math.min(this.total, Math.round(start + moved)), this.step ? `${label}: ${this.step}` : label);
     }, 250);
     try {
       return await fn();
@@ -51,14 +63,14 @@ export class Progress {
       clearInterval(timer);
       this.step = null;
       this.done = start + share;
-      this.bar.update(Math.min(this.total, Math.round(this.done)), { task: label });
+      this.update(Math.min(this.total, Math.round(this.done)), label);
     }
   }
 
   /** Names the step under way in the current task. */
   note(step) {
     this.step = step;
-    this.bar.update(Math.min(this.total, Math.round(this.done)), { task: `${this.label}: ${step}` });
+    this.update(Math.min(this.total, Math.round(this.done)), `${this.label}: ${step}`);
   }
 
   log(text) {
@@ -66,7 +78,7 @@ export class Progress {
   }
 
   stop() {
-    this.bar.update(this.total, { task: 'done' });
+    this.bar.update(this.total, { task: 'done', left: 'done' });
     this.multi.stop();
   }
 }

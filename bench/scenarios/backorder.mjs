@@ -27,7 +27,7 @@ export const backorderWorld = (lines) => ({
 export const fmtLines = (n) => n.toLocaleString('en-US');
 
 /** Seconds the planner allows for seeding a world of `lines` lines (used for the progress bar only). */
-export const seedEstimate = (kind, lines) => 1 + lines / (kind === 'sqlite' ? 15_000 : 12_000);
+export const seedEstimate = (kind, lines) => 1 + lines / (kind === 'sqlite' ? 10_000 : 8_000);
 
 /**
  * A point in PostgreSQL's WAL, with the transactions the server's other databases had ended by then: WAL is written
