@@ -3,6 +3,7 @@ import type { AppContext } from '../app/context.ts';
 import { ManualClock, systemClock } from '../app/clock.ts';
 import { IdGenerator } from '../app/ids.ts';
 import { storedManualTime } from '../app/clock-control.ts';
+import { noopMetrics } from '../app/metrics.ts';
 import { openDatabase } from '../store/database.ts';
 
 /** A use-case context for one CLI command on a migrated database; no HTTP, no jobs, supply changes ignored. */
@@ -11,7 +12,7 @@ export async function withContext<T>(config: Config, fn: (ctx: AppContext) => Pr
   try {
     await database.migrate();
     const clock = config.manualClock ? new ManualClock((await storedManualTime(database.db)) ?? Date.now()) : systemClock;
-    return await fn({ database, clock, ids: new IdGenerator(), supplyGrew: () => undefined });
+    return await fn({ database, clock, ids: new IdGenerator(), supplyGrew: () => undefined, metrics: noopMetrics });
   } finally {
     await database.close();
   }

@@ -7,6 +7,7 @@
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
 import sjson from 'secure-json-parse';
 import type { AppContext, Actor } from '../app/context.ts';
 import type { KeyAuthenticator } from '../app/access/api-keys.ts';
@@ -22,7 +23,13 @@ import { settingsRoutes } from './routes/settings.routes.ts';
 import { systemRoutes } from './routes/system.routes.ts';
 import { jobsRoutes } from './routes/jobs.routes.ts';
 import { homeRoutes } from './routes/home.routes.ts';
+import { webhooksRoutes } from './routes/webhooks.routes.ts';
+import { metricsRoutes } from './routes/metrics.routes.ts';
+import { enrichDocument } from './openapi/enrich-document.ts';
 import type { JobsService } from '../jobs/jobs-service.ts';
+import type { WebhookDispatcher } from '../jobs/webhook-dispatcher.ts';
+import type { WebhookAgent } from '../app/webhooks/webhook-agent.ts';
+import type { PrometheusMetrics } from '../app/monitoring/prometheus-metrics.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -39,6 +46,11 @@ export interface HttpDeps {
   /** Present when the service runs on a manual clock (`PUT /api/admin/clock`). */
   readonly manualClock: ManualClock | null;
   readonly jobs: JobsService;
+  /** Sends one webhook delivery now (ping, redeliver). */
+  readonly webhooks: WebhookAgent;
+  /** The background dispatcher (running in `serve`), for /health. */
+  readonly dispatcher: WebhookDispatcher;
+  readonly metrics: PrometheusMetrics;
 }
 
 export interface AppOptions {
@@ -93,9 +105,14 @@ export async function buildApp(deps: HttpDeps, options: AppOptions = {}): Promis
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
+    transformObject: (document) => enrichDocument('openapiObject' in document ? document.openapiObject : document.swaggerObject),
   });
 
-  for (const routes of [homeRoutes, systemRoutes, catalogRoutes, inventoryRoutes, ordersRoutes, settingsRoutes, jobsRoutes]) routes(app, deps);
+  for (const routes of [homeRoutes, systemRoutes, metricsRoutes, catalogRoutes, inventoryRoutes, ordersRoutes, settingsRoutes, jobsRoutes, webhooksRoutes]) routes(app, deps);
   app.get('/api/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () => app.swagger());
+  // The interactive reference, served from the package's own files (no CDN), in a context of its own.
+  await app.register(async (docs) => {
+    await docs.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true, docExpansion: 'list' } });
+  });
   return app;
 }

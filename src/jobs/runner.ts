@@ -170,6 +170,7 @@ export class JobRunner {
 
   private async execute(frame: RunFrame): Promise<JobRun> {
     const { run } = frame;
+    const startedReal = Date.now();
     const { database, clock } = this.ctx;
     let lost = false;
     let failure: string | null = null;
@@ -215,20 +216,24 @@ export class JobRunner {
       clearInterval(heartbeat);
     }
     // With the database gone the run could not record its end: answer the failure as this process saw it.
-    return (await getRun(database.db, run.id).catch(() => undefined)) ?? { ...run, status: 'failed', error: failure ?? 'the run could not be read back' };
+    const ended = (await getRun(database.db, run.id).catch(() => undefined)) ?? { ...run, status: 'failed' as const, error: failure ?? 'the run could not be read back' };
+    this.ctx.metrics.jobRunEnded(ended, (Date.now() - startedReal) / 1000);
+    return ended;
   }
 
   /** One batch of skus in one transaction; a batch that cannot be done is recorded line by line as failed. */
   private async batch(frame: RunFrame, skus: readonly string[]): Promise<void> {
     try {
-      await this.ctx.database.transaction((trx) => this.batchInTransaction(trx, frame, skus));
+      const changes = await this.ctx.database.transaction((trx) => this.batchInTransaction(trx, frame, skus));
+      this.ctx.metrics.linesMoved(changes.map((c) => c.event));
     } catch (error) {
       if (error instanceof LeaseLost) throw error;
       await this.recordFailedBatch(frame, skus, error);
     }
   }
 
-  private async batchInTransaction(trx: Executor, frame: RunFrame, skus: readonly string[]): Promise<void> {
+  /** Answers the line changes it wrote (for the metrics, once committed). */
+  private async batchInTransaction(trx: Executor, frame: RunFrame, skus: readonly string[]): Promise<readonly LineChange[]> {
     const { run, settings, today, horizon, resolver } = frame;
     const { database, clock } = this.ctx;
     if (!(await renewLease(trx, run.jobType, run.id, Date.now()))) throw new LeaseLost('another runner took over the lease');
@@ -277,6 +282,7 @@ export class JobRunner {
     const counts: Record<keyof RunCounts, number> = { ...ZERO };
     for (const outcome of plan.outcomes.values()) counts[COUNT_OF[outcome]]++;
     await addRunCounts(trx, run.id, counts);
+    return plan.changes;
   }
 
   private async recordFailedBatch(frame: RunFrame, skus: readonly string[], error: unknown): Promise<void> {

@@ -53,7 +53,9 @@ export async function placeOrder(ctx: AppContext, input: PlaceOrderInput, idempo
   const requestHash = sha256(canonicalJson(normalized(input, lineNumbers)));
   for (let attempt = 0; ; attempt++) {
     try {
-      return await ctx.database.transaction((trx) => placeInTransaction(ctx, trx, input, lineNumbers, requestHash, idempotencyKey));
+      const result = await ctx.database.transaction((trx) => placeInTransaction(ctx, trx, input, lineNumbers, requestHash, idempotencyKey));
+      if (result.created) ctx.metrics.orderPlaced(result.order.lines.map((l) => ({ from: 'New', to: l.statusReason })));
+      return result;
     } catch (error) {
       // Two requests with the same key raced: the loser runs again and finds the winner's order.
       if (attempt === 0 && isUniqueViolation(error)) continue;

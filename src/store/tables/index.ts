@@ -3,6 +3,7 @@ import type { ApiKeysTable, ConfigAuditTable, ConfigTable } from './config.table
 import type { ScheduleEntriesTable, StockTable } from './inventory.table.ts';
 import type { JobLeasesTable, JobRunRecordsTable, JobRunsTable } from './jobs.table.ts';
 import type { LineEventsTable, OrderLinesTable, OrdersTable, OutboxTable } from './orders.table.ts';
+import type { WebhookDeliveriesTable, WebhookSubscriptionsTable } from './webhooks.table.ts';
 
 export interface DB {
   products: ProductsTable;
@@ -19,4 +20,6 @@ export interface DB {
   job_runs: JobRunsTable;
   job_run_records: JobRunRecordsTable;
   job_leases: JobLeasesTable;
+  webhook_subscriptions: WebhookSubscriptionsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }

@@ -1,0 +1,45 @@
+/**
+ * Fans events out of the outbox: each event not yet fanned out becomes one pending delivery per active
+ * subscription that wants its type and was created before it, and is marked as fanned out, in one transaction.
+ * Batches go in outbox order, one process at a time, so a line's earlier event always has its delivery row
+ * before a later one (the order deliveries are claimed in).
+ */
+import type { AppContext } from '../context.ts';
+import { subscribesTo } from '../../domain/webhooks/webhook-events.ts';
+import { lockFanOut, markDispatched, undispatchedOutbox } from '../../store/repositories/outbox.repository.ts';
+import { activeSubscriptions } from '../../store/repositories/webhook-subscriptions.repository.ts';
+import { insertDeliveries } from '../../store/repositories/webhook-deliveries.repository.ts';
+import type { NewDelivery } from '../../store/repositories/webhook-deliveries.repository.ts';
+
+export interface FanOutResult {
+  /** Outbox rows fanned out (0 when there were none, or another process was fanning out). */
+  readonly events: number;
+  readonly deliveries: number;
+}
+
+export async function fanOutEvents(ctx: AppContext, q: { now: number; limit: number; windowMs: number }): Promise<FanOutResult> {
+  return ctx.database.transaction(async (trx) => {
+    if (!(await lockFanOut(trx, false))) return { events: 0, deliveries: 0 };
+    const items = await undispatchedOutbox(trx, q.limit);
+    if (items.length === 0) return { events: 0, deliveries: 0 };
+    const subscriptions = await activeSubscriptions(trx);
+    const rows: NewDelivery[] = [];
+    for (const item of items) {
+      for (const s of subscriptions) {
+        if (item.outboxId <= s.afterOutboxId || !subscribesTo(s.events, item.type)) continue;
+        rows.push({
+          subscriptionKey: s.key,
+          eventId: item.eventId,
+          lineId: item.lineId,
+          type: item.type,
+          now: q.now,
+          expiresAt: q.now + q.windowMs,
+          queuedAt: item.createdAt,
+        });
+      }
+    }
+    await insertDeliveries(trx, rows);
+    await markDispatched(trx, items.map((i) => i.outboxId), q.now);
+    return { events: items.length, deliveries: rows.length };
+  });
+}

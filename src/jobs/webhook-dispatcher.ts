@@ -1,0 +1,190 @@
+/**
+ * The webhook dispatcher that `serve` runs: one loop that fans new outbox events out into deliveries, claims
+ * due deliveries and sends them, and records how each attempt went, plus a pruner now and then.
+ *
+ * - After commit, at least once: only committed outbox rows are read, and a delivery is settled only after its
+ *   answer; a process that dies leaves its claims to expire, and they are sent again.
+ * - Per subscription, at most `concurrency` requests are out at a time, so a slow or dead receiver uses up only
+ *   its own slots and never delays another subscription.
+ * - A line's events go out in order per subscription: a delivery is claimed only when no earlier event of its
+ *   line is pending for that subscription (see claimDue).
+ * - Nothing is held in memory beyond one fan-out batch and the requests out; every database step is short.
+ */
+import type { AppContext } from '../app/context.ts';
+import { fanOutEvents } from '../app/webhooks/fan-out.ts';
+import { pruneWebhooks } from '../app/webhooks/prune-webhooks.ts';
+import { activeWebhooks } from '../app/webhooks/webhooks.query.ts';
+import type { Subscription } from '../app/webhooks/webhooks.query.ts';
+import type { PreparedSend, WebhookAgent } from '../app/webhooks/webhook-agent.ts';
+
+export interface DispatcherOptions {
+  /** How often an idle dispatcher looks for new events. */
+  readonly pollMs: number;
+  /** Requests out at once per subscription. */
+  readonly concurrency: number;
+  /** Outbox rows fanned out per transaction. */
+  readonly fanOutBatch: number;
+  /** Fanned-out outbox rows and settled deliveries older than this are pruned. */
+  readonly retentionMs: number;
+  readonly pruneEveryMs: number;
+  readonly log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
+}
+
+type Settlement = Awaited<ReturnType<WebhookAgent['send']>>;
+
+/** Subscriptions are re-read this often, so changes to them apply within a second. */
+const SUBSCRIPTIONS_TTL_MS = 1_000;
+/** After a failed step (the database away), wait this long before the next. */
+const ERROR_PAUSE_MS = 1_000;
+
+export class WebhookDispatcher {
+  private loopDone: Promise<void> | null = null;
+  private stopping = false;
+  private readonly inflight = new Map<number, number>();
+  private readonly sending = new Set<Promise<void>>();
+  private settled: Settlement[] = [];
+  private wakeUp: (() => void) | null = null;
+  private wakeScheduled = false;
+  private subscriptions: { at: number; list: Subscription[] } | null = null;
+  private lastPrune = 0;
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly agent: WebhookAgent,
+    private readonly options: DispatcherOptions,
+  ) {}
+
+  get running(): boolean {
+    return this.loopDone !== null && !this.stopping;
+  }
+
+  start(): void {
+    if (this.loopDone) return;
+    this.lastPrune = this.agent.realNow();
+    this.loopDone = this.loop();
+  }
+
+  /** Stops claiming, waits for the requests out (each ends by its deadline) and records them. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake();
+    await this.loopDone;
+    await Promise.allSettled([...this.sending]);
+    for (let attempt = 0; attempt < 3 && this.settled.length > 0; attempt++) {
+      // Unrecorded attempts are not lost: their claims expire and they are sent again.
+      await this.flush().catch(() => undefined);
+    }
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopping) {
+      let more = false;
+      try {
+        await this.flush();
+        const fanned = await fanOutEvents(this.ctx, { now: this.agent.realNow(), limit: this.options.fanOutBatch, windowMs: this.agent.options.retry.windowMs });
+        more = fanned.events === this.options.fanOutBatch;
+        await this.claimAndSend();
+        await this.pruneNow();
+      } catch (error) {
+        this.options.log?.('warn', 'webhook dispatcher step failed', { error: (error as Error)?.message ?? String(error) });
+        await this.sleep(ERROR_PAUSE_MS);
+        continue;
+      }
+      if (more) await new Promise((r) => setImmediate(r));
+      else await this.sleep(this.options.pollMs);
+    }
+  }
+
+  /** Records the attempts that came back since the last time (one transaction). */
+  private async flush(): Promise<void> {
+    if (this.settled.length === 0) return;
+    const batch = this.settled;
+    this.settled = [];
+    try {
+      await this.agent.settle(batch);
+    } catch (error) {
+      this.settled.unshift(...batch);
+      throw error;
+    }
+  }
+
+  private async claimAndSend(): Promise<void> {
+    const { concurrency } = this.options;
+    for (const subscription of await this.activeSubscriptions()) {
+      if (this.stopping) return;
+      const out = this.inflight.get(subscription.key) ?? 0;
+      const free = concurrency - out;
+      // Claim in batches: wait for a quarter of the slots to come free rather than claiming one at a time.
+      if (free <= 0 || (out > 0 && free < Math.ceil(concurrency / 4))) continue;
+      if (!(await this.agent.hasDue(subscription))) continue;
+      const claimed = await this.agent.claim(subscription, free);
+      if (claimed.length === 0) continue;
+      const { sends, settled } = await this.agent.prepare(subscription, claimed);
+      this.settled.push(...settled);
+      for (const p of sends) this.launch(subscription.key, p);
+    }
+  }
+
+  private launch(key: number, p: PreparedSend): void {
+    this.inflight.set(key, (this.inflight.get(key) ?? 0) + 1);
+    const done: Promise<void> = this.agent
+      .send(p)
+      .then((s) => {
+        this.settled.push(s);
+      })
+      .finally(() => {
+        this.inflight.set(key, (this.inflight.get(key) ?? 1) - 1);
+        this.sending.delete(done);
+        this.wakeSoon();
+      });
+    this.sending.add(done);
+  }
+
+  private async activeSubscriptions(): Promise<Subscription[]> {
+    const now = this.agent.realNow();
+    if (!this.subscriptions || now - this.subscriptions.at > SUBSCRIPTIONS_TTL_MS) {
+      this.subscriptions = { at: now, list: await activeWebhooks(this.ctx) };
+    }
+    return this.subscriptions.list;
+  }
+
+  private async pruneNow(): Promise<void> {
+    const now = this.agent.realNow();
+    if (now - this.lastPrune < this.options.pruneEveryMs) return;
+    this.lastPrune = now;
+    const pruned = await pruneWebhooks(this.ctx, {
+      now,
+      retentionMs: this.options.retentionMs,
+      batch: 1_000,
+      maxBatches: 50,
+      pause: () => new Promise((r) => setImmediate(r)),
+    });
+    if (pruned.outbox + pruned.deliveries > 0) this.options.log?.('info', 'webhook tables pruned', pruned);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wakeUp = null;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wakeUp = done;
+    });
+  }
+
+  private wake(): void {
+    this.wakeUp?.();
+  }
+
+  /** Answers coming back together wake the loop once. */
+  private wakeSoon(): void {
+    if (this.wakeScheduled) return;
+    this.wakeScheduled = true;
+    setTimeout(() => {
+      this.wakeScheduled = false;
+      this.wake();
+    }, 1);
+  }
+}

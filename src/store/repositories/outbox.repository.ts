@@ -1,0 +1,76 @@
+/**
+ * The outbox as the webhook dispatcher reads it: events not yet fanned out, oldest first; the mark that they
+ * were; and pruning of rows fanned out long ago. (Writing the outbox is `appendEvents`' job.)
+ */
+import { sql } from 'kysely';
+import { isSqlite } from '../database.ts';
+import type { Executor } from '../database.ts';
+
+export interface OutboxItem {
+  readonly outboxId: number;
+  readonly eventId: number;
+  readonly lineId: string;
+  readonly type: string;
+  /** The event's time on the service clock. */
+  readonly createdAt: number;
+}
+
+/** The PostgreSQL advisory-lock key of fanning out (any fixed number no other lock uses). */
+const FAN_OUT_LOCK = 4_865_200_117;
+
+/**
+ * Serializes fanning out with itself and with subscription writes, for the rest of the transaction, so a
+ * subscription created meanwhile sees every event above its outbox mark. SQLite has one writer already.
+ * With `wait` false, answers false at once when another transaction holds it.
+ */
+export async function lockFanOut(db: Executor, wait: boolean): Promise<boolean> {
+  if (isSqlite(db)) return true;
+  const key = sql.lit(FAN_OUT_LOCK);
+  if (wait) {
+    await sql`select pg_advisory_xact_lock(${key}::bigint)`.execute(db);
+    return true;
+  }
+  const r = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(${key}::bigint) as locked`.execute(db);
+  return r.rows[0]?.locked === true;
+}
+
+/** Up to `limit` events not fanned out yet, in outbox order (for one line, the order they happened in). */
+export async function undispatchedOutbox(db: Executor, limit: number): Promise<OutboxItem[]> {
+  const rows = await db
+    .selectFrom('outbox as o')
+    .innerJoin('line_events as e', 'e.id', 'o.event_id')
+    .select(['o.id as outbox_id', 'o.event_id', 'o.created_at', 'e.line_id', 'e.type'])
+    .where('o.dispatched_at', 'is', null)
+    .orderBy('o.id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ outboxId: Number(r.outbox_id), eventId: Number(r.event_id), lineId: r.line_id, type: r.type, createdAt: r.created_at }));
+}
+
+export async function markDispatched(db: Executor, outboxIds: readonly number[], now: number): Promise<void> {
+  if (outboxIds.length === 0) return;
+  await db.updateTable('outbox').set({ dispatched_at: now }).where('id', 'in', outboxIds).execute();
+}
+
+/** True when some event waits to be fanned out (the dispatcher's cheap idle check). */
+export async function hasUndispatched(db: Executor): Promise<boolean> {
+  const row = await db.selectFrom('outbox').select('id').where('dispatched_at', 'is', null).orderBy('id').limit(1).executeTakeFirst();
+  return row !== undefined;
+}
+
+/** The service-clock time of the oldest event not fanned out yet, or null when there is none. */
+export async function oldestUndispatchedAt(db: Executor): Promise<number | null> {
+  const row = await db.selectFrom('outbox').select('created_at').where('dispatched_at', 'is', null).orderBy('id').limit(1).executeTakeFirst();
+  return row ? Number(row.created_at) : null;
+}
+
+/**
+ * Deletes outbox rows fanned out before `cutoff`, looking only at the `limit` oldest rows (so it never scans
+ * the table); answers how many went.
+ */
+export async function pruneOutbox(db: Executor, cutoff: number, limit: number): Promise<number> {
+  const r = await sql`delete from outbox where id in (
+      select id from (select id, dispatched_at from outbox order by id limit ${limit}) as head
+      where head.dispatched_at is not null and head.dispatched_at < ${cutoff})`.execute(db);
+  return Number(r.numAffectedRows ?? 0);
+}
