@@ -83,6 +83,8 @@ export class WebhookDispatcher {
         await this.flush();
         const fanned = await fanOutEvents(this.ctx, { now: this.agent.realNow(), limit: this.options.fanOutBatch, windowMs: this.agent.options.retry.windowMs });
         more = fanned.events === this.options.fanOutBatch;
+        // A subscription made a moment ago gets its first deliveries: read the subscriptions again at once.
+        if (fanned.subscriptionKeys.some((k) => !this.subscriptions?.list.some((s) => s.key === k))) this.subscriptions = null;
         await this.claimAndSend();
         await this.pruneNow();
       } catch (error) {

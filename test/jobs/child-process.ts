@@ -22,6 +22,8 @@ export interface RunningCli {
   printed(pattern: RegExp): Promise<void>;
   /** What it printed on stderr so far. */
   stderr(): string;
+  /** What it printed on stdout so far. */
+  stdout(): string;
   readonly exited: Promise<CliResult>;
 }
 
@@ -63,6 +65,7 @@ export function startCli(args: string[], env: Record<string, string>): RunningCl
     child,
     exited,
     stderr: () => stderr,
+    stdout: () => stdout,
     printed(pattern) {
       return new Promise<void>((resolve) => {
         waiters.push({ pattern, resolve });

@@ -15,13 +15,15 @@ export interface FanOutResult {
   /** Outbox rows fanned out (0 when there were none, or another process was fanning out). */
   readonly events: number;
   readonly deliveries: number;
+  /** The subscriptions that got deliveries. */
+  readonly subscriptionKeys: readonly number[];
 }
 
 export async function fanOutEvents(ctx: AppContext, q: { now: number; limit: number; windowMs: number }): Promise<FanOutResult> {
   return ctx.database.transaction(async (trx) => {
-    if (!(await lockFanOut(trx, false))) return { events: 0, deliveries: 0 };
+    if (!(await lockFanOut(trx, false))) return { events: 0, deliveries: 0, subscriptionKeys: [] };
     const items = await undispatchedOutbox(trx, q.limit);
-    if (items.length === 0) return { events: 0, deliveries: 0 };
+    if (items.length === 0) return { events: 0, deliveries: 0, subscriptionKeys: [] };
     const subscriptions = await activeSubscriptions(trx);
     const rows: NewDelivery[] = [];
     for (const item of items) {
@@ -40,6 +42,6 @@ export async function fanOutEvents(ctx: AppContext, q: { now: number; limit: num
     }
     await insertDeliveries(trx, rows);
     await markDispatched(trx, items.map((i) => i.outboxId), q.now);
-    return { events: items.length, deliveries: rows.length };
+    return { events: items.length, deliveries: rows.length, subscriptionKeys: [...new Set(rows.map((r) => r.subscriptionKey))] };
   });
 }
