@@ -9,13 +9,9 @@ import type { AppContext } from '../context.ts';
 import type { LineMove, Metrics, WebhookOutcome } from '../metrics.ts';
 import { heldLines, outboxLagSeconds } from './monitoring.query.ts';
 
-/** Held line counts are a scan of an index: at most one every few seconds, however often scrapes come. */
-const HELD_COUNT_TTL_MS = 5_000;
-
 export class PrometheusMetrics implements Metrics {
   readonly registry = new Registry();
   private ctx: AppContext | null = null;
-  private held: { at: number; counts: Promise<Record<string, number>> } | null = null;
 
   private readonly httpRequests = new Counter({
     name: 'holdfast_http_requests_total',
@@ -72,8 +68,9 @@ export class PrometheusMetrics implements Metrics {
       labelNames: ['status_reason'] as const,
       registers: [this.registry],
       async collect() {
-        // A database that does not answer leaves the last value; /health is what reports it.
-        const counts = await self.heldCounts().catch(() => ({}));
+        // Two index range counts per scrape. A database that does not answer leaves the last value; /health
+        // is what reports it.
+        const counts: Record<string, number> = self.ctx ? await heldLines(self.ctx).catch(() => ({})) : {};
         for (const [reason, n] of Object.entries(counts)) this.set({ status_reason: reason }, n);
       },
     });
@@ -136,17 +133,5 @@ export class PrometheusMetrics implements Metrics {
       const n = outcomes.filter((o) => o === outcome).length;
       if (n > 0) this.webhookAttemptsTotal.inc({ outcome }, n);
     }
-  }
-
-  private heldCounts(): Promise<Record<string, number>> {
-    const now = Date.now();
-    if (!this.ctx) return Promise.resolve({});
-    if (!this.held || now - this.held.at > HELD_COUNT_TTL_MS) {
-      const counts = heldLines(this.ctx);
-      // A failed count is not kept: the next scrape tries again.
-      counts.catch(() => (this.held = null));
-      this.held = { at: now, counts };
-    }
-    return this.held.counts;
   }
 }
