@@ -64,8 +64,9 @@ export class WebhookDispatcher {
     this.loopDone = this.loop();
   }
 
-  /** Stops claiming, waits for the requests out (each ends by its deadline) and records them. */
+  /** Stops claiming, waits for the requests out (each ends by its deadline) and records them; start() may follow. */
   async stop(): Promise<void> {
+    if (!this.loopDone) return;
     this.stopping = true;
     this.wake();
     await this.loopDone;
@@ -74,6 +75,8 @@ export class WebhookDispatcher {
       // Unrecorded attempts are not lost: their claims expire and they are sent again.
       await this.flush().catch(() => undefined);
     }
+    this.loopDone = null;
+    this.stopping = false;
   }
 
   private async loop(): Promise<void> {
