@@ -34,28 +34,39 @@ export async function lockFanOut(db: Executor, wait: boolean): Promise<boolean> 
   return r.rows[0]?.locked === true;
 }
 
-/** Up to `limit` events not fanned out yet, in outbox order (for one line, the order they happened in). */
+/**
+ * Up to `limit` events not fanned out yet, in outbox order (for one line, the order they happened in).
+ *
+ * Written to keep its plan whatever the statistics say (they lag behind a burst of events on PostgreSQL): the
+ * oldest such row is found first (a one-row index lookup), the batch is then read from a bounded range of ids
+ * after it, and each event is looked up by its key (correlated subqueries), never by a join that could become
+ * a scan of the whole event table.
+ */
 export async function undispatchedOutbox(db: Executor, limit: number): Promise<OutboxItem[]> {
-  const rows = await db
-    .selectFrom('outbox as o')
-    .innerJoin('line_events as e', 'e.id', 'o.event_id')
-    .select(['o.id as outbox_id', 'o.event_id', 'o.created_at', 'e.line_id', 'e.type'])
-    .where('o.dispatched_at', 'is', null)
-    .orderBy('o.id')
-    .limit(limit)
-    .execute();
-  return rows.map((r) => ({ outboxId: Number(r.outbox_id), eventId: Number(r.event_id), lineId: r.line_id, type: r.type, createdAt: r.created_at }));
+  const first = await db.selectFrom('outbox').select('id').where('dispatched_at', 'is', null).orderBy('id').limit(1).executeTakeFirst();
+  if (!first) return [];
+  const low = Number(first.id);
+  const r = await sql<{ id: number; event_id: number; created_at: number; line_id: string | null; type: string | null }>`
+    select o.id, o.event_id, o.created_at,
+      (select e.line_id from line_events e where e.id = o.event_id) as line_id,
+      (select e.type from line_events e where e.id = o.event_id) as type
+    from (
+      select id, event_id, created_at from outbox
+      where id >= ${low} and id < ${low + 4 * limit} and dispatched_at is null
+      order by id limit ${limit}) as o
+    order by o.id`.execute(db);
+  return r.rows.map((row) => ({
+    outboxId: Number(row.id),
+    eventId: Number(row.event_id),
+    lineId: row.line_id ?? '',
+    type: row.type ?? '',
+    createdAt: Number(row.created_at),
+  }));
 }
 
 export async function markDispatched(db: Executor, outboxIds: readonly number[], now: number): Promise<void> {
   if (outboxIds.length === 0) return;
   await db.updateTable('outbox').set({ dispatched_at: now }).where('id', 'in', outboxIds).execute();
-}
-
-/** True when some event waits to be fanned out (the dispatcher's cheap idle check). */
-export async function hasUndispatched(db: Executor): Promise<boolean> {
-  const row = await db.selectFrom('outbox').select('id').where('dispatched_at', 'is', null).orderBy('id').limit(1).executeTakeFirst();
-  return row !== undefined;
 }
 
 /** The service-clock time of the oldest event not fanned out yet, or null when there is none. */

@@ -114,9 +114,11 @@ export async function claimDue(
       select d.id from webhook_deliveries d
       where d.subscription_key = ${q.subscriptionKey} and d.status = 'pending' and d.next_attempt_at <= ${q.now}
         and (d.locked_until is null or d.locked_until < ${q.now})
-        and not exists (
-          select 1 from webhook_deliveries p
-          where p.subscription_key = d.subscription_key and p.line_id = d.line_id and p.status = 'pending' and p.event_id < d.event_id)
+        -- A correlated LIMIT 1 lookup, not NOT EXISTS: PostgreSQL turns NOT EXISTS into an anti join, which on a
+        -- table that grew since its statistics were taken may scan every pending row per candidate.
+        and (select p.id from webhook_deliveries p
+          where p.subscription_key = d.subscription_key and p.line_id = d.line_id and p.status = 'pending' and p.event_id < d.event_id
+          limit 1) is null
       order by d.next_attempt_at, d.id
       limit ${q.limit}
       ${lock})
@@ -166,7 +168,7 @@ export async function settleDeliveries(db: Executor, owner: string, settlements:
         last_error = v.error, next_attempt_at = v.next_at, delivered_at = coalesce(v.delivered_at, d.delivered_at),
         locked_by = null, locked_until = null
       from (values ${sql.join(values)}) as v (id, status, attempted, code, error, next_at, delivered_at)
-      where d.id = v.id and d.locked_by = ${owner}`.execute(db);
+      where d.id = v.id and d.id = any(${part.map((s) => s.id)}::bigint[]) and d.locked_by = ${owner}`.execute(db);
   }
 }
 
@@ -212,11 +214,13 @@ export async function hasDue(db: Executor, subscriptionKey: number, now: number)
 export async function oldestUntriedAt(db: Executor): Promise<number | null> {
   const r = await db
     .selectFrom('webhook_deliveries')
-    .select((eb) => eb.fn.min('queued_at').as('at'))
+    .select('queued_at')
     .where(sql.ref('status'), '=', sql.lit('pending'))
     .where(sql.ref('attempts'), '=', sql.lit(0))
+    .orderBy('queued_at')
+    .limit(1)
     .executeTakeFirst();
-  return r?.at === null || r?.at === undefined ? null : Number(r.at);
+  return r ? Number(r.queued_at) : null;
 }
 
 /**
