@@ -65,7 +65,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     webhookRetryBaseMs: int(env, 'HOLDFAST_WEBHOOK_RETRY_BASE_MS', 1_000, 1, 3_600_000),
     webhookRetryMaxMs: int(env, 'HOLDFAST_WEBHOOK_RETRY_MAX_MS', 3_600_000, 1, 86_400_000),
     webhookRetryWindowMs: int(env, 'HOLDFAST_WEBHOOK_RETRY_WINDOW_MS', 86_400_000, 1, 30 * 86_400_000),
-    webhookConcurrency: int(env, 'HOLDFAST_WEBHOOK_CONCURRENCY', 16, 1, 256),
+    webhookConcurrency: int(env, 'HOLDFAST_WEBHOOK_CONCURRENCY', 32, 1, 256),
     webhookPollMs: int(env, 'HOLDFAST_WEBHOOK_POLL_MS', 50, 1, 60_000),
     webhookRetentionMs: int(env, 'HOLDFAST_WEBHOOK_RETENTION_MS', 7 * 86_400_000, 1_000, 365 * 86_400_000),
     ...overrides,

@@ -11,7 +11,7 @@
  * - Nothing is held in memory beyond one fan-out batch and the requests out; every database step is short.
  */
 import type { AppContext } from '../app/context.ts';
-import { fanOutEvents } from '../app/webhooks/fan-out.ts';
+import { fanOutEvents, refreshDeliveryStatistics } from '../app/webhooks/fan-out.ts';
 import { pruneWebhooks } from '../app/webhooks/prune-webhooks.ts';
 import { activeWebhooks } from '../app/webhooks/webhooks.query.ts';
 import type { Subscription } from '../app/webhooks/webhooks.query.ts';
@@ -43,10 +43,17 @@ export class WebhookDispatcher {
   private readonly inflight = new Map<number, number>();
   private readonly sending = new Set<Promise<void>>();
   private settled: Settlement[] = [];
+  /** The recording of attempts in progress: it runs beside claiming and sending, one at a time. */
+  private flushing: Promise<void> | null = null;
+  /** Subscriptions whose last claim was full: something is likely due still, so the claim goes without a look first. */
+  private readonly busy = new Set<number>();
   private wakeUp: (() => void) | null = null;
   private wakeScheduled = false;
   private subscriptions: { at: number; list: Subscription[] } | null = null;
   private lastPrune = 0;
+  /** Deliveries this process created since it last refreshed the table's statistics, and how many there were then. */
+  private fannedSinceAnalyze = 0;
+  private fannedAtAnalyze = 0;
 
   constructor(
     private readonly ctx: AppContext,
@@ -71,6 +78,7 @@ export class WebhookDispatcher {
     this.wake();
     await this.loopDone;
     await Promise.allSettled([...this.sending]);
+    await this.flushing;
     for (let attempt = 0; attempt < 3 && this.settled.length > 0; attempt++) {
       // Unrecorded attempts are not lost: their claims expire and they are sent again.
       await this.flush().catch(() => undefined);
@@ -83,9 +91,10 @@ export class WebhookDispatcher {
     while (!this.stopping) {
       let more = false;
       try {
-        await this.flush();
+        this.startFlush();
         const fanned = await fanOutEvents(this.ctx, { now: this.agent.realNow(), limit: this.options.fanOutBatch, windowMs: this.agent.options.retry.windowMs });
         more = fanned.events === this.options.fanOutBatch;
+        await this.analyzeAfterBurst(fanned.deliveries);
         // A subscription made a moment ago gets its first deliveries: read the subscriptions again at once.
         if (fanned.subscriptionKeys.some((k) => !this.subscriptions?.list.some((s) => s.key === k))) this.subscriptions = null;
         await this.claimAndSend();
@@ -98,6 +107,18 @@ export class WebhookDispatcher {
       if (more) await new Promise((r) => setImmediate(r));
       else await this.sleep(this.options.pollMs);
     }
+  }
+
+  /** Starts recording the attempts that came back, unless a recording is going on (the next loop starts it). */
+  private startFlush(): void {
+    if (this.flushing || this.settled.length === 0) return;
+    this.flushing = this.flush()
+      .catch((error) => this.options.log?.('warn', 'webhook attempts could not be recorded yet', { error: (error as Error)?.message ?? String(error) }))
+      .finally(() => {
+        this.flushing = null;
+        // Recorded attempts may let a line's next event go: look again at once.
+        this.wakeSoon();
+      });
   }
 
   /** Records the attempts that came back since the last time (one transaction). */
@@ -121,8 +142,10 @@ export class WebhookDispatcher {
       const free = concurrency - out;
       // Claim in batches: wait for a quarter of the slots to come free rather than claiming one at a time.
       if (free <= 0 || (out > 0 && free < Math.ceil(concurrency / 4))) continue;
-      if (!(await this.agent.hasDue(subscription))) continue;
+      if (!this.busy.has(subscription.key) && !(await this.agent.hasDue(subscription))) continue;
       const claimed = await this.agent.claim(subscription, free);
+      if (claimed.length === free) this.busy.add(subscription.key);
+      else this.busy.delete(subscription.key);
       if (claimed.length === 0) continue;
       const { sends, settled } = await this.agent.prepare(subscription, claimed);
       this.settled.push(...settled);
@@ -143,6 +166,15 @@ export class WebhookDispatcher {
         this.wakeSoon();
       });
     this.sending.add(done);
+  }
+
+  /** After the table grew by half again (and at least 5,000 rows), its statistics are refreshed. */
+  private async analyzeAfterBurst(created: number): Promise<void> {
+    this.fannedSinceAnalyze += created;
+    if (this.fannedSinceAnalyze < Math.max(5_000, this.fannedAtAnalyze / 2)) return;
+    this.fannedAtAnalyze += this.fannedSinceAnalyze;
+    this.fannedSinceAnalyze = 0;
+    await refreshDeliveryStatistics(this.ctx);
   }
 
   private async activeSubscriptions(): Promise<Subscription[]> {

@@ -6,9 +6,9 @@
  */
 import type { AppContext } from '../context.ts';
 import { subscribesTo } from '../../domain/webhooks/webhook-events.ts';
-import { lockFanOut, markDispatched, undispatchedOutbox } from '../../store/repositories/outbox.repository.ts';
+import { commitWithoutFlushWait, lockFanOut, markDispatched, oldestUndispatchedAt, undispatchedOutbox } from '../../store/repositories/outbox.repository.ts';
 import { activeSubscriptions } from '../../store/repositories/webhook-subscriptions.repository.ts';
-import { insertDeliveries } from '../../store/repositories/webhook-deliveries.repository.ts';
+import { analyzeDeliveries, insertDeliveries } from '../../store/repositories/webhook-deliveries.repository.ts';
 import type { NewDelivery } from '../../store/repositories/webhook-deliveries.repository.ts';
 
 export interface FanOutResult {
@@ -20,10 +20,14 @@ export interface FanOutResult {
 }
 
 export async function fanOutEvents(ctx: AppContext, q: { now: number; limit: number; windowMs: number }): Promise<FanOutResult> {
+  // The common case, nothing new: one indexed read, no transaction.
+  if ((await oldestUndispatchedAt(ctx.database.db)) === null) return { events: 0, deliveries: 0, subscriptionKeys: [] };
   return ctx.database.transaction(async (trx) => {
     if (!(await lockFanOut(trx, false))) return { events: 0, deliveries: 0, subscriptionKeys: [] };
     const items = await undispatchedOutbox(trx, q.limit);
     if (items.length === 0) return { events: 0, deliveries: 0, subscriptionKeys: [] };
+    // A fan-out that a database crash undoes is simply done again: no need to wait for the WAL flush.
+    await commitWithoutFlushWait(trx);
     const subscriptions = await activeSubscriptions(trx);
     const rows: NewDelivery[] = [];
     for (const item of items) {
@@ -44,4 +48,9 @@ export async function fanOutEvents(ctx: AppContext, q: { now: number; limit: num
     await markDispatched(trx, items.map((i) => i.outboxId), q.now);
     return { events: items.length, deliveries: rows.length, subscriptionKeys: [...new Set(rows.map((r) => r.subscriptionKey))] };
   });
+}
+
+/** Tells the database how big the delivery table has grown (after bursts of fanning out). */
+export function refreshDeliveryStatistics(ctx: AppContext): Promise<void> {
+  return analyzeDeliveries(ctx.database.db);
 }

@@ -16,6 +16,7 @@ import { claimDue, hasDue, settleDeliveries } from '../../store/repositories/web
 import type { Settlement, StoredDelivery } from '../../store/repositories/webhook-deliveries.repository.ts';
 import type { StoredSubscription } from '../../store/repositories/webhook-subscriptions.repository.ts';
 import { eventsForPayload } from '../../store/repositories/webhook-payloads.repository.ts';
+import { commitWithoutFlushWait } from '../../store/repositories/outbox.repository.ts';
 import { webhookHeaders } from './signature.ts';
 import type { WebhookSender } from './http-sender.ts';
 
@@ -113,7 +114,11 @@ export class WebhookAgent {
   /** Records settled attempts (only those this agent still holds) and reports them to the metrics after commit. */
   async settle(settlements: readonly Settlement[]): Promise<void> {
     if (settlements.length === 0) return;
-    await this.ctx.database.transaction((trx) => settleDeliveries(trx, this.owner, settlements));
+    // A record a database crash undoes only means the delivery is sent again (its claim expires): at least once.
+    await this.ctx.database.transaction(async (trx) => {
+      await commitWithoutFlushWait(trx);
+      await settleDeliveries(trx, this.owner, settlements);
+    });
     this.ctx.metrics.webhookAttempts(settlements.map(outcomeOf));
   }
 

@@ -19,6 +19,15 @@ export interface OutboxItem {
 const FAN_OUT_LOCK = 4_865_200_117;
 
 /**
+ * Lets the rest of the transaction commit without waiting for its WAL flush (PostgreSQL; SQLite in WAL mode
+ * with synchronous=NORMAL does not wait anyway). Only for writes that a database crash may undo without harm:
+ * a fan-out undone is done again, an attempt's record undone means the delivery is sent again (at least once).
+ */
+export async function commitWithoutFlushWait(db: Executor): Promise<void> {
+  if (!isSqlite(db)) await sql`set local synchronous_commit = off`.execute(db);
+}
+
+/**
  * Serializes fanning out with itself and with subscription writes, for the rest of the transaction, so a
  * subscription created meanwhile sees every event above its outbox mark. SQLite has one writer already.
  * With `wait` false, answers false at once when another transaction holds it.

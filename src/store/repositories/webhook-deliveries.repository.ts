@@ -196,6 +196,15 @@ export async function listDeliveries(
   return pageOf(await query.execute(), q.limit, toDelivery, (r) => [Number(r.id)]);
 }
 
+/**
+ * Refreshes PostgreSQL's statistics of the delivery table (SQLite plans without them). Fanning out a burst of
+ * events grows it by many rows in seconds, far faster than autovacuum re-analyzes, and plans made for a table
+ * believed empty scan it whole.
+ */
+export async function analyzeDeliveries(db: Executor): Promise<void> {
+  if (!isSqlite(db)) await sql`analyze webhook_deliveries`.execute(db);
+}
+
 /** True when a subscription has a delivery due and free to claim (a cheap read before the claim's write). */
 export async function hasDue(db: Executor, subscriptionKey: number, now: number): Promise<boolean> {
   const r = await db
