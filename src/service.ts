@@ -59,7 +59,7 @@ export async function createService(config: Config, options: ServiceOptions = {}
   }
   const signal = new SupplySignal();
   const metrics = new PrometheusMetrics();
-  const ctx: AppContext = { database, clock, ids: new IdGenerator(), supplyGrew: signal.emit, metrics };
+  const ctx: AppContext = { database, clock, ids: new IdGenerator(), supplyChanged: signal.emit, metrics };
   metrics.readFrom(ctx);
   if (config.adminKey) await createApiKey(ctx, 'admin', 'HOLDFAST_ADMIN_KEY', config.adminKey);
 
@@ -68,6 +68,7 @@ export async function createService(config: Config, options: ServiceOptions = {}
   const jobs = new JobsService(ctx, signal, {
     leaseTimeoutMs: config.leaseTimeoutMs,
     batchSkus: config.jobBatchSkus,
+    batchLines: config.jobBatchLines,
     eventDebounceMs: config.eventDebounceMs,
     log,
   });

@@ -13,8 +13,10 @@ export interface Config {
   readonly leaseTimeoutMs: number;
   /** Quiet time after a supply change before the event-triggered backorder run starts. */
   readonly eventDebounceMs: number;
-  /** Skus per job batch transaction. */
+  /** At most this many skus per job batch transaction. */
   readonly jobBatchSkus: number;
+  /** A job batch stops taking skus once their held lines reach this many: what bounds one transaction. */
+  readonly jobBatchLines: number;
   /** Webhooks: a 2xx answer within this long delivers (default 10 s). */
   readonly webhookTimeoutMs: number;
   /** Webhooks: the first retry delay; each next one doubles (default 1 s). */
@@ -61,6 +63,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     leaseTimeoutMs: int(env, 'HOLDFAST_LEASE_TIMEOUT_MS', 30_000, 100, 3_600_000),
     eventDebounceMs: int(env, 'HOLDFAST_EVENT_DEBOUNCE_MS', 1_000, 0, 600_000),
     jobBatchSkus: int(env, 'HOLDFAST_JOB_BATCH_SKUS', 200, 1, 100_000),
+    jobBatchLines: int(env, 'HOLDFAST_JOB_BATCH_LINES', 2_000, 1, 1_000_000),
     webhookTimeoutMs: int(env, 'HOLDFAST_WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),
     webhookRetryBaseMs: int(env, 'HOLDFAST_WEBHOOK_RETRY_BASE_MS', 1_000, 1, 3_600_000),
     webhookRetryMaxMs: int(env, 'HOLDFAST_WEBHOOK_RETRY_MAX_MS', 3_600_000, 1, 86_400_000),

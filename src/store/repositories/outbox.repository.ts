@@ -3,7 +3,7 @@
  * were; and pruning of rows fanned out long ago. (Writing the outbox is `appendEvents`' job.)
  */
 import { sql } from 'kysely';
-import { isSqlite } from '../database.ts';
+import { isSqlite } from './dialect-check.ts';
 import type { Executor } from '../database.ts';
 
 export interface OutboxItem {

@@ -7,7 +7,7 @@
  */
 import { sql } from 'kysely';
 import type { Selectable } from 'kysely';
-import { isSqlite } from '../database.ts';
+import { isSqlite } from './dialect-check.ts';
 import type { Executor } from '../database.ts';
 import type { WebhookDeliveriesTable } from '../tables/webhooks.table.ts';
 import { chunks, pageOf } from './pagination.ts';
