@@ -3,7 +3,7 @@
  * outbox lag while a `backorder` run releases N held lines (default 100,000), each release one `line.released`
  * event for one subscription.
  *
- *   npx tsx bench/webhook-delivery.bench.ts [--pg] [--lines 100000] [--skus 1000] [--profile DIR]
+ *   npx tsx bench/webhook-delivery.bench.ts [--pg] [--lines 100000] [--skus 1000] [--no-subscription] [--profile DIR]
  *
  * The service is a black box: `holdfast serve` as a child process on a fresh database (a temporary SQLite file,
  * or with --pg a new PostgreSQL database on HOLDFAST_BENCH_PG_URL / HOLDFAST_TEST_PG_URL, dropped after), seeded
@@ -13,7 +13,8 @@
  * Latency is measured from the event's `occurredAt` (the service's time when the job batch made the change,
  * just before it commits) to the moment the receiver answers. The outbox lag is what GET /health reports, polled
  * every 250 ms from the start of the run until the last event is delivered. --profile writes a CPU profile of
- * the service (node --cpu-prof) into DIR.
+ * the service (node --cpu-prof) into DIR. --no-subscription runs the same job with nobody subscribed: what fanning
+ * the outbox out costs the run when nothing is sent.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -143,7 +144,8 @@ async function run(base: string): Promise<void> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
   while ((await call(base, 'GET', '/health')).webhooks.outboxLagSeconds > 0) await sleep(200);
-  await call(base, 'PUT', '/api/webhooks/bench', { url, secret: 'whsec_bench_0123456789abcdef', events: ['line.released'] });
+  const subscribed = !flag('no-subscription');
+  if (subscribed) await call(base, 'PUT', '/api/webhooks/bench', { url, secret: 'whsec_bench_0123456789abcdef', events: ['line.released'] });
 
   // Stock for every line, then one manual backorder run releases them all.
   await call(base, 'PUT', '/api/inventory/on-hand', skus.map((sku) => ({ sku, locationId: 'EAST', onHand: LINES })));
@@ -168,7 +170,11 @@ async function run(base: string): Promise<void> {
       finished = await call(base, 'GET', `/api/jobs/runs/${started.id}?limit=1`);
       if (finished.status !== 'running') runEnd = Date.now();
     }
-    if (runEnd && seen.size >= finished.movedToFulfillment) break;
+    if (runEnd && subscribed && seen.size >= finished.movedToFulfillment) break;
+    if (runEnd && !subscribed && lags.length > 0 && lags[lags.length - 1] === 0) {
+      lastAnswer = Date.now();
+      break;
+    }
     if (Date.now() - runStart > 30 * 60_000) throw new Error('gave up after 30 minutes');
     await sleep(100);
   }

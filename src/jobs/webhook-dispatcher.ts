@@ -22,7 +22,7 @@ export interface DispatcherOptions {
   readonly pollMs: number;
   /** Requests out at once per subscription. */
   readonly concurrency: number;
-  /** Outbox rows fanned out per transaction. */
+  /** Deliveries written per fan-out transaction, about (outbox rows per transaction with one subscription). */
   readonly fanOutBatch: number;
   /** Fanned-out outbox rows and settled deliveries older than this are pruned. */
   readonly retentionMs: number;
@@ -93,7 +93,7 @@ export class WebhookDispatcher {
       try {
         this.startFlush();
         const fanned = await fanOutEvents(this.ctx, { now: this.agent.realNow(), limit: this.options.fanOutBatch, windowMs: this.agent.options.retry.windowMs });
-        more = fanned.events === this.options.fanOutBatch;
+        more = fanned.full;
         await this.analyzeAfterBurst(fanned.deliveries);
         // A subscription made a moment ago gets its first deliveries: read the subscriptions again at once.
         if (fanned.subscriptionKeys.some((k) => !this.subscriptions?.list.some((s) => s.key === k))) this.subscriptions = null;

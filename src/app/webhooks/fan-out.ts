@@ -14,6 +14,8 @@ import type { NewDelivery } from '../../store/repositories/webhook-deliveries.re
 export interface FanOutResult {
   /** Outbox rows fanned out (0 when there were none, or another process was fanning out). */
   readonly events: number;
+  /** True when the batch was full: more events are likely waiting. */
+  readonly full: boolean;
   readonly deliveries: number;
   /** The subscriptions that got deliveries. */
   readonly subscriptionKeys: readonly number[];
@@ -21,14 +23,16 @@ export interface FanOutResult {
 
 export async function fanOutEvents(ctx: AppContext, q: { now: number; limit: number; windowMs: number }): Promise<FanOutResult> {
   // The common case, nothing new: one indexed read, no transaction.
-  if ((await oldestUndispatchedAt(ctx.database.db)) === null) return { events: 0, deliveries: 0, subscriptionKeys: [] };
+  if ((await oldestUndispatchedAt(ctx.database.db)) === null) return { events: 0, full: false, deliveries: 0, subscriptionKeys: [] };
   return ctx.database.transaction(async (trx) => {
-    if (!(await lockFanOut(trx, false))) return { events: 0, deliveries: 0, subscriptionKeys: [] };
-    const items = await undispatchedOutbox(trx, q.limit);
-    if (items.length === 0) return { events: 0, deliveries: 0, subscriptionKeys: [] };
+    if (!(await lockFanOut(trx, false))) return { events: 0, full: false, deliveries: 0, subscriptionKeys: [] };
+    const subscriptions = await activeSubscriptions(trx);
+    // A transaction writes at most about `limit` deliveries, however many subscriptions there are.
+    const limit = Math.max(50, Math.floor(q.limit / Math.max(1, subscriptions.length)));
+    const items = await undispatchedOutbox(trx, limit);
+    if (items.length === 0) return { events: 0, full: false, deliveries: 0, subscriptionKeys: [] };
     // A fan-out that a database crash undoes is simply done again: no need to wait for the WAL flush.
     await commitWithoutFlushWait(trx);
-    const subscriptions = await activeSubscriptions(trx);
     const rows: NewDelivery[] = [];
     for (const item of items) {
       for (const s of subscriptions) {
@@ -46,7 +50,7 @@ export async function fanOutEvents(ctx: AppContext, q: { now: number; limit: num
     }
     await insertDeliveries(trx, rows);
     await markDispatched(trx, items.map((i) => i.outboxId), q.now);
-    return { events: items.length, deliveries: rows.length, subscriptionKeys: [...new Set(rows.map((r) => r.subscriptionKey))] };
+    return { events: items.length, full: items.length === limit, deliveries: rows.length, subscriptionKeys: [...new Set(rows.map((r) => r.subscriptionKey))] };
   });
 }
 
