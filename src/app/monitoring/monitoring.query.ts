@@ -3,9 +3,7 @@
  * lookups, never a lock, so they answer while jobs run.
  */
 import type { AppContext } from '../context.ts';
-import { oldestUndispatchedAt } from '../../store/repositories/outbox.repository.ts';
-import { oldestUntriedAt } from '../../store/repositories/webhook-deliveries.repository.ts';
-import { heldLineCounts } from '../../store/repositories/monitoring.repository.ts';
+import { heldLineCounts, oldestWaitingEvents } from '../../store/repositories/monitoring.repository.ts';
 
 /**
  * The outbox lag in seconds: the age, on the service clock, of the oldest event the webhook dispatcher has not
@@ -14,9 +12,8 @@ import { heldLineCounts } from '../../store/repositories/monitoring.repository.t
  * already sent once are a receiver's trouble, not the dispatcher's lag, and are left out.
  */
 export async function outboxLagSeconds(ctx: AppContext): Promise<number> {
-  const db = ctx.database.db;
-  const [outbox, untried] = await Promise.all([oldestUndispatchedAt(db), oldestUntriedAt(db)]);
-  const oldest = [outbox, untried].filter((v): v is number => v !== null);
+  const { undispatched, untried } = await oldestWaitingEvents(ctx.database.db);
+  const oldest = [undispatched, untried].filter((v): v is number => v !== null);
   if (oldest.length === 0) return 0;
   return Math.max(0, (ctx.clock.now() - Math.min(...oldest)) / 1000);
 }

@@ -219,19 +219,6 @@ export async function hasDue(db: Executor, subscriptionKey: number, now: number)
   return r !== undefined;
 }
 
-/** The service-clock time of the oldest event some subscription has not been sent yet, or null. */
-export async function oldestUntriedAt(db: Executor): Promise<number | null> {
-  const r = await db
-    .selectFrom('webhook_deliveries')
-    .select('queued_at')
-    .where(sql.ref('status'), '=', sql.lit('pending'))
-    .where(sql.ref('attempts'), '=', sql.lit(0))
-    .orderBy('queued_at')
-    .limit(1)
-    .executeTakeFirst();
-  return r ? Number(r.queued_at) : null;
-}
-
 /**
  * Deletes settled deliveries created before `cutoff` (and pending ones whose window closed before it), looking
  * only at the `limit` oldest rows; answers how many went.
