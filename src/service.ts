@@ -69,6 +69,7 @@ export async function createService(config: Config, options: ServiceOptions = {}
     leaseTimeoutMs: config.leaseTimeoutMs,
     batchSkus: config.jobBatchSkus,
     batchLines: config.jobBatchLines,
+    parallelBatches: config.jobParallelBatches || (database.store.concurrentWriters ? 2 : 1),
     eventDebounceMs: config.eventDebounceMs,
     log,
   });

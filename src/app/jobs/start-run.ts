@@ -54,6 +54,7 @@ export async function readRunContext(trx: Executor, now: number): Promise<{ sett
 
 export async function startRun(ctx: AppContext, request: RunRequest, lease: LeaseOptions): Promise<RunFrame> {
   const { database, clock, ids } = ctx;
+  await database.store.beforeRun(database.db);
   return database.transaction(async (trx) => {
     const holder = await readLease(trx, database.store, request.jobType);
     const realNow = Date.now();

@@ -22,8 +22,17 @@ export function toDayNumber(date: BusinessDate): number {
   return Math.floor(Date.parse(`${date}T00:00:00Z`) / MS_PER_DAY);
 }
 
+/** Dates already written, by day number: a job run writes the same few hundred dates a million times. */
+const written = new Map<number, BusinessDate>();
+
 export function fromDayNumber(day: number): BusinessDate {
-  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+  let date = written.get(day);
+  if (date === undefined) {
+    date = new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+    if (written.size > 10_000) written.clear();
+    written.set(day, date);
+  }
+  return date;
 }
 
 export function addDays(date: BusinessDate, days: number): BusinessDate {
