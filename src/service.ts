@@ -1,24 +1,21 @@
 /**
- * Assembles a running Holdfast: database (migrated), clock, metrics, use-case context, jobs, the webhook
- * dispatcher and the HTTP app. `serve`, `demo`, the CLI commands and the tests all start from here.
+ * Assembles a running Holdfast: the core (database, clock, use-case context, jobs) with its metrics, the webhook
+ * dispatcher and the HTTP app. `serve`, `demo` and the tests start from here.
  */
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Config } from './config/config.ts';
 import type { AppContext } from './app/context.ts';
-import { ManualClock, systemClock } from './app/clock.ts';
-import type { Clock } from './app/clock.ts';
-import { IdGenerator } from './app/ids.ts';
-import { KeyAuthenticator, createApiKey } from './app/access/api-keys.ts';
-import { storedManualTime } from './app/clock-control.ts';
+import type { ManualClock } from './app/clock.ts';
+import { KeyAuthenticator } from './app/access/api-keys.ts';
 import { PrometheusMetrics } from './app/monitoring/prometheus-metrics.ts';
 import { WebhookAgent } from './app/webhooks/webhook-agent.ts';
 import { HttpWebhookSender } from './app/webhooks/http-sender.ts';
-import { openDatabase } from './store/database.ts';
-import type { Database } from './store/database.ts';
-import { JobsService } from './jobs/jobs-service.ts';
-import { SupplySignal } from './jobs/supply-signal.ts';
 import { WebhookDispatcher } from './jobs/webhook-dispatcher.ts';
+import type { Database } from './store/database.ts';
+import type { JobsService } from './jobs/jobs-service.ts';
 import { buildApp } from './http/app.ts';
+import type { RequestLog } from './http/app.ts';
+import { createCore } from './core.ts';
 
 export interface Service {
   readonly config: Config;
@@ -41,74 +38,71 @@ export interface ServiceOptions {
   readonly background?: boolean;
   /** Start the webhook dispatcher alone (tests that deliver webhooks without the rest of the background work). */
   readonly dispatcher?: boolean;
+  /** `json` (serve: one JSON line per request) or `line` (demo: one readable line per request, other logs at warn). */
+  readonly requestLog?: RequestLog;
+  /** The label of the admin key `config.adminKey` stands for (default: HOLDFAST_ADMIN_KEY). */
+  readonly adminKeyLabel?: string;
 }
 
 export async function createService(config: Config, options: ServiceOptions = {}): Promise<Service> {
-  const database = openDatabase({ url: config.databaseUrl });
-  try {
-    await database.migrate();
-  } catch (error) {
-    await database.close().catch(() => undefined);
-    throw error;
-  }
-  let manualClock: ManualClock | null = null;
-  let clock: Clock = systemClock;
-  if (config.manualClock) {
-    manualClock = new ManualClock((await storedManualTime(database.db)) ?? Date.now());
-    clock = manualClock;
-  }
-  const signal = new SupplySignal();
   const metrics = new PrometheusMetrics();
-  const ctx: AppContext = { database, clock, ids: new IdGenerator(), supplyChanged: signal.emit, metrics };
-  metrics.readFrom(ctx);
-  if (config.adminKey) await createApiKey(ctx, 'admin', 'HOLDFAST_ADMIN_KEY', config.adminKey);
-
-  let logger: FastifyBaseLogger | null = null;
-  const log = (level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown> = {}) => logger?.[level](fields, message);
-  const jobs = new JobsService(ctx, signal, {
-    leaseTimeoutMs: config.leaseTimeoutMs,
-    batchSkus: config.jobBatchSkus,
-    batchLines: config.jobBatchLines,
-    parallelBatches: config.jobParallelBatches || (database.store.concurrentWriters ? 2 : 1),
-    eventDebounceMs: config.eventDebounceMs,
-    log,
-  });
+  const core = await createCore(config, { adminKeyLabel: options.adminKeyLabel, metrics });
+  metrics.readFrom(core.ctx);
   const sender = new HttpWebhookSender();
-  const agent = new WebhookAgent(ctx, sender, {
+  const agent = new WebhookAgent(core.ctx, sender, {
     timeoutMs: config.webhookTimeoutMs,
     retry: { baseMs: config.webhookRetryBaseMs, maxMs: config.webhookRetryMaxMs, windowMs: config.webhookRetryWindowMs },
   });
-  const webhooks = new WebhookDispatcher(ctx, agent, {
+  let log: ((level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void) | null = null;
+  const webhooks = new WebhookDispatcher(core.ctx, agent, {
     pollMs: config.webhookPollMs,
     concurrency: config.webhookConcurrency,
     fanOutBatch: 1_000,
     retentionMs: config.webhookRetentionMs,
     pruneEveryMs: 60_000,
-    log,
+    log: (level, message, fields) => log?.(level, message, fields),
   });
-  const app = await buildApp({ ctx, authenticator: new KeyAuthenticator(ctx), manualClock, jobs, webhooks: agent, dispatcher: webhooks, metrics }, { logLevel: config.logLevel });
-  logger = app.log;
-  if (options.background) await jobs.startBackground({ cron: !config.manualClock });
+  let app: FastifyInstance;
+  try {
+    app = await buildApp(
+      {
+        ctx: core.ctx,
+        authenticator: new KeyAuthenticator(core.ctx),
+        manualClock: core.manualClock,
+        jobs: core.jobs,
+        webhooks,
+        metrics,
+      },
+      { logLevel: config.logLevel, requestLog: options.requestLog ?? 'json', timeouts: config.timeouts },
+    );
+  } catch (error) {
+    sender.close();
+    await core.close();
+    throw error;
+  }
+  log = (level, message, fields = {}) => app.log[level](fields, message);
+  core.setLog(log);
+  if (options.background) await core.jobs.startBackground({ cron: !config.manualClock });
   if (options.background || options.dispatcher) webhooks.start();
 
   let closed = false;
   return {
     config,
-    database,
-    ctx,
-    jobs,
+    database: core.database,
+    ctx: core.ctx,
+    jobs: core.jobs,
     webhooks,
     metrics,
-    manualClock,
+    manualClock: core.manualClock,
     app,
     async close() {
       if (closed) return;
       closed = true;
-      await jobs.stop();
+      await core.jobs.stop();
       await webhooks.stop();
       await app.close();
       sender.close();
-      await database.close();
+      await core.database.close();
     },
   };
 }

@@ -33,6 +33,19 @@ export interface Config {
   readonly webhookPollMs: number;
   /** Webhooks: fanned-out outbox rows and settled deliveries are pruned after this long (default 7 days). */
   readonly webhookRetentionMs: number;
+  readonly timeouts: Timeouts;
+}
+
+/** How long the HTTP server waits for a client (0 turns a limit off). */
+export interface Timeouts {
+  /** The whole request, headers and body, must arrive within this; else a 408. */
+  readonly requestMs: number;
+  /** The headers must arrive within this; else a 408. At most requestMs. */
+  readonly headersMs: number;
+  /** An idle kept-alive connection is closed after this. */
+  readonly keepAliveMs: number;
+  /** A connection on which nothing moves for this long is closed (above the longest `?wait=true` run). */
+  readonly idleMs: number;
 }
 
 export const DEFAULT_DATABASE = './data/holdfast.db';
@@ -46,6 +59,18 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number
   const n = Number(raw);
   if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
   return n;
+}
+
+function timeouts(env: NodeJS.ProcessEnv): Timeouts {
+  const requestMs = int(env, 'HOLDFAST_REQUEST_TIMEOUT_MS', 60_000, 0, 3_600_000);
+  const headersMs = int(env, 'HOLDFAST_HEADERS_TIMEOUT_MS', 10_000, 1, 3_600_000);
+  // Node refuses a header timeout longer than the request timeout.
+  return Object.freeze({
+    requestMs,
+    headersMs: requestMs > 0 ? Math.min(headersMs, requestMs) : headersMs,
+    keepAliveMs: int(env, 'HOLDFAST_KEEP_ALIVE_TIMEOUT_MS', 10_000, 1, 3_600_000),
+    idleMs: int(env, 'HOLDFAST_IDLE_TIMEOUT_MS', 300_000, 0, 3_600_000),
+  });
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -74,6 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     webhookConcurrency: int(env, 'HOLDFAST_WEBHOOK_CONCURRENCY', 32, 1, 256),
     webhookPollMs: int(env, 'HOLDFAST_WEBHOOK_POLL_MS', 50, 1, 60_000),
     webhookRetentionMs: int(env, 'HOLDFAST_WEBHOOK_RETENTION_MS', 7 * 86_400_000, 1_000, 365 * 86_400_000),
+    timeouts: timeouts(env),
     ...overrides,
   });
 }

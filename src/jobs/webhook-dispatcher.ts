@@ -57,7 +57,8 @@ export class WebhookDispatcher {
 
   constructor(
     private readonly ctx: AppContext,
-    private readonly agent: WebhookAgent,
+    /** Sends deliveries; the ping and redeliver routes use it for one delivery now. */
+    readonly agent: WebhookAgent,
     private readonly options: DispatcherOptions,
   ) {}
 

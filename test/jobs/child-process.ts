@@ -1,5 +1,5 @@
 /**
- * `holdfast` as a child process (bin/holdfast.js, TypeScript through tsx), for the CLI and crash suites.
+ * `holdfast` as a child process (bin/holdfast.js, running the compiled dist/), for the CLI and crash suites.
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -34,8 +34,8 @@ function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   return { ...base, LOG_LEVEL: 'silent', ...env };
 }
 
-export function startCli(args: string[], env: Record<string, string>): RunningCli {
-  const child = spawn(process.execPath, [HOLDFAST_BIN, ...args], { cwd: PROJECT_ROOT, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+export function startCli(args: string[], env: Record<string, string>, options: { cwd?: string } = {}): RunningCli {
+  const child = spawn(process.execPath, [HOLDFAST_BIN, ...args], { cwd: options.cwd ?? PROJECT_ROOT, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   const waiters: { pattern: RegExp; resolve: () => void }[] = [];
@@ -75,8 +75,8 @@ export function startCli(args: string[], env: Record<string, string>): RunningCl
   };
 }
 
-export function runCli(args: string[], env: Record<string, string>): Promise<CliResult> {
-  return startCli(args, env).exited;
+export function runCli(args: string[], env: Record<string, string>, options: { cwd?: string } = {}): Promise<CliResult> {
+  return startCli(args, env, options).exited;
 }
 
 /** The counts `holdfast jobs run` prints: `<type> run <id>: <status>` then `  <name>  <n>` lines. */

@@ -9,7 +9,7 @@ import { problemOf, sendProblem } from '../problem.ts';
 import { iso } from '../views.ts';
 
 export function systemRoutes(app: FastifyInstance, deps: HttpDeps): void {
-  const { ctx, manualClock, dispatcher } = deps;
+  const { ctx, manualClock, webhooks } = deps;
 
   // Two index lookups, no lock: it answers while jobs run. The lag query doubles as the database check.
   app.get('/health', { schema: { tags: ['system'], security: [] }, config: { access: 'public' } }, async (_req, reply) => {
@@ -19,7 +19,7 @@ export function systemRoutes(app: FastifyInstance, deps: HttpDeps): void {
         status: 'ok',
         database: ctx.database.dialect,
         now: iso(ctx.clock.now()),
-        webhooks: { dispatcher: dispatcher.running ? 'running' : 'stopped', outboxLagSeconds: Math.round(lag * 1000) / 1000 },
+        webhooks: { dispatcher: webhooks.running ? 'running' : 'stopped', outboxLagSeconds: Math.round(lag * 1000) / 1000 },
       };
     } catch (error) {
       return sendProblem(reply, problemOf('unavailable', `database check failed: ${(error as Error).message}`));

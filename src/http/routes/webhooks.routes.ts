@@ -95,12 +95,12 @@ export function webhooksRoutes(app: FastifyInstance, { ctx, webhooks }: HttpDeps
   app.post<{ Params: Static<typeof DeliveryParams> }>(
     '/api/webhooks/:id/deliveries/:deliveryId/retry',
     { schema: { params: DeliveryParams, response: { 200: Delivery } }, config: { access: 'admin' } },
-    async (req) => deliveryView(await retryDelivery(ctx, webhooks, req.params.id, req.params.deliveryId)),
+    async (req) => deliveryView(await retryDelivery(ctx, webhooks.agent, req.params.id, req.params.deliveryId)),
   );
 
   app.post<{ Params: Static<typeof WebhookParams> }>(
     '/api/webhooks/:id/ping',
     { schema: { params: WebhookParams, response: { 200: Delivery } }, config: { access: 'admin' } },
-    async (req) => deliveryView(await pingWebhook(ctx, webhooks, req.params.id)),
+    async (req) => deliveryView(await pingWebhook(ctx, webhooks.agent, req.params.id)),
   );
 }
