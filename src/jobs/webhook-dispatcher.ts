@@ -20,7 +20,7 @@ import type { PreparedSend, WebhookAgent } from '../app/webhooks/webhook-agent.t
 export interface DispatcherOptions {
   /** How often an idle dispatcher looks for new events. */
   readonly pollMs: number;
-  /** Requests out at once per subscription. */
+  /** Requests out at once per subscription (as many more wait claimed, ready to go). */
   readonly concurrency: number;
   /** Deliveries written per fan-out transaction, about (outbox rows per transaction with one subscription). */
   readonly fanOutBatch: number;
@@ -41,6 +41,12 @@ export class WebhookDispatcher {
   private loopDone: Promise<void> | null = null;
   private stopping = false;
   private readonly inflight = new Map<number, number>();
+  /**
+   * Claimed and ready, waiting for a free slot: up to `concurrency` more per subscription, so a slot that frees is
+   * refilled at once and a claim (a durable commit) serves twice as many requests. A claim outlasts the wait: the
+   * requests ahead end by their deadline.
+   */
+  private readonly queued = new Map<number, PreparedSend[]>();
   private readonly sending = new Set<Promise<void>>();
   private settled: Settlement[] = [];
   /** The recording of attempts in progress: it runs beside claiming and sending, one at a time. */
@@ -78,6 +84,10 @@ export class WebhookDispatcher {
     this.stopping = true;
     this.wake();
     await this.loopDone;
+    // What was claimed but not sent goes back at once (else its claims would expire first).
+    const waiting = [...this.queued.values()].flat();
+    this.queued.clear();
+    await this.agent.release(waiting.map((p) => p.delivery)).catch(() => undefined);
     await Promise.allSettled([...this.sending]);
     await this.flushing;
     for (let attempt = 0; attempt < 3 && this.settled.length > 0; attempt++) {
@@ -139,19 +149,30 @@ export class WebhookDispatcher {
     const { concurrency } = this.options;
     for (const subscription of await this.activeSubscriptions()) {
       if (this.stopping) return;
-      const out = this.inflight.get(subscription.key) ?? 0;
-      const free = concurrency - out;
-      // Claim in batches: wait for a quarter of the slots to come free rather than claiming one at a time.
-      if (free <= 0 || (out > 0 && free < Math.ceil(concurrency / 4))) continue;
-      if (!this.busy.has(subscription.key) && !(await this.agent.hasDue(subscription))) continue;
-      const claimed = await this.agent.claim(subscription, free);
-      if (claimed.length === free) this.busy.add(subscription.key);
-      else this.busy.delete(subscription.key);
-      if (claimed.length === 0) continue;
-      const { sends, settled } = await this.agent.prepare(subscription, claimed);
-      this.settled.push(...settled);
-      for (const p of sends) this.launch(subscription.key, p);
+      const key = subscription.key;
+      const out = this.inflight.get(key) ?? 0;
+      const queue = this.queued.get(key) ?? [];
+      const room = 2 * concurrency - out - queue.length;
+      // Claim in batches: once half the window is free, or when nothing is going for this subscription.
+      const claimNow = room >= Math.ceil(concurrency / 2) || (room > 0 && out === 0 && queue.length === 0);
+      if (claimNow && (this.busy.has(key) || (await this.agent.hasDue(subscription)))) {
+        const claimed = await this.agent.claim(subscription, room);
+        if (claimed.length === room) this.busy.add(key);
+        else this.busy.delete(key);
+        if (claimed.length > 0) {
+          const { sends, settled } = await this.agent.prepare(subscription, claimed);
+          this.settled.push(...settled);
+          this.queued.set(key, [...(this.queued.get(key) ?? []), ...sends]);
+        }
+      }
+      this.pump(key);
     }
+  }
+
+  /** Starts queued requests of a subscription while it has free slots. */
+  private pump(key: number): void {
+    const queue = this.queued.get(key);
+    while (queue && queue.length > 0 && (this.inflight.get(key) ?? 0) < this.options.concurrency) this.launch(key, queue.shift()!);
   }
 
   private launch(key: number, p: PreparedSend): void {
@@ -164,6 +185,7 @@ export class WebhookDispatcher {
       .finally(() => {
         this.inflight.set(key, (this.inflight.get(key) ?? 1) - 1);
         this.sending.delete(done);
+        if (!this.stopping) this.pump(key);
         this.wakeSoon();
       });
     this.sending.add(done);

@@ -12,7 +12,7 @@ import type { WebhookOutcome } from '../metrics.ts';
 import { afterFailure } from '../../domain/webhooks/retry-schedule.ts';
 import type { RetryPolicy } from '../../domain/webhooks/retry-schedule.ts';
 import { linePayload, lineEventWebhookId, pingPayload, pingWebhookId } from '../../domain/webhooks/payload.ts';
-import { claimDue, hasDue, settleDeliveries } from '../../store/repositories/webhook-deliveries.repository.ts';
+import { claimDue, hasDue, releaseClaims, settleDeliveries } from '../../store/repositories/webhook-deliveries.repository.ts';
 import type { Settlement, StoredDelivery } from '../../store/repositories/webhook-deliveries.repository.ts';
 import type { StoredSubscription } from '../../store/repositories/webhook-subscriptions.repository.ts';
 import { eventsForPayload } from '../../store/repositories/webhook-payloads.repository.ts';
@@ -120,6 +120,11 @@ export class WebhookAgent {
       await settleDeliveries(trx, this.owner, settlements);
     });
     this.ctx.metrics.webhookAttempts(settlements.map(outcomeOf));
+  }
+
+  /** Gives back claims without an attempt (a dispatcher stopping before it sent them). */
+  async release(deliveries: readonly StoredDelivery[]): Promise<void> {
+    if (deliveries.length > 0) await releaseClaims(this.ctx.database.db, this.owner, deliveries.map((d) => d.id));
   }
 
   private failedWithoutSending(d: StoredDelivery, why: string): Settlement {
