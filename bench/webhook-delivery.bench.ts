@@ -16,7 +16,7 @@
  * the service (node --cpu-prof) into DIR. --no-subscription runs the same job with nobody subscribed: what fanning
  * the outbox out costs the run when nothing is sent.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -66,6 +66,8 @@ async function scratch(): Promise<{ url: string; drop: () => Promise<void> }> {
 }
 
 async function main(): Promise<void> {
+  // `holdfast` runs the compiled dist/: bring it up to date with the sources first (a no-op when it is).
+  execFileSync(process.execPath, [path.join(ROOT, 'scripts/build.mjs')], { cwd: ROOT, stdio: 'inherit' });
   const db = await scratch();
   const profileAt = args.indexOf('--profile');
   const profile = profileAt >= 0 ? ['--cpu-prof', `--cpu-prof-dir=${args[profileAt + 1]}`] : [];

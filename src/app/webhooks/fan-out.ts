@@ -6,7 +6,7 @@
  */
 import type { AppContext } from '../context.ts';
 import { subscribesTo } from '../../domain/webhooks/webhook-events.ts';
-import { commitWithoutFlushWait, lockFanOut, markDispatched, oldestUndispatchedAt, undispatchedOutbox } from '../../store/repositories/outbox.repository.ts';
+import { commitWithoutFlushWait, lockFanOut, markDispatched, oldestUndispatchedAt, undispatchedOutbox, withoutJit } from '../../store/repositories/outbox.repository.ts';
 import { activeSubscriptions } from '../../store/repositories/webhook-subscriptions.repository.ts';
 import { analyzeDeliveries, insertDeliveries } from '../../store/repositories/webhook-deliveries.repository.ts';
 import type { NewDelivery } from '../../store/repositories/webhook-deliveries.repository.ts';
@@ -26,6 +26,7 @@ export async function fanOutEvents(ctx: AppContext, q: { now: number; limit: num
   if ((await oldestUndispatchedAt(ctx.database.db)) === null) return { events: 0, full: false, deliveries: 0, subscriptionKeys: [] };
   return ctx.database.transaction(async (trx) => {
     if (!(await lockFanOut(trx, false))) return { events: 0, full: false, deliveries: 0, subscriptionKeys: [] };
+    await withoutJit(trx);
     const subscriptions = await activeSubscriptions(trx);
     // A transaction writes at most about `limit` deliveries, however many subscriptions there are.
     const limit = Math.max(50, Math.floor(q.limit / Math.max(1, subscriptions.length)));

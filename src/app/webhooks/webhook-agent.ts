@@ -16,7 +16,7 @@ import { claimDue, hasDue, releaseClaims, settleDeliveries } from '../../store/r
 import type { Settlement, StoredDelivery } from '../../store/repositories/webhook-deliveries.repository.ts';
 import type { StoredSubscription } from '../../store/repositories/webhook-subscriptions.repository.ts';
 import { eventsForPayload } from '../../store/repositories/webhook-payloads.repository.ts';
-import { commitWithoutFlushWait } from '../../store/repositories/outbox.repository.ts';
+import { commitWithoutFlushWait, withoutJit } from '../../store/repositories/outbox.repository.ts';
 import { webhookHeaders } from './signature.ts';
 import type { WebhookSender } from './http-sender.ts';
 
@@ -57,7 +57,10 @@ export class WebhookAgent {
   /** Claims up to `limit` due deliveries of a subscription for this agent. */
   claim(subscription: StoredSubscription, limit: number): Promise<StoredDelivery[]> {
     const now = this.realNow();
-    return claimDue(this.ctx.database.db, { subscriptionKey: subscription.key, owner: this.owner, now, until: now + this.claimMs, limit });
+    return this.ctx.database.transaction(async (trx) => {
+      await withoutJit(trx);
+      return claimDue(trx, { subscriptionKey: subscription.key, owner: this.owner, now, until: now + this.claimMs, limit });
+    });
   }
 
   /**
@@ -117,6 +120,7 @@ export class WebhookAgent {
     // A record a database crash undoes only means the delivery is sent again (its claim expires): at least once.
     await this.ctx.database.transaction(async (trx) => {
       await commitWithoutFlushWait(trx);
+      await withoutJit(trx);
       await settleDeliveries(trx, this.owner, settlements);
     });
     this.ctx.metrics.webhookAttempts(settlements.map(outcomeOf));
