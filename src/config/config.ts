@@ -19,6 +19,8 @@ export interface Config {
   readonly jobBatchLines: number;
   /** Batches of a run written at once on PostgreSQL (SQLite has one writer); 0 picks for the database. */
   readonly jobParallelBatches: number;
+  /** Runs with at least this many lines in scope plan their batches ahead in a worker thread. */
+  readonly jobPlannerMinLines: number;
   /** Webhooks: a 2xx answer within this long delivers (default 10 s). */
   readonly webhookTimeoutMs: number;
   /** Webhooks: the first retry delay; each next one doubles (default 1 s). */
@@ -92,6 +94,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     jobBatchSkus: int(env, 'HOLDFAST_JOB_BATCH_SKUS', 200, 1, 100_000),
     jobBatchLines: int(env, 'HOLDFAST_JOB_BATCH_LINES', 2_000, 1, 1_000_000),
     jobParallelBatches: int(env, 'HOLDFAST_JOB_PARALLEL_BATCHES', 0, 0, 16),
+    jobPlannerMinLines: int(env, 'HOLDFAST_JOB_PLANNER_MIN_LINES', 20_000, 0, Number.MAX_SAFE_INTEGER),
     webhookTimeoutMs: int(env, 'HOLDFAST_WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),
     webhookRetryBaseMs: int(env, 'HOLDFAST_WEBHOOK_RETRY_BASE_MS', 1_000, 1, 3_600_000),
     webhookRetryMaxMs: int(env, 'HOLDFAST_WEBHOOK_RETRY_MAX_MS', 3_600_000, 1, 86_400_000),

@@ -4,7 +4,8 @@ import { initial } from './2026-11-25-001-initial.ts';
 import { jobs } from './2026-11-25-002-jobs.ts';
 import { promises } from './2026-12-01-001-promises.ts';
 import { apiKeys } from './2026-12-01-003-api-keys.ts';
-import { webhooks } from './2026-12-01-004-webhooks.ts';
+import { heldVersion } from './2026-12-01-004-held-version.ts';
+import { webhooks } from './2026-12-01-005-webhooks.ts';
 
 /** The migrations, date-named, the same for both databases. */
 export function migrationProvider(dialect: SqlDialect): MigrationProvider {
@@ -15,7 +16,8 @@ export function migrationProvider(dialect: SqlDialect): MigrationProvider {
         '2026-11-25-002-jobs': jobs(dialect),
         '2026-12-01-001-promises': promises(dialect),
         '2026-12-01-003-api-keys': apiKeys(),
-        '2026-12-01-004-webhooks': webhooks(dialect),
+        '2026-12-01-004-held-version': heldVersion(),
+        '2026-12-01-005-webhooks': webhooks(dialect),
       };
     },
   };
