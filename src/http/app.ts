@@ -32,6 +32,8 @@ import { systemRoutes } from './routes/system.routes.ts';
 import { jobsRoutes } from './routes/jobs.routes.ts';
 import { keysRoutes } from './routes/keys.routes.ts';
 import { homeRoutes } from './routes/home.routes.ts';
+import { promiseRoutes } from './routes/promise.routes.ts';
+import { integrityRoutes } from './routes/integrity.routes.ts';
 import { webhooksRoutes } from './routes/webhooks.routes.ts';
 import { metricsRoutes } from './routes/metrics.routes.ts';
 import { enrichDocument } from './openapi/enrich-document.ts';
@@ -173,9 +175,8 @@ export async function buildApp(deps: HttpDeps, options: AppOptions = {}): Promis
     transformObject: (document) => enrichDocument('openapiObject' in document ? document.openapiObject : document.swaggerObject),
   });
 
-  for (const routes of [homeRoutes, systemRoutes, metricsRoutes, catalogRoutes, inventoryRoutes, ordersRoutes, settingsRoutes, jobsRoutes, keysRoutes, webhooksRoutes]) {
-    routes(app, deps);
-  }
+  const all = [homeRoutes, systemRoutes, metricsRoutes, catalogRoutes, inventoryRoutes, ordersRoutes, promiseRoutes, settingsRoutes, jobsRoutes, keysRoutes, integrityRoutes, webhooksRoutes];
+  for (const routes of all) routes(app, deps);
   app.get('/api/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () => app.swagger());
   // The interactive reference, served from the package's own files (no CDN), in a context of its own.
   await app.register(async (docs) => {
