@@ -63,6 +63,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     batchSkus: config.jobBatchSkus,
     batchLines: config.jobBatchLines,
     parallelBatches: config.jobParallelBatches || (database.store.concurrentWriters ? 2 : 1),
+    batchTargetMs: config.jobBatchTargetMs,
     // A thread with a connection of its own needs a database another connection can open.
     planner: config.databaseUrl === ':memory:' ? null : new BatchPlanner(config.databaseUrl),
     plannerMinLines: config.jobPlannerMinLines,

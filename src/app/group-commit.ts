@@ -25,11 +25,18 @@ const MAX_GROUP = 64;
 export class GroupCommit {
   private queue: Unit[] = [];
   private flushing = false;
+  private lastArrival = -Infinity;
 
   constructor(private readonly database: Database) {}
 
+  /** Whether units are waiting or being written, or one arrived within the last `withinMs` (intake is going on). */
+  active(withinMs: number): boolean {
+    return this.flushing || this.queue.length > 0 || Date.now() - this.lastArrival < withinMs;
+  }
+
   /** Runs `work` in a shared transaction after locking `skus`; resolves after the commit. */
   run<T>(skus: readonly string[], work: (trx: Executor) => Promise<T>): Promise<T> {
+    this.lastArrival = Date.now();
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ skus, work, resolve, reject } as Unit);
       if (!this.flushing) {
@@ -79,6 +86,14 @@ export class GroupCommit {
 }
 
 const groups = new WeakMap<Database, GroupCommit>();
+
+/**
+ * Whether intake is going on now (an order arrived in the last second, or orders wait for their commit): a job run
+ * then leaves the writers half of the time (SPEC 10: intake keeps at least half its rate during a run).
+ */
+export function intakeActive(database: Database): boolean {
+  return groups.get(database)?.active(1_000) ?? false;
+}
 
 /** The group commit of a database (one per database handle, shared by its use cases). */
 export function groupCommitOf(database: Database): GroupCommit {

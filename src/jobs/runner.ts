@@ -8,7 +8,7 @@
  */
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { setImmediate as yieldToLoop, setTimeout as sleep } from 'node:timers/promises';
 import { AppError } from '../app/errors.ts';
 import type { AppContext } from '../app/context.ts';
 import { reapDeadRun, startRun } from '../app/jobs/start-run.ts';
@@ -18,6 +18,7 @@ import type { PlannedBatch } from '../app/jobs/job-batch.ts';
 import type { BatchPlanner } from './batch-planner.ts';
 import { endRun, heartbeat, readRun } from '../app/jobs/end-run.ts';
 import { nextSkus } from '../app/jobs/next-skus.ts';
+import { intakeActive } from '../app/group-commit.ts';
 import type { JobType } from '../domain/holds/job-kind.ts';
 import type { JobRun } from '../app/jobs/jobs.query.ts';
 
@@ -29,6 +30,12 @@ export interface RunnerOptions {
   readonly batchSkus: number;
   /** A batch stops taking skus once their held lines reach this many (a sku is never split). */
   readonly batchLines?: number;
+  /**
+   * Batches are sized to keep the request thread busy for about this long each (its own work, not its waits on the
+   * database): the size follows the busy time per line of the batches so far, between a hundred lines and
+   * `batchLines`. Null: every batch takes `batchLines`.
+   */
+  readonly batchTargetMs?: number | null;
   /** Batches of one run in progress at once (disjoint skus, each its own transaction); 1 where writers queue anyway. */
   readonly parallelBatches?: number;
   /** Plans batches ahead in a worker thread (null: every batch is planned under its lock). */
@@ -47,6 +54,10 @@ export interface StartedRun {
 class Interrupted extends Error {}
 
 export const DEFAULT_BATCH_LINES = 2_000;
+/** The smallest batch an adaptive size goes down to: below it, per-batch costs outweigh the lines. */
+const MIN_BATCH_LINES = 100;
+/** The longest pause a batch leaves to intake. */
+const MAX_PAUSE_MS = 250;
 
 export class JobRunner {
   readonly owner = `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
@@ -119,7 +130,8 @@ export class JobRunner {
       const planner = run.processed >= (this.options.plannerMinLines ?? 0) ? (this.options.planner ?? null) : null;
       // With a planner, the next batches are read and planned in its thread while these are written.
       const lookahead = planner ? parallel + 1 : parallel;
-      const queued: { skus: readonly string[]; planned: Promise<PlannedBatch | null> }[] = [];
+      const queued: { skus: readonly string[]; lines: number; planned: Promise<PlannedBatch | null> }[] = [];
+      const size = new BatchSize(this.options.batchLines ?? DEFAULT_BATCH_LINES, this.options.batchTargetMs ?? null);
       const going = new Set<Promise<void>>();
       try {
         for (;;) {
@@ -128,17 +140,20 @@ export class JobRunner {
           if (this.stopping) throw new Interrupted('interrupted: the service stopped; the next run finishes the work');
           if (lost) throw new LeaseLost('another runner took over the lease');
           while (!exhausted && queued.length < lookahead) {
-            const skus = await nextSkus(this.ctx, frame.scope, { after, maxSkus: this.options.batchSkus, maxLines: this.options.batchLines ?? DEFAULT_BATCH_LINES });
+            const lines = size.next();
+            const skus = await nextSkus(this.ctx, frame.scope, { after, maxSkus: this.options.batchSkus, maxLines: lines });
             if (skus.length === 0) {
               exhausted = true;
               break;
             }
             after = skus[skus.length - 1]!;
-            queued.push({ skus, planned: planner ? planner.plan(frame, skus, this.ctx.clock.now()) : Promise.resolve(null) });
+            queued.push({ skus, lines, planned: planner ? planner.plan(frame, skus, this.ctx.clock.now()) : Promise.resolve(null) });
           }
-          while (going.size < parallel && queued.length > 0) {
-            const { skus, planned } = queued.shift()!;
-            const batch: Promise<void> = planned.then((ahead) => this.batch(frame, skus, ahead)).finally(() => going.delete(batch));
+          // While intake is going on, one batch at a time, each followed by a pause as long as it took (below).
+          const share = intakeActive(this.ctx.database);
+          while (going.size < (share ? 1 : parallel) && queued.length > 0) {
+            const { skus, lines, planned } = queued.shift()!;
+            const batch: Promise<void> = planned.then((ahead) => this.batch(frame, skus, ahead, (ms) => size.took(ms, lines))).finally(() => going.delete(batch));
             going.add(batch);
           }
           if (going.size === 0) break;
@@ -169,10 +184,18 @@ export class JobRunner {
   }
 
   /** One batch; a batch that cannot be written is recorded line by line as failed and the run goes on. */
-  private async batch(frame: RunFrame, skus: readonly string[], ahead: PlannedBatch | null): Promise<void> {
+  private async batch(frame: RunFrame, skus: readonly string[], ahead: PlannedBatch | null, took: (ms: number) => void): Promise<void> {
     try {
+      const began = performance.now();
+      const loop = performance.eventLoopUtilization();
       const result = await runBatch(this.ctx, frame, skus, ahead);
+      // The request thread's busy time during the batch (on SQLite all of it; on PostgreSQL without the waits).
+      took(performance.eventLoopUtilization(loop).active);
       this.batches[result.usedPlanAhead ? 'plannedAhead' : 'plannedUnderLock']++;
+      // Intake waits for a batch's commit (its skus' locks; on SQLite the one connection): while orders are
+      // arriving, the run leaves the database to them for as long as the batch held it, so intake keeps at least
+      // half of its rate and the run keeps going.
+      if (intakeActive(this.ctx.database)) await sleep(Math.min(MAX_PAUSE_MS, performance.now() - began));
       this.ctx.metrics.linesMoved(result.changes.map((c) => c.event));
     } catch (error) {
       if (error instanceof LeaseLost) throw error;
@@ -181,5 +204,27 @@ export class JobRunner {
       // If this fails too, the database is gone: the error ends the run and the next run redoes these skus.
       await recordFailedBatch(this.ctx, frame, skus, message);
     }
+  }
+}
+
+/** The size of the next batch: fixed, or following the time per line of the batches so far towards a target time. */
+class BatchSize {
+  private msPerLine: number | null = null;
+
+  constructor(
+    private readonly maxLines: number,
+    private readonly targetMs: number | null,
+  ) {}
+
+  next(): number {
+    if (this.targetMs === null) return this.maxLines;
+    if (this.msPerLine === null) return Math.min(this.maxLines, MIN_BATCH_LINES * 5);
+    return Math.max(MIN_BATCH_LINES, Math.min(this.maxLines, Math.round(this.targetMs / this.msPerLine)));
+  }
+
+  took(ms: number, lines: number): void {
+    const perLine = ms / Math.max(1, lines);
+    // A moving average: one slow batch (a checkpoint, a collection) does not halve the next ones.
+    this.msPerLine = this.msPerLine === null ? perLine : 0.7 * this.msPerLine + 0.3 * perLine;
   }
 }
