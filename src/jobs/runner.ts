@@ -208,7 +208,7 @@ export class JobRunner {
 }
 
 /** The size of the next batch: fixed, or following the time per line of the batches so far towards a target time. */
-class BatchSize {
+export class BatchSize {
   private msPerLine: number | null = null;
 
   constructor(

@@ -1,0 +1,36 @@
+/**
+ * How a run sizes its batches: fixed when no target is set; otherwise from a first guess towards the number of
+ * lines that keeps the request thread busy for about the target time, never below 100 lines or above the cap, and
+ * without one slow batch halving the next.
+ */
+import { describe, expect, it } from 'vitest';
+import { BatchSize } from '../../src/jobs/runner.ts';
+
+describe('batch size', () => {
+  it('is the cap when no target is set', () => {
+    const size = new BatchSize(2_000, null);
+    size.took(500, 2_000);
+    expect(size.next()).toBe(2_000);
+  });
+
+  it('converges to the lines that take the target time, within 100 and the cap', () => {
+    const fast = new BatchSize(2_000, 15);
+    expect(fast.next()).toBe(500);
+    for (let i = 0; i < 20; i++) fast.took(fast.next() * 0.01, fast.next()); // 10 µs a line: 1,500 lines
+    expect(fast.next()).toBe(1_500);
+    const faster = new BatchSize(2_000, 15);
+    for (let i = 0; i < 20; i++) faster.took(faster.next() * 0.001, faster.next()); // 1 µs a line: the cap
+    expect(faster.next()).toBe(2_000);
+    const slow = new BatchSize(2_000, 15);
+    for (let i = 0; i < 20; i++) slow.took(slow.next() * 1, slow.next()); // 1 ms a line: the floor
+    expect(slow.next()).toBe(100);
+  });
+
+  it('does not let one slow batch halve the next', () => {
+    const size = new BatchSize(2_000, 15);
+    for (let i = 0; i < 20; i++) size.took(size.next() * 0.01, size.next());
+    size.took(size.next() * 0.04, size.next()); // one batch four times as slow (a collection, a checkpoint)
+    expect(size.next()).toBeGreaterThan(750);
+    expect(size.next()).toBeLessThan(1_500);
+  });
+});
