@@ -58,7 +58,7 @@ export async function createService(config: Config, options: ServiceOptions = {}
     eventDebounceMs: config.eventDebounceMs,
     log,
   });
-  const app = await buildApp({ ctx, authenticator: new KeyAuthenticator(ctx), manualClock, jobs }, { logLevel: config.logLevel });
+  const app = await buildApp({ ctx, authenticator: new KeyAuthenticator(ctx), manualClock, jobs }, { logLevel: config.logLevel, consoleDir: config.consoleDir });
   logger = app.log;
   if (options.background) await jobs.startBackground({ cron: !config.manualClock });
 

@@ -1,6 +1,7 @@
 /**
  * Configuration from the environment: read once, validated, frozen. Nothing else reads process.env.
  */
+import path from 'node:path';
 export interface Config {
   readonly port: number;
   readonly host: string;
@@ -15,9 +16,13 @@ export interface Config {
   readonly eventDebounceMs: number;
   /** Skus per job batch transaction. */
   readonly jobBatchSkus: number;
+  /** The built console served at `/` (index.html and assets/). */
+  readonly consoleDir: string;
 }
 
 export const DEFAULT_DATABASE = './data/holdfast.db';
+/** Where `npm run build` puts the console: dist/console under the package root (two levels above this file). */
+export const DEFAULT_CONSOLE_DIR = path.resolve(import.meta.dirname, '..', '..', 'dist', 'console');
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export class ConfigError extends Error {}
@@ -47,6 +52,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     leaseTimeoutMs: int(env, 'HOLDFAST_LEASE_TIMEOUT_MS', 30_000, 100, 3_600_000),
     eventDebounceMs: int(env, 'HOLDFAST_EVENT_DEBOUNCE_MS', 1_000, 0, 600_000),
     jobBatchSkus: int(env, 'HOLDFAST_JOB_BATCH_SKUS', 200, 1, 100_000),
+    consoleDir: env.HOLDFAST_CONSOLE_DIR || DEFAULT_CONSOLE_DIR,
     ...overrides,
   });
 }

@@ -22,6 +22,7 @@ import { settingsRoutes } from './routes/settings.routes.ts';
 import { systemRoutes } from './routes/system.routes.ts';
 import { jobsRoutes } from './routes/jobs.routes.ts';
 import { homeRoutes } from './routes/home.routes.ts';
+import { consoleRoutes } from './routes/console.routes.ts';
 import type { JobsService } from '../jobs/jobs-service.ts';
 
 declare module 'fastify' {
@@ -43,6 +44,8 @@ export interface HttpDeps {
 
 export interface AppOptions {
   readonly logLevel?: string;
+  /** The built console (index.html and assets) served at `/`; null or missing serves a placeholder page. */
+  readonly consoleDir?: string | null;
 }
 
 export async function buildApp(deps: HttpDeps, options: AppOptions = {}): Promise<FastifyInstance> {
@@ -95,7 +98,8 @@ export async function buildApp(deps: HttpDeps, options: AppOptions = {}): Promis
     },
   });
 
-  for (const routes of [homeRoutes, systemRoutes, catalogRoutes, inventoryRoutes, ordersRoutes, settingsRoutes, jobsRoutes]) routes(app, deps);
+  await homeRoutes(app, options.consoleDir ?? null);
+  for (const routes of [systemRoutes, catalogRoutes, inventoryRoutes, ordersRoutes, settingsRoutes, jobsRoutes, consoleRoutes]) routes(app, deps);
   app.get('/api/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () => app.swagger());
   return app;
 }
