@@ -1,5 +1,5 @@
 import { AppShell, Badge, Box, Burger, Button, Group, NavLink, ScrollArea, Stack, Text } from '@mantine/core';
-import { useDisclosure } from '@mantine/hooks';
+import { useDisclosure, useMediaQuery } from '@mantine/hooks';
 import { useEffect } from 'react';
 import type { ReactNode } from 'react';
 import { Link, useLocation } from 'react-router';
@@ -45,6 +45,8 @@ function NavGroup({ label, children }: { label: string; children: ReactNode }) {
 export function Shell({ children }: { children: ReactNode }) {
   const session = useSession();
   const [opened, { toggle, close }] = useDisclosure(false);
+  // On a phone the closed navigation slides off screen: make it inert so Tab and screen readers skip it too.
+  const phone = useMediaQuery('(max-width: 47.99em)', false, { getInitialValueInEffect: false });
   const { pathname } = useLocation();
   useEffect(() => {
     window.scrollTo(0, 0);
@@ -73,7 +75,7 @@ export function Shell({ children }: { children: ReactNode }) {
           </Group>
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar p="xs" aria-label="Main">
+      <AppShell.Navbar p="xs" aria-label="Main" inert={phone && !opened} style={phone && !opened ? { visibility: 'hidden' } : undefined}>
         <ScrollArea type="never">
           <Stack gap={2} component="nav" aria-label="Main navigation">
             <NavItem item={{ label: 'Home', to: '/' }} onNavigate={close} />

@@ -223,7 +223,7 @@ function CsvUpload({ sku }: { sku: string }) {
             </Button>
           )}
         </FileButton>
-        <Checkbox label="Replace entries with the same sku, location and reference" checked={replace} onChange={(e) => setReplace(e.currentTarget.checked)} />
+        <Checkbox label="Replace matching entries (same product, location and reference)" checked={replace} onChange={(e) => setReplace(e.currentTarget.checked)} />
       </Group>
       <Text size="xs" c="dimmed">
         Header: <span className="mono">sku,locationId,date,quantity,reference</span> — any skus, not only {sku}. One bad row refuses the whole file.

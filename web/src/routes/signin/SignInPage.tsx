@@ -59,6 +59,7 @@ export function SignInPage() {
               value={key}
               onChange={(e) => setKey(e.currentTarget.value)}
               error={error}
+              aria-invalid={error !== null}
               data-autofocus
               autoFocus
             />
