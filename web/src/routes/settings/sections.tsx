@@ -88,6 +88,7 @@ export function IndexSection({ settings }: { settings: Settings }) {
         onChange={setHorizon}
         min={1}
         max={365}
+        clampBehavior="none"
         allowDecimal={false}
         w={200}
         error={at('/atpHorizonDays')}
@@ -137,6 +138,7 @@ export function GeneralSection({ settings }: { settings: Settings }) {
               onChange={setSla}
               min={1}
               max={3650}
+              clampBehavior="none"
               allowDecimal={false}
               w={200}
               error={at('/cancellationSlaDays')}
