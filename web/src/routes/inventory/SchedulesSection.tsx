@@ -58,7 +58,7 @@ export function SchedulesSection({ sku }: { sku: string }) {
       ) : (
         <>
           <Table.ScrollContainer minWidth={520}>
-            <Table striped aria-label="Schedule entries">
+            <Table striped aria-label="Schedule entries" className="nowrap">
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th>Date</Table.Th>

@@ -29,7 +29,7 @@ export function DryRunModal({ jobType, onClose, onRun }: { jobType: string; onCl
         {dry.isPending ? (
           <Loading label="Computing the dry run" />
         ) : dry.error ? (
-          <ProblemAlert error={dry.error} action="Dry run" feature="Dry runs" />
+          <ProblemAlert error={dry.error} action="Dry run" feature="dry runs" />
         ) : !answer ? (
           <ProblemAlert error={new Error('The service answered without "dryRun": true; it may have started a real run. Check the job log.')} action="Dry run" />
         ) : (

@@ -146,7 +146,7 @@ export default function JobsPage() {
       ) : (
         <>
           <Table.ScrollContainer minWidth={960}>
-            <Table striped highlightOnHover aria-label="Job log" fz="sm" horizontalSpacing="xs">
+            <Table striped highlightOnHover aria-label="Job log" fz="sm" horizontalSpacing="xs" className="nowrap">
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th>Job</Table.Th>

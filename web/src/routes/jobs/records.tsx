@@ -9,7 +9,7 @@ export function RecordsTable({ records, label }: { records: readonly RunRecord[]
   const extra = records.some((r) => r.sku !== undefined);
   return (
     <Table.ScrollContainer minWidth={extra ? 1000 : 820}>
-      <Table striped aria-label={label} fz="sm">
+      <Table striped aria-label={label} fz="sm" className="nowrap">
         <Table.Thead>
           <Table.Tr>
             <Table.Th>Order</Table.Th>

@@ -41,7 +41,7 @@ export default function KeysPage() {
       {keys.isPending ? (
         <Loading label="Loading keys" />
       ) : !keys.data ? (
-        <ProblemAlert error={keys.error} action="Loading keys" feature="Key management" />
+        <ProblemAlert error={keys.error} action="Loading keys" feature="API key management" />
       ) : !items.length ? (
         <Empty>No keys.</Empty>
       ) : (
@@ -145,7 +145,7 @@ function CreateKey({ onClose }: { onClose: () => void }) {
           <Stack>
             <NativeSelect label="Role" value={role} onChange={(e) => setRole(e.currentTarget.value as ApiKey['role'])} data={ROLES} error={err?.at('/role')} />
             <TextInput label="Label" value={label} onChange={(e) => setLabel(e.currentTarget.value)} error={err?.at('/label')} placeholder="warehouse integration" />
-            {create.error && !(err?.at('/role') || err?.at('/label')) ? <ProblemAlert error={create.error} action="Creating the key" feature="Key management" /> : null}
+            {create.error && !(err?.at('/role') || err?.at('/label')) ? <ProblemAlert error={create.error} action="Creating the key" feature="API key management" /> : null}
             <Group justify="flex-end">
               <Button variant="default" onClick={onClose}>
                 Cancel

@@ -33,7 +33,7 @@ export function LinePromisePanel({ line }: { line: Line }) {
           Loading…
         </Text>
       ) : !p ? (
-        <ProblemAlert error={promise.error} action="Explaining the dates" feature="Explanations of a line's dates" />
+        <ProblemAlert error={promise.error} action="Explaining the dates" feature="why a line has its dates" />
       ) : (
         <>
           {p.explanation ? <Text size="sm">{p.explanation}</Text> : null}

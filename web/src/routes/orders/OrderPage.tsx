@@ -90,7 +90,7 @@ export default function OrderPage() {
         Lines
       </Title>
       <Table.ScrollContainer minWidth={980}>
-        <Table striped aria-label="Lines" verticalSpacing="xs">
+        <Table striped aria-label="Lines" verticalSpacing="xs" className="nowrap">
           <Table.Thead>
             <Table.Tr>
               <Table.Th>Line</Table.Th>

@@ -236,7 +236,7 @@ function LineList({ query }: { query: ReturnType<typeof useLines> }) {
   return (
     <>
       <Table.ScrollContainer minWidth={900}>
-        <Table striped highlightOnHover aria-label="Lines">
+        <Table striped highlightOnHover aria-label="Lines" className="nowrap">
           <Table.Thead>
             <Table.Tr>
               <Table.Th>Order</Table.Th>

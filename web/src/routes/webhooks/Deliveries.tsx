@@ -33,7 +33,7 @@ export function Deliveries({ webhookId }: { webhookId: string }) {
     onError: (error, d) => setRetryError({ id: String(d.id), error }),
   });
   if (log.isPending) return <Loading label="Loading deliveries" />;
-  if (!log.data) return <ProblemAlert error={log.error} action="Loading deliveries" feature="Webhook deliveries" />;
+  if (!log.data) return <ProblemAlert error={log.error} action="Loading deliveries" feature="webhook deliveries" />;
   const items = log.data.pages.flatMap((p) => p.items);
   if (!items.length) return <Empty>No deliveries yet: events that happen from now on are sent here. "Ping" sends a test event.</Empty>;
   return (

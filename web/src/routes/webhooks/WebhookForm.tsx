@@ -64,7 +64,7 @@ export function WebhookForm({ webhook, onClose }: { webhook: Webhook | null; onC
           </Checkbox.Group>
           <Switch label="Active" checked={active} onChange={(e) => setActive(e.currentTarget.checked)} error={err?.at('/active')} />
           <TextInput label="Description" value={description} onChange={(e) => setDescription(e.currentTarget.value)} error={err?.at('/description')} />
-          {save.error && !(err && FIELDS.some((f) => err.at(f))) ? <ProblemAlert error={save.error} action="Saving the webhook" feature="Webhooks" /> : null}
+          {save.error && !(err && FIELDS.some((f) => err.at(f))) ? <ProblemAlert error={save.error} action="Saving the webhook" feature="webhooks" /> : null}
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               Cancel

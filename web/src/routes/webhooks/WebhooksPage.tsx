@@ -53,7 +53,7 @@ export default function WebhooksPage() {
       {hooks.isPending ? (
         <Loading label="Loading webhooks" />
       ) : !hooks.data ? (
-        <ProblemAlert error={hooks.error} action="Loading webhooks" feature="Webhooks" />
+        <ProblemAlert error={hooks.error} action="Loading webhooks" feature="webhooks" />
       ) : !items.length ? (
         <Empty>No subscriptions yet.</Empty>
       ) : (
