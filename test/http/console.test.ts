@@ -144,9 +144,12 @@ describe('the console at /', () => {
   });
 
   it('never shadows the API: unknown API paths and missing files stay problem+json 404s', async () => {
-    for (const url of ['/api/nope', '/api', '/health/x', '/metrics/x', '/docs/x', '/assets/missing.js', '/favicon.ico']) {
+    for (const url of ['/api', '/health/x', '/metrics/x', '/docs/x', '/assets/missing.js', '/favicon.ico']) {
       expectProblem(await t.api('GET', url, undefined, { key: null }), 404);
     }
+    // Under /api/ the key comes first, as before the console was served.
+    expectProblem(await t.api('GET', '/api/nope', undefined, { key: null }), 401);
+    expectProblem(await t.api('GET', '/api/nope'), 404);
     const health = await t.api('GET', '/health', undefined, { key: null });
     expect(health.status).toBe(200);
     expect(health.body.status).toBe('ok');

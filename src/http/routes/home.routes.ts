@@ -49,7 +49,8 @@ export async function homeRoutes(app: FastifyInstance, consoleDir: string | null
 
   const sendIndex = (_req: FastifyRequest, reply: FastifyReply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(index);
   app.get('/', hidden, sendIndex);
-  app.get('/*', hidden, async (req, reply) => {
+  // No `access` here: the auth hook's default applies, so an unknown /api path without a key stays a 401.
+  app.get('/*', { schema: { hide: true } }, async (req, reply) => {
     const pathname = req.url.split('?')[0]!;
     // A client route has no file extension; a missing asset or an API path is a plain 404.
     if (isApiPath(pathname) || /\.[A-Za-z0-9]+$/.test(pathname)) return reply.callNotFound();
