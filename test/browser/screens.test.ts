@@ -177,6 +177,21 @@ describe.each(DATABASE_KINDS)('console screens on %s', (kind) => {
     await tabTo(page, 'Orders');
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Orders', level: 1 }).waitFor();
+    // An order from the list, then the Run menu of Background jobs, opened and closed without a mouse.
+    await tabTo(page, 'DEMO-1035');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Order DEMO-1035' }).waitFor();
+    await tabTo(page, 'Background jobs');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Background jobs', level: 1 }).waitFor();
+    await tabTo(page, 'Run');
+    await page.keyboard.press('Enter');
+    await page.getByRole('menuitem', { name: 'Back-Order Job' }).waitFor();
+    await page.keyboard.press('ArrowDown');
+    const focused = await page.evaluate(() => document.activeElement?.textContent);
+    expect(['Back-Order Job', 'Pre-Order Job']).toContain(focused);
+    await page.keyboard.press('Escape');
+    await page.getByRole('menuitem', { name: 'Back-Order Job' }).waitFor({ state: 'hidden' });
     c.expectNoErrors();
     await c.close();
   });
