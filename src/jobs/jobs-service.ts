@@ -2,13 +2,13 @@
  * The jobs as the HTTP API and the CLI see them: definitions with their schedule and last run, manual runs,
  * the job log and run details. Owns the runner, the scheduler and the supply trigger.
  */
-import { AppError, notFound } from '../app/errors.ts';
+import { AppError } from '../app/errors.ts';
 import type { AppContext } from '../app/context.ts';
 import { readSettings } from '../app/settings/settings.query.ts';
-import { JOB_TYPES } from '../domain/holds/job-plan.ts';
-import type { JobType } from '../domain/holds/job-plan.ts';
-import { getRun, lastRuns, listRunRecords, listRuns } from '../store/repositories/jobs.repository.ts';
-import type { JobRun, RunRecord } from '../store/repositories/jobs.repository.ts';
+import { lastRuns, listRuns, runDetails } from '../app/jobs/jobs.query.ts';
+import type { JobRun, RunRecord } from '../app/jobs/jobs.query.ts';
+import { JOB_TYPES, isJobType } from '../domain/holds/job-kind.ts';
+import type { JobType } from '../domain/holds/job-kind.ts';
 import type { Page } from '../store/repositories/pagination.ts';
 import { JobRunner } from './runner.ts';
 import type { RunnerOptions, StartedRun, Trigger } from './runner.ts';
@@ -29,7 +29,7 @@ export interface JobView {
   readonly lastRun: JobRun | null;
 }
 
-export const isJobType = (value: string): value is JobType => (JOB_TYPES as readonly string[]).includes(value);
+export { isJobType };
 
 export class JobsService {
   readonly runner: JobRunner;
@@ -86,8 +86,7 @@ export class JobsService {
   }
 
   async definitions(): Promise<JobView[]> {
-    const db = this.ctx.database.db;
-    const [settings, last] = await Promise.all([readSettings(db), lastRuns(db, JOB_TYPES)]);
+    const [settings, last] = await Promise.all([readSettings(this.ctx.database.db), lastRuns(this.ctx, JOB_TYPES)]);
     return JOB_TYPES.map((jobType) => {
       const job = settings.jobs[jobType];
       return {
@@ -102,12 +101,10 @@ export class JobsService {
   }
 
   listRuns(q: Parameters<typeof listRuns>[1]): Promise<Page<JobRun>> {
-    return listRuns(this.ctx.database.db, q);
+    return listRuns(this.ctx, q);
   }
 
-  async runDetails(id: string, q: { after?: number; limit: number }): Promise<{ run: JobRun; records: Page<RunRecord> }> {
-    const run = await getRun(this.ctx.database.db, id);
-    if (!run) throw notFound(`job run ${id}`);
-    return { run, records: await listRunRecords(this.ctx.database.db, id, q) };
+  runDetails(id: string, q: { after?: [number, number]; limit: number }): Promise<{ run: JobRun; records: Page<RunRecord> }> {
+    return runDetails(this.ctx, id, q);
   }
 }

@@ -9,11 +9,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
-import { CompiledQuery, Kysely, Migrator, PostgresDialect, SqliteAdapter, SqliteDialect, SqliteDriver, sql } from 'kysely';
+import { CompiledQuery, Kysely, Migrator, PostgresDialect, SqliteDialect, SqliteDriver, sql } from 'kysely';
 import type { DatabaseConnection, Transaction } from 'kysely';
 import type { DB } from './tables/index.ts';
 import { migrationProvider } from './migrations/index.ts';
 import type { SqlDialect } from './migrations/dialect-types.ts';
+import { RetryableConflict } from './errors.ts';
+import type { StoreDialect } from './dialect/store-dialect.ts';
+import { sqliteStore } from './dialect/sqlite.ts';
+import { postgresStore } from './dialect/postgres.ts';
 
 export type { SqlDialect };
 export type Executor = Kysely<DB> | Transaction<DB>;
@@ -21,24 +25,21 @@ export type Executor = Kysely<DB> | Transaction<DB>;
 pg.types.setTypeParser(20, Number); // int8: counts, sums and epoch milliseconds
 pg.types.setTypeParser(1700, Number); // numeric: sums of int8
 
-/** True on SQLite: one writer at a time, so row locks are implicit (and `for update` is not SQL there). */
-export function isSqlite(db: Executor): boolean {
-  return db.getExecutor().adapter instanceof SqliteAdapter;
-}
-
-/** Thrown inside a transaction to roll it back and run it again (a lost race, a busy database). */
-export class RetryableConflict extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'RetryableConflict';
-  }
-}
+export { RetryableConflict };
 
 export interface Database {
   readonly dialect: SqlDialect;
   readonly db: Kysely<DB>;
+  /** What differs between the databases: locks, error codes and the set-based hot paths. */
+  readonly store: StoreDialect;
   /** Runs `fn` in a transaction; retried a few times on RetryableConflict, deadlocks and serialization failures. */
   transaction<T>(fn: (trx: Transaction<DB>) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn`'s reads in one read-only transaction: one snapshot, so rows read by different statements agree (ATP
+   * never sees a release's promise gone without its reservation). Never takes the write lock; never call it from
+   * inside a transaction (use that transaction).
+   */
+  read<T>(fn: (trx: Executor) => Promise<T>): Promise<T>;
   /** Serializes writers per sku for the rest of the transaction (PostgreSQL; SQLite has one writer already). */
   lockSkus(trx: Executor, skus: Iterable<string>): Promise<void>;
   migrate(): Promise<string[]>;
@@ -99,6 +100,7 @@ function cachingSqlite(file: string) {
   raw.pragma('synchronous = NORMAL');
   raw.pragma('foreign_keys = ON');
   raw.pragma('busy_timeout = 10000');
+  raw.pragma('cache_size = -65536');
   const cache = new Map<string, BetterSqlite3.Statement>();
   return {
     raw,
@@ -139,12 +141,24 @@ class ImmediateSqliteDialect extends SqliteDialect {
 
 function openSqlite(file: string): Database {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const { database } = cachingSqlite(file);
+  const { raw, database } = cachingSqlite(file);
   const db = new Kysely<DB>({ dialect: new ImmediateSqliteDialect({ database }) });
+  const store = sqliteStore((text) => database.prepare(text));
   return {
     dialect: 'sqlite',
     db,
+    store,
     transaction: withRetries(db),
+    // Holding Kysely's one connection keeps other statements of this process out; BEGIN (deferred) reads one snapshot.
+    read: (fn) =>
+      db.connection().execute(async (conn) => {
+        raw.exec('begin');
+        try {
+          return await fn(conn);
+        } finally {
+          if (raw.inTransaction) raw.exec('commit');
+        }
+      }),
     async lockSkus() {},
     migrate: () => runMigrations(db, 'sqlite'),
     ping: () => ping(db),
@@ -166,15 +180,14 @@ function openPostgres(options: DatabaseOptions): Database {
     client.on('error', () => undefined);
   });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const store = postgresStore();
   return {
     dialect: 'postgres',
     db,
+    store,
     transaction: withRetries(db),
-    async lockSkus(trx, skus) {
-      const sorted = [...new Set(skus)].sort();
-      if (sorted.length === 0) return;
-      await sql`select sku from products where sku = any(${sorted}) order by sku for update`.execute(trx);
-    },
+    read: (fn) => db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(fn),
+    lockSkus: (trx, skus) => store.lockSkus(trx, skus),
     // Kysely's migrator locks its own table, so several processes starting together migrate once.
     migrate: () => runMigrations(db, 'postgres'),
     ping: () => ping(db),

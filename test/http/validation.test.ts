@@ -244,6 +244,7 @@ describe.each(DATABASE_KINDS)('bad input on %s', (kind) => {
     const numberString = [[1.5, 'x'], [1e300, 'x'], [2 ** 53, 'x'], ['a', 'x'], ['a'], [1, LONG], [1, `x${NUL}`], [1, 'x', 2]];
     const stringNumber = [['2028-06-01', 1.5], ['2028-06-01', 1e300], ['2028-06-01', 'a'], ['a'], [LONG, 1], [`2028${NUL}`, 1]];
     const numberOnly = [[1.5], [1e300], [-1e300], ['a'], [LONG], [1, 2]];
+    const numberNumber = [[1.5, 1], [0, 1e300], [0, -1e300], ['a', 1], [1], [LONG, 1], [0, 1, 2]];
     const stringOnly = [[1], [LONG], [`KB${NUL}`]];
     const cases: [string, unknown[][]][] = [
       ['/api/orders', numberString],
@@ -252,7 +253,7 @@ describe.each(DATABASE_KINDS)('bad input on %s', (kind) => {
       ['/api/locations', numberString],
       ['/api/inventory/schedules', stringNumber],
       [`/api/orders/${existing.id}/events`, numberOnly],
-      [`/api/jobs/runs/${run.body.id}`, numberOnly],
+      [`/api/jobs/runs/${run.body.id}`, numberNumber],
       ['/api/settings/audit', numberOnly],
       ['/api/products', stringOnly],
     ];

@@ -106,7 +106,7 @@ describe.each(DATABASE_KINDS)('event-triggered backorder runs on %s', (kind) => 
     expect(l1).toMatchObject({ statusReason: 'BackorderHold', inventoryAvailabilityDate: '2028-06-05' });
     expect(l2).toMatchObject({ statusReason: 'AwaitingFulfillment', locationId: 'EAST', inventoryAvailabilityDate: '2028-06-01', estimatedShipmentDate: '2028-06-02' });
     expect(step2.records).toEqual([
-      { lineId: l2.id, orderId: o2.id, from: 'BackorderHold', to: 'AwaitingFulfillment', inventoryAvailabilityDate: '2028-06-01', estimatedShipmentDate: '2028-06-02', error: null },
+      { lineId: l2.id, orderId: o2.id, sku: 'BX-1', locationId: 'EAST', quantity: l2.quantity, from: 'BackorderHold', to: 'AwaitingFulfillment', inventoryAvailabilityDate: '2028-06-01', estimatedShipmentDate: '2028-06-02', error: null },
     ]);
 
     // On-hand 6 (1 reserved): 5 available today, so O1 is released.

@@ -78,6 +78,9 @@ export async function runNow(t: TestService, jobType: 'backorder' | 'preorder'):
 export interface RunRecord {
   lineId: string;
   orderId: string;
+  sku: string;
+  locationId: string | null;
+  quantity: number;
   from: string;
   to: string;
   inventoryAvailabilityDate: string | null;
@@ -271,6 +274,22 @@ export async function invariantProblems(db: Kysely<DB>, options: { allowShortage
     if (list.length > 0 && at !== l.statusReason) problems.push(`line ${l.id}: events end at ${at}, the line is ${l.statusReason}`);
   }
   for (const id of byLine.keys()) if (!lines.has(id)) problems.push(`events for an unknown line ${id}`);
+
+  // The promised quantities are the sum of the held lines' promises, per (sku, location, date), with no zero rows.
+  const promised = new Map<string, number>();
+  for (const l of lines.values()) {
+    if (!HELD.includes(l.statusReason) || l.locationId === null || l.inventoryAvailabilityDate === null) continue;
+    const k = `${l.sku}|${l.locationId}|${l.inventoryAvailabilityDate}`;
+    promised.set(k, (promised.get(k) ?? 0) + l.quantity);
+  }
+  const ledger = await db.selectFrom('promised_quantities').selectAll().execute();
+  const ledgerKeys = new Set<string>();
+  for (const r of ledger) {
+    const k = `${r.sku}|${r.location_id}|${r.date}`;
+    ledgerKeys.add(k);
+    if (Number(r.quantity) !== (promised.get(k) ?? 0)) problems.push(`promised ${k}: ledger ${r.quantity}, held lines ${promised.get(k) ?? 0}`);
+  }
+  for (const [k, q] of promised) if (!ledgerKeys.has(k)) problems.push(`promised ${k}: held lines ${q}, no ledger row`);
   return problems;
 }
 

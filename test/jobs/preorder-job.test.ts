@@ -42,7 +42,7 @@ describe.each(DATABASE_KINDS)('preorder job on %s', (kind) => {
     expect(held).toMatchObject({ statusReason: 'PreorderHold', locationId: 'EAST', inventoryAvailabilityDate: LAUNCH, estimatedShipmentDate: '2028-06-11' });
     const eventDetails = await runDetails(t, eventRuns[0].id);
     expect(eventDetails.records).toEqual([
-      { lineId: held.id, orderId: c.id, from: 'PreorderHold', to: 'PreorderHold', inventoryAvailabilityDate: LAUNCH, estimatedShipmentDate: '2028-06-11', error: null },
+      { lineId: held.id, orderId: c.id, sku: 'VR-9', locationId: 'EAST', quantity: held.quantity, from: 'PreorderHold', to: 'PreorderHold', inventoryAvailabilityDate: LAUNCH, estimatedShipmentDate: '2028-06-11', error: null },
     ]);
 
     const before = await lineSnapshot(t.service.database.db);
@@ -63,7 +63,7 @@ describe.each(DATABASE_KINDS)('preorder job on %s', (kind) => {
     expect(inv).toMatchObject({ onHand: 4, reserved: 2, available: 2 });
     const { records } = await runDetails(t, run.id);
     expect(records).toEqual([
-      { lineId: held.id, orderId: c.id, from: 'PreorderHold', to: 'AwaitingFulfillment', inventoryAvailabilityDate: LAUNCH, estimatedShipmentDate: '2028-06-11', error: null },
+      { lineId: held.id, orderId: c.id, sku: 'VR-9', locationId: 'EAST', quantity: held.quantity, from: 'PreorderHold', to: 'AwaitingFulfillment', inventoryAvailabilityDate: LAUNCH, estimatedShipmentDate: '2028-06-11', error: null },
     ]);
     expectRunAccounted(run, records, before, after);
     await expectInvariants(t.service.database.db);
@@ -152,7 +152,7 @@ describe.each(DATABASE_KINDS)('preorder job on %s', (kind) => {
     });
     const { records } = await runDetails(t, run.id);
     expect(records).toEqual([
-      { lineId: a.lines[0].id, orderId: a.id, from: 'PreorderHold', to: 'OutOfStock', inventoryAvailabilityDate: null, estimatedShipmentDate: null, error: null },
+      { lineId: a.lines[0].id, orderId: a.id, sku: a.lines[0].sku, locationId: null, quantity: a.lines[0].quantity, from: 'PreorderHold', to: 'OutOfStock', inventoryAvailabilityDate: null, estimatedShipmentDate: null, error: null },
     ]);
     expectRunAccounted(run, records, before, after);
     await expectInvariants(t.service.database.db);

@@ -15,9 +15,12 @@ import type { TestService } from '../fixtures/test-service.ts';
 import { T0, expectInvariants, expectRunAccounted, getOrder, lineSnapshot, ok, place, plusMs, runDetails, runNow, schedule, setOnHand, setupWorld } from './job-helpers.ts';
 
 const MINUTE = 60_000;
-const rec = (line: any, from: string, to: string, iad: string | null, esd: string | null) => ({
+const rec = (line: any, from: string, to: string, iad: string | null, esd: string | null, locationId: string | null = iad === null ? null : 'EAST') => ({
   lineId: line.id,
   orderId: line.orderId,
+  sku: line.sku,
+  locationId,
+  quantity: line.quantity,
   from,
   to,
   inventoryAvailabilityDate: iad,

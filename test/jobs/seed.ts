@@ -4,6 +4,7 @@
  * fields copied onto it, version 1 and one event out of New. Stock and schedule entries make part of the demand fit, so a backorder run
  * has lines to release and lines to re-date. Deterministic for a given seed.
  */
+import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../src/store/tables/index.ts';
 import { IdGenerator } from '../../src/app/ids.ts';
@@ -141,6 +142,7 @@ export async function seedBackorders(db: Kysely<DB>, o: SeedOptions): Promise<Se
     lines.map((l) => ({
       order_id: l.order_id,
       line_id: l.id,
+      sku: l.sku,
       type: preorder ? 'line.preordered' : 'line.backordered',
       from_reason: 'New',
       to_reason: l.status_reason,
@@ -148,6 +150,8 @@ export async function seedBackorders(db: Kysely<DB>, o: SeedOptions): Promise<Se
       data: JSON.stringify({ locationId: null, inventoryAvailabilityDate: null, estimatedShipmentDate: null, quantity: l.quantity, trigger: 'seed' }),
     })),
   );
+  // A line's status_seq is the id of the event that put it on hold (what a job run's scope compares).
+  await sql`update order_lines set status_seq = e.id from line_events e where e.line_id = order_lines.id and order_lines.status_seq is null`.execute(db);
 
   const share = o.onHandShare ?? 0.5;
   const stock: any[] = [];

@@ -5,7 +5,7 @@
 import { notFound } from '../errors.ts';
 import type { AppContext } from '../context.ts';
 import { readSettings } from '../settings/settings.query.ts';
-import { loadSupply } from './supply.ts';
+import { supplyOf } from './supply.ts';
 import { addDays, businessDateOf } from '../../domain/calendar/business-date.ts';
 import { Projection, projectionTable } from '../../domain/atp/projection.ts';
 import { horizonOf } from '../../domain/settings/settings.ts';
@@ -22,13 +22,19 @@ export interface AtpAnswer {
 }
 
 export async function queryAtp(ctx: AppContext, sku: string, locationId: string, quantity: number): Promise<AtpAnswer> {
-  const db = ctx.database.db;
-  const [product, location, settings] = await Promise.all([getProduct(db, sku), getLocation(db, locationId), readSettings(db)]);
+  const { database } = ctx;
+  const now = ctx.clock.now();
+  // One snapshot: a release committing meanwhile is seen whole (its reservation and its promise gone) or not at all.
+  const { product, location, settings, supply } = await database.read(async (trx) => {
+    const [product, location, settings] = await Promise.all([getProduct(trx, sku), getLocation(trx, locationId), readSettings(trx)]);
+    const today = businessDateOf(now, settings.timeZone);
+    const all = product && location ? await supplyOf(trx, database.store, [sku], today, horizonOf(settings), { withPromises: true }) : null;
+    return { product, location, settings, supply: all?.(sku, locationId) };
+  });
   if (!product) throw notFound(`product ${sku}`);
-  if (!location) throw notFound(`location ${locationId}`);
-  const today = businessDateOf(ctx.clock.now(), settings.timeZone);
+  if (!location || !supply) throw notFound(`location ${locationId}`);
+  const today = businessDateOf(now, settings.timeZone);
   const horizon = horizonOf(settings);
-  const supply = (await loadSupply(db, [sku], today, horizon, { withPromises: true }))(sku, locationId);
   const earliest = new Projection(horizon, supply).earliest(quantity);
   return {
     sku,

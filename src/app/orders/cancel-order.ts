@@ -50,7 +50,7 @@ async function cancelLines(ctx: AppContext, actor: Actor, orderId: string, lineN
         }
       }
     }
-    await writeLineChanges(trx, changes, now);
+    await writeLineChanges(ctx, trx, changes, now);
     const after = changes.reduce((lines, c) => lines.map((l) => (l.id === c.after.id ? c.after : l)), current.lines);
     const freedSkus = changes.filter((c) => c.before.locationId !== null).map((c) => c.before.sku);
     return { order: { ...current, lines: after }, freed: freedSkus };
@@ -63,7 +63,6 @@ async function cancelLines(ctx: AppContext, actor: Actor, orderId: string, lineN
 export async function lockedOrder(ctx: AppContext, trx: Executor, orderId: string): Promise<OrderWithLines> {
   const first = await getOrderWithLines(trx, orderId);
   if (!first) throw notFound(`order ${orderId}`);
-  if (ctx.database.dialect === 'sqlite') return first;
-  await ctx.database.lockSkus(trx, first.lines.map((l) => l.sku));
+  await ctx.database.store.lockSkus(trx, first.lines.map((l) => l.sku));
   return (await getOrderWithLines(trx, orderId))!;
 }

@@ -11,21 +11,18 @@ import { AppError, invalid } from '../errors.ts';
 import type { FieldError } from '../errors.ts';
 import type { AppContext } from '../context.ts';
 import { canonicalJson, sha256 } from '../canonical.ts';
-import { readPolicy, readSettings } from '../settings/settings.query.ts';
-import { loadSupply } from '../inventory/supply.ts';
+import { configSnapshot } from '../settings/config-snapshot.ts';
+import { supplyOf } from '../inventory/supply.ts';
 import { businessDateOf } from '../../domain/calendar/business-date.ts';
 import { SupplyBook } from '../../domain/atp/promising.ts';
 import { planIntake } from '../../domain/holds/intake.ts';
-import { CandidateResolver } from '../../domain/policy/fulfillment-policy.ts';
 import { horizonOf } from '../../domain/settings/settings.ts';
 import { moveLine } from '../../domain/order/order-line.ts';
 import type { LineEvent, OrderLine } from '../../domain/order/order-line.ts';
-import { allLocations, findProducts } from '../../store/repositories/catalog.repository.ts';
-import { findOrderByKeys, getOrderWithLines, insertOrder } from '../../store/repositories/orders.repository.ts';
+import { findProducts } from '../../store/repositories/catalog.repository.ts';
+import { findOrderByKeys, getOrderWithLines } from '../../store/repositories/orders.repository.ts';
 import type { OrderWithLines, StoredOrder } from '../../store/repositories/orders.repository.ts';
-import { reserve } from '../../store/repositories/stock.repository.ts';
-import { appendEvents } from '../../store/repositories/events.repository.ts';
-import { RetryableConflict } from '../../store/database.ts';
+import { RetryableConflict } from '../../store/errors.ts';
 import type { Executor } from '../../store/database.ts';
 
 export interface PlaceOrderInput {
@@ -43,11 +40,6 @@ export interface PlaceOrderResult {
   readonly created: boolean;
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: string } | null)?.code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
-}
-
 export async function placeOrder(ctx: AppContext, input: PlaceOrderInput, idempotencyKey: string | null): Promise<PlaceOrderResult> {
   const lineNumbers = numberLines(input);
   const requestHash = sha256(canonicalJson(normalized(input, lineNumbers)));
@@ -56,7 +48,7 @@ export async function placeOrder(ctx: AppContext, input: PlaceOrderInput, idempo
       return await ctx.database.transaction((trx) => placeInTransaction(ctx, trx, input, lineNumbers, requestHash, idempotencyKey));
     } catch (error) {
       // Two requests with the same key raced: the loser runs again and finds the winner's order.
-      if (attempt === 0 && isUniqueViolation(error)) continue;
+      if (attempt === 0 && ctx.database.store.isUniqueViolation(error)) continue;
       throw error;
     }
   }
@@ -102,16 +94,17 @@ async function placeInTransaction(
   if (existing) return replay(trx, existing, requestHash);
 
   const skus = [...new Set(input.lines.map((l) => l.sku))];
-  await ctx.database.lockSkus(trx, skus);
+  const { store } = ctx.database;
+  await store.lockSkus(trx, skus);
   const products = await findProducts(trx, skus);
   const unknown: FieldError[] = input.lines.flatMap((l, i) => (products.has(l.sku) ? [] : [{ path: `/lines/${i}/sku`, message: `unknown sku "${l.sku}"` }]));
   if (unknown.length) throw invalid(unknown);
 
   const now = ctx.clock.now();
-  const [settings, policy, locations] = await Promise.all([readSettings(trx), readPolicy(trx), allLocations(trx)]);
+  const { settings, resolver } = await configSnapshot(ctx, trx);
   const today = businessDateOf(now, settings.timeZone);
   const horizon = horizonOf(settings);
-  const supply = await loadSupply(trx, skus, today, horizon, { withPromises: true });
+  const supply = await supplyOf(trx, store, skus, today, horizon, { withPromises: true });
 
   const order: StoredOrder = {
     id: ctx.ids.next('ord'),
@@ -124,7 +117,6 @@ async function placeInTransaction(
     priority: input.priority ?? 0,
     shipTo: { country: input.shipTo?.country ?? null, region: input.shipTo?.region ?? null, postalCode: input.shipTo?.postalCode ?? null },
   };
-  const resolver = new CandidateResolver(policy, locations);
   const fresh: OrderLine[] = input.lines.map((l, i) => ({
     id: ctx.ids.next('lin'),
     orderId: order.id,
@@ -160,24 +152,22 @@ async function placeInTransaction(
     lines.push(moved.change.after);
     events.push(moved.change.event);
   }
-  for (const [k, quantity] of reservations(lines)) {
-    const [sku, locationId] = k.split('\u0000') as [string, string];
-    if (!(await reserve(trx, sku, locationId, quantity, now))) throw new RetryableConflict(`stock of ${sku} at ${locationId} changed during intake`);
-  }
-  await insertOrder(trx, order, lines);
-  await appendEvents(trx, events, now);
+  if (!(await store.reserve(trx, reservations(lines), now))) throw new RetryableConflict(`stock of ${skus.join(', ')} changed during intake`);
+  await store.insertOrder(trx, order, lines, events);
   return { order: { ...order, lines }, created: true };
 }
 
-/** Released quantities per (sku, location): one guarded update each. */
-function reservations(lines: readonly OrderLine[]): Map<string, number> {
-  const out = new Map<string, number>();
+/** Released quantities per (sku, location): one guarded reservation each. */
+function reservations(lines: readonly OrderLine[]): { sku: string; locationId: string; quantity: number }[] {
+  const out = new Map<string, { sku: string; locationId: string; quantity: number }>();
   for (const l of lines) {
     if (l.statusReason !== 'AwaitingFulfillment' || l.locationId === null) continue;
     const k = `${l.sku}\u0000${l.locationId}`;
-    out.set(k, (out.get(k) ?? 0) + l.quantity);
+    const seen = out.get(k);
+    if (seen) seen.quantity += l.quantity;
+    else out.set(k, { sku: l.sku, locationId: l.locationId, quantity: l.quantity });
   }
-  return out;
+  return [...out.values()];
 }
 
 async function replay(trx: Executor, existing: StoredOrder, requestHash: string): Promise<PlaceOrderResult> {

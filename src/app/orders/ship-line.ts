@@ -14,15 +14,15 @@ export async function shipLine(ctx: AppContext, actor: Actor, lineId: string): P
   return ctx.database.transaction(async (trx) => {
     const first = await getLine(trx, lineId);
     if (!first) throw notFound(`line ${lineId}`);
-    await ctx.database.lockSkus(trx, [first.sku]);
-    const line = ctx.database.dialect === 'sqlite' ? first : (await getLine(trx, lineId))!;
+    await ctx.database.store.lockSkus(trx, [first.sku]);
+    const line = (await getLine(trx, lineId))!;
     const now = ctx.clock.now();
     const moved = moveLine(line, 'Shipped', now, { context: { actor: actor.id } });
     if (!moved.ok) throw new AppError('invalid_transition', `line ${lineId} is ${line.statusReason}; only a line awaiting fulfillment can ship`);
     if (line.locationId === null || !(await shipFromStock(trx, line.sku, line.locationId, line.quantity, now))) {
       throw new Error(`stock of ${line.sku} at ${line.locationId} holds less reserved than line ${line.id}`);
     }
-    await writeLineChanges(trx, [moved.change], now);
+    await writeLineChanges(ctx, trx, [moved.change], now);
     return moved.change.after;
   });
 }

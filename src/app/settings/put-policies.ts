@@ -17,7 +17,7 @@ export async function putPolicies(ctx: AppContext, actor: Actor, policy: Fulfill
       }),
     );
     if (errors.length) throw invalid(errors);
-    await lockConfig(trx, POLICIES_KEY, ctx.clock.now());
+    await lockConfig(trx, ctx.database.store, POLICIES_KEY, ctx.clock.now());
     const before = await readPolicy(trx);
     await writeConfig(trx, POLICIES_KEY, policy, before, actor.id, ctx.clock.now());
     return policy;

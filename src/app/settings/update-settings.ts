@@ -33,7 +33,7 @@ function check(s: Settings): FieldError[] {
 
 export async function updateSettings(ctx: AppContext, actor: Actor, patch: SettingsPatch): Promise<Settings> {
   return ctx.database.transaction(async (trx) => {
-    await lockConfig(trx, SETTINGS_KEY, ctx.clock.now());
+    await lockConfig(trx, ctx.database.store, SETTINGS_KEY, ctx.clock.now());
     const before = await readSettings(trx);
     const after = mergeSettings(before, patch);
     const errors = check(after);

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { inJobScope, planJobBatch, slaExpired } from './job-plan.ts';
+import { planJobBatch, slaExpired } from './job-plan.ts';
+import { JOB_KINDS, jobMovesLine } from './job-kind.ts';
+import type { JobType } from './job-kind.ts';
+
+const inJobScope = (jobType: JobType, line: { statusReason: StatusReason; launchDate: string | null }, today: string) => jobMovesLine(JOB_KINDS[jobType], line, today);
 import type { JobLine, JobPlan, JobPlanContext } from './job-plan.ts';
 import { SupplyBook } from '../atp/promising.ts';
 import type { SupplyInput } from '../atp/projection.ts';
@@ -47,7 +51,7 @@ function plan(lines: JobLine[], over: Partial<JobPlanContext> & { supply: Record
 
 const changeOf = (p: JobPlan, id: string) => p.changes.find((c) => c.before.id === id);
 
-describe('slaExpired and inJobScope (SPEC section 5)', () => {
+describe('slaExpired and jobMovesLine (SPEC section 5)', () => {
   const T = Date.parse('2028-06-01T10:00:00Z');
   const line = { statusReason: 'BackorderHold' as StatusReason, backorderedAt: T };
 

@@ -18,8 +18,11 @@ import { placementOf } from './placement.ts';
 import { promisingPass } from './promising-pass.ts';
 import type { PassLine } from './promising-pass.ts';
 
-export const JOB_TYPES = ['backorder', 'preorder'] as const;
-export type JobType = (typeof JOB_TYPES)[number];
+import { JOB_KINDS, jobMovesLine } from './job-kind.ts';
+import type { JobType } from './job-kind.ts';
+
+export { JOB_TYPES } from './job-kind.ts';
+export type { JobType } from './job-kind.ts';
 
 export const JOB_OUTCOMES = ['movedToFulfillment', 'movedToBackorder', 'stillOnHold', 'canceled'] as const;
 export type JobOutcome = (typeof JOB_OUTCOMES)[number];
@@ -56,16 +59,11 @@ export function slaExpired(line: Pick<OrderLine, 'statusReason' | 'backorderedAt
   return slaDays !== null && line.statusReason === 'BackorderHold' && line.backorderedAt !== null && line.backorderedAt + slaDays * DAY_MS <= now;
 }
 
-/** True when a job of this type moves the line (given it was in scope when the run started). */
-export function inJobScope(jobType: JobType, line: Pick<OrderLine, 'statusReason' | 'launchDate'>, today: BusinessDate): boolean {
-  if (jobType === 'backorder') return line.statusReason === 'BackorderHold';
-  return line.statusReason === 'PreorderHold' && line.launchDate !== null && line.launchDate <= today;
-}
-
 export function planJobBatch(lines: readonly JobLine[], ctx: JobPlanContext): JobPlan {
   const changes: LineChange[] = [];
   const outcomes = new Map<string, JobOutcome>();
-  const scoped = (l: JobLine) => inJobScope(ctx.jobType, l, ctx.today) && ctx.inScope(l);
+  const kind = JOB_KINDS[ctx.jobType];
+  const scoped = (l: JobLine) => jobMovesLine(kind, l, ctx.today) && ctx.inScope(l);
   const apply = (change: LineChange | null) => {
     if (change) changes.push(change);
   };

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { BusinessDate, Id, Instant, ListQuery, Nullable, pageOf } from './common.contract.ts';
-import { JOB_TYPES } from '../../domain/holds/job-plan.ts';
+import { JOB_TYPES } from '../../domain/holds/job-kind.ts';
 
 const JobTypeName = Type.Union(JOB_TYPES.map((t) => Type.Literal(t)));
 
@@ -24,6 +24,9 @@ export const Run = Type.Object({
 export const RunRecord = Type.Object({
   lineId: Id,
   orderId: Id,
+  sku: Type.String(),
+  locationId: Nullable(Type.String()),
+  quantity: Type.Integer(),
   from: Type.String(),
   to: Type.String(),
   inventoryAvailabilityDate: Nullable(BusinessDate),

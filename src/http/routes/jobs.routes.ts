@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Static } from '@sinclair/typebox';
 import type { HttpDeps } from '../app.ts';
-import type { JobRun } from '../../store/repositories/jobs.repository.ts';
+import type { JobRun } from '../../app/jobs/jobs.query.ts';
 import { JobList, JobParams, Run, RunDetails, RunDetailsQuery, RunListQuery, RunNowQuery, RunPage, RunParams } from '../contracts/jobs.contract.ts';
 import { iso } from '../views.ts';
 import { cursorKey } from './cursor.ts';
@@ -54,8 +54,8 @@ export function jobsRoutes(app: FastifyInstance, { jobs }: HttpDeps): void {
     '/api/jobs/runs/:id',
     { schema: { tags: ['jobs'], params: RunParams, querystring: RunDetailsQuery, response: { 200: RunDetails } }, config: { access: 'read' } },
     async (req) => {
-      const after = cursorKey<[number]>(req.query.cursor, ['number']);
-      const { run, records } = await jobs.runDetails(req.params.id, { after: after?.[0], limit: req.query.limit ?? 50 });
+      const after = cursorKey<[number, number]>(req.query.cursor, ['number', 'number']);
+      const { run, records } = await jobs.runDetails(req.params.id, { after, limit: req.query.limit ?? 50 });
       return { ...runView(run), records };
     },
   );

@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import type { SqlDialect } from './dialect-types.ts';
 import { initial } from './2026-11-25-001-initial.ts';
 import { jobs } from './2026-11-25-002-jobs.ts';
+import { promises } from './2026-12-01-001-promises.ts';
 
 /** The migrations, date-named, the same for both databases. */
 export function migrationProvider(dialect: SqlDialect): MigrationProvider {
@@ -10,6 +11,7 @@ export function migrationProvider(dialect: SqlDialect): MigrationProvider {
       return {
         '2026-11-25-001-initial': initial(dialect),
         '2026-11-25-002-jobs': jobs(dialect),
+        '2026-12-01-001-promises': promises(dialect),
       };
     },
   };

@@ -3,6 +3,7 @@ import type { Location } from '../../domain/inventory/location.ts';
 import type { Product } from '../../domain/inventory/product.ts';
 import type { LocationsTable, ProductsTable } from '../tables/catalog.table.ts';
 import { chunks, pageOf } from './pagination.ts';
+import { bumpConfigVersion } from './config.repository.ts';
 import type { Page } from './pagination.ts';
 
 const toProduct = (r: ProductsTable): Product => ({
@@ -60,6 +61,7 @@ export async function listProducts(db: Executor, q: { preorderEligible?: boolean
 
 /** Inserts or replaces a location; true when it is new. */
 export async function upsertLocation(db: Executor, l: Location, now: number): Promise<boolean> {
+  await bumpConfigVersion(db, now);
   const values = { name: l.name, priority: l.priority, handling_days: l.handlingDays, active: l.active ? 1 : 0, updated_at: now };
   const inserted = await db.insertInto('locations').values({ id: l.id, created_at: now, ...values }).onConflict((oc) => oc.column('id').doNothing()).executeTakeFirst();
   if (Number(inserted.numInsertedOrUpdatedRows) === 1) return true;

@@ -1,7 +1,8 @@
 /** Small JSON documents (settings, policies, the manual clock), each change audited. */
-import { isSqlite } from '../database.ts';
+import { sql } from 'kysely';
 import type { Executor } from '../database.ts';
 import { pageOf } from './pagination.ts';
+import type { StoreDialect } from '../dialect/store-dialect.ts';
 import type { Page } from './pagination.ts';
 
 export async function readConfig<T>(db: Executor, key: string): Promise<T | undefined> {
@@ -13,13 +14,33 @@ export async function readConfig<T>(db: Executor, key: string): Promise<T | unde
  * Locks a document for the rest of the transaction (read-modify-write without lost updates across processes);
  * the row is created empty first if it does not exist yet, so there is always a row to lock.
  */
-export async function lockConfig(db: Executor, key: string, now: number): Promise<void> {
+export async function lockConfig(db: Executor, store: StoreDialect, key: string, now: number): Promise<void> {
   await db.insertInto('config').values({ key, value: '{}', updated_at: now }).onConflict((oc) => oc.column('key').doNothing()).execute();
-  if (!isSqlite(db)) await db.selectFrom('config').select('key').where('key', '=', key).forUpdate().execute();
+  await store.lockRow(db, 'config', 'key', key);
+}
+
+const VERSION_KEY = '_version';
+
+/**
+ * Counts changes of what intake and the jobs read at every call (settings, policies, locations), so a process may
+ * keep them in memory and re-read them only when the count moved, whichever process wrote.
+ */
+export async function bumpConfigVersion(db: Executor, now: number): Promise<void> {
+  await db
+    .insertInto('config')
+    .values({ key: VERSION_KEY, value: '1', updated_at: now })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value: sql<string>`cast(cast(config.value as bigint) + 1 as text)`, updated_at: now }))
+    .execute();
+}
+
+export async function readConfigVersion(db: Executor): Promise<string> {
+  const row = await db.selectFrom('config').select('value').where('key', '=', VERSION_KEY).executeTakeFirst();
+  return row?.value ?? '0';
 }
 
 /** Stores a document and its audit row (who, when, before, after). */
 export async function writeConfig(db: Executor, key: string, value: unknown, before: unknown, actor: string, now: number): Promise<void> {
+  await bumpConfigVersion(db, now);
   const text = JSON.stringify(value);
   await db
     .insertInto('config')

@@ -42,9 +42,17 @@ export async function appendEvents(db: Executor, events: readonly LineEvent[], n
   }
 }
 
-/** A order's line history, oldest first. */
+/** An order's line history, oldest first, read through its lines (events are indexed by sku and line). */
 export async function listOrderEvents(db: Executor, orderId: string, q: { after?: number; limit: number }): Promise<Page<StoredEvent>> {
-  let query = db.selectFrom('line_events').selectAll().where('order_id', '=', orderId).orderBy('id').limit(q.limit + 1);
+  const lines = await db.selectFrom('order_lines').select(['sku', 'id']).where('order_id', '=', orderId).execute();
+  if (lines.length === 0) return { items: [], nextCursor: null };
+  let query = db
+    .selectFrom('line_events')
+    .selectAll()
+    .where('sku', 'in', [...new Set(lines.map((l) => l.sku))])
+    .where('line_id', 'in', lines.map((l) => l.id))
+    .orderBy('id')
+    .limit(q.limit + 1);
   if (q.after !== undefined) query = query.where('id', '>', q.after);
   const rows = await query.execute();
   return pageOf(

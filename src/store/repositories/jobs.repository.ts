@@ -8,8 +8,7 @@ import type { Executor } from '../database.ts';
 import type { JobRunsTable } from '../tables/jobs.table.ts';
 import { chunks, pageOf } from './pagination.ts';
 import type { Page } from './pagination.ts';
-import { toLine } from './orders.repository.ts';
-import type { StoredLine } from './orders.repository.ts';
+import type { StoreDialect } from '../dialect/store-dialect.ts';
 
 export interface RunCounts {
   readonly movedToFulfillment: number;
@@ -31,9 +30,13 @@ export interface JobRun extends RunCounts {
   readonly skus: string[] | null;
 }
 
+/** One line a run moved or re-dated (or failed to write), as the run details list it. */
 export interface RunRecord {
   readonly lineId: string;
   readonly orderId: string;
+  readonly sku: string;
+  readonly locationId: string | null;
+  readonly quantity: number;
   readonly from: string;
   readonly to: string;
   readonly inventoryAvailabilityDate: string | null;
@@ -66,15 +69,15 @@ export interface LeaseHolder {
   readonly heartbeatAt: number;
 }
 
-export async function readLease(db: Executor, jobType: string, forUpdate: boolean): Promise<LeaseHolder> {
+/** Reads the lease of a job type, locked for the rest of the transaction (the row is made on first use). */
+export async function readLease(db: Executor, store: StoreDialect, jobType: string): Promise<LeaseHolder> {
   await db
     .insertInto('job_leases')
     .values({ job_type: jobType, run_id: null, owner: null, heartbeat_at: 0 })
     .onConflict((oc) => oc.column('job_type').doNothing())
     .execute();
-  let q = db.selectFrom('job_leases').select(['run_id', 'owner', 'heartbeat_at']).where('job_type', '=', jobType);
-  if (forUpdate) q = q.forUpdate();
-  const row = await q.executeTakeFirstOrThrow();
+  await store.lockRow(db, 'job_leases', 'job_type', jobType);
+  const row = await db.selectFrom('job_leases').select(['run_id', 'owner', 'heartbeat_at']).where('job_type', '=', jobType).executeTakeFirstOrThrow();
   return { runId: row.run_id, owner: row.owner, heartbeatAt: row.heartbeat_at };
 }
 
@@ -176,7 +179,8 @@ export async function lastRuns(db: Executor, jobTypes: readonly string[]): Promi
   return out;
 }
 
-export async function insertRunRecords(db: Executor, runId: string, records: readonly RunRecord[]): Promise<void> {
+/** Lines a run could not write, with the reason (a run's other records are its events). */
+export async function insertFailedRecords(db: Executor, runId: string, records: readonly Omit<RunRecord, 'sku' | 'locationId' | 'quantity'>[]): Promise<void> {
   for (const part of chunks(records, 500)) {
     await db
       .insertInto('job_run_records')
@@ -196,61 +200,66 @@ export async function insertRunRecords(db: Executor, runId: string, records: rea
   }
 }
 
-export async function listRunRecords(db: Executor, runId: string, q: { after?: number; limit: number }): Promise<Page<RunRecord>> {
-  let query = db.selectFrom('job_run_records').selectAll().where('run_id', '=', runId).orderBy('id').limit(q.limit + 1);
-  if (q.after !== undefined) query = query.where('id', '>', q.after);
-  return pageOf(
-    await query.execute(),
-    q.limit,
-    (r) => ({
-      lineId: r.line_id,
-      orderId: r.order_id,
-      from: r.from_reason,
-      to: r.to_reason,
-      inventoryAvailabilityDate: r.inventory_availability_date,
-      estimatedShipmentDate: r.estimated_shipment_date,
-      error: r.error,
-    }),
-    (r) => [r.id],
-  );
-}
-
-// ---------------------------------------------------------------- the lines a run walks
-
-const HELD = ['PreorderHold', 'BackorderHold'];
-
-/** The next skus (in sku order, after `after`) that have held lines, optionally only some, or only preorders. */
-export async function nextHeldSkus(
-  db: Executor,
-  q: { after: string | null; limit: number; only: readonly string[] | null; preorderOnly: boolean },
-): Promise<string[]> {
-  let query = db.selectFrom('order_lines').select('sku').distinct().orderBy('sku').limit(q.limit);
-  query = q.preorderOnly ? query.where('status_reason', '=', 'PreorderHold') : query.where('status_reason', 'in', HELD);
-  if (q.after !== null) query = query.where('sku', '>', q.after);
-  if (q.only !== null) query = query.where('sku', 'in', q.only);
-  return (await query.execute()).map((r) => r.sku);
-}
-
-export async function heldLinesOfSkus(db: Executor, skus: readonly string[]): Promise<StoredLine[]> {
-  const out: StoredLine[] = [];
-  for (const part of chunks(skus, 500)) {
-    const rows = await db.selectFrom('order_lines').selectAll().where('sku', 'in', part).where('status_reason', 'in', HELD).execute();
-    for (const r of rows) out.push(toLine(r));
+/**
+ * A run's records: its events (one per line it moved or re-dated), then the lines it failed to write. The cursor
+ * is [part, id]: part 0 the events, part 1 the failures.
+ */
+export async function listRunRecords(db: Executor, runId: string, q: { after?: [number, number]; limit: number }): Promise<Page<RunRecord>> {
+  const [part, afterId] = q.after ?? [0, 0];
+  type Keyed = RunRecord & { key: [number, number] };
+  const out: Keyed[] = [];
+  if (part === 0) {
+    const rows = await db
+      .selectFrom('line_events as e')
+      .innerJoin('order_lines as l', 'l.id', 'e.line_id')
+      .select(['e.id', 'e.line_id', 'e.order_id', 'e.from_reason', 'e.to_reason', 'e.data', 'l.sku', 'l.quantity'])
+      .where('e.run_id', '=', runId)
+      .where('e.id', '>', afterId)
+      .orderBy('e.id')
+      .limit(q.limit + 1)
+      .execute();
+    for (const r of rows) {
+      const data = JSON.parse(r.data) as { locationId?: string | null; inventoryAvailabilityDate?: string | null; estimatedShipmentDate?: string | null };
+      out.push({
+        key: [0, r.id],
+        lineId: r.line_id,
+        orderId: r.order_id,
+        sku: r.sku,
+        locationId: data.locationId ?? null,
+        quantity: r.quantity,
+        from: r.from_reason,
+        to: r.to_reason,
+        inventoryAvailabilityDate: data.inventoryAvailabilityDate ?? null,
+        estimatedShipmentDate: data.estimatedShipmentDate ?? null,
+        error: null,
+      });
+    }
   }
-  return out;
-}
-
-/** Lines in a job's scope when a run starts (SPEC section 5: `processed`). */
-export async function countInScope(
-  db: Executor,
-  q: { jobType: 'backorder' | 'preorder'; startedAt: number; today: string; only: readonly string[] | null },
-): Promise<number> {
-  let query = db.selectFrom('order_lines').select((eb) => eb.fn.countAll<number>().as('n'));
-  query =
-    q.jobType === 'backorder'
-      ? query.where('status_reason', '=', 'BackorderHold').where('backordered_at', '<=', q.startedAt)
-      : query.where('status_reason', '=', 'PreorderHold').where('launch_date', '<=', q.today).where('ordered_at', '<=', q.startedAt);
-  if (q.only !== null) query = query.where('sku', 'in', q.only);
-  const row = await query.executeTakeFirstOrThrow();
-  return Number(row.n);
+  if (out.length <= q.limit) {
+    const rows = await db
+      .selectFrom('job_run_records as r')
+      .innerJoin('order_lines as l', 'l.id', 'r.line_id')
+      .select(['r.id', 'r.line_id', 'r.order_id', 'r.from_reason', 'r.to_reason', 'r.inventory_availability_date', 'r.estimated_shipment_date', 'r.error', 'l.sku', 'l.quantity', 'l.location_id'])
+      .where('r.run_id', '=', runId)
+      .where('r.id', '>', part === 1 ? afterId : 0)
+      .orderBy('r.id')
+      .limit(q.limit + 1 - out.length)
+      .execute();
+    for (const r of rows) {
+      out.push({
+        key: [1, r.id],
+        lineId: r.line_id,
+        orderId: r.order_id,
+        sku: r.sku,
+        locationId: r.location_id,
+        quantity: r.quantity,
+        from: r.from_reason,
+        to: r.to_reason,
+        inventoryAvailabilityDate: r.inventory_availability_date,
+        estimatedShipmentDate: r.estimated_shipment_date,
+        error: r.error,
+      });
+    }
+  }
+  return pageOf(out, q.limit, ({ key: _key, ...record }) => record, (r) => r.key);
 }

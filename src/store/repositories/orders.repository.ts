@@ -2,9 +2,7 @@
  * Orders and their lines. A line row also carries the order fields promising needs (priority, orderedAt,
  * channel, ship-to), so held lines are read from one table.
  */
-import { sql } from 'kysely';
-import type { Insertable, Selectable } from 'kysely';
-import { RetryableConflict, isSqlite } from '../database.ts';
+import type { Selectable } from 'kysely';
 import type { Executor } from '../database.ts';
 import type { OrderLinesTable, OrdersTable } from '../tables/orders.table.ts';
 import type { OrderLine } from '../../domain/order/order-line.ts';
@@ -38,9 +36,9 @@ export interface StoredLine extends OrderLine {
   readonly channel: string;
   readonly shipCountry: string | null;
   readonly shipRegion: string | null;
+  /** The id of the event that moved the line into its status reason (what a job run's scope compares). */
+  readonly statusSeq: number | null;
 }
-
-const HELD: StatusReason[] = ['PreorderHold', 'BackorderHold'];
 
 const toOrder = (r: Selectable<OrdersTable>): StoredOrder => ({
   id: r.id,
@@ -72,29 +70,8 @@ export const toLine = (r: Selectable<OrderLinesTable>): StoredLine => ({
   channel: r.channel,
   shipCountry: r.ship_country,
   shipRegion: r.ship_region,
+  statusSeq: r.status_seq,
 });
-
-export function lineRow(order: OrderHeader, l: OrderLine): Insertable<OrderLinesTable> {
-  return {
-    id: l.id,
-    order_id: order.id,
-    line_number: l.lineNumber,
-    sku: l.sku,
-    quantity: l.quantity,
-    location_id: l.locationId,
-    status_reason: l.statusReason,
-    inventory_availability_date: l.inventoryAvailabilityDate,
-    estimated_shipment_date: l.estimatedShipmentDate,
-    launch_date: l.launchDate,
-    backordered_at: l.backorderedAt,
-    version: l.version,
-    priority: order.priority,
-    ordered_at: order.orderedAt,
-    channel: order.channel,
-    ship_country: order.shipTo.country,
-    ship_region: order.shipTo.region,
-  };
-}
 
 /** The order an idempotency key or external id already names, if any. */
 export async function findOrderByKeys(db: Executor, externalId: string, idempotencyKey: string | null): Promise<StoredOrder | undefined> {
@@ -106,28 +83,6 @@ export async function findOrderByKeys(db: Executor, externalId: string, idempote
   // A key match wins over an external id match: the key is what the client said identifies the request.
   const row = rows.find((r) => idempotencyKey !== null && r.idempotency_key === idempotencyKey) ?? rows[0];
   return row && toOrder(row);
-}
-
-export async function insertOrder(db: Executor, order: StoredOrder, lines: readonly OrderLine[]): Promise<void> {
-  await db
-    .insertInto('orders')
-    .values({
-      id: order.id,
-      external_id: order.externalId,
-      idempotency_key: order.idempotencyKey,
-      request_hash: order.requestHash,
-      channel: order.channel,
-      customer_id: order.customerId,
-      ordered_at: order.orderedAt,
-      priority: order.priority,
-      ship_country: order.shipTo.country,
-      ship_region: order.shipTo.region,
-      ship_postal_code: order.shipTo.postalCode,
-    })
-    .execute();
-  for (const part of chunks(lines, 100)) {
-    await db.insertInto('order_lines').values(part.map((l) => lineRow(order, l))).execute();
-  }
 }
 
 export async function getOrderHeader(db: Executor, id: string): Promise<StoredOrder | undefined> {
@@ -194,62 +149,4 @@ export async function listLines(db: Executor, f: LineFilter): Promise<Page<Store
   const after = f.after;
   if (after !== undefined) q = q.where((eb) => eb(eb.refTuple('ordered_at', 'id'), '<', eb.tuple(after[0], after[1])));
   return pageOf(await q.execute(), f.limit, toLine, (r) => [r.ordered_at, r.id]);
-}
-
-/** What held lines of these skus are promised: quantity per (sku, location, date). */
-export async function heldPromises(db: Executor, skus: readonly string[]): Promise<{ sku: string; locationId: string; date: string; quantity: number }[]> {
-  const out: { sku: string; locationId: string; date: string; quantity: number }[] = [];
-  for (const part of chunks([...new Set(skus)], 500)) {
-    const rows = await db
-      .selectFrom('order_lines')
-      .select(['sku', 'location_id', 'inventory_availability_date'])
-      .select((eb) => eb.fn.sum<number>('quantity').as('quantity'))
-      .where('sku', 'in', part)
-      .where('status_reason', 'in', HELD)
-      .where('location_id', 'is not', null)
-      .where('inventory_availability_date', 'is not', null)
-      .groupBy(['sku', 'location_id', 'inventory_availability_date'])
-      .execute();
-    for (const r of rows) out.push({ sku: r.sku, locationId: r.location_id!, date: r.inventory_availability_date!, quantity: Number(r.quantity) });
-  }
-  return out;
-}
-
-/**
- * Writes many lines' new states, each only if the line is still at the version it was read at; a lost race
- * rolls the transaction back to be retried. PostgreSQL gets one UPDATE ... FROM (VALUES ...) per chunk (one
- * round trip); SQLite, in process, runs one cached prepared statement per line, which its planner handles far
- * better than a joined update.
- */
-export async function updateLines(db: Executor, changes: readonly { before: OrderLine; after: OrderLine }[]): Promise<void> {
-  if (isSqlite(db)) {
-    for (const { before: b, after: a } of changes) {
-      const r = await sql`update order_lines set status_reason = ${a.statusReason}, location_id = ${a.locationId},
-        inventory_availability_date = ${a.inventoryAvailabilityDate}, estimated_shipment_date = ${a.estimatedShipmentDate},
-        launch_date = ${a.launchDate}, backordered_at = ${a.backorderedAt}, version = ${a.version}
-        where id = ${b.id} and version = ${b.version}`.execute(db);
-      if (Number(r.numAffectedRows ?? 0) !== 1) throw new RetryableConflict(`line ${b.id} changed since version ${b.version}`);
-    }
-    return;
-  }
-  for (const part of chunks(changes, 400)) {
-    const rows = part.map(
-      ({ before: b, after: a }) =>
-        sql`(${b.id}, ${b.version}::integer, ${a.statusReason}, ${a.locationId}::text, ${a.inventoryAvailabilityDate}::text, ${a.estimatedShipmentDate}::text, ${a.launchDate}::text, ${a.backorderedAt}::bigint, ${a.version}::integer)`,
-    );
-    const result = await sql`
-      update order_lines set
-        status_reason = v.status_reason,
-        location_id = v.location_id,
-        inventory_availability_date = v.iad,
-        estimated_shipment_date = v.esd,
-        launch_date = v.launch_date,
-        backordered_at = v.backordered_at,
-        version = v.version
-      from (values ${sql.join(rows)}) as v (id, expected, status_reason, location_id, iad, esd, launch_date, backordered_at, version)
-      where order_lines.id = v.id and order_lines.version = v.expected`.execute(db);
-    if (Number(result.numAffectedRows ?? 0) !== part.length) {
-      throw new RetryableConflict(`${part.length - Number(result.numAffectedRows ?? 0)} of ${part.length} lines changed since they were read`);
-    }
-  }
 }

@@ -1,6 +1,6 @@
 import type { LocationsTable, ProductsTable } from './catalog.table.ts';
 import type { ApiKeysTable, ConfigAuditTable, ConfigTable } from './config.table.ts';
-import type { ScheduleEntriesTable, StockTable } from './inventory.table.ts';
+import type { PromisedQuantitiesTable, ScheduleEntriesTable, StockTable } from './inventory.table.ts';
 import type { JobLeasesTable, JobRunRecordsTable, JobRunsTable } from './jobs.table.ts';
 import type { LineEventsTable, OrderLinesTable, OrdersTable, OutboxTable } from './orders.table.ts';
 
@@ -9,6 +9,7 @@ export interface DB {
   locations: LocationsTable;
   stock: StockTable;
   schedule_entries: ScheduleEntriesTable;
+  promised_quantities: PromisedQuantitiesTable;
   orders: OrdersTable;
   order_lines: OrderLinesTable;
   line_events: LineEventsTable;

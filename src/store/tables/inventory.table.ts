@@ -18,3 +18,11 @@ export interface ScheduleEntriesTable {
   reference: string | null;
   created_at: number;
 }
+
+/** What held lines are promised, summed per (sku, location, date): kept with every held line change. */
+export interface PromisedQuantitiesTable {
+  sku: string;
+  location_id: string;
+  date: string;
+  quantity: number;
+}

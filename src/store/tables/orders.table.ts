@@ -33,6 +33,8 @@ export interface OrderLinesTable {
   channel: string;
   ship_country: string | null;
   ship_region: string | null;
+  /** The id of the event that moved the line into its status reason: a job run's scope is the lines at or below its start. */
+  status_seq: number | null;
 }
 
 export interface LineEventsTable {
@@ -44,6 +46,10 @@ export interface LineEventsTable {
   to_reason: string;
   at: number;
   data: string;
+  /** The job run that wrote it, if any: a run's records are its events. */
+  run_id: string | null;
+  /** The line's sku: a line's history is indexed by (sku, line_id), which keeps a job run's writes together. */
+  sku: string | null;
 }
 
 /** Events waiting for delivery to webhook subscribers; written in the same transaction as the event. */

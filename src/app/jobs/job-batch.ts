@@ -1,0 +1,143 @@
+/**
+ * One batch of a job run: the held lines of a few skus, planned by the domain (SPEC section 5) and written in one
+ * transaction with their events, outbox rows, reservations, promised quantities and the run's counters, committed
+ * only while the run still holds its lease. A dry run plans the same way and writes nothing.
+ */
+import type { AppContext } from '../context.ts';
+import { supplyOf } from '../inventory/supply.ts';
+import { SupplyBook } from '../../domain/atp/promising.ts';
+import { JOB_OUTCOMES, planJobBatch } from '../../domain/holds/job-plan.ts';
+import type { JobLine, JobOutcome, JobPlan } from '../../domain/holds/job-plan.ts';
+import { inRunScope, jobMovesLine } from '../../domain/holds/job-kind.ts';
+import type { RunScope } from '../../domain/holds/job-kind.ts';
+import type { LineChange } from '../../domain/order/order-line.ts';
+import type { Product } from '../../domain/inventory/product.ts';
+import type { CandidateResolver } from '../../domain/policy/fulfillment-policy.ts';
+import type { Settings } from '../../domain/settings/settings.ts';
+import { RetryableConflict } from '../../store/errors.ts';
+import type { Executor } from '../../store/database.ts';
+import type { StoredLine } from '../../store/repositories/orders.repository.ts';
+import { findProducts } from '../../store/repositories/catalog.repository.ts';
+import { addRunCounts, insertFailedRecords, renewLease } from '../../store/repositories/jobs.repository.ts';
+import type { RunCounts } from '../../store/repositories/jobs.repository.ts';
+import type { RunFrame } from './start-run.ts';
+import { ZERO_COUNTS } from './start-run.ts';
+
+/** What planning a batch needs besides the lines: the run's fixed context. */
+export interface PlanFrame {
+  readonly scope: RunScope;
+  readonly settings: Settings;
+  readonly horizon: number;
+  readonly resolver: CandidateResolver;
+  /** Facts every event of the run carries. */
+  readonly eventContext: Readonly<Record<string, unknown>>;
+}
+
+export interface BatchInput {
+  readonly lines: readonly StoredLine[];
+  readonly products: ReadonlyMap<string, Product>;
+  readonly book: SupplyBook;
+}
+
+export class LeaseLost extends Error {}
+
+export const planFrameOf = (frame: RunFrame): PlanFrame => ({
+  ...frame,
+  eventContext: { runId: frame.run.id, trigger: frame.run.trigger },
+});
+
+/** Reads a batch: every held line of the skus, their products and their supply (promises left out: the pass makes them). */
+export async function loadBatch(ctx: AppContext, trx: Executor, frame: Pick<PlanFrame, 'scope' | 'horizon'>, skus: readonly string[]): Promise<BatchInput> {
+  const [lines, products, supply] = await Promise.all([
+    ctx.database.store.heldLines(trx, skus),
+    findProducts(trx, skus),
+    supplyOf(trx, ctx.database.store, skus, frame.scope.today, frame.horizon, { withPromises: false }),
+  ]);
+  return { lines, products, book: new SupplyBook(frame.horizon, supply) };
+}
+
+export function planBatch(frame: PlanFrame, input: BatchInput, now: number): JobPlan {
+  const jobLines: JobLine[] = input.lines.map((l) => ({
+    ...l,
+    candidates: frame.resolver.candidates({ country: l.shipCountry, region: l.shipRegion, channel: l.channel, sku: l.sku }),
+    allowBackorder: input.products.get(l.sku)?.allowBackorder ?? true,
+  }));
+  return planJobBatch(jobLines, {
+    jobType: frame.scope.kind.jobType,
+    today: frame.scope.today,
+    now,
+    backorders: frame.settings.backorders,
+    cancellationSlaDays: frame.settings.cancellationSlaDays,
+    book: input.book,
+    inScope: (l) => inRunScope(frame.scope, l as JobLine & StoredLine),
+    eventContext: frame.eventContext,
+  });
+}
+
+export function countsOf(plan: JobPlan): Record<keyof RunCounts, number> {
+  const counts: Record<keyof RunCounts, number> = { ...ZERO_COUNTS };
+  const key: Record<JobOutcome, keyof RunCounts> = Object.fromEntries(JOB_OUTCOMES.map((o) => [o, o])) as Record<JobOutcome, keyof RunCounts>;
+  for (const outcome of plan.outcomes.values()) counts[key[outcome]]++;
+  return counts;
+}
+
+/** Quantities released per (sku, location): one guarded reservation each. */
+export function releasedQuantities(changes: readonly LineChange[]): { sku: string; locationId: string; quantity: number }[] {
+  const out = new Map<string, { sku: string; locationId: string; quantity: number }>();
+  for (const c of changes) {
+    if (c.after.statusReason !== 'AwaitingFulfillment' || c.before.statusReason === 'AwaitingFulfillment' || c.after.locationId === null) continue;
+    const key = `${c.after.sku}\u0000${c.after.locationId}`;
+    const seen = out.get(key);
+    if (seen) seen.quantity += c.after.quantity;
+    else out.set(key, { sku: c.after.sku, locationId: c.after.locationId, quantity: c.after.quantity });
+  }
+  return [...out.values()];
+}
+
+export interface BatchResult {
+  readonly counts: Readonly<Record<keyof RunCounts, number>>;
+  readonly changes: readonly LineChange[];
+}
+
+/** Plans and writes one batch in one transaction; throws LeaseLost when another runner has taken the lease. */
+export async function runBatch(ctx: AppContext, frame: RunFrame, skus: readonly string[]): Promise<BatchResult> {
+  const { database, clock } = ctx;
+  const { run } = frame;
+  const plan = planFrameOf(frame);
+  return database.transaction(async (trx) => {
+    if (!(await renewLease(trx, run.jobType, run.id, Date.now()))) throw new LeaseLost('another runner took over the lease');
+    await database.store.lockSkus(trx, skus);
+    const now = clock.now();
+    const result = planBatch(plan, await loadBatch(ctx, trx, frame, skus), now);
+    if (!(await database.store.reserve(trx, releasedQuantities(result.changes), now))) {
+      throw new RetryableConflict(`stock of ${skus.length === 1 ? skus[0] : `${skus.length} skus`} changed during the run`);
+    }
+    await database.store.writeChanges(trx, result.changes, now, run.id);
+    const counts = countsOf(result);
+    await addRunCounts(trx, run.id, counts);
+    return { counts, changes: result.changes };
+  });
+}
+
+/** Records the in-scope lines of a batch that could not be written as failed, with the reason; answers how many. */
+export async function recordFailedBatch(ctx: AppContext, frame: RunFrame, skus: readonly string[], reason: string): Promise<number> {
+  const { run, scope } = frame;
+  return ctx.database.transaction(async (trx) => {
+    const failed = (await ctx.database.store.heldLines(trx, skus)).filter((l) => inRunScope(scope, l) && jobMovesLine(scope.kind, l, scope.today));
+    await insertFailedRecords(
+      trx,
+      run.id,
+      failed.map((l) => ({
+        lineId: l.id,
+        orderId: l.orderId,
+        from: l.statusReason,
+        to: l.statusReason,
+        inventoryAvailabilityDate: l.inventoryAvailabilityDate,
+        estimatedShipmentDate: l.estimatedShipmentDate,
+        error: reason,
+      })),
+    );
+    await addRunCounts(trx, run.id, { ...ZERO_COUNTS, failedRecords: failed.length });
+    return failed.length;
+  });
+}

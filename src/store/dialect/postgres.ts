@@ -1,0 +1,167 @@
+/**
+ * The store on PostgreSQL: sets travel as arrays (`= any($1)`, `unnest(...)`), so one statement handles any
+ * number of rows with one round trip and one plan. Writers of a sku serialize on its product row, taken in sku
+ * order so two transactions never deadlock on them.
+ */
+import { sql } from 'kysely';
+import { RetryableConflict } from '../errors.ts';
+import type { Executor } from '../database.ts';
+import type { LineChange, LineEvent, OrderLine } from '../../domain/order/order-line.ts';
+import type { StoredLine, StoredOrder } from '../repositories/orders.repository.ts';
+import { toLine } from '../repositories/orders.repository.ts';
+import { promisedDeltas } from './promised-deltas.ts';
+import type { DatedSkuQuantity, HeldSkusQuery, SkuQuantity, StoreDialect, SupplyRows } from './store-dialect.ts';
+
+const HELD = sql.raw(`status_reason in ('PreorderHold', 'BackorderHold')`);
+const uniq = (values: Iterable<string>) => [...new Set(values)];
+
+/** Inserts events (each with its line's sku) with an outbox row each; answers the event id of each line. */
+async function insertEvents(trx: Executor, withSku: readonly (readonly [LineEvent, string])[], now: number, runId: string | null): Promise<Map<string, number>> {
+  const ids = new Map<string, number>();
+  if (withSku.length === 0) return ids;
+  const events = withSku.map(([e]) => e);
+  const rows = await sql<{ id: number; line_id: string }>`
+    insert into line_events (order_id, line_id, sku, type, from_reason, to_reason, at, data, run_id)
+    select o, l, s, t, f, r, a, d, ${runId}::text from unnest(
+      ${events.map((e) => e.orderId)}::text[], ${events.map((e) => e.lineId)}::text[], ${withSku.map(([, sku]) => sku)}::text[], ${events.map((e) => e.type)}::text[],
+      ${events.map((e) => e.from)}::text[], ${events.map((e) => e.to)}::text[], ${events.map((e) => e.at)}::bigint[],
+      ${events.map((e) => JSON.stringify(e.data))}::text[]) as v(o, l, s, t, f, r, a, d)
+    returning id, line_id`.execute(trx);
+  for (const r of rows.rows) ids.set(r.line_id, Number(r.id));
+  const eventIds = [...ids.values()];
+  await sql`insert into outbox (event_id, created_at) select unnest(${eventIds}::bigint[]), ${now}::bigint`.execute(trx);
+  return ids;
+}
+
+async function applyPromised(trx: Executor, deltas: readonly DatedSkuQuantity[]): Promise<void> {
+  if (deltas.length === 0) return;
+  const skus = deltas.map((d) => d.sku);
+  const locations = deltas.map((d) => d.locationId);
+  const dates = deltas.map((d) => d.date);
+  await sql`insert into promised_quantities (sku, location_id, date, quantity)
+    select * from unnest(${skus}::text[], ${locations}::text[], ${dates}::text[], ${deltas.map((d) => d.quantity)}::bigint[])
+    on conflict (sku, location_id, date) do update set quantity = promised_quantities.quantity + excluded.quantity`.execute(trx);
+  await sql`delete from promised_quantities p using unnest(${skus}::text[], ${locations}::text[], ${dates}::text[]) as v(s, l, d)
+    where p.sku = v.s and p.location_id = v.l and p.date = v.d and p.quantity = 0`.execute(trx);
+}
+
+export function postgresStore(): StoreDialect {
+  return {
+    name: 'postgres',
+    async lockSkus(trx, skus) {
+      const sorted = uniq(skus).sort();
+      if (sorted.length === 0) return;
+      await sql`select sku from products where sku = any(${sorted}::text[]) order by sku for update`.execute(trx);
+    },
+    async lockRow(trx, table, keyColumn, key) {
+      await sql`select 1 from ${sql.table(table)} where ${sql.ref(keyColumn)} = ${key} for update`.execute(trx);
+    },
+    isUniqueViolation(error) {
+      return (error as { code?: string } | null)?.code === '23505';
+    },
+
+    async heldLines(trx, skus): Promise<StoredLine[]> {
+      if (skus.length === 0) return [];
+      const rows = await sql<Parameters<typeof toLine>[0]>`select * from order_lines where sku = any(${uniq(skus)}::text[]) and ${HELD}`.execute(trx);
+      return rows.rows.map(toLine);
+    },
+
+    async heldSkus(trx, q: HeldSkusQuery): Promise<string[]> {
+      const status = q.withStatus === null ? sql`` : sql`and status_reason = ${sql.lit(q.withStatus)}`;
+      const only = q.only === null ? sql`` : sql`and sku = any(${uniq(q.only)}::text[])`;
+      const rows = await sql<{ sku: string; n: number }>`select sku, count(*)::int as n from order_lines
+        where ${HELD} ${status} and sku > ${q.after ?? ''} ${only} group by sku order by sku limit ${q.maxSkus}`.execute(trx);
+      const out: string[] = [];
+      let lines = 0;
+      for (const r of rows.rows) {
+        out.push(r.sku);
+        lines += r.n;
+        if (lines >= q.maxLines) break;
+      }
+      return out;
+    },
+
+    async countInScope(trx, scope) {
+      const launched = scope.kind.launchedOnly ? sql`and launch_date <= ${scope.today}` : sql``;
+      const only = scope.skus === null ? sql`` : sql`and sku = any(${uniq(scope.skus)}::text[])`;
+      const r = await sql<{ n: number }>`select count(*)::int as n from order_lines where status_reason = ${sql.lit(scope.kind.moves)} ${launched} ${only}`.execute(trx);
+      return Number(r.rows[0]?.n ?? 0);
+    },
+
+    async lastEventId(trx) {
+      const r = await sql<{ id: number | null }>`select max(id) as id from line_events`.execute(trx);
+      return Number(r.rows[0]?.id ?? 0);
+    },
+
+    async supply(trx, skus, window, withPromised): Promise<SupplyRows> {
+      if (skus.length === 0) return { stock: [], scheduled: [], promised: [] };
+      const keys = uniq(skus);
+      const stock = await sql<{ sku: string; location_id: string; on_hand: number; reserved: number }>`
+        select sku, location_id, on_hand, reserved from stock where sku = any(${keys}::text[])`.execute(trx);
+      type Dated = { sku: string; location_id: string; date: string; quantity: number };
+      const dated = (r: Dated): DatedSkuQuantity => ({ sku: r.sku, locationId: r.location_id, date: r.date, quantity: Number(r.quantity) });
+      const scheduled =
+        window === null
+          ? { rows: [] as Dated[] }
+          : await sql<Dated>`select sku, location_id, date, sum(quantity) as quantity from schedule_entries
+              where sku = any(${keys}::text[]) and date > ${window.after} and date <= ${window.until} group by sku, location_id, date`.execute(trx);
+      const promised = withPromised
+        ? await sql<Dated>`select sku, location_id, date, quantity from promised_quantities where sku = any(${keys}::text[])`.execute(trx)
+        : { rows: [] as Dated[] };
+      return {
+        stock: stock.rows.map((r) => ({ sku: r.sku, locationId: r.location_id, onHand: r.on_hand, reserved: r.reserved })),
+        scheduled: scheduled.rows.map(dated),
+        promised: promised.rows.map(dated),
+      };
+    },
+
+    async insertOrder(trx, order: StoredOrder, lines: readonly OrderLine[], events: readonly LineEvent[]) {
+      await sql`insert into orders (id, external_id, idempotency_key, request_hash, channel, customer_id, ordered_at, priority, ship_country, ship_region, ship_postal_code)
+        values (${order.id}, ${order.externalId}, ${order.idempotencyKey}, ${order.requestHash}, ${order.channel}, ${order.customerId}, ${order.orderedAt},
+          ${order.priority}, ${order.shipTo.country}, ${order.shipTo.region}, ${order.shipTo.postalCode})`.execute(trx);
+      const skuOf = new Map(lines.map((l) => [l.id, l.sku]));
+      const seq = await insertEvents(trx, events.map((e) => [e, skuOf.get(e.lineId)!] as const), order.orderedAt, null);
+      const col = <T>(f: (l: OrderLine) => T) => lines.map(f);
+      await sql`insert into order_lines (id, order_id, line_number, sku, quantity, location_id, status_reason, inventory_availability_date,
+          estimated_shipment_date, launch_date, backordered_at, version, priority, ordered_at, channel, ship_country, ship_region, status_seq)
+        select v.id, ${order.id}::text, v.line_number, v.sku, v.quantity, v.location_id, v.status_reason, v.iad, v.esd, v.launch_date, v.backordered_at,
+          v.version, ${order.priority}::int, ${order.orderedAt}::bigint, ${order.channel}::text, ${order.shipTo.country}::text, ${order.shipTo.region}::text, v.s
+        from unnest(${col((l) => l.id)}::text[], ${col((l) => l.lineNumber)}::int[], ${col((l) => l.sku)}::text[], ${col((l) => l.quantity)}::int[],
+          ${col((l) => l.locationId)}::text[], ${col((l) => l.statusReason)}::text[], ${col((l) => l.inventoryAvailabilityDate)}::text[],
+          ${col((l) => l.estimatedShipmentDate)}::text[], ${col((l) => l.launchDate)}::text[], ${col((l) => l.backorderedAt)}::bigint[],
+          ${col((l) => l.version)}::int[], ${col((l) => seq.get(l.id) ?? null)}::bigint[])
+          as v(id, line_number, sku, quantity, location_id, status_reason, iad, esd, launch_date, backordered_at, version, s)`.execute(trx);
+      await applyPromised(trx, promisedDeltas(lines.map((l) => ({ before: null, after: l }))));
+    },
+
+    async writeChanges(trx, changes: readonly LineChange[], now: number, runId: string | null) {
+      if (changes.length === 0) return;
+      const sorted = [...changes].sort((a, b) => (a.after.id < b.after.id ? -1 : a.after.id > b.after.id ? 1 : 0));
+      const seq = await insertEvents(trx, sorted.map((c) => [c.event, c.after.sku] as const), now, runId);
+      const col = <T>(f: (c: LineChange) => T) => sorted.map(f);
+      // A move sets status_seq to its event; a re-dating keeps it. PostgreSQL compares values, so a re-dating
+      // that leaves the indexed columns as they were can stay on its page without touching an index.
+      const result = await sql`
+        update order_lines set
+          status_reason = v.status_reason, location_id = v.location_id, inventory_availability_date = v.iad, estimated_shipment_date = v.esd,
+          launch_date = v.launch_date, backordered_at = v.backordered_at, version = v.version, status_seq = coalesce(v.seq, order_lines.status_seq)
+        from unnest(${col((c) => c.before.id)}::text[], ${col((c) => c.before.version)}::int[], ${col((c) => c.after.statusReason)}::text[],
+          ${col((c) => c.after.locationId)}::text[], ${col((c) => c.after.inventoryAvailabilityDate)}::text[], ${col((c) => c.after.estimatedShipmentDate)}::text[],
+          ${col((c) => c.after.launchDate)}::text[], ${col((c) => c.after.backorderedAt)}::bigint[], ${col((c) => c.after.version)}::int[],
+          ${col((c) => (c.after.statusReason === c.before.statusReason ? null : (seq.get(c.after.id) ?? null)))}::bigint[])
+          as v(id, expected, status_reason, location_id, iad, esd, launch_date, backordered_at, version, seq)
+        where order_lines.id = v.id and order_lines.version = v.expected`.execute(trx);
+      const updated = Number(result.numAffectedRows ?? 0);
+      if (updated !== sorted.length) throw new RetryableConflict(`${sorted.length - updated} of ${sorted.length} lines changed since they were read`);
+      await applyPromised(trx, promisedDeltas(sorted));
+    },
+
+    async reserve(trx, rows: readonly SkuQuantity[], now: number) {
+      if (rows.length === 0) return true;
+      const result = await sql`update stock s set reserved = s.reserved + v.q, updated_at = ${now}::bigint
+        from unnest(${rows.map((r) => r.sku)}::text[], ${rows.map((r) => r.locationId)}::text[], ${rows.map((r) => r.quantity)}::bigint[]) as v(sku, loc, q)
+        where s.sku = v.sku and s.location_id = v.loc and s.on_hand - s.reserved >= v.q`.execute(trx);
+      return Number(result.numAffectedRows ?? 0) === rows.length;
+    },
+  };
+}

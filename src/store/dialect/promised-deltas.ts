@@ -1,0 +1,33 @@
+import { isHeld } from '../../domain/order/line-status.ts';
+import type { OrderLine } from '../../domain/order/order-line.ts';
+import type { DatedSkuQuantity } from './store-dialect.ts';
+
+type Placed = Pick<OrderLine, 'sku' | 'quantity' | 'statusReason' | 'locationId' | 'inventoryAvailabilityDate'>;
+
+const promiseOf = (l: Placed | null): DatedSkuQuantity | null =>
+  l !== null && isHeld(l.statusReason) && l.locationId !== null && l.inventoryAvailabilityDate !== null
+    ? { sku: l.sku, locationId: l.locationId, date: l.inventoryAvailabilityDate, quantity: l.quantity }
+    : null;
+
+/**
+ * How line changes move the promised quantities: a held line with a promise counts at its (sku, location, date);
+ * a change takes the old promise out and puts the new one in. Summed per key, zeros dropped, sorted by key (so
+ * concurrent writers touch rows in one order).
+ */
+export function promisedDeltas(changes: Iterable<{ readonly before: Placed | null; readonly after: Placed }>): DatedSkuQuantity[] {
+  const sums = new Map<string, DatedSkuQuantity>();
+  const add = (p: DatedSkuQuantity | null, sign: number) => {
+    if (p === null) return;
+    const key = `${p.sku}\u0000${p.locationId}\u0000${p.date}`;
+    const seen = sums.get(key);
+    sums.set(key, { ...p, quantity: (seen?.quantity ?? 0) + sign * p.quantity });
+  };
+  for (const c of changes) {
+    add(promiseOf(c.before), -1);
+    add(promiseOf(c.after), 1);
+  }
+  return [...sums.entries()]
+    .filter(([, d]) => d.quantity !== 0)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, d]) => d);
+}

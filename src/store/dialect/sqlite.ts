@@ -1,0 +1,218 @@
+/**
+ * The store on SQLite: better-sqlite3 prepared statements, cached by text, run on the one connection Kysely uses.
+ * Statements run synchronously inside the caller's transaction; sets go through `json_each` (one statement for
+ * any number of keys) and multi-row inserts. One writer at a time (BEGIN IMMEDIATE) makes row locks implicit,
+ * and gives event ids in commit order.
+ */
+import type BetterSqlite3 from 'better-sqlite3';
+import { RetryableConflict } from '../errors.ts';
+import type { Executor } from '../database.ts';
+import type { LineChange, LineEvent, OrderLine } from '../../domain/order/order-line.ts';
+import type { StoredLine, StoredOrder } from '../repositories/orders.repository.ts';
+import { promisedDeltas } from './promised-deltas.ts';
+import type { DatedSkuQuantity, HeldSkusQuery, SkuQuantity, StoreDialect, SupplyRows } from './store-dialect.ts';
+
+export type Prepare = (text: string) => BetterSqlite3.Statement;
+
+const HELD = `status_reason in ('PreorderHold', 'BackorderHold')`;
+// The hot statements name their index: without ANALYZE statistics the planner may prefer a scan of
+// order_lines_reason and a temporary b-tree, which costs the whole table per batch.
+const LINE_COLUMNS = `id, order_id, line_number, sku, quantity, location_id, status_reason, inventory_availability_date,
+  estimated_shipment_date, launch_date, backordered_at, version, priority, ordered_at, channel, ship_country, ship_region, status_seq`;
+/** Rows per multi-row insert: well inside SQLite's 32,766 bound parameters. */
+const ROWS_PER_INSERT = 100;
+
+type Row = unknown[];
+
+const toLine = (r: Row): StoredLine => ({
+  id: r[0] as string,
+  orderId: r[1] as string,
+  lineNumber: r[2] as number,
+  sku: r[3] as string,
+  quantity: r[4] as number,
+  locationId: r[5] as string | null,
+  statusReason: r[6] as StoredLine['statusReason'],
+  inventoryAvailabilityDate: r[7] as string | null,
+  estimatedShipmentDate: r[8] as string | null,
+  launchDate: r[9] as string | null,
+  backorderedAt: r[10] as number | null,
+  version: r[11] as number,
+  priority: r[12] as number,
+  orderedAt: r[13] as number,
+  channel: r[14] as string,
+  shipCountry: r[15] as string | null,
+  shipRegion: r[16] as string | null,
+  statusSeq: r[17] as number | null,
+});
+
+const json = (values: Iterable<string>) => JSON.stringify([...new Set(values)]);
+
+const bySkuThenId = (x: LineChange, y: LineChange): number => {
+  const a = x.after;
+  const b = y.after;
+  if (a.sku !== b.sku) return a.sku < b.sku ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+};
+
+export function sqliteStore(prepare: Prepare): StoreDialect {
+  /** A multi-row INSERT of `columns` for `rows` rows (statement cached per row count). */
+  const insertMany = (table: string, columns: readonly string[], rows: readonly Row[]): void => {
+    for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+      const part = rows.slice(i, i + ROWS_PER_INSERT);
+      const tuple = `(${columns.map(() => '?').join(', ')})`;
+      prepare(`insert into ${table} (${columns.join(', ')}) values ${part.map(() => tuple).join(', ')}`).run(part.flat());
+    }
+  };
+
+  /** Inserts events (each with its line's sku) in order and answers their ids, with an outbox row each. */
+  const insertEvents = (events: readonly (readonly [LineEvent, string])[], now: number, runId: string | null): number[] => {
+    const ids: number[] = [];
+    for (let i = 0; i < events.length; i += ROWS_PER_INSERT) {
+      const part = events.slice(i, i + ROWS_PER_INSERT);
+      const tuple = '(?, ?, ?, ?, ?, ?, ?, ?, ?)';
+      const rows = part.flatMap(([e, sku]) => [e.orderId, e.lineId, sku, e.type, e.from, e.to, e.at, JSON.stringify(e.data), runId]);
+      const result = prepare(`insert into line_events (order_id, line_id, sku, type, from_reason, to_reason, at, data, run_id) values ${part.map(() => tuple).join(', ')}`).run(rows);
+      // One writer and one statement: the rows got consecutive ids ending at the last one.
+      const last = Number(result.lastInsertRowid);
+      const first = last - part.length + 1;
+      for (let k = 0; k < part.length; k++) ids.push(first + k);
+      prepare('insert into outbox (event_id, created_at) select id, ? from line_events where id between ? and ?').run(now, first, last);
+    }
+    return ids;
+  };
+
+  const applyPromised = (deltas: readonly DatedSkuQuantity[]): void => {
+    if (deltas.length === 0) return;
+    const upsert = prepare(`insert into promised_quantities (sku, location_id, date, quantity) values (?, ?, ?, ?)
+      on conflict (sku, location_id, date) do update set quantity = quantity + excluded.quantity`);
+    for (const d of deltas) upsert.run(d.sku, d.locationId, d.date, d.quantity);
+    prepare(`delete from promised_quantities where quantity = 0 and (sku, location_id, date) in
+      (select value ->> 0, value ->> 1, value ->> 2 from json_each(?))`).run(JSON.stringify(deltas.filter((d) => d.quantity < 0).map((d) => [d.sku, d.locationId, d.date])));
+  };
+
+  return {
+    name: 'sqlite',
+    async lockSkus() {},
+    async lockRow() {},
+    isUniqueViolation(error) {
+      const code = (error as { code?: string } | null)?.code;
+      return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+    },
+
+    async heldLines(_trx: Executor, skus: readonly string[]): Promise<StoredLine[]> {
+      if (skus.length === 0) return [];
+      const rows = prepare(`select ${LINE_COLUMNS} from order_lines indexed by order_lines_held where sku in (select value from json_each(?)) and ${HELD}`).raw().all(json(skus)) as Row[];
+      return rows.map(toLine);
+    },
+
+    async heldSkus(_trx: Executor, q: HeldSkusQuery): Promise<string[]> {
+      const only = q.only === null ? '' : 'and sku in (select value from json_each(?))';
+      const status = q.withStatus === null ? '' : `and status_reason = '${q.withStatus}'`;
+      const stmt = prepare(`select sku, count(*) from order_lines indexed by order_lines_held where ${HELD} ${status} and sku > ? ${only} group by sku order by sku`).raw();
+      const args: unknown[] = [q.after ?? ''];
+      if (q.only !== null) args.push(json(q.only));
+      const out: string[] = [];
+      let lines = 0;
+      for (const row of stmt.iterate(...args) as IterableIterator<Row>) {
+        out.push(row[0] as string);
+        lines += row[1] as number;
+        if (out.length >= q.maxSkus || lines >= q.maxLines) break;
+      }
+      return out;
+    },
+
+    async countInScope(_trx, scope) {
+      const launched = scope.kind.launchedOnly ? 'and launch_date <= ?' : '';
+      const only = scope.skus === null ? '' : 'and sku in (select value from json_each(?))';
+      const args: unknown[] = [];
+      if (scope.kind.launchedOnly) args.push(scope.today);
+      if (scope.skus !== null) args.push(json(scope.skus));
+      const stmt = prepare(`select count(*) from order_lines where status_reason = '${scope.kind.moves}' ${launched} ${only}`).pluck();
+      return stmt.get(...args) as number;
+    },
+
+    async lastEventId() {
+      return (prepare('select coalesce(max(id), 0) from line_events').pluck().get() as number) ?? 0;
+    },
+
+    async supply(_trx, skus, window, withPromised): Promise<SupplyRows> {
+      if (skus.length === 0) return { stock: [], scheduled: [], promised: [] };
+      const keys = json(skus);
+      const stock = (prepare('select sku, location_id, on_hand, reserved from stock where sku in (select value from json_each(?))').raw().all(keys) as Row[]).map((r) => ({
+        sku: r[0] as string,
+        locationId: r[1] as string,
+        onHand: r[2] as number,
+        reserved: r[3] as number,
+      }));
+      const dated = (r: Row): DatedSkuQuantity => ({ sku: r[0] as string, locationId: r[1] as string, date: r[2] as string, quantity: r[3] as number });
+      const scheduled =
+        window === null
+          ? []
+          : (
+              prepare(`select sku, location_id, date, sum(quantity) from schedule_entries
+                where sku in (select value from json_each(?)) and date > ? and date <= ? group by sku, location_id, date`)
+                .raw()
+                .all(keys, window.after, window.until) as Row[]
+            ).map(dated);
+      const promised = withPromised
+        ? (prepare('select sku, location_id, date, quantity from promised_quantities where sku in (select value from json_each(?))').raw().all(keys) as Row[]).map(dated)
+        : [];
+      return { stock, scheduled, promised };
+    },
+
+    async insertOrder(_trx, order: StoredOrder, lines: readonly OrderLine[], events: readonly LineEvent[]) {
+      prepare(`insert into orders (id, external_id, idempotency_key, request_hash, channel, customer_id, ordered_at, priority, ship_country, ship_region, ship_postal_code)
+        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+        order.id,
+        order.externalId,
+        order.idempotencyKey,
+        order.requestHash,
+        order.channel,
+        order.customerId,
+        order.orderedAt,
+        order.priority,
+        order.shipTo.country,
+        order.shipTo.region,
+        order.shipTo.postalCode,
+      );
+      const skuOf = new Map(lines.map((l) => [l.id, l.sku]));
+      const ids = insertEvents(events.map((e) => [e, skuOf.get(e.lineId)!] as const), order.orderedAt, null);
+      const seqOf = new Map(events.map((e, i) => [e.lineId, ids[i]!]));
+      insertMany(
+        'order_lines',
+        ['id', 'order_id', 'line_number', 'sku', 'quantity', 'location_id', 'status_reason', 'inventory_availability_date', 'estimated_shipment_date',
+          'launch_date', 'backordered_at', 'version', 'priority', 'ordered_at', 'channel', 'ship_country', 'ship_region', 'status_seq'],
+        lines.map((l) => [l.id, order.id, l.lineNumber, l.sku, l.quantity, l.locationId, l.statusReason, l.inventoryAvailabilityDate, l.estimatedShipmentDate,
+          l.launchDate, l.backorderedAt, l.version, order.priority, order.orderedAt, order.channel, order.shipTo.country, order.shipTo.region, seqOf.get(l.id) ?? null]),
+      );
+      applyPromised(promisedDeltas(lines.map((l) => ({ before: null, after: l }))));
+    },
+
+    async writeChanges(_trx, changes: readonly LineChange[], now: number, runId: string | null) {
+      if (changes.length === 0) return;
+      // In (sku, id) order, the order of the table and of the event index: neighbouring rows share pages.
+      const sorted = [...changes].sort(bySkuThenId);
+      const ids = insertEvents(sorted.map((c) => [c.event, c.after.sku] as const), now, runId);
+      // Rows are found by their primary key (sku, id): a batch's rows sit together.
+      const move = prepare(`update order_lines set status_reason = ?, location_id = ?, inventory_availability_date = ?, estimated_shipment_date = ?,
+        launch_date = ?, backordered_at = ?, version = ?, status_seq = ? where sku = ? and id = ? and version = ?`);
+      // A re-dating names no indexed column, so no index is touched.
+      const redate = prepare(`update order_lines set location_id = ?, inventory_availability_date = ?, estimated_shipment_date = ?, version = ?
+        where sku = ? and id = ? and version = ?`);
+      sorted.forEach(({ before: b, after: a }, i) => {
+        const result =
+          a.statusReason === b.statusReason
+            ? redate.run(a.locationId, a.inventoryAvailabilityDate, a.estimatedShipmentDate, a.version, b.sku, b.id, b.version)
+            : move.run(a.statusReason, a.locationId, a.inventoryAvailabilityDate, a.estimatedShipmentDate, a.launchDate, a.backorderedAt, a.version, ids[i], b.sku, b.id, b.version);
+        if (result.changes !== 1) throw new RetryableConflict(`line ${b.id} changed since version ${b.version}`);
+      });
+      applyPromised(promisedDeltas(sorted));
+    },
+
+    async reserve(_trx, rows: readonly SkuQuantity[], now: number) {
+      const stmt = prepare('update stock set reserved = reserved + ?, updated_at = ? where sku = ? and location_id = ? and on_hand - reserved >= ?');
+      for (const r of rows) if (stmt.run(r.quantity, now, r.sku, r.locationId, r.quantity).changes !== 1) return false;
+      return true;
+    },
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * What differs between SQLite and PostgreSQL, behind one small interface: locks, error codes, and the hot paths
+ * that must be set-based to be fast (the held lines a job walks, a batch of line changes with their events, outbox
+ * rows and promised quantities, reservations, the supply of a set of skus). `sqlite.ts` and `postgres.ts` implement
+ * it side by side; repositories and use cases call it and never ask which database they are on.
+ *
+ * Every method takes the transaction it runs in (on SQLite, where one connection serves the process, holding the
+ * transaction is what keeps another request's statements out of it).
+ */
+import type { Executor } from '../database.ts';
+import type { LineChange, LineEvent, OrderLine } from '../../domain/order/order-line.ts';
+import type { RunScope } from '../../domain/holds/job-kind.ts';
+import type { StoredLine, StoredOrder } from '../repositories/orders.repository.ts';
+
+export interface SkuQuantity {
+  readonly sku: string;
+  readonly locationId: string;
+  readonly quantity: number;
+}
+
+export interface DatedSkuQuantity extends SkuQuantity {
+  readonly date: string;
+}
+
+export interface StockRow {
+  readonly sku: string;
+  readonly locationId: string;
+  readonly onHand: number;
+  readonly reserved: number;
+}
+
+/** What the ATP engine needs for a set of skus: stock, scheduled changes in a window, promised quantities. */
+export interface SupplyRows {
+  readonly stock: readonly StockRow[];
+  readonly scheduled: readonly DatedSkuQuantity[];
+  /** Empty unless asked for. */
+  readonly promised: readonly DatedSkuQuantity[];
+}
+
+export interface HeldSkusQuery {
+  /** Skus after this one, in sku order. */
+  readonly after: string | null;
+  readonly maxSkus: number;
+  /** Stop adding skus once their held lines reach this many (at least one sku is always returned). */
+  readonly maxLines: number;
+  /** Only these skus (an event run); null for all. */
+  readonly only: readonly string[] | null;
+  /** Only skus having lines in this status reason; null: any held line. */
+  readonly withStatus: 'PreorderHold' | 'BackorderHold' | null;
+}
+
+export interface StoreDialect {
+  readonly name: 'sqlite' | 'postgres';
+
+  /** Serializes writers of these skus for the rest of the transaction (SQLite already has one writer). */
+  lockSkus(trx: Executor, skus: Iterable<string>): Promise<void>;
+  /** Locks one row for the rest of the transaction (a job lease, a config document). */
+  lockRow(trx: Executor, table: 'job_leases' | 'config', keyColumn: 'job_type' | 'key', key: string): Promise<void>;
+  isUniqueViolation(error: unknown): boolean;
+
+  /** Every held line (PreorderHold, BackorderHold) of these skus. */
+  heldLines(trx: Executor, skus: readonly string[]): Promise<StoredLine[]>;
+  /** The next skus in sku order that have held lines, up to a number of skus or of lines. */
+  heldSkus(trx: Executor, q: HeldSkusQuery): Promise<string[]>;
+  /** Lines in a run's scope as it starts (`processed`). */
+  countInScope(trx: Executor, scope: Omit<RunScope, 'startSeq'>): Promise<number>;
+  /** The id of the last committed line event (0 when none): where a run's scope ends. */
+  lastEventId(trx: Executor): Promise<number>;
+  supply(trx: Executor, skus: readonly string[], window: { after: string; until: string } | null, withPromised: boolean): Promise<SupplyRows>;
+
+  /**
+   * Inserts an order, its lines and their first events with outbox rows; the lines' `status_seq` is their event's
+   * id, and held lines with a promise add to the promised quantities.
+   */
+  insertOrder(trx: Executor, order: StoredOrder, lines: readonly OrderLine[], events: readonly LineEvent[]): Promise<void>;
+  /**
+   * Writes line changes, each only if the line is still at the version it was read at (else RetryableConflict),
+   * with their events (tagged with the run, if any) and outbox rows; keeps the promised quantities in step.
+   */
+  writeChanges(trx: Executor, changes: readonly LineChange[], now: number, runId: string | null): Promise<void>;
+  /** Reserves every row's quantity where that much is available; false (and nothing reserved) when any guard refused. */
+  reserve(trx: Executor, rows: readonly SkuQuantity[], now: number): Promise<boolean>;
+}
