@@ -1935,6 +1935,9 @@ export interface paths {
                                     lineId: string;
                                     /** @description an id as the service gave it */
                                     orderId: string;
+                                    sku: string;
+                                    locationId: string | null;
+                                    quantity: number;
                                     from: string;
                                     to: string;
                                     inventoryAvailabilityDate: string | null;

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { DATABASE_KINDS } from '../fixtures/databases.ts';
 import { TODAY, addDays } from '../fixtures/seed.ts';
-import { chartData, launchBrowser, navigate, openPage, signIn, startConsole } from './harness.ts';
+import { chartData, launchBrowser, navigate, openPage, settle, signIn, startConsole } from './harness.ts';
 import type { ConsoleService } from './harness.ts';
 
 const kind = DATABASE_KINDS[0]!;
@@ -143,6 +143,7 @@ describe(`console journeys on ${kind}`, () => {
     // Supply for the held MN-270 lines, without the event run that would release them first.
     expect((await svc.t.api('PATCH', '/api/settings', { jobs: { backorder: { onSupplyChange: false } } })).status).toBe(200);
     expect((await svc.t.api('PUT', '/api/inventory/on-hand', [{ sku: 'MN-270', locationId: 'WEST', onHand: 40 }])).status).toBe(200);
+    await settle(svc.t);
     const runsBefore = (await svc.t.api('GET', '/api/jobs/runs?limit=500')).body.items.length;
 
     const c = await openPage(browser, svc);

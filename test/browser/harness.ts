@@ -3,8 +3,9 @@
  * seed or the API), Debian's Chromium driven by playwright-core, and a check that the page logged no error.
  *
  * Chromium logs every 4xx answer of a fetch as a console error ("Failed to load resource"); a test that
- * provokes one on purpose names its status, and 404s of routes the running service does not have yet (see
- * web/src/api/pending-paths.ts) are tolerated only while its OpenAPI document lacks them.
+ * provokes one on purpose names its status, and 404s (403s for keys other than admin) of routes the running
+ * service does not have yet (see web/src/api/pending-paths.ts) are tolerated only while its OpenAPI document
+ * lacks them.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -50,10 +51,7 @@ export async function startConsole(kind: DatabaseKind, seed: 'demo' | 'empty' = 
   try {
     if (seed === 'demo') {
       await seedDemo(t.service.ctx);
-      for (const job of ['preorder', 'backorder']) {
-        const r = await t.api('POST', `/api/jobs/${job}/runs?wait=true`);
-        if (r.status !== 200) throw new Error(`demo ${job} run: ${r.status} ${r.text}`);
-      }
+      for (const job of ['preorder', 'backorder']) await runJob(t, job);
     }
     const url = await t.service.app.listen({ host: '127.0.0.1', port: 0 });
     const doc = (await t.api('GET', '/api/openapi.json', undefined, { key: null })).body as { paths: Record<string, unknown> };
@@ -63,6 +61,28 @@ export async function startConsole(kind: DatabaseKind, seed: 'demo' | 'empty' = 
     await t.close();
     throw error;
   }
+}
+
+/** A manual run to its end; while an event-triggered run of the type is going (409), waits for it first. */
+export async function runJob(t: TestService, job: string): Promise<void> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const r = await t.api('POST', `/api/jobs/${job}/runs?wait=true`);
+    if (r.status === 200) return;
+    if (r.status !== 409) throw new Error(`${job} run: ${r.status} ${r.text}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`${job} run: another run kept going for 10 s`);
+}
+
+/** Waits until no job run is going (twice in a row, 100 ms apart): event-triggered runs start after a debounce. */
+export async function settle(t: TestService): Promise<void> {
+  let quiet = 0;
+  for (let i = 0; i < 200 && quiet < 2; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const running = (await t.api('GET', '/api/jobs/runs?status=running&limit=1')).body.items.length;
+    quiet = running ? 0 : quiet + 1;
+  }
+  if (quiet < 2) throw new Error('job runs kept going for 20 s');
 }
 
 export function launchBrowser(): Promise<Browser> {
@@ -98,7 +118,8 @@ export async function openPage(browser: Browser, svc: ConsoleService, viewport: 
     if (p.status === null) return false;
     if (allowed.includes(p.status)) return true;
     const pathname = new URL(p.url, svc.url).pathname;
-    return p.status === 404 && PENDING_ROUTES.some(([re, route]) => re.test(pathname) && svc.missingRoutes.has(route));
+    // A missing route is a 404, or a 403 for a key that is not admin (unknown /api paths are admin-only).
+    return (p.status === 404 || p.status === 403) && PENDING_ROUTES.some(([re, route]) => re.test(pathname) && svc.missingRoutes.has(route));
   };
   return {
     context,
