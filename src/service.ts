@@ -47,7 +47,7 @@ export async function createService(config: Config, options: ServiceOptions = {}
     clock = manualClock;
   }
   const signal = new SupplySignal();
-  const ctx: AppContext = { database, clock, ids: new IdGenerator(), supplyGrew: signal.emit };
+  const ctx: AppContext = { database, clock, ids: new IdGenerator(), supplyChanged: signal.emit };
   if (config.adminKey) await createApiKey(ctx, 'admin', 'HOLDFAST_ADMIN_KEY', config.adminKey);
 
   let logger: FastifyBaseLogger | null = null;
@@ -55,6 +55,7 @@ export async function createService(config: Config, options: ServiceOptions = {}
   const jobs = new JobsService(ctx, signal, {
     leaseTimeoutMs: config.leaseTimeoutMs,
     batchSkus: config.jobBatchSkus,
+    batchLines: config.jobBatchLines,
     eventDebounceMs: config.eventDebounceMs,
     log,
   });

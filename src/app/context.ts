@@ -13,11 +13,15 @@ export interface Actor {
 
 export const SYSTEM_ACTOR: Actor = { id: 'system', role: 'admin' };
 
-/** What every use case gets: the database, the clock, ids, and a way to say supply grew. */
+/** What every use case gets: the database, the clock, ids, and a way to say supply changed. */
 export interface AppContext {
   readonly database: Database;
   readonly clock: Clock;
   readonly ids: IdGenerator;
-  /** Called after a commit that made more stock available for these skus (starts event-triggered runs). */
-  readonly supplyGrew: (skus: readonly string[]) => void;
+  /**
+   * Called after a commit that changed what these skus can promise (on-hand, adjustments, schedule entries, freed
+   * reservations or promises): starts an event-triggered backorder run, which releases what now fits and re-dates
+   * the promises that no longer hold.
+   */
+  readonly supplyChanged: (skus: readonly string[]) => void;
 }

@@ -11,7 +11,7 @@ export async function withContext<T>(config: Config, fn: (ctx: AppContext) => Pr
   try {
     await database.migrate();
     const clock = config.manualClock ? new ManualClock((await storedManualTime(database.db)) ?? Date.now()) : systemClock;
-    return await fn({ database, clock, ids: new IdGenerator(), supplyGrew: () => undefined });
+    return await fn({ database, clock, ids: new IdGenerator(), supplyChanged: () => undefined });
   } finally {
     await database.close();
   }

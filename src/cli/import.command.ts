@@ -45,7 +45,7 @@ export async function importCsv(config: Config, kind: 'on-hand' | 'schedules', f
     if (kind === 'on-hand') await setOnHand(ctx, records as unknown as OnHandRow[], progress);
     else await uploadSchedules(ctx, (records as unknown as NewScheduleEntry[]).map((e) => ({ ...e, reference: e.reference ?? null })), progress);
     process.stdout.write(`imported ${records.length} ${kind} rows from ${file}\n`);
-    // Supply that grew starts its event-triggered backorder run here, as it would in `serve`.
+    // Changed supply starts its event-triggered backorder run here, as it would in `serve`.
     try {
       await service.jobs.idle(60_000);
     } catch {

@@ -14,8 +14,10 @@ export interface Config {
   readonly leaseTimeoutMs: number;
   /** Quiet time after a supply change before the event-triggered backorder run starts. */
   readonly eventDebounceMs: number;
-  /** Skus per job batch transaction. */
+  /** At most this many skus per job batch transaction. */
   readonly jobBatchSkus: number;
+  /** A job batch stops taking skus once their held lines reach this many: what bounds one transaction. */
+  readonly jobBatchLines: number;
   /** The built console served at `/` (index.html and assets/). */
   readonly consoleDir: string;
 }
@@ -52,6 +54,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     leaseTimeoutMs: int(env, 'HOLDFAST_LEASE_TIMEOUT_MS', 30_000, 100, 3_600_000),
     eventDebounceMs: int(env, 'HOLDFAST_EVENT_DEBOUNCE_MS', 1_000, 0, 600_000),
     jobBatchSkus: int(env, 'HOLDFAST_JOB_BATCH_SKUS', 200, 1, 100_000),
+    jobBatchLines: int(env, 'HOLDFAST_JOB_BATCH_LINES', 2_000, 1, 1_000_000),
     consoleDir: env.HOLDFAST_CONSOLE_DIR || DEFAULT_CONSOLE_DIR,
     ...overrides,
   });

@@ -1,4 +1,4 @@
-/** Tells listeners, after commit, which skus have more supply (raised on-hand, receipts, freed stock). */
+/** Tells listeners, after commit, which skus had their supply changed (on-hand, adjustments, schedules, freed stock). */
 export class SupplySignal {
   private readonly listeners = new Set<(skus: readonly string[]) => void>();
 

@@ -1,6 +1,7 @@
 /**
- * Event-triggered backorder runs (SPEC sections 2 and 5): when supply grows, a `backorder` run with trigger
- * `event` covers just the affected skus, debounced, and releases held lines in priority order; a later line may
+ * Event-triggered backorder runs (SPEC sections 2 and 5): when supply changes, a `backorder` run with trigger
+ * `event` covers just the affected skus, debounced, releases held lines in priority order where supply grew and
+ * re-dates the promises that no longer hold where it shrank; a later line may
  * take earlier supply only when that delays no line before it; while another run holds the lease, the waiting
  * skus are retried every half second (never in a tight loop) and run once it is free. Manual clock at 2028-06-01T09:00Z (UTC), locations
  * EAST (priority 1, 1 handling day) and WEST (priority 2, 2 handling days).
@@ -235,6 +236,63 @@ describe.each(DATABASE_KINDS)('event-triggered backorder runs on %s', (kind) => 
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ jobType: 'backorder', trigger: 'event', status: 'succeeded', skus: ['SP-1'], processed: 1, movedToFulfillment: 1 });
     expect((await getOrder(t, o.id)).lines[0]).toMatchObject({ statusReason: 'AwaitingFulfillment', locationId: 'EAST' });
+    await expectInvariants(t.service.database.db);
+  });
+
+  it('re-dates promises that no longer hold when supply shrinks: a deleted receipt, a negative adjustment, a new expected issue, a lowered count', async () => {
+    t = await startTestService(kind, { now: T0 });
+    await setupWorld(t, { products: { 'SH-1': {} }, settings: { backorders: true, onHandChangeSchedule: true } });
+    await setOnHand(t, [{ sku: 'SH-1', locationId: 'EAST', onHand: 2 }]);
+    await ok(t, 'POST', '/api/inventory/schedules', [
+      { sku: 'SH-1', locationId: 'EAST', date: '2028-06-05', quantity: 3, reference: 'PO-5' },
+      { sku: 'SH-1', locationId: 'EAST', date: '2028-06-20', quantity: 1, reference: 'PO-20' },
+    ]);
+    await t.service.jobs.idle();
+    // 3 units: ATP(0) = 2; from 06-05 P = 5, so it is promised 06-05.
+    const o = await place(t, 'SH', [['SH-1', 3]]);
+    const id = o.lines[0].id;
+    expect(o.lines[0]).toMatchObject({ statusReason: 'BackorderHold', locationId: 'EAST', inventoryAvailabilityDate: '2028-06-05' });
+    const dated = (iad: string | null, esd: string | null) => [
+      { lineId: id, from: 'BackorderHold', to: 'BackorderHold', locationId: iad === null ? null : 'EAST', inventoryAvailabilityDate: iad, estimatedShipmentDate: esd },
+    ];
+
+    // The 06-05 receipt is withdrawn: P = 2 until 06-20, then 3.
+    const early = (await t.api('GET', '/api/inventory/schedules?sku=SH-1')).body.items.find((e: any) => e.date === '2028-06-05');
+    const deleted = await eventRun(() => ok(t!, 'DELETE', `/api/inventory/schedules/${early.id}`));
+    expect(deleted.run).toMatchObject({ skus: ['SH-1'], processed: 1, stillOnHold: 1, movedToFulfillment: 0 });
+    expect(deleted.records).toMatchObject(dated('2028-06-20', '2028-06-21'));
+
+    // One unit written off: P = 1, then 2 from 06-20; 3 fit nowhere within the horizon.
+    const adjusted = await eventRun(() => ok(t!, 'POST', '/api/inventory/adjustments', [{ sku: 'SH-1', locationId: 'EAST', delta: -1, reference: 'DMG-1' }]));
+    expect(adjusted.records).toMatchObject(dated(null, null));
+
+    // A receipt of 2 on 06-10 makes it fit from then (P = 3) ...
+    const receipt = await eventRun(() => ok(t!, 'POST', '/api/inventory/schedules', [{ sku: 'SH-1', locationId: 'EAST', date: '2028-06-10', quantity: 2, reference: 'PO-10' }]));
+    expect(receipt.records).toMatchObject(dated('2028-06-10', '2028-06-11'));
+    // ... until an expected issue of 1 on 06-15 takes P back to 2 from then to 06-20: ATP(06-10) = 2, so 06-20.
+    const issue = await eventRun(() => ok(t!, 'POST', '/api/inventory/schedules', [{ sku: 'SH-1', locationId: 'EAST', date: '2028-06-15', quantity: -1, reference: 'TR-15' }]));
+    expect(issue.records).toMatchObject(dated('2028-06-20', '2028-06-21'));
+
+    // A count of 0 on hand: P reaches 2 at most, so no promise holds any more.
+    const counted = await eventRun(() => setOnHand(t!, [{ sku: 'SH-1', locationId: 'EAST', onHand: 0 }]));
+    expect(counted.records).toMatchObject(dated(null, null));
+    expect((await getOrder(t, o.id)).lines[0]).toMatchObject({ statusReason: 'BackorderHold', locationId: null, inventoryAvailabilityDate: null, estimatedShipmentDate: null });
+    await expectInvariants(t.service.database.db);
+  });
+
+  it('a run covers the lines committed before it starts, whatever the clock says: a line backordered "later" than the run start by the clock is in scope', async () => {
+    t = await startTestService(kind, { now: T0 });
+    await setupWorld(t, { products: { 'SK-1': {} }, settings: { backorders: true, jobs: { backorder: { onSupplyChange: false } } } });
+    // The line is backordered at 12:00 by the clock of the process that took it ...
+    await t.setClock('2028-06-01T12:00:00.000Z');
+    const o = await place(t, 'SK', [['SK-1', 1]]);
+    expect(o.lines[0].statusReason).toBe('BackorderHold');
+    await setOnHand(t, [{ sku: 'SK-1', locationId: 'EAST', onHand: 1 }]);
+    // ... and a run starts at 11:59 by another clock (here: the same one moved back).
+    await t.setClock('2028-06-01T11:59:00.000Z');
+    const run = await runNow(t, 'backorder');
+    expect(run).toMatchObject({ processed: 1, movedToFulfillment: 1, stillOnHold: 0 });
+    expect((await getOrder(t, o.id)).lines[0].statusReason).toBe('AwaitingFulfillment');
     await expectInvariants(t.service.database.db);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * Bulk on-hand deltas (receipts, write-offs, transfers). All or nothing: a delta that would take on-hand below
- * zero fails the request, naming its row. Positive deltas start an event-triggered backorder run.
+ * zero fails the request, naming its row. Every delta starts an event-triggered backorder run.
  */
 import { invalid } from '../errors.ts';
 import type { FieldError } from '../errors.ts';
@@ -28,7 +28,7 @@ export async function adjustStock(ctx: AppContext, rows: readonly AdjustmentRow[
     }
     if (errors.length) throw invalid(errors);
   });
-  const grew = rows.filter((r) => r.delta > 0).map((r) => r.sku);
-  if (grew.length) ctx.supplyGrew(grew);
+  const changed = rows.filter((r) => r.delta !== 0).map((r) => r.sku);
+  if (changed.length) ctx.supplyChanged(changed);
   return { count: rows.length };
 }

@@ -1,6 +1,6 @@
 /**
  * The on-hand change schedule: expected receipts (+) and issues (-) by date. Entries outside the ATP window are
- * stored and listed but not counted. An upload is all or nothing; receipts start an event-triggered run.
+ * stored and listed but not counted. An upload is all or nothing; every change starts an event-triggered run.
  */
 import { invalid, notFound } from '../errors.ts';
 import type { FieldError } from '../errors.ts';
@@ -30,8 +30,7 @@ export async function uploadSchedules(
     }
     return out;
   });
-  const grew = entries.filter((e) => e.quantity > 0).map((e) => e.sku);
-  if (grew.length) ctx.supplyGrew(grew);
+  if (entries.length) ctx.supplyChanged(entries.map((e) => e.sku));
   return stored;
 }
 
@@ -44,8 +43,8 @@ export async function deleteSchedule(ctx: AppContext, id: number): Promise<Sched
     return deleteScheduleEntry(trx, id);
   });
   if (!removed) throw notFound(`schedule entry ${id}`);
-  // Removing an expected issue leaves more to promise.
-  if (removed.quantity < 0) ctx.supplyGrew([removed.sku]);
+  // Removing a receipt can break promises made on it; removing an issue leaves more to promise.
+  ctx.supplyChanged([removed.sku]);
   return removed;
 }
 

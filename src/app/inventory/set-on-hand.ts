@@ -1,6 +1,6 @@
 /**
  * Bulk on-hand counts from the warehouse. A count below what is reserved is recorded all the same (the
- * warehouse is the truth) and shows as a shortage. Raised counts start an event-triggered backorder run.
+ * warehouse is the truth) and shows as a shortage. A changed count starts an event-triggered backorder run.
  */
 import type { AppContext } from '../context.ts';
 import { setOnHand as store, stockForSkus } from '../../store/repositories/stock.repository.ts';
@@ -17,7 +17,7 @@ export interface OnHandRow {
 /** All rows in one transaction; `onProgress` hears how many are written as the chunks go (CLI imports). */
 export async function setOnHand(ctx: AppContext, rows: readonly OnHandRow[], onProgress?: (written: number) => void): Promise<{ count: number }> {
   checkDistinct(rows);
-  const grew = await ctx.database.transaction(async (trx) => {
+  const changed = await ctx.database.transaction(async (trx) => {
     await checkReferences(trx, rows);
     const skus = rows.map((r) => r.sku);
     await ctx.database.lockSkus(trx, skus);
@@ -27,8 +27,8 @@ export async function setOnHand(ctx: AppContext, rows: readonly OnHandRow[], onP
       await store(trx, rows.slice(i, i + PROGRESS_CHUNK), now);
       onProgress?.(Math.min(rows.length, i + PROGRESS_CHUNK));
     }
-    return rows.filter((r) => r.onHand > (before.get(`${r.sku}\u0000${r.locationId}`) ?? 0)).map((r) => r.sku);
+    return rows.filter((r) => r.onHand !== (before.get(`${r.sku}\u0000${r.locationId}`) ?? 0)).map((r) => r.sku);
   });
-  if (grew.length) ctx.supplyGrew(grew);
+  if (changed.length) ctx.supplyChanged(changed);
   return { count: rows.length };
 }

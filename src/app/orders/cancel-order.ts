@@ -55,7 +55,7 @@ async function cancelLines(ctx: AppContext, actor: Actor, orderId: string, lineN
     const freedSkus = changes.filter((c) => c.before.locationId !== null).map((c) => c.before.sku);
     return { order: { ...current, lines: after }, freed: freedSkus };
   });
-  if (freed.length) ctx.supplyGrew(freed);
+  if (freed.length) ctx.supplyChanged(freed);
   return order;
 }
 
