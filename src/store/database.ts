@@ -42,6 +42,8 @@ export interface Database {
   read<T>(fn: (trx: Executor) => Promise<T>): Promise<T>;
   /** Serializes writers per sku for the rest of the transaction (PostgreSQL; SQLite has one writer already). */
   lockSkus(trx: Executor, skus: Iterable<string>): Promise<void>;
+  /** Runs `fn` inside a savepoint of `trx`: when it throws, what it wrote is rolled back and the transaction goes on. */
+  savepoint<T>(trx: Executor, fn: () => Promise<T>): Promise<T>;
   migrate(): Promise<string[]>;
   /** A round trip to the database (health checks). */
   ping(): Promise<void>;
@@ -65,7 +67,11 @@ export function openDatabase(options: DatabaseOptions): Database {
 const MAX_ATTEMPTS = 8;
 
 function isRetryable(error: unknown): boolean {
-  if (error instanceof RetryableConflict) return true;
+  return error instanceof RetryableConflict || isTransactionLost(error);
+}
+
+/** The database gave up on the whole transaction (a deadlock, a serialization failure, another process's write lock). */
+export function isTransactionLost(error: unknown): boolean {
   const code = (error as { code?: string } | null)?.code;
   // 40001 serialization failure, 40P01 deadlock, SQLITE_BUSY when another process holds the write lock.
   return code === '40001' || code === '40P01' || code === 'SQLITE_BUSY' || code === 'SQLITE_BUSY_SNAPSHOT';
@@ -82,6 +88,24 @@ function withRetries(db: Kysely<DB>) {
       }
     }
   };
+}
+
+const SAVEPOINT = CompiledQuery.raw('savepoint hf_unit');
+const RELEASE = CompiledQuery.raw('release savepoint hf_unit');
+const ROLLBACK_TO = CompiledQuery.raw('rollback to savepoint hf_unit');
+
+/** Same syntax on both databases; one name, since a name refers to the latest savepoint that has it. */
+async function savepoint<T>(trx: Executor, fn: () => Promise<T>): Promise<T> {
+  await trx.executeQuery(SAVEPOINT);
+  try {
+    const result = await fn();
+    await trx.executeQuery(RELEASE);
+    return result;
+  } catch (error) {
+    await trx.executeQuery(ROLLBACK_TO);
+    await trx.executeQuery(RELEASE);
+    throw error;
+  }
 }
 
 async function runMigrations(db: Kysely<DB>, dialect: SqlDialect): Promise<string[]> {
@@ -160,6 +184,7 @@ function openSqlite(file: string): Database {
         }
       }),
     async lockSkus() {},
+    savepoint,
     migrate: () => runMigrations(db, 'sqlite'),
     ping: () => ping(db),
     close: () => db.destroy(),
@@ -188,6 +213,7 @@ function openPostgres(options: DatabaseOptions): Database {
     transaction: withRetries(db),
     read: (fn) => db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(fn),
     lockSkus: (trx, skus) => store.lockSkus(trx, skus),
+    savepoint,
     // Kysely's migrator locks its own table, so several processes starting together migrate once.
     migrate: () => runMigrations(db, 'postgres'),
     ping: () => ping(db),

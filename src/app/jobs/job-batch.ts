@@ -57,11 +57,13 @@ export async function loadBatch(ctx: AppContext, trx: Executor, frame: Pick<Plan
 }
 
 export function planBatch(frame: PlanFrame, input: BatchInput, now: number): JobPlan {
-  const jobLines: JobLine[] = input.lines.map((l) => ({
-    ...l,
-    candidates: frame.resolver.candidates({ country: l.shipCountry, region: l.shipRegion, channel: l.channel, sku: l.sku }),
-    allowBackorder: input.products.get(l.sku)?.allowBackorder ?? true,
-  }));
+  // The lines were read for this batch alone: completing them in place spares a copy of each.
+  const jobLines: JobLine[] = input.lines.map((l) =>
+    Object.assign(l, {
+      candidates: frame.resolver.candidates({ country: l.shipCountry, region: l.shipRegion, channel: l.channel, sku: l.sku }),
+      allowBackorder: input.products.get(l.sku)?.allowBackorder ?? true,
+    }),
+  );
   return planJobBatch(jobLines, {
     jobType: frame.scope.kind.jobType,
     today: frame.scope.today,

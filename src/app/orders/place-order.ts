@@ -12,6 +12,7 @@ import type { FieldError } from '../errors.ts';
 import type { AppContext } from '../context.ts';
 import { canonicalJson, sha256 } from '../canonical.ts';
 import { configSnapshot } from '../settings/config-snapshot.ts';
+import { groupCommitOf } from '../group-commit.ts';
 import { supplyOf } from '../inventory/supply.ts';
 import { businessDateOf } from '../../domain/calendar/business-date.ts';
 import { SupplyBook } from '../../domain/atp/promising.ts';
@@ -40,15 +41,22 @@ export interface PlaceOrderResult {
   readonly created: boolean;
 }
 
+/** Attempts at one order when stock changed under it (another process reserved first). */
+const MAX_ATTEMPTS = 5;
+
 export async function placeOrder(ctx: AppContext, input: PlaceOrderInput, idempotencyKey: string | null): Promise<PlaceOrderResult> {
   const lineNumbers = numberLines(input);
   const requestHash = sha256(canonicalJson(normalized(input, lineNumbers)));
+  const skus = [...new Set(input.lines.map((l) => l.sku))];
+  // Orders arriving together share one commit, each in its own savepoint, each answered after the commit.
+  const group = groupCommitOf(ctx.database);
   for (let attempt = 0; ; attempt++) {
     try {
-      return await ctx.database.transaction((trx) => placeInTransaction(ctx, trx, input, lineNumbers, requestHash, idempotencyKey));
+      return await group.run(skus, (trx) => placeInTransaction(ctx, trx, input, lineNumbers, requestHash, idempotencyKey));
     } catch (error) {
       // Two requests with the same key raced: the loser runs again and finds the winner's order.
       if (attempt === 0 && ctx.database.store.isUniqueViolation(error)) continue;
+      if (error instanceof RetryableConflict && attempt < MAX_ATTEMPTS) continue;
       throw error;
     }
   }

@@ -22,8 +22,17 @@ export function toDayNumber(date: BusinessDate): number {
   return Math.floor(Date.parse(`${date}T00:00:00Z`) / MS_PER_DAY);
 }
 
+/** Dates already written, by day number: a job run writes the same few hundred dates a million times. */
+const written = new Map<number, BusinessDate>();
+
 export function fromDayNumber(day: number): BusinessDate {
-  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+  let date = written.get(day);
+  if (date === undefined) {
+    date = new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+    if (written.size > 10_000) written.clear();
+    written.set(day, date);
+  }
+  return date;
 }
 
 export function addDays(date: BusinessDate, days: number): BusinessDate {
@@ -41,11 +50,21 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
+const MS_PER_SECOND = 1_000;
+/** The last answer per time zone, by second: every offset (historic local mean times included) is whole seconds. */
+const lastByZone = new Map<string, { second: number; date: BusinessDate }>();
+
 /** The calendar date of `instantMs` in `timeZone` (an IANA name). */
 export function businessDateOf(instantMs: number, timeZone: string): BusinessDate {
+  const second = Math.floor(instantMs / MS_PER_SECOND);
+  const last = lastByZone.get(timeZone);
+  if (last?.second === second) return last.date;
   const parts = formatterFor(timeZone).formatToParts(new Date(instantMs));
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')}`;
+  const date = `${get('year')}-${get('month')}-${get('day')}`;
+  if (lastByZone.size > 100) lastByZone.clear();
+  lastByZone.set(timeZone, { second, date });
+  return date;
 }
 
 export function isTimeZone(name: string): boolean {

@@ -1,0 +1,67 @@
+/**
+ * Group commit of intake: orders that arrive together share one write transaction, each in its own savepoint, and
+ * each is answered after the commit. One order that fails (an unknown sku, a line refused) fails alone and writes
+ * nothing; the others are placed; a repeated externalId in the same group answers the original order; the books
+ * stay exact.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { DATABASE_KINDS } from '../fixtures/databases.ts';
+import { startTestService } from '../fixtures/test-service.ts';
+import type { TestService } from '../fixtures/test-service.ts';
+import { placeOrder } from '../../src/app/orders/place-order.ts';
+import type { PlaceOrderInput } from '../../src/app/orders/place-order.ts';
+import { AppError } from '../../src/app/errors.ts';
+import { T0, expectInvariants } from '../jobs/job-helpers.ts';
+
+describe.each(DATABASE_KINDS)('group commit of intake on %s', (kind) => {
+  let t: TestService | undefined;
+  afterEach(async () => {
+    await t?.close();
+    t = undefined;
+  });
+
+  it('commits concurrent orders in fewer transactions; a failing order fails alone; a repeat answers the original', async () => {
+    t = await startTestService(kind, { now: T0 });
+    const api = t.api;
+    for (const [id, priority] of [['EAST', 1], ['WEST', 2]] as const) expect((await api('PUT', `/api/locations/${id}`, { name: id, priority })).status).toBe(201);
+    for (const sku of ['GA', 'GB', 'GC']) expect((await api('PUT', `/api/products/${sku}`, { name: sku })).status).toBe(201);
+    expect((await api('PATCH', '/api/settings', { backorders: true })).status).toBe(200);
+    expect((await api('PUT', '/api/inventory/on-hand', [{ sku: 'GA', locationId: 'EAST', onHand: 10 }, { sku: 'GB', locationId: 'WEST', onHand: 5 }])).status).toBe(200);
+
+    const database = t.service.database;
+    const transaction = database.transaction.bind(database);
+    let transactions = 0;
+    (database as { transaction: typeof database.transaction }).transaction = (fn) => {
+      transactions++;
+      return transaction(fn);
+    };
+    const order = (n: number, lines: PlaceOrderInput['lines']): PlaceOrderInput => ({ externalId: `G-${n}`, lines });
+    const inputs: PlaceOrderInput[] = [];
+    for (let n = 0; n < 24; n++) inputs.push(order(n, [{ sku: 'GA', quantity: 1 }, { sku: n % 2 ? 'GB' : 'GC', quantity: 1 }]));
+    inputs.push(order(100, [{ sku: 'GA', quantity: 1 }, { sku: 'NOPE', quantity: 1 }])); // unknown sku: a 400, alone
+    inputs.push(order(3, [{ sku: 'GA', quantity: 1 }, { sku: 'GB', quantity: 1 }])); // the same request as G-3: the original
+    const settled = await Promise.allSettled(inputs.map((input) => placeOrder(t!.service.ctx, input, null)));
+
+    expect(transactions, 'orders that arrived together shared transactions').toBeLessThan(inputs.length);
+    const failed = settled.filter((s) => s.status === 'rejected');
+    expect(failed).toHaveLength(1);
+    expect((failed[0] as PromiseRejectedResult).reason).toBeInstanceOf(AppError);
+    expect(((failed[0] as PromiseRejectedResult).reason as AppError).errors).toEqual([{ path: '/lines/1/sku', message: expect.stringContaining('NOPE') }]);
+    const placed = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    expect(placed).toHaveLength(25);
+    const g3 = placed.filter((p) => p.order.externalId === 'G-3');
+    expect(g3).toHaveLength(2);
+    expect(new Set(g3.map((p) => p.order.id)).size).toBe(1);
+    expect(g3.map((p) => p.created).sort()).toEqual([false, true]);
+
+    // 24 distinct orders: GA x1 each (10 on hand at EAST), so 10 are released at EAST and 14 held; nothing else.
+    const list = await api('GET', '/api/orders?limit=500');
+    expect(list.body.items).toHaveLength(24);
+    expect(list.body.items.some((o: any) => o.externalId === 'G-100')).toBe(false);
+    const ga = list.body.items.flatMap((o: any) => o.lines.filter((l: any) => l.sku === 'GA'));
+    expect(ga.filter((l: any) => l.statusReason === 'AwaitingFulfillment')).toHaveLength(10);
+    expect(ga.filter((l: any) => l.statusReason === 'BackorderHold')).toHaveLength(14);
+    expect((await api('GET', '/api/inventory/GA')).body.locations).toEqual([{ locationId: 'EAST', onHand: 10, reserved: 10, available: 0, shortage: 0 }]);
+    await expectInvariants(database.db);
+  });
+});
