@@ -44,7 +44,7 @@ export function assertConsoleBuilt(): void {
   if (!fs.existsSync(index)) throw new Error(`the console is not built (${index} is missing): run npm run build`);
 }
 
-/** A listening service on a manual clock at T0, seeded with the demo data unless `seed` says otherwise. */
+/** A listening service on a manual clock (at T0 until the demo seed moves it), seeded with the demo data unless `seed` says otherwise. */
 export async function startConsole(kind: DatabaseKind, seed: 'demo' | 'empty' = 'demo'): Promise<ConsoleService> {
   assertConsoleBuilt();
   const t = await startTestService(kind, { now: T0 });

@@ -73,8 +73,8 @@ describe.each(DATABASE_KINDS)('console screens on %s', (kind) => {
     expect(await lineRows.count()).toBe(backorders.lines);
     expect(await page.getByLabel('Status reason').inputValue()).toBe('BackorderHold');
 
-    timings.push(['Orders', await timeUntil(() => navigate(page, 'Orders'), page.getByRole('table', { name: 'Orders' }).getByRole('link', { name: 'DEMO-1000' }))]);
     const orders = await api('/api/orders?limit=500');
+    timings.push(['Orders', await timeUntil(() => navigate(page, 'Orders'), page.getByRole('table', { name: 'Orders' }).getByRole('link', { name: orders.items[0].externalId }))]);
     expect(await page.getByRole('table', { name: 'Orders' }).locator('tbody tr').count()).toBe(Math.min(50, orders.items.length));
     const held = orders.items.find((o: { lines: { statusReason: string }[] }) => o.lines.some((l) => l.statusReason === 'BackorderHold'));
     await page.getByLabel('Status reason').selectOption('BackorderHold');
@@ -110,8 +110,9 @@ describe.each(DATABASE_KINDS)('console screens on %s', (kind) => {
     expect((await chartData(page, 'ATP')).length).toBe(settings.atpHorizonDays + 1);
 
     timings.push(['Background jobs', await timeUntil(() => navigate(page, 'Background jobs', 'Monitoring'), page.getByRole('table', { name: 'Job log' }).locator('tbody tr'))]);
-    const runs = await api('/api/jobs/runs');
+    const runs = await api('/api/jobs/runs?limit=50');
     expect(await page.getByRole('table', { name: 'Job log' }).locator('tbody tr').count()).toBe(runs.items.length);
+    expect(await page.getByRole('table', { name: 'Job log' }).locator('tbody tr').first().getAttribute('data-run')).toBe(runs.items[0].id);
     const firstRun = page.getByRole('table', { name: 'Job log' }).getByRole('link').first();
     timings.push(['Run page', await timeUntil(() => firstRun.click(), page.getByRole('heading', { name: 'Records' }))]);
     await page.getByRole('heading', { name: /Job run$/ }).waitFor();
@@ -178,9 +179,10 @@ describe.each(DATABASE_KINDS)('console screens on %s', (kind) => {
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Orders', level: 1 }).waitFor();
     // An order from the list, then the Run menu of Background jobs, opened and closed without a mouse.
-    await tabTo(page, 'DEMO-1035');
+    const newest = (await svc.t.api('GET', '/api/orders?limit=1')).body.items[0].externalId;
+    await tabTo(page, newest);
     await page.keyboard.press('Enter');
-    await page.getByRole('heading', { name: 'Order DEMO-1035' }).waitFor();
+    await page.getByRole('heading', { name: `Order ${newest}` }).waitFor();
     await tabTo(page, 'Background jobs');
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Background jobs', level: 1 }).waitFor();
