@@ -1,20 +1,17 @@
 /**
- * Assembles a running Holdfast: database (migrated), clock, use-case context, jobs and the HTTP app. `serve`,
- * `demo`, the CLI commands and the tests all start from here.
+ * Assembles a running Holdfast: the core (database, clock, use-case context, jobs) and the HTTP app. `serve`,
+ * `demo` and the tests start from here.
  */
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Config } from './config/config.ts';
 import type { AppContext } from './app/context.ts';
-import { ManualClock, systemClock } from './app/clock.ts';
-import type { Clock } from './app/clock.ts';
-import { IdGenerator } from './app/ids.ts';
-import { KeyAuthenticator, createApiKey } from './app/access/api-keys.ts';
-import { storedManualTime } from './app/clock-control.ts';
-import { openDatabase } from './store/database.ts';
+import type { ManualClock } from './app/clock.ts';
+import { KeyAuthenticator } from './app/access/api-keys.ts';
 import type { Database } from './store/database.ts';
-import { JobsService } from './jobs/jobs-service.ts';
-import { SupplySignal } from './jobs/supply-signal.ts';
+import type { JobsService } from './jobs/jobs-service.ts';
 import { buildApp } from './http/app.ts';
+import type { RequestLog } from './http/app.ts';
+import { createCore } from './core.ts';
 
 export interface Service {
   readonly config: Config;
@@ -30,53 +27,41 @@ export interface Service {
 export interface ServiceOptions {
   /** Start the background work of `serve`: cron schedules (unless the clock is manual) and the dead-run watch. */
   readonly background?: boolean;
+  /** `json` (serve: one JSON line per request) or `line` (demo: one readable line per request, other logs at warn). */
+  readonly requestLog?: RequestLog;
+  /** The label of the admin key `config.adminKey` stands for (default: HOLDFAST_ADMIN_KEY). */
+  readonly adminKeyLabel?: string;
 }
 
 export async function createService(config: Config, options: ServiceOptions = {}): Promise<Service> {
-  const database = openDatabase({ url: config.databaseUrl });
+  const core = await createCore(config, { adminKeyLabel: options.adminKeyLabel });
+  let app: FastifyInstance;
   try {
-    await database.migrate();
+    app = await buildApp(
+      { ctx: core.ctx, authenticator: new KeyAuthenticator(core.ctx), manualClock: core.manualClock, jobs: core.jobs },
+      { logLevel: config.logLevel, requestLog: options.requestLog ?? 'json', timeouts: config.timeouts, consoleDir: config.consoleDir },
+    );
   } catch (error) {
-    await database.close().catch(() => undefined);
+    await core.close();
     throw error;
   }
-  let manualClock: ManualClock | null = null;
-  let clock: Clock = systemClock;
-  if (config.manualClock) {
-    manualClock = new ManualClock((await storedManualTime(database.db)) ?? Date.now());
-    clock = manualClock;
-  }
-  const signal = new SupplySignal();
-  const ctx: AppContext = { database, clock, ids: new IdGenerator(), supplyChanged: signal.emit };
-  if (config.adminKey) await createApiKey(ctx, 'admin', 'HOLDFAST_ADMIN_KEY', config.adminKey);
-
-  let logger: FastifyBaseLogger | null = null;
-  const log = (level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown> = {}) => logger?.[level](fields, message);
-  const jobs = new JobsService(ctx, signal, {
-    leaseTimeoutMs: config.leaseTimeoutMs,
-    batchSkus: config.jobBatchSkus,
-    batchLines: config.jobBatchLines,
-    eventDebounceMs: config.eventDebounceMs,
-    log,
-  });
-  const app = await buildApp({ ctx, authenticator: new KeyAuthenticator(ctx), manualClock, jobs }, { logLevel: config.logLevel, consoleDir: config.consoleDir });
-  logger = app.log;
-  if (options.background) await jobs.startBackground({ cron: !config.manualClock });
+  core.setLog((level, message, fields = {}) => app.log[level](fields, message));
+  if (options.background) await core.jobs.startBackground({ cron: !config.manualClock });
 
   let closed = false;
   return {
     config,
-    database,
-    ctx,
-    jobs,
-    manualClock,
+    database: core.database,
+    ctx: core.ctx,
+    jobs: core.jobs,
+    manualClock: core.manualClock,
     app,
     async close() {
       if (closed) return;
       closed = true;
-      await jobs.stop();
+      await core.jobs.stop();
       await app.close();
-      await database.close();
+      await core.database.close();
     },
   };
 }

@@ -1,21 +1,28 @@
-import type { Config } from '../config/config.ts';
-import { UsageError } from './args.ts';
-import { withContext } from './context.ts';
-import { queryAtp } from '../app/inventory/query-atp.ts';
-import { allLocations } from '../store/repositories/catalog.repository.ts';
-import { compareLocations } from '../domain/inventory/location.ts';
-
 /** `holdfast atp <sku>`: available now, ATP today and the earliest date for the quantity, per location. */
-export async function printAtp(config: Config, sku: string, location: string | undefined, quantityText: string | undefined): Promise<number> {
+import type { Config } from '../config/config.ts';
+import { queryAtp, queryAtpAnywhere } from '../app/inventory/query-atp.ts';
+import { withAppContext } from '../app/runtime.ts';
+import { UsageError } from './args.ts';
+import { table } from './table.ts';
+
+export async function atpCommand(config: Config, sku: string, location: string | undefined, quantityText: string | undefined): Promise<number> {
   const quantity = quantityText === undefined ? 1 : Number(quantityText);
-  if (!Number.isInteger(quantity) || quantity < 1) throw new UsageError('--quantity must be an integer >= 1');
-  return withContext(config, async (ctx) => {
-    const locations = location ? [location] : (await allLocations(ctx.database.db)).filter((l) => l.active).sort(compareLocations).map((l) => l.id);
-    process.stdout.write(`${'location'.padEnd(16)}${'available'.padStart(10)}${'ATP(0)'.padStart(10)}  earliest for ${quantity}\n`);
-    for (const id of locations) {
-      const a = await queryAtp(ctx, sku, id, quantity);
-      process.stdout.write(`${id.padEnd(16)}${String(a.days[0]?.supply ?? 0).padStart(10)}${String(a.days[0]?.atp ?? 0).padStart(10)}  ${a.earliestDate ?? 'none within the horizon'}\n`);
+  if (!/^\d+$/.test(quantityText ?? '1') || !Number.isSafeInteger(quantity) || quantity < 1) throw new UsageError(`--quantity must be a whole number of at least 1, not "${quantityText}"`, 'atp');
+  const options = { databaseUrl: config.databaseUrl, manualClock: config.manualClock, mustExist: true };
+  const rows = await withAppContext(options, async (ctx) => {
+    if (location === undefined) {
+      const a = await queryAtpAnywhere(ctx, sku, quantity);
+      process.stdout.write(`${a.sku} on ${a.today}: earliest for ${quantity} is ${a.earliestDate === null ? `none within the ${a.horizonDays}-day horizon` : `${a.earliestDate} at ${a.locationId}`}\n\n`);
+      return a.locations.map((l) => [l.locationId, String(l.available), String(l.atpToday), l.earliestDate ?? 'none within the horizon']);
     }
-    return 0;
+    const a = await queryAtp(ctx, sku, location, quantity);
+    process.stdout.write(`${a.sku} at ${a.locationId} on ${a.today}: earliest for ${quantity} is ${a.earliestDate ?? `none within the ${a.horizonDays}-day horizon`}\n\n`);
+    return [[a.locationId, String(a.days[0]?.supply ?? 0), String(a.days[0]?.atp ?? 0), a.earliestDate ?? 'none within the horizon']];
   });
+  if (rows.length === 0) {
+    process.stdout.write('there is no active location\n');
+    return 0;
+  }
+  process.stdout.write(table(['location', 'available', 'ATP today', `earliest for ${quantity}`], rows));
+  return 0;
 }

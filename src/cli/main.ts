@@ -1,135 +1,70 @@
 /**
- * `holdfast <command>`: serve, demo, migrate, keys create, jobs run, import, atp (SPEC section 8).
+ * `holdfast <command>` (SPEC section 8). This file stays small and loads a command's module only when that
+ * command runs, so `--help` and quick commands start fast.
+ *
+ * Exit codes: 0 done; 1 a user error (bad option, missing file, no database...) printed as one line naming the
+ * problem, or a failure; usage and `--help` print to stdout and exit 0.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { loadConfig, ConfigError } from '../config/config.ts';
-import type { Config } from '../config/config.ts';
-import { ROLES } from '../app/context.ts';
-import type { Role } from '../app/context.ts';
-import { AppError } from '../app/errors.ts';
-import { createApiKey, generateKey } from '../app/access/api-keys.ts';
-import { createService } from '../service.ts';
-import { parseArgs, option, UsageError } from './args.ts';
-import type { ParsedArgs } from './args.ts';
-import { withContext } from './context.ts';
-import { serve } from './serve.command.ts';
-import { seedDemo } from './demo-seed.ts';
-import { importCsv } from './import.command.ts';
-import { printAtp } from './atp.command.ts';
-
-const USAGE = `usage: holdfast <command>
-
-  serve                         API and scheduler (PORT, HOST, DATABASE_URL, HOLDFAST_ADMIN_KEY, HOLDFAST_CLOCK, LOG_LEVEL)
-  demo                          serve a fresh seeded SQLite database (./data/demo.db); prints the address and an admin key
-  migrate                       apply pending migrations
-  keys create --role <role>     print a new API key (roles: ${ROLES.join(', ')}) [--label <text>]
-  jobs run <backorder|preorder> run a job now and print its counts
-  import on-hand <file.csv>     header sku,locationId,onHand
-  import schedules <file.csv>   header sku,locationId,date,quantity,reference
-  atp <sku>                     earliest dates per location [--location <id>] [--quantity <n>]
-`;
+import { COMMANDS, findCommand, usage, commandUsage } from './commands.ts';
+import type { CommandSpec } from './commands.ts';
+import { parseArgs, UsageError } from './args.ts';
+import { reportFailure } from './failure.ts';
 
 async function main(argv: readonly string[]): Promise<number> {
-  const args = parseArgs(argv);
-  const [command, sub, ...rest] = args.positional;
-  if (!command || args.options.has('help')) {
-    process.stdout.write(USAGE);
-    return command ? 0 : 2;
+  const args = parseArgs(argv, (name) => COMMANDS.some((c) => c.options?.[name]?.value !== undefined));
+  const [first, ...rest] = args.positional;
+  const wantsHelp = args.options.has('help') || args.options.has('h');
+
+  if (first === undefined) {
+    process.stdout.write(usage());
+    return wantsHelp ? 0 : 1;
   }
+  if (first === 'help') {
+    if (rest.length === 0) {
+      process.stdout.write(usage());
+      return 0;
+    }
+    const spec = findCommand(rest);
+    if (!spec) throw new UsageError(`there is no command "${rest.join(' ')}"; the commands are ${COMMANDS.map((c) => c.name).join(', ')}`);
+    process.stdout.write(commandUsage(spec));
+    return 0;
+  }
+  const spec = findCommand(args.positional);
+  if (!spec) {
+    const family = COMMANDS.filter((c) => c.name.startsWith(`${first} `));
+    if (family.length) throw new UsageError(`${first} needs one of: ${family.map((c) => c.name.slice(first.length + 1)).join(', ')}`);
+    throw new UsageError(`there is no command "${first}"; the commands are ${[...new Set(COMMANDS.map((c) => c.name.split(' ')[0]))].join(', ')}`);
+  }
+  if (wantsHelp) {
+    process.stdout.write(commandUsage(spec));
+    return 0;
+  }
+  checkArgs(spec, args.positional.slice(spec.name.split(' ').length), args.options);
+  const { loadConfig } = await import('../config/config.ts');
   const config = loadConfig();
-  switch (command) {
-    case 'serve':
-      await serve(config);
-      return -1;
-    case 'demo':
-      await demo(config);
-      return -1;
-    case 'migrate':
-      return migrate(config);
-    case 'keys':
-      if (sub !== 'create') throw new UsageError('keys: the subcommand is "create"');
-      return createKey(config, args);
-    case 'jobs':
-      if (sub !== 'run' || !rest[0]) throw new UsageError('jobs: holdfast jobs run <backorder|preorder>');
-      return runJob(config, rest[0]);
-    case 'import':
-      if ((sub !== 'on-hand' && sub !== 'schedules') || !rest[0]) throw new UsageError('import: holdfast import on-hand|schedules <file.csv>');
-      return importCsv(config, sub, rest[0]);
-    case 'atp':
-      if (!sub) throw new UsageError('atp: holdfast atp <sku> [--location <id>] [--quantity <n>]');
-      return printAtp(config, sub, option(args, 'location'), option(args, 'quantity'));
-    default:
-      throw new UsageError(`unknown command "${command}"`);
+  return spec.run({ config, operands: args.positional.slice(spec.name.split(' ').length), options: args.options });
+}
+
+/** Refuses unknown options, missing option values and a wrong number of operands, naming what was wrong. */
+function checkArgs(spec: CommandSpec, operands: readonly string[], options: ReadonlyMap<string, string | true>): void {
+  for (const [name, value] of options) {
+    const known = spec.options?.[name];
+    if (!known) {
+      const allowed = Object.keys(spec.options ?? {});
+      throw new UsageError(`holdfast ${spec.name} has no option --${name}${allowed.length ? ` (it takes ${allowed.map((o) => `--${o}`).join(', ')})` : ''}`, spec.name);
+    }
+    if (known.value && value === true) throw new UsageError(`--${name} needs a value: --${name} ${known.value}`, spec.name);
+    if (!known.value && value !== true) throw new UsageError(`--${name} takes no value`, spec.name);
   }
-}
-
-async function migrate(config: Config): Promise<number> {
-  await withContext(config, async () => undefined);
-  process.stdout.write(`migrations applied to ${config.databaseUrl.startsWith('postgres') ? 'PostgreSQL' : config.databaseUrl}\n`);
-  return 0;
-}
-
-async function createKey(config: Config, args: ParsedArgs): Promise<number> {
-  const role = option(args, 'role');
-  if (!role || !(ROLES as readonly string[]).includes(role)) throw new UsageError(`keys create needs --role, one of ${ROLES.join(', ')}`);
-  const created = await withContext(config, (ctx) => createApiKey(ctx, role as Role, option(args, 'label') ?? null));
-  process.stderr.write(`created ${created.role} key ${created.id}; it is shown once, keep it safe:\n`);
-  process.stdout.write(`${created.key}\n`);
-  return 0;
-}
-
-async function runJob(config: Config, jobType: string): Promise<number> {
-  const service = await createService({ ...config, logLevel: 'warn' });
-  try {
-    const started = await service.jobs.run(jobType, 'manual');
-    process.stderr.write(`${jobType} run ${started.run.id} started: ${started.run.processed} lines in scope\n`);
-    const run = await started.done;
-    const counts = ['processed', 'movedToFulfillment', 'movedToBackorder', 'stillOnHold', 'canceled', 'failedRecords'] as const;
-    process.stdout.write(`${run.jobType} run ${run.id}: ${run.status}\n`);
-    for (const k of counts) process.stdout.write(`  ${k.padEnd(20)} ${run[k]}\n`);
-    if (run.error) process.stdout.write(`  error                ${run.error}\n`);
-    return run.status === 'succeeded' ? 0 : 1;
-  } finally {
-    await service.close();
-  }
-}
-
-async function demo(base: Config): Promise<void> {
-  const file = path.resolve('data/demo.db');
-  for (const suffix of ['', '-wal', '-shm']) fs.rmSync(file + suffix, { force: true });
-  const adminKey = base.adminKey ?? generateKey();
-  const config: Config = { ...base, databaseUrl: file, adminKey };
-  const seeded = await withContext(config, seedDemo);
-  await serve(config, (url, service) => {
-    void service.jobs.run('backorder', 'manual').catch(() => undefined);
-    process.stdout.write(
-      [
-        '',
-        `Holdfast demo: ${seeded.orders} orders seeded in ${file}`,
-        `  API              ${url}/api   (start page ${url}/, OpenAPI at ${url}/api/openapi.json)`,
-        `  admin key        ${adminKey}`,
-        `  try              curl -H "Authorization: Bearer ${adminKey}" ${url}/api/order-lines?statusReason=BackorderHold`,
-        '',
-      ].join('\n'),
-    );
-  });
+  const wanted = spec.operands ?? [];
+  if (operands.length < wanted.length) throw new UsageError(`holdfast ${spec.name} needs ${wanted.slice(operands.length).map((o) => `<${o}>`).join(' ')}`, spec.name);
+  if (operands.length > wanted.length) throw new UsageError(`holdfast ${spec.name} does not take "${operands.slice(wanted.length).join(' ')}"`, spec.name);
 }
 
 main(process.argv.slice(2)).then(
   (code) => {
+    // A server command answers -1: it keeps running until a signal stops it.
     if (code >= 0) process.exit(code);
   },
-  (error: unknown) => {
-    if (error instanceof UsageError || error instanceof ConfigError) {
-      process.stderr.write(`holdfast: ${error.message}\n\n${USAGE}`);
-      process.exit(2);
-    }
-    if (error instanceof AppError) {
-      process.stderr.write(`holdfast: ${error.detail}\n${(error.errors ?? []).map((e) => `  ${e.path}: ${e.message}\n`).join('')}`);
-      process.exit(1);
-    }
-    process.stderr.write(`holdfast: ${(error as Error)?.stack ?? String(error)}\n`);
-    process.exit(1);
-  },
+  (error: unknown) => process.exit(reportFailure(error)),
 );

@@ -127,7 +127,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    /** @description 1-64 characters of A-Z a-z 0-9 . _ - */
+                    /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
                     sku: string;
                 };
                 cookie?: never;
@@ -141,7 +141,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - */
+                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
                             sku: string;
                             name: string;
                             preorderEligible: boolean;
@@ -157,7 +157,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    /** @description 1-64 characters of A-Z a-z 0-9 . _ - */
+                    /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
                     sku: string;
                 };
                 cookie?: never;
@@ -165,7 +165,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - */
+                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
                         sku?: string;
                         name: string;
                         /** @default false */
@@ -184,7 +184,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - */
+                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
                             sku: string;
                             name: string;
                             preorderEligible: boolean;
@@ -200,7 +200,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - */
+                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
                             sku: string;
                             name: string;
                             preorderEligible: boolean;
@@ -215,7 +215,48 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** @description Changes only the fields named (like PATCH /api/settings). */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                    sku: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                        sku?: string;
+                        name?: string;
+                        preorderEligible?: boolean;
+                        launchDate?: string | null;
+                        allowBackorder?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                            sku: string;
+                            name: string;
+                            preorderEligible: boolean;
+                            launchDate: string | null;
+                            allowBackorder: boolean;
+                        };
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/api/products": {
@@ -246,7 +287,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: {
-                                /** @description 1-64 characters of A-Z a-z 0-9 . _ - */
+                                /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
                                 sku: string;
                                 name: string;
                                 preorderEligible: boolean;
@@ -279,7 +320,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    /** @description 1-64 characters of A-Z a-z 0-9 . _ - */
+                    /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
                     id: string;
                 };
                 cookie?: never;
@@ -293,7 +334,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - */
+                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
                             id: string;
                             name: string;
                             priority: number;
@@ -309,7 +350,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    /** @description 1-64 characters of A-Z a-z 0-9 . _ - */
+                    /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
                     id: string;
                 };
                 cookie?: never;
@@ -317,7 +358,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - */
+                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
                         id?: string;
                         name: string;
                         /** @description lower is preferred */
@@ -337,7 +378,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - */
+                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
                             id: string;
                             name: string;
                             priority: number;
@@ -353,7 +394,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - */
+                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
                             id: string;
                             name: string;
                             priority: number;
@@ -398,7 +439,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: {
-                                /** @description 1-64 characters of A-Z a-z 0-9 . _ - */
+                                /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
                                 id: string;
                                 name: string;
                                 priority: number;
@@ -437,9 +478,9 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - */
+                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
                         sku: string;
-                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - */
+                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
                         locationId: string;
                         onHand: number;
                     }[];
@@ -485,9 +526,9 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - */
+                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
                         sku: string;
-                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - */
+                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
                         locationId: string;
                         delta: number;
                         reference?: string | null;
@@ -526,8 +567,11 @@ export interface paths {
                 query?: {
                     limit?: number;
                     cursor?: string;
-                    /** @description 1-64 characters of A-Z a-z 0-9 . _ - */
+                    /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
                     sku?: string;
+                    /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                    locationId?: string;
+                    reference?: string;
                 };
                 header?: never;
                 path?: never;
@@ -544,13 +588,13 @@ export interface paths {
                         "application/json": {
                             items: {
                                 id: number;
-                                /** @description 1-64 characters of A-Z a-z 0-9 . _ - */
+                                /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
                                 sku: string;
-                                /** @description 1-64 characters of A-Z a-z 0-9 . _ - */
+                                /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
                                 locationId: string;
                                 /**
                                  * Format: date
-                                 * @description a calendar date, YYYY-MM-DD
+                                 * @description a calendar date YYYY-MM-DD
                                  */
                                 date: string;
                                 quantity: number;
@@ -563,10 +607,13 @@ export interface paths {
             };
         };
         put?: never;
-        /** @description A JSON array of entries, or text/csv with the header sku,locationId,date,quantity,reference. All or nothing. */
+        /** @description A JSON array of entries, or text/csv with the header sku,locationId,date,quantity[,reference] (at most 100,000 rows, 16 MiB). All or nothing; a refused upload lists its first 100 bad rows (with the CSV line) and counts the rest. With ?mode=replace, every (sku, locationId, reference) named in the upload first loses its existing entries, in the same transaction. */
         post: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description replace: every (sku, locationId, reference) in the upload first loses its entries */
+                    mode?: "add" | "replace";
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -574,19 +621,20 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - */
+                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
                         sku: string;
-                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - */
+                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
                         locationId: string;
                         /**
                          * Format: date
-                         * @description a calendar date, YYYY-MM-DD
+                         * @description a calendar date YYYY-MM-DD
                          */
                         date: string;
                         /** @description signed, not 0 */
                         quantity: number;
                         reference?: string | null;
                     }[];
+                    "text/csv": string;
                 };
             };
             responses: {
@@ -599,13 +647,13 @@ export interface paths {
                         "application/json": {
                             items: {
                                 id: number;
-                                /** @description 1-64 characters of A-Z a-z 0-9 . _ - */
+                                /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
                                 sku: string;
-                                /** @description 1-64 characters of A-Z a-z 0-9 . _ - */
+                                /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
                                 locationId: string;
                                 /**
                                  * Format: date
-                                 * @description a calendar date, YYYY-MM-DD
+                                 * @description a calendar date YYYY-MM-DD
                                  */
                                 date: string;
                                 quantity: number;
@@ -616,7 +664,35 @@ export interface paths {
                 };
             };
         };
-        delete?: never;
+        /** @description Removes every entry matching all the filters given (at least one). */
+        delete: {
+            parameters: {
+                query?: {
+                    /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                    sku?: string;
+                    /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                    locationId?: string;
+                    reference?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            count: number;
+                        };
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -651,13 +727,13 @@ export interface paths {
                     content: {
                         "application/json": {
                             id: number;
-                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - */
+                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
                             sku: string;
-                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - */
+                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
                             locationId: string;
                             /**
                              * Format: date
-                             * @description a calendar date, YYYY-MM-DD
+                             * @description a calendar date YYYY-MM-DD
                              */
                             date: string;
                             quantity: number;
@@ -684,7 +760,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    /** @description 1-64 characters of A-Z a-z 0-9 . _ - */
+                    /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
                     sku: string;
                 };
                 cookie?: never;
@@ -698,10 +774,10 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - */
+                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
                             sku: string;
                             locations: {
-                                /** @description 1-64 characters of A-Z a-z 0-9 . _ - */
+                                /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
                                 locationId: string;
                                 onHand: number;
                                 reserved: number;
@@ -730,13 +806,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** @description With locationId: the per-day table there. Without: the earliest date at every active location (location order) and the earliest anywhere. */
         get: {
             parameters: {
                 query: {
-                    /** @description 1-64 characters of A-Z a-z 0-9 . _ - */
+                    /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
                     sku: string;
-                    /** @description 1-64 characters of A-Z a-z 0-9 . _ - */
-                    locationId: string;
+                    /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                    locationId?: string;
                     quantity?: number;
                 };
                 header?: never;
@@ -752,28 +829,35 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - */
+                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
                             sku: string;
-                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - */
-                            locationId: string;
+                            locationId: string | null;
                             quantity: number;
                             /**
                              * Format: date
-                             * @description a calendar date, YYYY-MM-DD
+                             * @description a calendar date YYYY-MM-DD
                              */
                             today: string;
                             horizonDays: number;
                             earliestDate: string | null;
-                            days: {
+                            days?: {
                                 /**
                                  * Format: date
-                                 * @description a calendar date, YYYY-MM-DD
+                                 * @description a calendar date YYYY-MM-DD
                                  */
                                 date: string;
                                 supply: number;
                                 demand: number;
                                 projected: number;
                                 atp: number;
+                            }[];
+                            locations?: {
+                                /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                                locationId: string;
+                                earliestDate: string | null;
+                                /** @description onHand - reserved now */
+                                available: number;
+                                atpToday: number;
                             }[];
                         };
                     };
@@ -801,8 +885,11 @@ export interface paths {
                     limit?: number;
                     cursor?: string;
                     statusReason?: "New" | "PreorderHold" | "BackorderHold" | "AwaitingFulfillment" | "Shipped" | "CanceledByRequest" | "BackorderSlaExpired" | "OutOfStock";
-                    /** @description 1-64 characters of A-Z a-z 0-9 . _ - */
+                    /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
                     sku?: string;
+                    status?: "Canceled" | "Fulfilled" | "OnHold" | "InFulfillment";
+                    externalId?: string;
+                    customerId?: string;
                 };
                 header?: never;
                 path?: never;
@@ -841,7 +928,7 @@ export interface paths {
                                     /** @description an id as the service gave it */
                                     orderId: string;
                                     lineNumber: number;
-                                    /** @description 1-64 characters of A-Z a-z 0-9 . _ - */
+                                    /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
                                     sku: string;
                                     quantity: number;
                                     locationId: string | null;
@@ -888,7 +975,7 @@ export interface paths {
                             postalCode?: string | null;
                         };
                         lines: {
-                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - */
+                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
                             sku: string;
                             quantity: number;
                             lineNumber?: number;
@@ -927,7 +1014,7 @@ export interface paths {
                                 /** @description an id as the service gave it */
                                 orderId: string;
                                 lineNumber: number;
-                                /** @description 1-64 characters of A-Z a-z 0-9 . _ - */
+                                /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
                                 sku: string;
                                 quantity: number;
                                 locationId: string | null;
@@ -972,7 +1059,7 @@ export interface paths {
                                 /** @description an id as the service gave it */
                                 orderId: string;
                                 lineNumber: number;
-                                /** @description 1-64 characters of A-Z a-z 0-9 . _ - */
+                                /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
                                 sku: string;
                                 quantity: number;
                                 locationId: string | null;
@@ -1044,7 +1131,7 @@ export interface paths {
                                 /** @description an id as the service gave it */
                                 orderId: string;
                                 lineNumber: number;
-                                /** @description 1-64 characters of A-Z a-z 0-9 . _ - */
+                                /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
                                 sku: string;
                                 quantity: number;
                                 locationId: string | null;
@@ -1082,7 +1169,7 @@ export interface paths {
                     limit?: number;
                     cursor?: string;
                     statusReason?: "New" | "PreorderHold" | "BackorderHold" | "AwaitingFulfillment" | "Shipped" | "CanceledByRequest" | "BackorderSlaExpired" | "OutOfStock";
-                    /** @description 1-64 characters of A-Z a-z 0-9 . _ - */
+                    /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
                     sku?: string;
                     /** @description an id as the service gave it */
                     orderId?: string;
@@ -1106,7 +1193,7 @@ export interface paths {
                                 /** @description an id as the service gave it */
                                 orderId: string;
                                 lineNumber: number;
-                                /** @description 1-64 characters of A-Z a-z 0-9 . _ - */
+                                /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
                                 sku: string;
                                 quantity: number;
                                 locationId: string | null;
@@ -1119,6 +1206,61 @@ export interface paths {
                                 version: number;
                             }[];
                             nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/order-lines/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description an id as the service gave it */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description an id as the service gave it */
+                            id: string;
+                            /** @description an id as the service gave it */
+                            orderId: string;
+                            lineNumber: number;
+                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                            sku: string;
+                            quantity: number;
+                            locationId: string | null;
+                            state: "Open" | "OnHold" | "InFulfillment" | "Fulfilled" | "Canceled";
+                            statusReason: "New" | "PreorderHold" | "BackorderHold" | "AwaitingFulfillment" | "Shipped" | "CanceledByRequest" | "BackorderSlaExpired" | "OutOfStock";
+                            inventoryAvailabilityDate: string | null;
+                            estimatedShipmentDate: string | null;
+                            launchDate: string | null;
+                            backorderedAt: string | null;
+                            version: number;
                         };
                     };
                 };
@@ -1151,7 +1293,11 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never> | null;
+                };
+            };
             responses: {
                 /** @description Default Response */
                 200: {
@@ -1183,7 +1329,7 @@ export interface paths {
                                 /** @description an id as the service gave it */
                                 orderId: string;
                                 lineNumber: number;
-                                /** @description 1-64 characters of A-Z a-z 0-9 . _ - */
+                                /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
                                 sku: string;
                                 quantity: number;
                                 locationId: string | null;
@@ -1226,7 +1372,11 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never> | null;
+                };
+            };
             responses: {
                 /** @description Default Response */
                 200: {
@@ -1258,7 +1408,7 @@ export interface paths {
                                 /** @description an id as the service gave it */
                                 orderId: string;
                                 lineNumber: number;
-                                /** @description 1-64 characters of A-Z a-z 0-9 . _ - */
+                                /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
                                 sku: string;
                                 quantity: number;
                                 locationId: string | null;
@@ -1359,7 +1509,11 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never> | null;
+                };
+            };
             responses: {
                 /** @description Default Response */
                 200: {
@@ -1373,7 +1527,7 @@ export interface paths {
                             /** @description an id as the service gave it */
                             orderId: string;
                             lineNumber: number;
-                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - */
+                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
                             sku: string;
                             quantity: number;
                             locationId: string | null;
@@ -1746,7 +1900,11 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never> | null;
+                };
+            };
             responses: {
                 /** @description Default Response */
                 200: {
@@ -1959,6 +2117,149 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Live API keys, newest first (never the keys themselves). */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description an id as the service gave it */
+                                id: string;
+                                role: "admin" | "operator" | "integration" | "viewer";
+                                label: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description an ISO-8601 UTC instant
+                                 */
+                                createdAt: string;
+                                lastUsedAt: string | null;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** @description Creates a key; the answer carries the key itself, this once. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        role: "admin" | "operator" | "integration" | "viewer";
+                        label?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description an id as the service gave it */
+                            id: string;
+                            role: "admin" | "operator" | "integration" | "viewer";
+                            label: string | null;
+                            /**
+                             * Format: date-time
+                             * @description an ISO-8601 UTC instant
+                             */
+                            createdAt: string;
+                            lastUsedAt: string | null;
+                            /** @description the key itself: shown this once, stored only hashed */
+                            key: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** @description Revokes a key: its next request gets 401. */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description an id as the service gave it */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description an id as the service gave it */
+                            id: string;
+                            role: "admin" | "operator" | "integration" | "viewer";
+                            label: string | null;
+                            /**
+                             * Format: date-time
+                             * @description an ISO-8601 UTC instant
+                             */
+                            createdAt: string;
+                            lastUsedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/session": {
         parameters: {
             query?: never;
@@ -2030,7 +2331,7 @@ export interface paths {
                             now: string;
                             /**
                              * Format: date
-                             * @description a calendar date, YYYY-MM-DD
+                             * @description a calendar date YYYY-MM-DD
                              */
                             today: string;
                             statusReasons: {
@@ -2045,7 +2346,7 @@ export interface paths {
                                 units: number;
                             }[];
                             preorderDemand: {
-                                /** @description 1-64 characters of A-Z a-z 0-9 . _ - */
+                                /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
                                 sku: string;
                                 name: string;
                                 launchDate: string | null;

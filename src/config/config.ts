@@ -20,6 +20,21 @@ export interface Config {
   readonly jobBatchLines: number;
   /** The built console served at `/` (index.html and assets/). */
   readonly consoleDir: string;
+  /** Batches of a run written at once on PostgreSQL (SQLite has one writer); 0 picks for the database. */
+  readonly jobParallelBatches: number;
+  readonly timeouts: Timeouts;
+}
+
+/** How long the HTTP server waits for a client (0 turns a limit off). */
+export interface Timeouts {
+  /** The whole request, headers and body, must arrive within this; else a 408. */
+  readonly requestMs: number;
+  /** The headers must arrive within this; else a 408. At most requestMs. */
+  readonly headersMs: number;
+  /** An idle kept-alive connection is closed after this. */
+  readonly keepAliveMs: number;
+  /** A connection on which nothing moves for this long is closed (above the longest `?wait=true` run). */
+  readonly idleMs: number;
 }
 
 export const DEFAULT_DATABASE = './data/holdfast.db';
@@ -35,6 +50,18 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number
   const n = Number(raw);
   if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
   return n;
+}
+
+function timeouts(env: NodeJS.ProcessEnv): Timeouts {
+  const requestMs = int(env, 'HOLDFAST_REQUEST_TIMEOUT_MS', 60_000, 0, 3_600_000);
+  const headersMs = int(env, 'HOLDFAST_HEADERS_TIMEOUT_MS', 10_000, 1, 3_600_000);
+  // Node refuses a header timeout longer than the request timeout.
+  return Object.freeze({
+    requestMs,
+    headersMs: requestMs > 0 ? Math.min(headersMs, requestMs) : headersMs,
+    keepAliveMs: int(env, 'HOLDFAST_KEEP_ALIVE_TIMEOUT_MS', 10_000, 1, 3_600_000),
+    idleMs: int(env, 'HOLDFAST_IDLE_TIMEOUT_MS', 300_000, 0, 3_600_000),
+  });
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -56,6 +83,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     jobBatchSkus: int(env, 'HOLDFAST_JOB_BATCH_SKUS', 200, 1, 100_000),
     jobBatchLines: int(env, 'HOLDFAST_JOB_BATCH_LINES', 2_000, 1, 1_000_000),
     consoleDir: env.HOLDFAST_CONSOLE_DIR || DEFAULT_CONSOLE_DIR,
+    jobParallelBatches: int(env, 'HOLDFAST_JOB_PARALLEL_BATCHES', 0, 0, 16),
+    timeouts: timeouts(env),
     ...overrides,
   });
 }

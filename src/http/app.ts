@@ -2,35 +2,52 @@
  * The HTTP application factory. It never listens: `serve` does, tests use `app.inject()`.
  *
  * Bodies are validated without type coercion (a quantity of "2" is refused) and with unknown fields refused;
- * query strings and path parameters are coerced from text. Every failure is problem+json.
+ * query strings and path parameters are coerced from text. Every error the service sends is problem+json,
+ * whatever produced it: our handlers, validation, the body parsers, the router (a bad percent-encoding, an
+ * over-long path segment, an unknown route or method) and Node's HTTP parser (a malformed request, oversize
+ * headers, a client too slow to send its request: 408).
  */
-import Fastify from 'fastify';
-import type { FastifyInstance } from 'fastify';
+import Fastify, { LogController } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import sjson from 'secure-json-parse';
 import type { AppContext, Actor } from '../app/context.ts';
 import type { KeyAuthenticator } from '../app/access/api-keys.ts';
 import type { ManualClock } from '../app/clock.ts';
-import { makeAjv } from './validation.ts';
-import { errorHandler, problemOf, sendProblem } from './problem.ts';
-import { bearerToken, mayAccess } from './access.ts';
+import { AppError } from '../app/errors.ts';
+import type { Timeouts } from '../config/config.ts';
+import { makeAjv } from '../app/validation.ts';
+import { errorHandler, frameworkError, problemOf, sendProblem, unsupportedTypeDetail, writeRawProblem } from './problem.ts';
+import { bearerToken, forbiddenDetail, mayAccess } from './access.ts';
 import type { Access } from './access.ts';
+import { logRequests } from './request-log.ts';
+import type { RequestLog } from './request-log.ts';
+import { spoolCsv, removeSpool } from './csv-upload.ts';
 import { catalogRoutes } from './routes/catalog.routes.ts';
 import { inventoryRoutes } from './routes/inventory.routes.ts';
 import { ordersRoutes } from './routes/orders.routes.ts';
 import { settingsRoutes } from './routes/settings.routes.ts';
 import { systemRoutes } from './routes/system.routes.ts';
 import { jobsRoutes } from './routes/jobs.routes.ts';
+import { keysRoutes } from './routes/keys.routes.ts';
 import { homeRoutes } from './routes/home.routes.ts';
 import { consoleRoutes } from './routes/console.routes.ts';
 import type { JobsService } from '../jobs/jobs-service.ts';
 
+export type { RequestLog };
+
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
+    /** The body types the route takes (default: application/json). */
+    accepts?: readonly string[];
   }
   interface FastifyRequest {
     actor: Actor;
+  }
+  interface FastifyReply {
+    /** The problem type of an error answer, for the request log. */
+    problemType: string | null;
   }
 }
 
@@ -44,15 +61,37 @@ export interface HttpDeps {
 
 export interface AppOptions {
   readonly logLevel?: string;
+  /** One JSON line per request (serve), one readable line (demo), or none. */
+  readonly requestLog?: RequestLog;
+  readonly timeouts?: Timeouts;
+  /** Where JSON log lines go (stdout by default; tests read them). */
+  readonly logStream?: { write(line: string): void };
   /** The built console (index.html and assets) served at `/`; null or missing serves a placeholder page. */
   readonly consoleDir?: string | null;
 }
 
+const DEFAULT_TIMEOUTS: Timeouts = { requestMs: 60_000, headersMs: 10_000, keepAliveMs: 10_000, idleMs: 300_000 };
+export const JSON_TYPES = ['application/json'] as const;
+
 export async function buildApp(deps: HttpDeps, options: AppOptions = {}): Promise<FastifyInstance> {
+  const timeouts = options.timeouts ?? DEFAULT_TIMEOUTS;
   const app = Fastify({
-    logger: options.logLevel && options.logLevel !== 'silent' ? { level: options.logLevel } : false,
+    logger: options.logLevel && options.logLevel !== 'silent' ? { level: options.logLevel, ...(options.logStream ? { stream: options.logStream } : {}) } : false,
+    // Requests are logged by request-log.ts, one line each.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
-    routerOptions: { ignoreTrailingSlash: true },
+    // Long path segments reach validation, which names the field; only absurd ones are refused as a 414.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
+    requestTimeout: timeouts.requestMs,
+    connectionTimeout: timeouts.idleMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
+    http: {
+      headersTimeout: timeouts.headersMs,
+      // Node checks the request and header timeouts at this interval (30 s by default).
+      connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(timeouts.headersMs / 4))),
+    },
+    frameworkErrors: frameworkError,
+    clientErrorHandler: (error, socket) => writeRawProblem(error, socket, timeouts),
   });
 
   const bodyAjv = makeAjv(false);
@@ -60,34 +99,63 @@ export async function buildApp(deps: HttpDeps, options: AppOptions = {}): Promis
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : textAjv).compile(schema as object));
 
   // JSON bodies: an empty body is no body (POST .../cancel with a content-type), prototype keys are refused.
-  app.removeContentTypeParser('application/json');
+  // CSV uploads are spooled to a temporary file as they arrive (memory stays small) and parsed from there.
+  // No other type is parsed: anything else is a 415 naming what the route takes.
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
     const text = body as string;
     if (text.trim() === '') return done(null, undefined);
     try {
       done(null, sjson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }));
     } catch (e) {
-      const err = new Error(`malformed JSON body: ${(e as Error).message}`) as Error & { statusCode: number };
-      err.statusCode = 400;
-      done(err, undefined);
+      done(new AppError('validation', `the body is not valid JSON: ${(e as Error).message}`, [{ path: '', message: 'is not valid JSON' }]), undefined);
     }
   });
-  app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser('text/csv', (request: FastifyRequest, payload: NodeJS.ReadableStream) => spoolCsv(request, payload));
+  app.addHook('onResponse', async (request) => removeSpool(request));
 
   app.setErrorHandler(errorHandler);
-  app.setNotFoundHandler((request, reply) => sendProblem(reply, problemOf('not_found', `no route ${request.method} ${request.url.split('?')[0]}`)));
+  const routes: { method: string; pattern: RegExp }[] = [];
+  app.addHook('onRoute', (route) => {
+    const pattern = new RegExp(`^${route.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z0-9_]+/g, '[^/]+')}/?$`);
+    for (const method of [route.method].flat()) routes.push({ method, pattern });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0]!;
+    const allowed = [...new Set(routes.filter((r) => r.pattern.test(path)).map((r) => r.method))].filter((m) => m !== 'HEAD');
+    if (allowed.length) {
+      reply.header('allow', allowed.join(', '));
+      return sendProblem(reply, problemOf('method_not_allowed', `${path} does not take ${request.method}; it takes ${allowed.join(', ')}`));
+    }
+    return sendProblem(reply, problemOf('not_found', `there is no route ${request.method} ${path}; the API is described at /api/openapi.json`));
+  });
 
   app.decorateRequest('actor', null as unknown as Actor);
+  app.decorateReply('problemType', null);
   app.addHook('onRequest', async (request, reply) => {
     // Under /api a route that names no access is admin-only: forgetting to say cannot open a route.
     const access = request.routeOptions.config?.access ?? (request.url.startsWith('/api/') ? 'admin' : 'public');
     if (access === 'public') return;
     const token = bearerToken(request.headers.authorization);
     const actor = token === null ? null : await deps.authenticator.authenticate(token);
-    if (!actor) return sendProblem(reply, problemOf('unauthorized', 'send Authorization: Bearer <key> with a valid API key'));
-    if (!mayAccess(actor.role, access)) return sendProblem(reply, problemOf('forbidden', `${/^[aeiou]/.test(actor.role) ? 'an' : 'a'} ${actor.role} key may not do this`));
+    if (!actor) {
+      const detail = token === null ? 'send the header Authorization: Bearer <key> with an API key (npx holdfast keys create --role viewer makes one)' : 'the API key is not known or was revoked';
+      return sendProblem(reply, problemOf('unauthorized', detail));
+    }
+    if (!mayAccess(actor.role, access)) return sendProblem(reply, problemOf('forbidden', forbiddenDetail(actor.role, access)));
     request.actor = actor;
   });
+  // A body of a type the route does not take is refused before it is read, naming the types it does take.
+  app.addHook('preParsing', async (request: FastifyRequest, _reply: FastifyReply, payload) => {
+    const type = request.headers['content-type'];
+    if (type === undefined || !hasBody(request)) return payload;
+    const accepts = request.routeOptions.config?.accepts ?? JSON_TYPES;
+    const media = type.split(';')[0]!.trim().toLowerCase();
+    if (!accepts.includes(media)) throw new AppError('unsupported_media_type', unsupportedTypeDetail(type, accepts));
+    return payload;
+  });
+
+  logRequests(app, options.requestLog ?? 'json');
 
   await app.register(swagger, {
     openapi: {
@@ -99,7 +167,12 @@ export async function buildApp(deps: HttpDeps, options: AppOptions = {}): Promis
   });
 
   await homeRoutes(app, options.consoleDir ?? null);
-  for (const routes of [systemRoutes, catalogRoutes, inventoryRoutes, ordersRoutes, settingsRoutes, jobsRoutes, consoleRoutes]) routes(app, deps);
+  for (const routes of [systemRoutes, catalogRoutes, inventoryRoutes, ordersRoutes, settingsRoutes, jobsRoutes, keysRoutes, consoleRoutes]) routes(app, deps);
   app.get('/api/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () => app.swagger());
   return app;
+}
+
+function hasBody(request: FastifyRequest): boolean {
+  const length = request.headers['content-length'];
+  return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }

@@ -2,7 +2,7 @@
 import { STATE_OF } from '../domain/order/line-status.ts';
 import type { OrderLine } from '../domain/order/order-line.ts';
 import { deriveOrderStatus } from '../domain/order/order-status.ts';
-import type { OrderWithLines } from '../store/repositories/orders.repository.ts';
+import type { OrderWithLines } from '../app/orders/orders.query.ts';
 
 export const iso = (ms: number) => new Date(ms).toISOString();
 

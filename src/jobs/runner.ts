@@ -27,6 +27,8 @@ export interface RunnerOptions {
   readonly batchSkus: number;
   /** A batch stops taking skus once their held lines reach this many (a sku is never split). */
   readonly batchLines?: number;
+  /** Batches of one run in progress at once (disjoint skus, each its own transaction); 1 where writers queue anyway. */
+  readonly parallelBatches?: number;
   readonly log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -102,15 +104,31 @@ export class JobRunner {
     }, Math.max(50, Math.floor(this.options.leaseTimeoutMs / 3)));
     try {
       let after: string | null = null;
-      for (;;) {
-        // Give the loop back between batches: requests, timers and the heartbeat run here.
-        await yieldToLoop();
-        if (this.stopping) throw new Interrupted('interrupted: the service stopped; the next run finishes the work');
-        if (lost) throw new LeaseLost('another runner took over the lease');
-        const skus = await nextSkus(this.ctx, frame.scope, { after, maxSkus: this.options.batchSkus, maxLines: this.options.batchLines ?? DEFAULT_BATCH_LINES });
-        if (skus.length === 0) break;
-        await this.batch(frame, skus);
-        after = skus[skus.length - 1]!;
+      let exhausted = false;
+      const parallel = Math.max(1, this.options.parallelBatches ?? 1);
+      const going = new Set<Promise<void>>();
+      try {
+        for (;;) {
+          // Give the loop back between batches: requests, timers and the heartbeat run here.
+          await yieldToLoop();
+          if (this.stopping) throw new Interrupted('interrupted: the service stopped; the next run finishes the work');
+          if (lost) throw new LeaseLost('another runner took over the lease');
+          while (!exhausted && going.size < parallel) {
+            const skus = await nextSkus(this.ctx, frame.scope, { after, maxSkus: this.options.batchSkus, maxLines: this.options.batchLines ?? DEFAULT_BATCH_LINES });
+            if (skus.length === 0) {
+              exhausted = true;
+              break;
+            }
+            after = skus[skus.length - 1]!;
+            const batch: Promise<void> = this.batch(frame, skus).finally(() => going.delete(batch));
+            going.add(batch);
+          }
+          if (going.size === 0) break;
+          await Promise.race(going);
+        }
+      } finally {
+        // A run ends only once none of its batches is still writing.
+        await Promise.allSettled([...going]);
       }
       await endRun(this.ctx, run, 'succeeded', null);
       this.options.log?.('info', 'job run succeeded', { runId: run.id, jobType: run.jobType });

@@ -60,8 +60,10 @@ export interface DatabaseOptions {
   readonly poolSize?: number;
 }
 
+export const isPostgresUrl = (url: string): boolean => /^postgres(ql)?:\/\//.test(url);
+
 export function openDatabase(options: DatabaseOptions): Database {
-  return /^postgres(ql)?:\/\//.test(options.url) ? openPostgres(options) : openSqlite(options.url);
+  return isPostgresUrl(options.url) ? openPostgres(options) : openSqlite(options.url);
 }
 
 const MAX_ATTEMPTS = 8;

@@ -50,7 +50,7 @@ export async function startConsole(kind: DatabaseKind, seed: 'demo' | 'empty' = 
   const t = await startTestService(kind, { now: T0 });
   try {
     if (seed === 'demo') {
-      await seedDemo(t.service.ctx);
+      await seedDemo({ ...t.service, setLog: () => undefined });
       for (const job of ['preorder', 'backorder']) await runJob(t, job);
     }
     const url = await t.service.app.listen({ host: '127.0.0.1', port: 0 });

@@ -162,6 +162,8 @@ describe('the console at /', () => {
     const r = await bare.api('GET', '/', undefined, { key: null });
     expect(r.status).toBe(200);
     expect(r.text).toContain('npm run build');
+    // Its examples carry the service's own address, so they paste as they are.
+    expect(r.text).toMatch(/curl -H "Authorization: Bearer \$KEY" "http:\/\/[^/"]+\/api\/order-lines\?statusReason=BackorderHold"/);
     expectProblem(await bare.api('GET', '/orders', undefined, { key: null }), 404);
   });
 });

@@ -80,7 +80,7 @@ describe.each(DATABASE_KINDS)('idempotent intake on %s', (kind) => {
     expect(await counts()).toEqual({ orders: before.orders + 2, lines: before.lines + 2, events: before.events + 2 });
     expect(await stockRow(t, 'KB-3', 'EAST')).toMatchObject({ onHand: 20, reserved: 3 });
   });
-  it('compares requests with their defaults filled in and lines by number: spelled-out defaults or reordered lines replay with 200, another quantity is still 422', async () => {
+  it('compares requests with their defaults filled in and lines by number: spelled-out defaults or reordered lines replay with 200, another quantity is still 422 (409 by externalId alone)', async () => {
     const body = orderBody('norm-J', [['KB-1', 1], ['KB-2', 2]]);
     const headers = { 'Idempotency-Key': 'key-J' };
     const first = await t.api('POST', '/api/orders', body, { headers });
@@ -106,7 +106,10 @@ describe.each(DATABASE_KINDS)('idempotent intake on %s', (kind) => {
     }
     const otherQuantity = { ...body, lines: [body.lines[0], { ...body.lines[1]!, quantity: 3 }] };
     expectProblem(await t.api('POST', '/api/orders', otherQuantity, { headers }), 422);
-    expectProblem(await t.api('POST', '/api/orders', otherQuantity), 422);
+    // Without a key, the same externalId with another body is another order under a taken id: 409 naming it.
+    const clash = await t.api('POST', '/api/orders', otherQuantity);
+    expectProblem(clash, 409);
+    expect(clash.body.detail).toContain(first.body.id);
     expectProblem(await t.api('POST', '/api/orders', { ...body, channel: 'web' }, { headers }), 422);
     expectProblem(await t.api('POST', '/api/orders', { ...numbered, lines: [{ ...numbered.lines[0]!, lineNumber: 2 }, { ...numbered.lines[1]!, lineNumber: 1 }] }, { headers }), 422);
     expect(await counts()).toEqual(before);

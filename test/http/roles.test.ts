@@ -224,11 +224,17 @@ describe.each(DATABASE_KINDS)('roles and keys on %s', (kind) => {
     }
     expect(new Set(rows.map((r) => r.key_hash)).size).toBe(rows.length);
   });
-  it('says which role may not, with the right article', async () => {
+  it('says which role may not, with the right article, and names the roles that may', async () => {
     const cases: [Role, string, string, unknown, string][] = [
-      ['integration', 'POST', '/api/jobs/backorder/runs', undefined, 'an integration key may not do this'],
-      ['operator', 'PATCH', '/api/settings', { backorders: true }, 'an operator key may not do this'],
-      ['viewer', 'POST', '/api/orders', { externalId: 'viewer-no', lines: [{ sku: 'KB-1', quantity: 1 }] }, 'a viewer key may not do this'],
+      ['integration', 'POST', '/api/jobs/backorder/runs', undefined, 'an integration key may not do this; it needs a key of one of the roles admin or operator'],
+      ['operator', 'PATCH', '/api/settings', { backorders: true }, 'an operator key may not do this; it needs an admin key'],
+      [
+        'viewer',
+        'POST',
+        '/api/orders',
+        { externalId: 'viewer-no', lines: [{ sku: 'KB-1', quantity: 1 }] },
+        'a viewer key may not do this; it needs a key of one of the roles admin, operator or integration',
+      ],
     ];
     for (const [role, method, url, body, detail] of cases) {
       const r = await t.api(method, url, body, { key: keys[role] });
@@ -237,17 +243,20 @@ describe.each(DATABASE_KINDS)('roles and keys on %s', (kind) => {
     }
   });
 
-  it('answers an unknown path under /api with 401 without a key and 404 with an admin key, both problem+json', async () => {
-    for (const [method, url] of [
-      ['GET', '/api/no-such-route'],
-      ['POST', '/api/no-such-route'],
-      ['GET', '/api/orders/x/nothing-here'],
-      ['DELETE', '/api/settings'],
+  it('answers an unknown path under /api with 401 without a key and 404 with an admin key, a known path with another method 405, all problem+json', async () => {
+    for (const [method, url, status] of [
+      ['GET', '/api/no-such-route', 404],
+      ['POST', '/api/no-such-route', 404],
+      ['GET', '/api/orders/x/nothing-here', 404],
+      ['DELETE', '/api/settings', 405],
     ] as const) {
       expectProblem(await t.api(method, url, undefined, { key: null }), 401);
       expectProblem(await t.api(method, url, undefined, { key: 'hf_wrong_key_0000000000000000000000' }), 401);
-      expectProblem(await t.api(method, url), 404);
+      expectProblem(await t.api(method, url), status);
     }
+    const r = await t.api('DELETE', '/api/settings');
+    expect(r.headers.allow).toBe('GET, PATCH');
+    expect(r.body.detail).toBe('/api/settings does not take DELETE; it takes GET, PATCH');
   });
 
   it('takes a HOLDFAST_ADMIN_KEY shorter than 16 characters, and refuses one with a space', async () => {

@@ -1,5 +1,5 @@
 /**
- * `holdfast` as a child process (bin/holdfast.js, TypeScript through tsx), for the CLI and crash suites.
+ * `holdfast` as a child process (bin/holdfast.js, running the compiled dist/), for the CLI and crash suites.
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -22,6 +22,8 @@ export interface RunningCli {
   printed(pattern: RegExp): Promise<void>;
   /** What it printed on stderr so far. */
   stderr(): string;
+  /** What it printed on stdout so far. */
+  stdout(): string;
   readonly exited: Promise<CliResult>;
 }
 
@@ -32,8 +34,8 @@ function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   return { ...base, LOG_LEVEL: 'silent', ...env };
 }
 
-export function startCli(args: string[], env: Record<string, string>): RunningCli {
-  const child = spawn(process.execPath, [HOLDFAST_BIN, ...args], { cwd: PROJECT_ROOT, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+export function startCli(args: string[], env: Record<string, string>, options: { cwd?: string } = {}): RunningCli {
+  const child = spawn(process.execPath, [HOLDFAST_BIN, ...args], { cwd: options.cwd ?? PROJECT_ROOT, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   const waiters: { pattern: RegExp; resolve: () => void }[] = [];
@@ -63,6 +65,7 @@ export function startCli(args: string[], env: Record<string, string>): RunningCl
     child,
     exited,
     stderr: () => stderr,
+    stdout: () => stdout,
     printed(pattern) {
       return new Promise<void>((resolve) => {
         waiters.push({ pattern, resolve });
@@ -72,8 +75,8 @@ export function startCli(args: string[], env: Record<string, string>): RunningCl
   };
 }
 
-export function runCli(args: string[], env: Record<string, string>): Promise<CliResult> {
-  return startCli(args, env).exited;
+export function runCli(args: string[], env: Record<string, string>, options: { cwd?: string } = {}): Promise<CliResult> {
+  return startCli(args, env, options).exited;
 }
 
 /** The counts `holdfast jobs run` prints: `<type> run <id>: <status>` then `  <name>  <n>` lines. */

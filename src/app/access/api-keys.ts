@@ -1,42 +1,91 @@
 /**
  * API keys: `hf_` and 40 random characters, shown once; only their SHA-256 is stored. A key's role decides
- * what it may do (SPEC section 7).
+ * what it may do (SPEC section 7). Keys are listed (never the key itself), created with a label and revoked;
+ * each remembers when it was last used, written at most once a minute.
  */
 import { randomBytes } from 'node:crypto';
 import type { Actor, AppContext, Role } from '../context.ts';
+import { notFound } from '../errors.ts';
 import { sha256 } from '../canonical.ts';
-import { findApiKeyByHash, insertApiKey } from '../../store/repositories/keys.repository.ts';
+import { findApiKeyByHash, insertApiKey, listApiKeys as keyPage, revokeApiKey as revoke, touchApiKey } from '../../store/repositories/keys.repository.ts';
+import type { ApiKeyRecord } from '../../store/repositories/keys.repository.ts';
+import type { Page } from '../pagination.ts';
+
+export type { ApiKeyRecord };
 
 export const generateKey = () => `hf_${randomBytes(30).toString('base64url')}`;
 
-export async function createApiKey(ctx: AppContext, role: Role, label: string | null, key = generateKey()): Promise<{ id: string; key: string; role: Role }> {
-  const id = ctx.ids.next('key');
-  await insertApiKey(ctx.database.db, { id, role, label, createdAt: ctx.clock.now(), hash: sha256(key) });
-  return { id, key, role };
+/** How often a key's lastUsedAt is written at most. */
+const TOUCH_GAP_MS = 60_000;
+
+export interface CreatedKey extends ApiKeyRecord {
+  /** The key itself: shown once, stored only hashed. */
+  readonly key: string;
+}
+
+export async function createApiKey(ctx: AppContext, role: Role, label: string | null, key = generateKey()): Promise<CreatedKey> {
+  const stored = await insertApiKey(ctx.database.db, { id: ctx.ids.next('key'), role, label, createdAt: ctx.clock.now(), hash: sha256(key) });
+  return { ...stored, key };
+}
+
+/** Live keys, newest first. */
+export function listApiKeys(ctx: AppContext, q: { after?: [number, string]; limit: number }): Promise<Page<ApiKeyRecord>> {
+  return keyPage(ctx.database.db, q);
+}
+
+/** Revokes a key: from now on it authenticates nothing (404 when no live key has this id). */
+export async function revokeApiKey(ctx: AppContext, id: string): Promise<ApiKeyRecord> {
+  const revoked = await revoke(ctx.database.db, id, ctx.clock.now());
+  if (!revoked) throw notFound(`API key ${id}`);
+  return revoked;
 }
 
 /**
- * Resolves bearer tokens to actors. Known keys are remembered for a few seconds to keep the lookup off the hot
- * path; unknown ones are not, so a key made a moment ago by `holdfast keys create` works at once.
+ * Resolves bearer tokens to actors. Known keys are remembered for a moment to keep the lookup off the hot
+ * path; unknown ones are not, so a key made a moment ago by `holdfast keys create` works at once. A revoke
+ * through this process (`forget`) takes effect at once; one made by another process within `ttlMs`.
  */
 export class KeyAuthenticator {
   private readonly cache = new Map<string, { actor: Actor; until: number }>();
+  private readonly touched = new Map<string, number>();
 
   constructor(
     private readonly ctx: AppContext,
-    private readonly ttlMs = 5_000,
+    private readonly ttlMs = 2_000,
   ) {}
 
   async authenticate(token: string): Promise<Actor | null> {
     const hash = sha256(token);
     const now = Date.now();
     const hit = this.cache.get(hash);
-    if (hit && hit.until > now) return hit.actor;
-    const record = await findApiKeyByHash(this.ctx.database.db, hash);
-    if (!record) return null;
-    const actor: Actor = { id: record.id, role: record.role as Role };
-    if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(hash, { actor, until: now + this.ttlMs });
+    let actor: Actor;
+    if (hit && hit.until > now) {
+      actor = hit.actor;
+    } else {
+      const record = await findApiKeyByHash(this.ctx.database.db, hash);
+      if (!record) {
+        this.cache.delete(hash);
+        return null;
+      }
+      actor = { id: record.id, role: record.role as Role };
+      if (this.cache.size > 10_000) this.cache.clear();
+      this.cache.set(hash, { actor, until: now + this.ttlMs });
+    }
+    this.touch(actor.id, now);
     return actor;
+  }
+
+  /** Drops a revoked key from the cache: its next request is refused. */
+  forget(keyId: string): void {
+    for (const [hash, entry] of this.cache) if (entry.actor.id === keyId) this.cache.delete(hash);
+  }
+
+  /** Writes lastUsedAt in the background, at most once a minute per key. */
+  private touch(keyId: string, realNow: number): void {
+    const last = this.touched.get(keyId);
+    if (last !== undefined && realNow - last < TOUCH_GAP_MS) return;
+    if (this.touched.size > 10_000) this.touched.clear();
+    this.touched.set(keyId, realNow);
+    touchApiKey(this.ctx.database.db, keyId, this.ctx.clock.now(), TOUCH_GAP_MS).catch(() => this.touched.delete(keyId));
   }
 }

@@ -3,8 +3,8 @@ import { notFound } from '../errors.ts';
 import type { AppContext } from '../context.ts';
 import type { Location } from '../../domain/inventory/location.ts';
 import type { Product } from '../../domain/inventory/product.ts';
-import { getLocation as findLocation, getProduct as findProduct, listLocations as locationPage, listProducts as productPage } from '../../store/repositories/catalog.repository.ts';
-import type { Page } from '../../store/repositories/pagination.ts';
+import { getLocation as findLocation, getProduct as findProduct, listLocations as locationPage, listProducts as productPage, nothingStored } from '../../store/repositories/catalog.repository.ts';
+import type { Page } from '../pagination.ts';
 
 export async function getProduct(ctx: AppContext, sku: string): Promise<Product> {
   return (await findProduct(ctx.database.db, sku)) ?? Promise.reject(notFound(`product ${sku}`));
@@ -20,4 +20,9 @@ export async function getLocation(ctx: AppContext, id: string): Promise<Location
 
 export function listLocations(ctx: AppContext, q: Parameters<typeof locationPage>[1]): Promise<Page<Location>> {
   return locationPage(ctx.database.db, q);
+}
+
+/** True when nothing was set up yet: no location, no product, no order (the demo seeds only such a database). */
+export function isEmptyDatabase(ctx: AppContext): Promise<boolean> {
+  return nothingStored(ctx.database.db);
 }

@@ -2,7 +2,7 @@
  * Bulk on-hand deltas (receipts, write-offs, transfers). All or nothing: a delta that would take on-hand below
  * zero fails the request, naming its row. Every delta starts an event-triggered backorder run.
  */
-import { invalid } from '../errors.ts';
+import { csvProblem } from './bulk-errors.ts';
 import type { FieldError } from '../errors.ts';
 import type { AppContext } from '../context.ts';
 import { MAX_ON_HAND, adjustOnHand } from '../../store/repositories/stock.repository.ts';
@@ -26,7 +26,7 @@ export async function adjustStock(ctx: AppContext, rows: readonly AdjustmentRow[
         errors.push({ path: `/${i}/delta`, message: `would take on-hand of ${r.sku} at ${r.locationId} below zero or above ${MAX_ON_HAND}` });
       }
     }
-    if (errors.length) throw invalid(errors);
+    if (errors.length) throw csvProblem(errors, errors.length, rows.length, 'the body');
   });
   const changed = rows.filter((r) => r.delta !== 0).map((r) => r.sku);
   if (changed.length) ctx.supplyChanged(changed);

@@ -1,4 +1,4 @@
-import { invalid } from '../errors.ts';
+import { csvProblem } from './bulk-errors.ts';
 import type { FieldError } from '../errors.ts';
 import type { Executor } from '../../store/database.ts';
 import { allLocations, findProducts } from '../../store/repositories/catalog.repository.ts';
@@ -16,10 +16,10 @@ export async function referenceErrors(db: Executor, rows: readonly { sku?: unkno
   return errors;
 }
 
-/** Refuses rows naming a sku or location that does not exist. */
+/** Refuses rows naming a sku or location that does not exist (listing the first 100). */
 export async function checkReferences(db: Executor, rows: readonly { sku: string; locationId: string }[]): Promise<void> {
   const errors = await referenceErrors(db, rows);
-  if (errors.length) throw invalid(errors);
+  if (errors.length) throw csvProblem(errors, errors.length, rows.length, 'the body');
 }
 
 /** Refuses a second row for the same (sku, location) in one request. */
@@ -32,5 +32,5 @@ export function checkDistinct(rows: readonly { sku: string; locationId: string }
     if (first !== undefined) errors.push({ path: `/${i}`, message: `repeats ${r.sku} at ${r.locationId}, already given at /${first}` });
     else seen.set(k, i);
   });
-  if (errors.length) throw invalid(errors);
+  if (errors.length) throw csvProblem(errors, errors.length, rows.length, 'the body');
 }

@@ -18,7 +18,7 @@ import { RetryableConflict } from '../../store/errors.ts';
 import type { Executor } from '../../store/database.ts';
 import type { StoredLine } from '../../store/repositories/orders.repository.ts';
 import { findProducts } from '../../store/repositories/catalog.repository.ts';
-import { addRunCounts, insertFailedRecords, renewLease } from '../../store/repositories/jobs.repository.ts';
+import { addRunCounts, holdsLease, insertFailedRecords } from '../../store/repositories/jobs.repository.ts';
 import type { RunCounts } from '../../store/repositories/jobs.repository.ts';
 import type { RunFrame } from './start-run.ts';
 import { ZERO_COUNTS } from './start-run.ts';
@@ -107,7 +107,9 @@ export async function runBatch(ctx: AppContext, frame: RunFrame, skus: readonly 
   const { run } = frame;
   const plan = planFrameOf(frame);
   return database.transaction(async (trx) => {
-    if (!(await renewLease(trx, run.jobType, run.id, Date.now()))) throw new LeaseLost('another runner took over the lease');
+    if (!(await holdsLease(trx, database.store, run.jobType, run.id))) throw new LeaseLost('another runner took over the lease');
+    // A batch lost in a crash is lost whole, and the next run redoes it: its commit need not wait for the disk.
+    await database.store.batchSession(trx);
     await database.store.lockSkus(trx, skus);
     const now = clock.now();
     const result = planBatch(plan, await loadBatch(ctx, trx, frame, skus), now);

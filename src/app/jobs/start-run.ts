@@ -49,11 +49,13 @@ export const ZERO_COUNTS = { movedToFulfillment: 0, movedToBackorder: 0, stillOn
 /** Reads what a run (or a dry run) works with: settings, policy and locations, and the business date now. */
 export async function readRunContext(trx: Executor, now: number): Promise<{ settings: Settings; today: string; horizon: number; resolver: CandidateResolver }> {
   const [settings, policy, locations] = await Promise.all([readSettings(trx), readPolicy(trx), allLocations(trx)]);
-  return { settings, today: businessDateOf(now, settings.timeZone), horizon: horizonOf(settings), resolver: new CandidateResolver(policy, locations) };
+  const today = businessDateOf(now, settings.timeZone);
+  return { settings, today, horizon: horizonOf(settings, today), resolver: new CandidateResolver(policy, locations) };
 }
 
 export async function startRun(ctx: AppContext, request: RunRequest, lease: LeaseOptions): Promise<RunFrame> {
   const { database, clock, ids } = ctx;
+  await database.store.beforeRun(database.db);
   return database.transaction(async (trx) => {
     const holder = await readLease(trx, database.store, request.jobType);
     const realNow = Date.now();

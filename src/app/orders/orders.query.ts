@@ -1,14 +1,21 @@
 /** Reads of orders, lines and line history. */
 import { notFound } from '../errors.ts';
 import type { AppContext } from '../context.ts';
-import { getOrderHeader, getOrderWithLines, listLines as linePage, listOrders as orderPage } from '../../store/repositories/orders.repository.ts';
+import { getLine, getOrderHeader, getOrderWithLines, listLines as linePage, listOrders as orderPage } from '../../store/repositories/orders.repository.ts';
 import type { LineFilter, OrderFilter, OrderWithLines, StoredLine } from '../../store/repositories/orders.repository.ts';
 import { listOrderEvents } from '../../store/repositories/events.repository.ts';
 import type { StoredEvent } from '../../store/repositories/events.repository.ts';
-import type { Page } from '../../store/repositories/pagination.ts';
+import type { Page } from '../pagination.ts';
+
+export type { LineFilter, OrderFilter, OrderWithLines, StoredLine, StoredEvent };
 
 export async function getOrder(ctx: AppContext, id: string): Promise<OrderWithLines> {
   return (await getOrderWithLines(ctx.database.db, id)) ?? Promise.reject(notFound(`order ${id}`));
+}
+
+/** One line with every field of SPEC section 1; 404 for an unknown id. */
+export async function getOrderLine(ctx: AppContext, id: string): Promise<StoredLine> {
+  return (await getLine(ctx.database.db, id)) ?? Promise.reject(notFound(`line ${id}`));
 }
 
 export function listOrders(ctx: AppContext, filter: OrderFilter): Promise<Page<OrderWithLines>> {

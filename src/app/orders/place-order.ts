@@ -99,7 +99,7 @@ async function placeInTransaction(
   idempotencyKey: string | null,
 ): Promise<PlaceOrderResult> {
   const existing = await findOrderByKeys(trx, input.externalId, idempotencyKey);
-  if (existing) return replay(trx, existing, requestHash);
+  if (existing) return replay(trx, existing, requestHash, idempotencyKey !== null && existing.idempotencyKey === idempotencyKey);
 
   const skus = [...new Set(input.lines.map((l) => l.sku))];
   const { store } = ctx.database;
@@ -111,7 +111,7 @@ async function placeInTransaction(
   const now = ctx.clock.now();
   const { settings, resolver } = await configSnapshot(ctx, trx);
   const today = businessDateOf(now, settings.timeZone);
-  const horizon = horizonOf(settings);
+  const horizon = horizonOf(settings, today);
   const supply = await supplyOf(trx, store, skus, today, horizon, { withPromises: true });
 
   const order: StoredOrder = {
@@ -178,9 +178,13 @@ function reservations(lines: readonly OrderLine[]): { sku: string; locationId: s
   return [...out.values()];
 }
 
-async function replay(trx: Executor, existing: StoredOrder, requestHash: string): Promise<PlaceOrderResult> {
+async function replay(trx: Executor, existing: StoredOrder, requestHash: string, byKey: boolean): Promise<PlaceOrderResult> {
   if (existing.requestHash !== requestHash) {
-    throw new AppError('idempotency_mismatch', `order ${existing.externalId} was already placed with a different request; send the original request or a new key`);
+    if (byKey) {
+      throw new AppError('idempotency_mismatch', `the Idempotency-Key was already used for order ${existing.id} (externalId ${existing.externalId}) with a different request; send the original request, or a new key`);
+    }
+    // The same externalId with another body is another order under a taken id, not a retry.
+    throw new AppError('conflict', `externalId ${existing.externalId} is already order ${existing.id}, placed with a different request; to retry it send the original request, to place another order use another externalId`);
   }
   const order = await getOrderWithLines(trx, existing.id);
   return { order: order!, created: false };

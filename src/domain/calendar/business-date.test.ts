@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addDays, businessDateOf, fromDayNumber, isBusinessDate, isTimeZone, toDayNumber } from './business-date.ts';
+import { MAX_INSTANT, MIN_INSTANT, addDays, businessDateOf, daysLeft, fromDayNumber, isBusinessDate, isSupportedInstant, isTimeZone, toDayNumber } from './business-date.ts';
 
 const ms = (iso: string) => Date.parse(iso);
 
@@ -17,7 +17,9 @@ describe('isBusinessDate', () => {
     for (const d of ['2028-6-1', '06/01/2028', '2028-06-01T00:00:00Z', ' 2028-06-01', '2028-06-01 ', '20280601', '', '+02028-06-01']) expect(isBusinessDate(d), d).toBe(false);
   });
 
-  it('accepts every date of every four-digit year (years 0000-0099 too)', () => {
+  it('accepts every date of years 0001-9999 (0001-0099 too), not year 0000', () => {
+    expect(isBusinessDate('0000-01-01')).toBe(false);
+    expect(isBusinessDate('0001-01-01')).toBe(true);
     expect(isBusinessDate('0050-01-01')).toBe(true);
     expect(isBusinessDate('0099-12-31')).toBe(true);
     expect(isBusinessDate('0004-02-29')).toBe(true);
@@ -41,7 +43,7 @@ describe('day numbers', () => {
     expect(addDays('2028-06-01', 0)).toBe('2028-06-01');
   });
 
-  const arbDay = fc.integer({ min: toDayNumber('0000-01-01'), max: toDayNumber('9999-12-31') });
+  const arbDay = fc.integer({ min: toDayNumber('0001-01-01'), max: toDayNumber('9999-12-31') });
 
   it('round-trips through YYYY-MM-DD, and every day it writes is a business date', () => {
     fc.assert(
@@ -109,5 +111,44 @@ describe('isTimeZone', () => {
   it('accepts IANA names and rejects others', () => {
     for (const z of ['UTC', 'America/New_York', 'Europe/Berlin', 'Asia/Kolkata']) expect(isTimeZone(z), z).toBe(true);
     for (const z of ['Mars/Olympus_Mons', 'America/Nowhere', 'not a zone', '']) expect(isTimeZone(z), z).toBe(false);
+  });
+});
+
+describe('the ends of the calendar (0001-01-01..9999-12-31)', () => {
+  const ZONES = ['UTC', 'Pacific/Kiritimati', 'Pacific/Pago_Pago', 'Etc/GMT+12', 'Etc/GMT-14', 'Asia/Kolkata', 'America/St_Johns', 'Australia/Lord_Howe'];
+
+  it('businessDateOf answers a real date for any instant of the JS range (or NaN) in any zone, and the exact date inside the supported range', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.integer({ min: -8.64e15, max: 8.64e15 }), fc.constantFrom(-8.64e15, 8.64e15, Number.NaN)), fc.constantFrom(...ZONES), (t, zone) => {
+        const d = businessDateOf(t, zone);
+        expect(isBusinessDate(d), `${t} ${zone}: ${d}`).toBe(true);
+        if (isSupportedInstant(t) && zone === 'UTC') expect(d).toBe(new Date(t).toISOString().slice(0, 10));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('every supported instant has a date of years 0001-9999 in every zone', () => {
+    for (const zone of ZONES) {
+      for (const t of [MIN_INSTANT, MAX_INSTANT]) expect(isBusinessDate(businessDateOf(t, zone)), `${t} ${zone}`).toBe(true);
+    }
+    expect(businessDateOf(MAX_INSTANT, 'Pacific/Kiritimati')).toBe('9999-12-31');
+    expect(businessDateOf(MIN_INSTANT, 'Etc/GMT+12')).toBe('0001-01-01');
+    expect(isSupportedInstant(Date.parse('9999-12-31T00:00:00Z'))).toBe(false);
+    expect(isSupportedInstant(Date.parse('0001-01-01T23:59:59.999Z'))).toBe(false);
+  });
+
+  it('addDays saturates at 0001-01-01 and 9999-12-31 instead of writing +010000-01-01', () => {
+    expect(addDays('9999-12-31', 1)).toBe('9999-12-31');
+    expect(addDays('9999-12-30', 365)).toBe('9999-12-31');
+    expect(addDays('0001-01-01', -1)).toBe('0001-01-01');
+    fc.assert(
+      fc.property(fc.integer({ min: toDayNumber('0001-01-01'), max: toDayNumber('9999-12-31') }), fc.integer({ min: -1e7, max: 1e7 }), (day, k) => {
+        expect(isBusinessDate(addDays(fromDayNumber(day), k))).toBe(true);
+      }),
+      { numRuns: 1000 },
+    );
+    expect(daysLeft('9999-12-31')).toBe(0);
+    expect(daysLeft('9999-12-01')).toBe(30);
   });
 });

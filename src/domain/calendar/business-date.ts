@@ -1,17 +1,38 @@
 /**
  * Business dates: calendar days (`YYYY-MM-DD`) in the business time zone. Internally a date is a day number
  * (days since 1970-01-01), which makes "day t of the horizon" plain integer arithmetic.
+ *
+ * Dates live in years 0001-9999 (what `YYYY-MM-DD` can write): arithmetic saturates at 0001-01-01 and
+ * 9999-12-31 instead of writing `+010000-01-01`, and the service's clock is kept to instants whose date is
+ * inside that range in every time zone (`isSupportedInstant`), so horizons are cut at 9999-12-31 (`daysLeft`).
  */
 export type BusinessDate = string;
 
 const MS_PER_DAY = 86_400_000;
 const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-/** True for a real calendar date written `YYYY-MM-DD` (no 2028-02-30). */
+export const MIN_DATE: BusinessDate = '0001-01-01';
+export const MAX_DATE: BusinessDate = '9999-12-31';
+const MIN_DAY = Math.floor(Date.parse(`${MIN_DATE}T00:00:00Z`) / MS_PER_DAY);
+const MAX_DAY = Math.floor(Date.parse(`${MAX_DATE}T00:00:00Z`) / MS_PER_DAY);
+
+/**
+ * The instants the service's clock may take: one day inside the date range at each end, so that the date in
+ * any time zone (UTC-12 to UTC+14) is still a date of years 0001-9999.
+ */
+export const MIN_INSTANT = (MIN_DAY + 1) * MS_PER_DAY;
+export const MAX_INSTANT = MAX_DAY * MS_PER_DAY - 1;
+
+export function isSupportedInstant(ms: number): boolean {
+  return Number.isFinite(ms) && ms >= MIN_INSTANT && ms <= MAX_INSTANT;
+}
+
+/** True for a real calendar date of years 0001-9999 written `YYYY-MM-DD` (no 2028-02-30). */
 export function isBusinessDate(value: string): boolean {
   const m = DATE_PATTERN.exec(value);
   if (!m) return false;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (y < 1) return false;
   // setUTCFullYear, not Date.UTC: Date.UTC maps years 0-99 to 1900-1999.
   const back = new Date(0);
   back.setUTCFullYear(y, mo - 1, d);
@@ -25,27 +46,35 @@ export function toDayNumber(date: BusinessDate): number {
 /** Dates already written, by day number: a job run writes the same few hundred dates a million times. */
 const written = new Map<number, BusinessDate>();
 
+/** The date of a day number, saturating at 0001-01-01 and 9999-12-31. */
 export function fromDayNumber(day: number): BusinessDate {
-  let date = written.get(day);
+  const clamped = day < MIN_DAY ? MIN_DAY : day > MAX_DAY ? MAX_DAY : day;
+  let date = written.get(clamped);
   if (date === undefined) {
-    date = new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+    date = new Date(clamped * MS_PER_DAY).toISOString().slice(0, 10);
     if (written.size > 10_000) written.clear();
-    written.set(day, date);
+    written.set(clamped, date);
   }
   return date;
 }
 
+/** `date` plus `days` (negative goes back), saturating at 0001-01-01 and 9999-12-31. */
 export function addDays(date: BusinessDate, days: number): BusinessDate {
   return fromDayNumber(toDayNumber(date) + days);
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
+/** How many days follow `date` up to 9999-12-31: no horizon reaches past it. */
+export function daysLeft(date: BusinessDate): number {
+  return Math.max(0, MAX_DAY - toDayNumber(date));
+}
 
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
+const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
+
+function offsetFormatter(timeZone: string): Intl.DateTimeFormat {
+  let f = offsetFormatters.get(timeZone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-    formatters.set(timeZone, f);
+    f = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset', year: 'numeric' });
+    offsetFormatters.set(timeZone, f);
   }
   return f;
 }
@@ -54,14 +83,25 @@ const MS_PER_SECOND = 1_000;
 /** The last answer per time zone, by second: every offset (historic local mean times included) is whole seconds. */
 const lastByZone = new Map<string, { second: number; date: BusinessDate }>();
 
-/** The calendar date of `instantMs` in `timeZone` (an IANA name). */
+/** The time zone's offset from UTC at an instant, in milliseconds (`GMT+05:30` is 19,800,000). */
+function zoneOffsetMs(instantMs: number, timeZone: string): number {
+  const name = offsetFormatter(timeZone).formatToParts(new Date(instantMs)).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
+  const m = /^GMT(?:([+-])(\d{1,2})(?::?(\d{2}))?(?::?(\d{2}))?)?$/.exec(name);
+  if (!m || !m[1]) return 0;
+  const ms = ((Number(m[2]) * 60 + Number(m[3] ?? 0)) * 60 + Number(m[4] ?? 0)) * 1000;
+  return m[1] === '-' ? -ms : ms;
+}
+
+/**
+ * The calendar date of `instantMs` in `timeZone` (an IANA name): the UTC date of the instant shifted by the
+ * zone's offset at that instant. Instants outside the supported range count as its ends.
+ */
 export function businessDateOf(instantMs: number, timeZone: string): BusinessDate {
-  const second = Math.floor(instantMs / MS_PER_SECOND);
+  const t = Number.isNaN(instantMs) ? MIN_INSTANT : Math.min(MAX_INSTANT, Math.max(MIN_INSTANT, instantMs));
+  const second = Math.floor(t / MS_PER_SECOND);
   const last = lastByZone.get(timeZone);
   if (last?.second === second) return last.date;
-  const parts = formatterFor(timeZone).formatToParts(new Date(instantMs));
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  const date = `${get('year')}-${get('month')}-${get('day')}`;
+  const date = fromDayNumber(Math.floor((t + zoneOffsetMs(t, timeZone)) / MS_PER_DAY));
   if (lastByZone.size > 100) lastByZone.clear();
   lastByZone.set(timeZone, { second, date });
   return date;
@@ -69,7 +109,7 @@ export function businessDateOf(instantMs: number, timeZone: string): BusinessDat
 
 export function isTimeZone(name: string): boolean {
   try {
-    formatterFor(name);
+    offsetFormatter(name);
     return true;
   } catch {
     return false;

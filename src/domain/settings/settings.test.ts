@@ -54,8 +54,14 @@ describe('mergeSettings (a PATCH merges what it names, nested objects too)', () 
 
 describe('horizonOf (SPEC section 2: with the schedule off the horizon is day 0 alone)', () => {
   it('is atpHorizonDays with the schedule on, 0 with it off', () => {
-    expect(horizonOf({ onHandChangeSchedule: true, atpHorizonDays: 90 })).toBe(90);
-    expect(horizonOf({ onHandChangeSchedule: true, atpHorizonDays: 1 })).toBe(1);
-    expect(horizonOf({ onHandChangeSchedule: false, atpHorizonDays: 90 })).toBe(0);
+    expect(horizonOf({ onHandChangeSchedule: true, atpHorizonDays: 90 }, '2028-06-01')).toBe(90);
+    expect(horizonOf({ onHandChangeSchedule: true, atpHorizonDays: 1 }, '2028-06-01')).toBe(1);
+    expect(horizonOf({ onHandChangeSchedule: false, atpHorizonDays: 90 }, '2028-06-01')).toBe(0);
+  });
+
+  it('ends at 9999-12-31: the last days of the calendar have a shorter horizon', () => {
+    expect(horizonOf({ onHandChangeSchedule: true, atpHorizonDays: 90 }, '9999-12-30')).toBe(1);
+    expect(horizonOf({ onHandChangeSchedule: true, atpHorizonDays: 2 }, '9999-12-31')).toBe(0);
+    expect(horizonOf({ onHandChangeSchedule: true, atpHorizonDays: 365 }, '9999-01-01')).toBe(364);
   });
 });

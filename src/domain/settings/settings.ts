@@ -1,3 +1,6 @@
+import { daysLeft } from '../calendar/business-date.ts';
+import type { BusinessDate } from '../calendar/business-date.ts';
+
 /**
  * Service settings (SPEC section 6): one object, merged by PATCH (nested objects too), every change audited.
  */
@@ -42,7 +45,10 @@ export function mergeSettings<T>(base: T, patch: unknown): T {
   return out as T;
 }
 
-/** The ATP horizon H in days: with the on-hand change schedule off only day 0 counts. */
-export function horizonOf(settings: Pick<Settings, 'onHandChangeSchedule' | 'atpHorizonDays'>): number {
-  return settings.onHandChangeSchedule ? settings.atpHorizonDays : 0;
+/**
+ * The ATP horizon H in days from `today`: with the on-hand change schedule off only day 0 counts, and no
+ * horizon reaches past 9999-12-31.
+ */
+export function horizonOf(settings: Pick<Settings, 'onHandChangeSchedule' | 'atpHorizonDays'>, today: BusinessDate): number {
+  return settings.onHandChangeSchedule ? Math.min(settings.atpHorizonDays, daysLeft(today)) : 0;
 }

@@ -14,6 +14,17 @@ export const ProductBody = Type.Object(
 );
 export type ProductBody = Static<typeof ProductBody>;
 
+export const ProductPatch = Type.Object(
+  {
+    sku: Type.Optional(Sku),
+    name: Type.Optional(Text(200)),
+    preorderEligible: Type.Optional(Type.Boolean()),
+    launchDate: Type.Optional(Nullable(BusinessDate)),
+    allowBackorder: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+
 export const Product = Type.Object({
   sku: Sku,
   name: Type.String(),

@@ -4,7 +4,6 @@ import { BusinessDate, Id, Instant, ListQuery, LocationId, Nullable, Sku, Text, 
 import { LINE_STATES, STATUS_REASONS } from '../../domain/order/line-status.ts';
 import { ORDER_STATUSES } from '../../domain/order/order-status.ts';
 
-
 export const OrderBody = Type.Object(
   {
     externalId: Text(100),
@@ -68,14 +67,24 @@ export const Order = Type.Object({
 });
 
 export const OrderParams = Type.Object({ id: Id });
-export const OrderLineParams = Type.Object({ id: Id, lineNumber: Type.Integer({ minimum: 1 }) });
+export const OrderLineParams = Type.Object({ id: Id, lineNumber: Type.Integer({ minimum: 1, maximum: 1_000_000 }) });
 export const LineParams = Type.Object({ lineId: Id });
 export const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) });
 
 export const OrderListQuery = Type.Object(
-  { ...ListQuery, statusReason: Type.Optional(StatusReason), sku: Type.Optional(Sku) },
+  {
+    ...ListQuery,
+    statusReason: Type.Optional(StatusReason),
+    sku: Type.Optional(Sku),
+    status: Type.Optional(Type.Union(ORDER_STATUSES.map((s) => Type.Literal(s)))),
+    externalId: Type.Optional(Text(100)),
+    customerId: Type.Optional(Text(100)),
+  },
   { additionalProperties: false },
 );
+export const LineIdParams = Type.Object({ id: Id });
+/** Routes that act without a body take none, or `{}`; a body with fields is refused like anywhere else. */
+export const NoBody = Nullable(Type.Object({}, { additionalProperties: false, description: 'no body, or {}' }));
 export const LineListQuery = Type.Object(
   { ...ListQuery, statusReason: Type.Optional(StatusReason), sku: Type.Optional(Sku), orderId: Type.Optional(Id) },
   { additionalProperties: false },

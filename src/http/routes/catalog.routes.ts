@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Static } from '@sinclair/typebox';
 import type { HttpDeps } from '../app.ts';
 import { upsertProduct } from '../../app/catalog/upsert-product.ts';
+import { patchProduct } from '../../app/catalog/patch-product.ts';
 import { upsertLocation } from '../../app/catalog/upsert-location.ts';
 import { getLocation, getProduct, listLocations, listProducts } from '../../app/catalog/catalog.query.ts';
 import {
@@ -13,6 +14,7 @@ import {
   Product,
   ProductBody,
   ProductListQuery,
+  ProductPatch,
   ProductPage,
   SkuParams,
 } from '../contracts/catalog.contract.ts';
@@ -26,6 +28,15 @@ export function catalogRoutes(app: FastifyInstance, { ctx }: HttpDeps): void {
       const { product, created } = await upsertProduct(ctx, req.params.sku, req.body);
       return reply.code(created ? 201 : 200).send(product);
     },
+  );
+
+  app.patch<{ Params: Static<typeof SkuParams>; Body: Static<typeof ProductPatch> }>(
+    '/api/products/:sku',
+    {
+      schema: { tags: ['catalog'], description: 'Changes only the fields named (like PATCH /api/settings).', params: SkuParams, body: ProductPatch, response: { 200: Product } },
+      config: { access: 'admin' },
+    },
+    async (req) => patchProduct(ctx, req.params.sku, req.body),
   );
 
   app.get<{ Params: Static<typeof SkuParams> }>(
@@ -61,6 +72,6 @@ export function catalogRoutes(app: FastifyInstance, { ctx }: HttpDeps): void {
   app.get<{ Querystring: Static<typeof LocationListQuery> }>(
     '/api/locations',
     { schema: { tags: ['catalog'], querystring: LocationListQuery, response: { 200: LocationPage } }, config: { access: 'read' } },
-    async (req) => listLocations(ctx, { after: cursorKey<[number, string]>(req.query.cursor, ['number', 'string']), limit: req.query.limit ?? 50 }),
+    async (req) => listLocations(ctx, { after: cursorKey<[number, string]>(req.query.cursor, ['int32', 'string']), limit: req.query.limit ?? 50 }),
   );
 }

@@ -12,17 +12,30 @@ const API_PREFIXES = ['/api', '/health', '/metrics', '/docs'];
 
 const isApiPath = (pathname: string) => API_PREFIXES.some((p) => pathname === p || pathname.startsWith(`${p}/`));
 
-const PLACEHOLDER = `<!doctype html>
+const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/**
+ * The page at `/` when the console is not built: how to build it, and the API's start page, its examples
+ * written with this service's own address so they can be pasted as they are.
+ */
+function placeholder(origin: string): string {
+  const o = escape(origin);
+  return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Holdfast</title>
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:46rem;margin:3rem auto;padding:0 1rem;color:#1b1f24}
-code{background:#f3f4f6;border-radius:4px;padding:.1rem .3rem}a{color:#0b5cad}</style></head>
+code,pre{background:#f3f4f6;border-radius:4px;padding:.1rem .3rem}pre{padding:.75rem;white-space:pre-wrap;overflow-wrap:anywhere}a{color:#0b5cad}</style></head>
 <body><h1>Holdfast</h1>
 <p>The console is not built in this checkout: run <code>npm run build</code> (or <code>npm ci</code>), then restart the service.</p>
-<p>The API answers under <code>/api</code> with <code>Authorization: Bearer &lt;key&gt;</code>
-(<code>npx holdfast keys create --role viewer</code> makes one).</p>
-<ul><li><a href="/api/openapi.json">OpenAPI document</a></li><li><a href="/health">Health</a></li></ul>
+<p>Backorders, preorders and available-to-promise dates. This service speaks HTTP under <code>${o}/api</code>;
+every route there takes <code>Authorization: Bearer &lt;key&gt;</code> (the demo prints an admin key;
+<code>npx holdfast keys create --role viewer</code> makes another).</p>
+<ul><li><a href="/api/openapi.json">OpenAPI document</a> (no key needed)</li><li><a href="/health">Health</a></li></ul>
+<pre>curl -H "Authorization: Bearer $KEY" "${o}/api/order-lines?statusReason=BackorderHold"
+curl -H "Authorization: Bearer $KEY" "${o}/api/atp?sku=MN-270&amp;quantity=2"
+curl -X POST -H "Authorization: Bearer $KEY" "${o}/api/jobs/backorder/runs?wait=true"</pre>
 </body></html>`;
+}
 
 /** Serves the console built into `consoleDir`, or the placeholder when it has no index.html. */
 export async function homeRoutes(app: FastifyInstance, consoleDir: string | null): Promise<void> {
@@ -30,7 +43,9 @@ export async function homeRoutes(app: FastifyInstance, consoleDir: string | null
   const index = indexFile !== null && fs.existsSync(indexFile) ? fs.readFileSync(indexFile) : null;
   const hidden = { schema: { hide: true }, config: { access: 'public' as const } };
   if (consoleDir === null || index === null) {
-    app.get('/', hidden, async (_req, reply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(PLACEHOLDER));
+    app.get('/', hidden, async (request, reply) =>
+      reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(placeholder(`${request.protocol}://${request.host}`)),
+    );
     return;
   }
 

@@ -1,63 +1,43 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Static } from '@sinclair/typebox';
+import type { ErrorObject } from 'ajv';
 import type { HttpDeps } from '../app.ts';
-import { invalid } from '../../app/errors.ts';
-import type { FieldError } from '../../app/errors.ts';
+import type { AppContext } from '../../app/context.ts';
 import { setOnHand } from '../../app/inventory/set-on-hand.ts';
 import { adjustStock } from '../../app/inventory/adjust-stock.ts';
-import { deleteSchedule, listSchedules, uploadSchedules } from '../../app/inventory/schedules.ts';
-import { queryAtp } from '../../app/inventory/query-atp.ts';
+import { deleteSchedule, deleteSchedules, listSchedules, uploadSchedules } from '../../app/inventory/schedules.ts';
+import { queryAtp, queryAtpAnywhere } from '../../app/inventory/query-atp.ts';
 import { getInventory } from '../../app/inventory/inventory.query.ts';
+import { referenceErrors } from '../../app/inventory/references.ts';
+import { csvProblem, importCsv } from '../../app/inventory/csv-import.ts';
 import { Count } from '../contracts/common.contract.ts';
 import {
   AdjustmentsBody,
   AtpAnswer,
   AtpQuery,
   Inventory,
+  MAX_SCHEDULE_ROWS,
   OnHandBody,
+  ScheduleDeleteQuery,
   ScheduleEntry,
   ScheduleItems,
   ScheduleListQuery,
   SchedulePage,
   ScheduleParams,
   SchedulesBody,
+  ScheduleUploadQuery,
 } from '../contracts/inventory.contract.ts';
 import { SkuParams } from '../contracts/catalog.contract.ts';
-import { csvRecords, withCsvLines } from '../csv.ts';
 import { fieldErrorsOf } from '../problem.ts';
-import { referenceErrors } from '../../app/inventory/references.ts';
-import type { AppContext } from '../../app/context.ts';
-import type { ErrorObject } from 'ajv';
+import { csvSourceOf, isSpooledCsv } from '../csv-upload.ts';
 import { cursorKey } from './cursor.ts';
 
-const CSV_COLUMNS = ['sku', 'locationId', 'date', 'quantity', 'reference'];
-const BULK_LIMIT = 32 * 1024 * 1024;
-
-/** A text/csv upload becomes the JSON rows the body schema checks, so both forms fail alike, row by row. */
-async function csvToRows(req: FastifyRequest): Promise<void> {
-  if (typeof req.body !== 'string') return;
-  const { header, records } = csvRecords(req.body, ['quantity']);
-  const required = CSV_COLUMNS.slice(0, 4);
-  const missing = required.filter((c) => !header.includes(c));
-  const unknown = header.filter((c) => !CSV_COLUMNS.includes(c));
-  if (missing.length || unknown.length) {
-    throw invalid(
-      [
-        ...missing.map((c): FieldError => ({ path: '', message: `the CSV header lacks "${c}"` })),
-        ...unknown.map((c): FieldError => ({ path: '', message: `the CSV header has an unknown column "${c}"` })),
-      ],
-      `the CSV header must be ${CSV_COLUMNS.join(',')}`,
-    );
-  }
-  req.body = records;
-  (req as CsvRequest).fromCsv = true;
-}
-
-type CsvRequest = FastifyRequest & { fromCsv?: boolean };
+/** Bulk bodies (JSON or CSV) up to 16 MiB. */
+const BULK_LIMIT = 16 * 1024 * 1024;
 
 /**
- * Bulk uploads are validated whole: rows that break the schema and rows naming an unknown sku or location are
- * reported together in one 400, so a client fixes its file in one go.
+ * Bulk JSON uploads are validated whole: rows that break the schema and rows naming an unknown sku or location
+ * are reported together in one 400 (the first 100, and how many in all), so a client fixes its data in one go.
  */
 async function refuseBadRows(req: FastifyRequest, ctx: AppContext): Promise<void> {
   const failure = req.validationError as (Error & { validation?: ErrorObject[] }) | undefined;
@@ -66,9 +46,11 @@ async function refuseBadRows(req: FastifyRequest, ctx: AppContext): Promise<void
   const body: unknown = req.body;
   const rows = Array.isArray(body) ? body.map((r) => (r !== null && typeof r === 'object' ? (r as Record<string, unknown>) : {})) : [];
   const found = [...fieldErrorsOf(failure.validation), ...(await referenceErrors(ctx.database.db, rows))];
-  const errors = (req as CsvRequest).fromCsv ? withCsvLines(found) : found;
-  throw invalid(errors, `invalid body: ${errors.map((e) => `${e.path || '/'} ${e.message}`).join('; ')}`);
+  found.sort((a, b) => rowOf(a.path) - rowOf(b.path));
+  throw csvProblem(found, found.length, rows.length, 'the body');
 }
+
+const rowOf = (pointer: string) => Number(/^\/(\d+)/.exec(pointer)?.[1] ?? -1);
 
 export function inventoryRoutes(app: FastifyInstance, { ctx }: HttpDeps): void {
   app.put<{ Body: OnHandBody }>(
@@ -89,25 +71,35 @@ export function inventoryRoutes(app: FastifyInstance, { ctx }: HttpDeps): void {
     },
   );
 
-  app.post<{ Body: SchedulesBody }>(
+  app.post<{ Body: SchedulesBody; Querystring: Static<typeof ScheduleUploadQuery> }>(
     '/api/inventory/schedules',
     {
       bodyLimit: BULK_LIMIT,
       attachValidation: true,
-      preValidation: csvToRows,
       schema: {
         tags: ['inventory'],
-        description: 'A JSON array of entries, or text/csv with the header sku,locationId,date,quantity,reference. All or nothing.',
-        body: SchedulesBody,
+        description:
+          'A JSON array of entries, or text/csv with the header sku,locationId,date,quantity[,reference] (at most 100,000 rows, 16 MiB). All or nothing; ' +
+          'a refused upload lists its first 100 bad rows (with the CSV line) and counts the rest. With ?mode=replace, every (sku, locationId, reference) ' +
+          'named in the upload first loses its existing entries, in the same transaction.',
+        querystring: ScheduleUploadQuery,
+        body: { content: { 'application/json': { schema: SchedulesBody }, 'text/csv': { schema: { type: 'string', description: 'CSV text' } } } },
         response: { 201: ScheduleItems },
       },
-      config: { access: 'inventory' },
+      config: { access: 'inventory', accepts: ['application/json', 'text/csv'] },
     },
     async (req, reply) => {
+      const replace = req.query.mode === 'replace';
+      const body: unknown = req.body;
+      if (isSpooledCsv(body)) {
+        const { items } = await importCsv(ctx, 'schedules', csvSourceOf(body), { replace, maxRows: MAX_SCHEDULE_ROWS, collectItems: true });
+        return reply.code(201).send({ items });
+      }
       await refuseBadRows(req, ctx);
       const items = await uploadSchedules(
         ctx,
         req.body.map((e) => ({ sku: e.sku, locationId: e.locationId, date: e.date, quantity: e.quantity, reference: e.reference ?? null })),
+        { replace },
       );
       return reply.code(201).send({ items });
     },
@@ -117,7 +109,27 @@ export function inventoryRoutes(app: FastifyInstance, { ctx }: HttpDeps): void {
     '/api/inventory/schedules',
     { schema: { tags: ['inventory'], querystring: ScheduleListQuery, response: { 200: SchedulePage } }, config: { access: 'read' } },
     async (req) =>
-      listSchedules(ctx, { sku: req.query.sku, after: cursorKey<[string, number]>(req.query.cursor, ['string', 'number']), limit: req.query.limit ?? 50 }),
+      listSchedules(ctx, {
+        sku: req.query.sku,
+        locationId: req.query.locationId,
+        reference: req.query.reference,
+        after: cursorKey<[string, number]>(req.query.cursor, ['string', 'number']),
+        limit: req.query.limit ?? 50,
+      }),
+  );
+
+  app.delete<{ Querystring: Static<typeof ScheduleDeleteQuery> }>(
+    '/api/inventory/schedules',
+    {
+      schema: {
+        tags: ['inventory'],
+        description: 'Removes every entry matching all the filters given (at least one).',
+        querystring: ScheduleDeleteQuery,
+        response: { 200: Count },
+      },
+      config: { access: 'inventory' },
+    },
+    async (req) => deleteSchedules(ctx, { sku: req.query.sku, locationId: req.query.locationId, reference: req.query.reference }),
   );
 
   app.delete<{ Params: Static<typeof ScheduleParams> }>(
@@ -134,7 +146,20 @@ export function inventoryRoutes(app: FastifyInstance, { ctx }: HttpDeps): void {
 
   app.get<{ Querystring: Static<typeof AtpQuery> }>(
     '/api/atp',
-    { schema: { tags: ['inventory'], querystring: AtpQuery, response: { 200: AtpAnswer } }, config: { access: 'read' } },
-    async (req) => queryAtp(ctx, req.query.sku, req.query.locationId, req.query.quantity ?? 1),
+    {
+      schema: {
+        tags: ['inventory'],
+        description: 'With locationId: the per-day table there. Without: the earliest date at every active location (location order) and the earliest anywhere.',
+        querystring: AtpQuery,
+        response: { 200: AtpAnswer },
+      },
+      config: { access: 'read' },
+    },
+    async (req) => {
+      const quantity = req.query.quantity ?? 1;
+      if (req.query.locationId !== undefined) return queryAtp(ctx, req.query.sku, req.query.locationId, quantity);
+      const a = await queryAtpAnywhere(ctx, req.query.sku, quantity);
+      return { ...a, locations: a.locations.map((l) => ({ locationId: l.locationId, earliestDate: l.earliestDate, available: l.available, atpToday: l.atpToday })) };
+    },
   );
 }

@@ -4,6 +4,7 @@ import type { HttpDeps } from '../app.ts';
 import type { JobRun } from '../../app/jobs/jobs.query.ts';
 import { JobList, JobParams, Run, RunDetails, RunDetailsQuery, RunListQuery, RunNowQuery, RunPage, RunParams } from '../contracts/jobs.contract.ts';
 import { iso } from '../views.ts';
+import { NoBody } from '../contracts/orders.contract.ts';
 import { cursorKey } from './cursor.ts';
 
 export const runView = (r: JobRun) => ({ ...r, startedAt: iso(r.startedAt), finishedAt: r.finishedAt === null ? null : iso(r.finishedAt) });
@@ -25,6 +26,7 @@ export function jobsRoutes(app: FastifyInstance, { jobs }: HttpDeps): void {
         description: 'Runs a job now: 202 with the run, or with ?wait=true 200 with the run once it has ended; 409 while one of the type runs.',
         params: JobParams,
         querystring: RunNowQuery,
+        body: NoBody,
         response: { 200: Run, 202: Run },
       },
       config: { access: 'jobs' },

@@ -4,15 +4,17 @@ import type { HttpDeps } from '../app.ts';
 import { placeOrder } from '../../app/orders/place-order.ts';
 import { cancelOrder, cancelOrderLine } from '../../app/orders/cancel-order.ts';
 import { shipLine } from '../../app/orders/ship-line.ts';
-import { getOrder, listLines, listOrders, orderEvents } from '../../app/orders/orders.query.ts';
+import { getOrder, getOrderLine, listLines, listOrders, orderEvents } from '../../app/orders/orders.query.ts';
 import {
   EventListQuery,
   EventPage,
   IdempotencyHeaders,
   Line,
+  LineIdParams,
   LineListQuery,
   LinePage,
   LineParams,
+  NoBody,
   Order,
   OrderBody,
   OrderLineParams,
@@ -55,6 +57,9 @@ export function ordersRoutes(app: FastifyInstance, { ctx }: HttpDeps): void {
       const page = await listOrders(ctx, {
         statusReason: req.query.statusReason,
         sku: req.query.sku,
+        status: req.query.status,
+        externalId: req.query.externalId,
+        customerId: req.query.customerId,
         after: cursorKey<[number, string]>(req.query.cursor, ['number', 'string']),
         limit: req.query.limit ?? 50,
       });
@@ -77,15 +82,21 @@ export function ordersRoutes(app: FastifyInstance, { ctx }: HttpDeps): void {
     },
   );
 
+  app.get<{ Params: Static<typeof LineIdParams> }>(
+    '/api/order-lines/:id',
+    { schema: { tags: ['orders'], params: LineIdParams, response: { 200: Line } }, config: { access: 'read' } },
+    async (req) => lineView(await getOrderLine(ctx, req.params.id)),
+  );
+
   app.post<{ Params: Static<typeof OrderParams> }>(
     '/api/orders/:id/cancel',
-    { schema: { tags: ['orders'], params: OrderParams, response: { 200: Order } }, config: { access: 'orders' } },
+    { schema: { tags: ['orders'], params: OrderParams, body: NoBody, response: { 200: Order } }, config: { access: 'orders' } },
     async (req) => orderView(await cancelOrder(ctx, req.actor, req.params.id)),
   );
 
   app.post<{ Params: Static<typeof OrderLineParams> }>(
     '/api/orders/:id/lines/:lineNumber/cancel',
-    { schema: { tags: ['orders'], params: OrderLineParams, response: { 200: Order } }, config: { access: 'orders' } },
+    { schema: { tags: ['orders'], params: OrderLineParams, body: NoBody, response: { 200: Order } }, config: { access: 'orders' } },
     async (req) => orderView(await cancelOrderLine(ctx, req.actor, req.params.id, req.params.lineNumber)),
   );
 
@@ -101,7 +112,7 @@ export function ordersRoutes(app: FastifyInstance, { ctx }: HttpDeps): void {
 
   app.post<{ Params: Static<typeof LineParams> }>(
     '/api/fulfillment/lines/:lineId/ship',
-    { schema: { tags: ['fulfillment'], params: LineParams, response: { 200: Line } }, config: { access: 'fulfillment' } },
+    { schema: { tags: ['fulfillment'], params: LineParams, body: NoBody, response: { 200: Line } }, config: { access: 'fulfillment' } },
     async (req) => lineView(await shipLine(ctx, req.actor, req.params.lineId)),
   );
 }

@@ -10,6 +10,8 @@ import type { Executor } from '../database.ts';
 import type { LineChange, LineEvent, OrderLine } from '../../domain/order/order-line.ts';
 import type { StoredLine, StoredOrder } from '../repositories/orders.repository.ts';
 import { promisedDeltas } from './promised-deltas.ts';
+import { LINE_COLUMNS, lineFromRow } from './line-row.ts';
+import { skusOfRows } from './next-skus.ts';
 import type { DatedSkuQuantity, HeldSkusQuery, SkuQuantity, StoreDialect, SupplyRows } from './store-dialect.ts';
 
 export type Prepare = (text: string) => BetterSqlite3.Statement;
@@ -17,33 +19,11 @@ export type Prepare = (text: string) => BetterSqlite3.Statement;
 const HELD = `status_reason in ('PreorderHold', 'BackorderHold')`;
 // The hot statements name their index: without ANALYZE statistics the planner may prefer a scan of
 // order_lines_reason and a temporary b-tree, which costs the whole table per batch.
-const LINE_COLUMNS = `id, order_id, line_number, sku, quantity, location_id, status_reason, inventory_availability_date,
-  estimated_shipment_date, launch_date, backordered_at, version, priority, ordered_at, channel, ship_country, ship_region, status_seq`;
 /** Rows per multi-row insert: well inside SQLite's 32,766 bound parameters. */
 const ROWS_PER_INSERT = 100;
 
 type Row = unknown[];
 
-const toLine = (r: Row): StoredLine => ({
-  id: r[0] as string,
-  orderId: r[1] as string,
-  lineNumber: r[2] as number,
-  sku: r[3] as string,
-  quantity: r[4] as number,
-  locationId: r[5] as string | null,
-  statusReason: r[6] as StoredLine['statusReason'],
-  inventoryAvailabilityDate: r[7] as string | null,
-  estimatedShipmentDate: r[8] as string | null,
-  launchDate: r[9] as string | null,
-  backorderedAt: r[10] as number | null,
-  version: r[11] as number,
-  priority: r[12] as number,
-  orderedAt: r[13] as number,
-  channel: r[14] as string,
-  shipCountry: r[15] as string | null,
-  shipRegion: r[16] as string | null,
-  statusSeq: r[17] as number | null,
-});
 
 const json = (values: Iterable<string>) => JSON.stringify([...new Set(values)]);
 
@@ -94,6 +74,10 @@ export function sqliteStore(prepare: Prepare): StoreDialect {
     name: 'sqlite',
     async lockSkus() {},
     async lockRow() {},
+    // WAL with synchronous = NORMAL already commits without waiting for the disk; hot statements name their index.
+    async batchSession() {},
+    async beforeRun() {},
+    concurrentWriters: false,
     isUniqueViolation(error) {
       const code = (error as { code?: string } | null)?.code;
       return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
@@ -102,23 +86,19 @@ export function sqliteStore(prepare: Prepare): StoreDialect {
     async heldLines(_trx: Executor, skus: readonly string[]): Promise<StoredLine[]> {
       if (skus.length === 0) return [];
       const rows = prepare(`select ${LINE_COLUMNS} from order_lines indexed by order_lines_held where sku in (select value from json_each(?)) and ${HELD}`).raw().all(json(skus)) as Row[];
-      return rows.map(toLine);
+      return rows.map(lineFromRow);
     },
 
     async heldSkus(_trx: Executor, q: HeldSkusQuery): Promise<string[]> {
       const only = q.only === null ? '' : 'and sku in (select value from json_each(?))';
       const status = q.withStatus === null ? '' : `and status_reason = '${q.withStatus}'`;
-      const stmt = prepare(`select sku, count(*) from order_lines indexed by order_lines_held where ${HELD} ${status} and sku > ? ${only} group by sku order by sku`).raw();
       const args: unknown[] = [q.after ?? ''];
       if (q.only !== null) args.push(json(q.only));
-      const out: string[] = [];
-      let lines = 0;
-      for (const row of stmt.iterate(...args) as IterableIterator<Row>) {
-        out.push(row[0] as string);
-        lines += row[1] as number;
-        if (out.length >= q.maxSkus || lines >= q.maxLines) break;
-      }
-      return out;
+      args.push(q.maxLines);
+      const rows = prepare(`select sku from order_lines indexed by order_lines_held where ${HELD} ${status} and sku > ? ${only} order by sku limit ?`)
+        .pluck()
+        .all(...args) as string[];
+      return skusOfRows(rows, q);
     },
 
     async countInScope(_trx, scope) {

@@ -54,9 +54,22 @@ export interface StoreDialect {
 
   /** Serializes writers of these skus for the rest of the transaction (SQLite already has one writer). */
   lockSkus(trx: Executor, skus: Iterable<string>): Promise<void>;
-  /** Locks one row for the rest of the transaction (a job lease, a config document). */
-  lockRow(trx: Executor, table: 'job_leases' | 'config', keyColumn: 'job_type' | 'key', key: string): Promise<void>;
+  /**
+   * Locks one row for the rest of the transaction (a job lease, a config document): `update` excludes every other
+   * lock; `share` only writers, so several transactions may hold it together.
+   */
+  lockRow(trx: Executor, table: 'job_leases' | 'config', keyColumn: 'job_type' | 'key', key: string, mode?: 'update' | 'share'): Promise<void>;
   isUniqueViolation(error: unknown): boolean;
+  /**
+   * Sets a job batch's transaction up: its commit may return before its WAL reaches the disk (a crash may lose it
+   * whole, never in part, and the next run redoes it; never for intake or anything a client was told is done), and
+   * its joins of a batch's rows with a table go through the table's keys, whatever the statistics say.
+   */
+  batchSession(trx: Executor): Promise<void>;
+  /** Called as a run starts: refreshes the planner's statistics of the tables it walks if they are missing or stale. */
+  beforeRun(db: Executor): Promise<void>;
+  /** Whether separate connections can write at once (PostgreSQL), so a run may keep several batches going. */
+  readonly concurrentWriters: boolean;
 
   /** Every held line (PreorderHold, BackorderHold) of these skus. */
   heldLines(trx: Executor, skus: readonly string[]): Promise<StoredLine[]>;

@@ -3,6 +3,7 @@ import type { SqlDialect } from './dialect-types.ts';
 import { initial } from './2026-11-25-001-initial.ts';
 import { jobs } from './2026-11-25-002-jobs.ts';
 import { promises } from './2026-12-01-001-promises.ts';
+import { apiKeys } from './2026-12-01-003-api-keys.ts';
 
 /** The migrations, date-named, the same for both databases. */
 export function migrationProvider(dialect: SqlDialect): MigrationProvider {
@@ -12,6 +13,7 @@ export function migrationProvider(dialect: SqlDialect): MigrationProvider {
         '2026-11-25-001-initial': initial(dialect),
         '2026-11-25-002-jobs': jobs(dialect),
         '2026-12-01-001-promises': promises(dialect),
+        '2026-12-01-003-api-keys': apiKeys(),
       };
     },
   };

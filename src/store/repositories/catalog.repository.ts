@@ -87,3 +87,13 @@ export async function listLocations(db: Executor, q: { after?: [number, string];
   if (after !== undefined) query = query.where((eb) => eb(eb.refTuple('priority', 'id'), '>', eb.tuple(after[0], after[1])));
   return pageOf(await query.execute(), q.limit, toLocation, (r) => [r.priority, r.id]);
 }
+
+/** True when there is no location, no product and no order. */
+export async function nothingStored(db: Executor): Promise<boolean> {
+  const [products, locations, orders] = await Promise.all([
+    db.selectFrom('products').select('sku').limit(1).execute(),
+    db.selectFrom('locations').select('id').limit(1).execute(),
+    db.selectFrom('orders').select('id').limit(1).execute(),
+  ]);
+  return products.length + locations.length + orders.length === 0;
+}

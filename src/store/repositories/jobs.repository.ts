@@ -85,6 +85,16 @@ export async function takeLease(db: Executor, jobType: string, runId: string, ow
   await db.updateTable('job_leases').set({ run_id: runId, owner, heartbeat_at: at }).where('job_type', '=', jobType).execute();
 }
 
+/**
+ * True when the run still holds its job type's lease, which then stays with it until the transaction ends: a batch
+ * commits only while its run holds the lease. A share lock, so the batches of one run do not queue on each other.
+ */
+export async function holdsLease(db: Executor, store: StoreDialect, jobType: string, runId: string): Promise<boolean> {
+  await store.lockRow(db, 'job_leases', 'job_type', jobType, 'share');
+  const row = await db.selectFrom('job_leases').select('run_id').where('job_type', '=', jobType).executeTakeFirst();
+  return row?.run_id === runId;
+}
+
 /** Renews the lease if this run still holds it; false when another runner took it over. */
 export async function renewLease(db: Executor, jobType: string, runId: string, at: number): Promise<boolean> {
   const r = await db.updateTable('job_leases').set({ heartbeat_at: at }).where('job_type', '=', jobType).where('run_id', '=', runId).executeTakeFirst();

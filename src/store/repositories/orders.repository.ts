@@ -2,11 +2,14 @@
  * Orders and their lines. A line row also carries the order fields promising needs (priority, orderedAt,
  * channel, ship-to), so held lines are read from one table.
  */
-import type { Selectable } from 'kysely';
+import type { ExpressionBuilder, Selectable } from 'kysely';
 import type { Executor } from '../database.ts';
 import type { OrderLinesTable, OrdersTable } from '../tables/orders.table.ts';
 import type { OrderLine } from '../../domain/order/order-line.ts';
-import type { StatusReason } from '../../domain/order/line-status.ts';
+import { STATE_OF, STATUS_REASONS } from '../../domain/order/line-status.ts';
+import type { LineState, StatusReason } from '../../domain/order/line-status.ts';
+import type { OrderStatus } from '../../domain/order/order-status.ts';
+import type { DB } from '../tables/index.ts';
 import { chunks, pageOf } from './pagination.ts';
 import type { Page } from './pagination.ts';
 
@@ -114,13 +117,43 @@ export async function getLine(db: Executor, id: string): Promise<StoredLine | un
 export interface OrderFilter {
   readonly statusReason?: StatusReason;
   readonly sku?: string;
+  /** The order's derived status (SPEC section 1). */
+  readonly status?: OrderStatus;
+  readonly externalId?: string;
+  readonly customerId?: string;
   readonly after?: [number, string];
   readonly limit: number;
 }
 
+const reasonsIn = (state: LineState | LineState[]) => STATUS_REASONS.filter((r) => [state].flat().includes(STATE_OF[r]));
+
 /** Orders newest first (orderedAt, then id), optionally those having a line with a status reason or sku. */
 export async function listOrders(db: Executor, f: OrderFilter): Promise<Page<OrderWithLines>> {
   let q = db.selectFrom('orders').selectAll().orderBy('ordered_at', 'desc').orderBy('id', 'desc').limit(f.limit + 1);
+  if (f.externalId !== undefined) q = q.where('external_id', '=', f.externalId);
+  if (f.customerId !== undefined) q = q.where('customer_id', '=', f.customerId);
+  if (f.status !== undefined) {
+    // The derived status as conditions on the lines: Canceled (all canceled), Fulfilled (all shipped or canceled,
+    // not all canceled), OnHold (a line on hold), InFulfillment (none of those).
+    const lines = (eb: ExpressionBuilder<DB, 'orders'>, reasons: readonly string[], not = false) =>
+      eb.exists(
+        eb
+          .selectFrom('order_lines')
+          .select('order_lines.id')
+          .whereRef('order_lines.order_id', '=', 'orders.id')
+          .where('order_lines.status_reason', not ? 'not in' : 'in', reasons),
+      );
+    const status = f.status;
+    const canceled = reasonsIn('Canceled');
+    const done = reasonsIn(['Canceled', 'Fulfilled']);
+    const held = reasonsIn('OnHold');
+    q = q.where((eb) => {
+      if (status === 'Canceled') return eb.not(lines(eb, canceled, true));
+      if (status === 'Fulfilled') return eb.and([eb.not(lines(eb, done, true)), lines(eb, reasonsIn('Fulfilled'))]);
+      if (status === 'OnHold') return lines(eb, held);
+      return eb.and([eb.not(lines(eb, held)), lines(eb, done, true)]);
+    });
+  }
   if (f.statusReason !== undefined || f.sku !== undefined) {
     q = q.where((eb) => {
       let sub = eb.selectFrom('order_lines').select('order_lines.id').whereRef('order_lines.order_id', '=', 'orders.id');
@@ -136,8 +169,12 @@ export async function listOrders(db: Executor, f: OrderFilter): Promise<Page<Ord
   return { items: page.items.map((o) => ({ ...o, lines: lines.get(o.id) ?? [] })), nextCursor: page.nextCursor };
 }
 
-export interface LineFilter extends OrderFilter {
+export interface LineFilter {
+  readonly statusReason?: StatusReason;
+  readonly sku?: string;
   readonly orderId?: string;
+  readonly after?: [number, string];
+  readonly limit: number;
 }
 
 /** Lines newest first (the order's orderedAt, then line id). */

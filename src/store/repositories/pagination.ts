@@ -8,13 +8,24 @@ export function encodeCursor(key: readonly (string | number)[]): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
+/**
+ * What one part of a sort key holds: text, an integer of a 64-bit column (ids, instants), or of a 32-bit one
+ * (a location's priority): a value out of its column's range cannot come from us, and PostgreSQL would refuse
+ * to compare it.
+ */
+export type CursorPart = 'string' | 'number' | 'int32';
+
 /** The sort key a cursor carries, or null when it is not one of ours (the caller answers 400). */
-export function decodeCursor(cursor: string, shape: readonly ('string' | 'number')[]): (string | number)[] | null {
+export function decodeCursor(cursor: string, shape: readonly CursorPart[]): (string | number)[] | null {
   try {
     const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (!Array.isArray(key) || key.length !== shape.length) return null;
-    const fits = (v: unknown, kind: 'string' | 'number' | undefined) =>
-      kind === 'number' ? Number.isSafeInteger(v) : typeof v === 'string' && v.length <= 200 && !v.includes('\u0000');
+    const fits = (v: unknown, kind: CursorPart | undefined) =>
+      kind === 'int32'
+        ? Number.isSafeInteger(v) && (v as number) >= -2_147_483_648 && (v as number) <= 2_147_483_647
+        : kind === 'number'
+          ? Number.isSafeInteger(v)
+          : typeof v === 'string' && v.length <= 200 && !v.includes('\u0000');
     return key.every((v, i) => fits(v, shape[i])) ? (key as (string | number)[]) : null;
   } catch {
     return null;

@@ -2,7 +2,8 @@ import type { Executor } from '../database.ts';
 import { chunks, pageOf } from './pagination.ts';
 import type { Page } from './pagination.ts';
 import type { ScheduleEntriesTable } from '../tables/inventory.table.ts';
-import type { Selectable } from 'kysely';
+import type { DeleteQueryBuilder, Selectable, SelectQueryBuilder } from 'kysely';
+import type { DB } from '../tables/index.ts';
 
 export interface ScheduleEntry {
   readonly id: number;
@@ -37,10 +38,27 @@ export async function insertScheduleEntries(db: Executor, entries: readonly NewS
   return out;
 }
 
+/** Which entries a list or a bulk delete takes: all the filters given (a null reference matches entries without one). */
+export interface ScheduleFilter {
+  readonly sku?: string;
+  readonly locationId?: string;
+  readonly reference?: string | null;
+  readonly after?: [string, number];
+  readonly limit: number;
+}
+
+function filtered<Q extends SelectQueryBuilder<DB, 'schedule_entries', any> | DeleteQueryBuilder<DB, 'schedule_entries', any>>(query: Q, f: Omit<ScheduleFilter, 'after' | 'limit'>): Q {
+  let q = query as SelectQueryBuilder<DB, 'schedule_entries', any>;
+  if (f.sku !== undefined) q = q.where('sku', '=', f.sku);
+  if (f.locationId !== undefined) q = q.where('location_id', '=', f.locationId);
+  if (f.reference === null) q = q.where('reference', 'is', null);
+  else if (f.reference !== undefined) q = q.where('reference', '=', f.reference);
+  return q as unknown as Q;
+}
+
 /** Entries by date, then id. */
-export async function listScheduleEntries(db: Executor, q: { sku?: string; after?: [string, number]; limit: number }): Promise<Page<ScheduleEntry>> {
-  let query = db.selectFrom('schedule_entries').selectAll().orderBy('date').orderBy('id').limit(q.limit + 1);
-  if (q.sku !== undefined) query = query.where('sku', '=', q.sku);
+export async function listScheduleEntries(db: Executor, q: ScheduleFilter): Promise<Page<ScheduleEntry>> {
+  let query = filtered(db.selectFrom('schedule_entries').selectAll().orderBy('date').orderBy('id').limit(q.limit + 1), q);
   const after = q.after;
   if (after !== undefined) query = query.where((eb) => eb(eb.refTuple('date', 'id'), '>', eb.tuple(after[0], after[1])));
   return pageOf(await query.execute(), q.limit, toEntry, (r) => [r.date, r.id]);
@@ -49,6 +67,18 @@ export async function listScheduleEntries(db: Executor, q: { sku?: string; after
 export async function getScheduleEntry(db: Executor, id: number): Promise<ScheduleEntry | undefined> {
   const row = await db.selectFrom('schedule_entries').selectAll().where('id', '=', id).executeTakeFirst();
   return row && toEntry(row);
+}
+
+/** The distinct skus of the entries matching a filter. */
+export async function scheduledSkus(db: Executor, f: Omit<ScheduleFilter, 'after' | 'limit'>): Promise<string[]> {
+  const rows = await filtered(db.selectFrom('schedule_entries').select('sku').distinct(), f).execute();
+  return rows.map((r) => r.sku);
+}
+
+/** Deletes every entry matching a filter; answers how many. */
+export async function deleteScheduleEntries(db: Executor, f: Omit<ScheduleFilter, 'after' | 'limit'>): Promise<number> {
+  const r = await filtered(db.deleteFrom('schedule_entries'), f).executeTakeFirst();
+  return Number(r.numDeletedRows);
 }
 
 export async function deleteScheduleEntry(db: Executor, id: number): Promise<ScheduleEntry | undefined> {

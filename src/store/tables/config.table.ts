@@ -22,4 +22,7 @@ export interface ApiKeysTable {
   key_hash: string;
   label: string | null;
   created_at: number;
+  last_used_at: number | null;
+  /** Set when the key is revoked; a revoked key authenticates nothing. */
+  revoked_at: number | null;
 }

@@ -1,0 +1,42 @@
+/**
+ * A use-case context on a database, for CLI commands that need neither HTTP nor jobs (`keys`, `atp`,
+ * `migrate`). The database is migrated first; with `mustExist`, a SQLite file that is not there yet is an
+ * error rather than a new empty database (a command run in the wrong folder should say so).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AppContext } from './context.ts';
+import { AppError } from './errors.ts';
+import { ManualClock, systemClock } from './clock.ts';
+import { IdGenerator } from './ids.ts';
+import { storedManualTime } from './clock-control.ts';
+import { isPostgresUrl, openDatabase } from '../store/database.ts';
+
+export interface RuntimeOptions {
+  readonly databaseUrl: string;
+  readonly manualClock: boolean;
+  readonly mustExist?: boolean;
+}
+
+export { isPostgresUrl };
+
+/** A SQLite database file that is not there, as one sentence; null when there is one (or it is PostgreSQL). */
+export function missingDatabase(databaseUrl: string): string | null {
+  if (isPostgresUrl(databaseUrl) || databaseUrl === ':memory:' || fs.existsSync(databaseUrl)) return null;
+  return `there is no database at ${path.relative(process.cwd(), path.resolve(databaseUrl)) || databaseUrl}; start the demo (npm start) or the service (holdfast serve) first, or set DATABASE_URL`;
+}
+
+export async function withAppContext<T>(options: RuntimeOptions, fn: (ctx: AppContext) => Promise<T>): Promise<T> {
+  if (options.mustExist) {
+    const missing = missingDatabase(options.databaseUrl);
+    if (missing) throw new AppError('not_found', missing);
+  }
+  const database = openDatabase({ url: options.databaseUrl, poolSize: 2 });
+  try {
+    await database.migrate();
+    const clock = options.manualClock ? new ManualClock((await storedManualTime(database.db)) ?? Date.now()) : systemClock;
+    return await fn({ database, clock, ids: new IdGenerator(), supplyChanged: () => undefined });
+  } finally {
+    await database.close();
+  }
+}
