@@ -77,6 +77,14 @@ describe.each(DATABASE_KINDS)('console screens on %s', (kind) => {
     timings.push(['Orders', await timeUntil(() => navigate(page, 'Orders'), page.getByRole('table', { name: 'Orders' }).getByRole('link', { name: orders.items[0].externalId }))]);
     expect(await page.getByRole('table', { name: 'Orders' }).locator('tbody tr').count()).toBe(Math.min(50, orders.items.length));
     const held = orders.items.find((o: { lines: { statusReason: string }[] }) => o.lines.some((l) => l.statusReason === 'BackorderHold'));
+    await page.getByLabel('External id').fill(held.externalId);
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.waitForFunction(() => document.querySelectorAll('table[aria-label="Orders"] tbody tr').length === 1);
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await page.getByLabel('Customer').fill(held.customerId);
+    await page.getByRole('button', { name: 'Search' }).click();
+    const ofCustomer = orders.items.filter((o: { customerId: string }) => o.customerId === held.customerId).length;
+    await page.waitForFunction((n) => document.querySelectorAll('table[aria-label="Orders"] tbody tr').length === n, ofCustomer);
     await page.getByLabel('Status reason').selectOption('BackorderHold');
     const orderLink = page.getByRole('table', { name: 'Orders' }).getByRole('link', { name: held.externalId });
     await orderLink.waitFor();

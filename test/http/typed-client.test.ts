@@ -57,7 +57,7 @@ describe.each(DATABASE_KINDS)('typed client against a listening service on %s', 
     const atp = await api.GET('/api/atp', { params: { query: { sku: 'KB-1', locationId: 'EAST', quantity: 3 } } });
     expect(atp.data?.earliestDate).toBe(addDays(TODAY, 3));
 
-    const run = await api.POST('/api/jobs/{jobType}/runs', { params: { path: { jobType: 'backorder' }, query: { wait: true } } });
+    const run = await api.POST('/api/jobs/{jobType}/runs', { params: { path: { jobType: 'backorder' }, query: { wait: true } }, body: {} });
     expect(run.response.status).toBe(200);
     expect(run.data).toMatchObject({ jobType: 'backorder', trigger: 'manual', status: 'succeeded', processed: 1, stillOnHold: 1 });
     const details = await api.GET('/api/jobs/runs/{id}', { params: { path: { id: run.data!.id } } });

@@ -92,27 +92,13 @@ type SchedulesPost = ServicePaths['/api/inventory/schedules']['post'];
 type RunsPost = ServicePaths['/api/jobs/{jobType}/runs']['post'];
 
 export interface PendingPaths {
-  '/api/order-lines/{id}': { get: Op<PathParams<{ id: string }>, undefined, { 200: Json<Line> }> };
   '/api/order-lines/{id}/promise': { get: Op<PathParams<{ id: string }>, undefined, { 200: Json<LinePromise> }> };
-  '/api/orders': {
-    get: Omit<OrdersGet, 'parameters'> & {
-      parameters: { query?: NonNullable<OrdersGet['parameters']['query']> & { externalId?: string; customerId?: string; status?: string } };
-    };
-  };
-  '/api/inventory/schedules': {
-    post: Omit<SchedulesPost, 'parameters'> & { parameters: { query?: { mode?: 'replace' } } };
-  };
   '/api/jobs/{jobType}/runs': {
     post: Omit<RunsPost, 'parameters' | 'responses'> & {
       parameters: { query?: { wait?: boolean; dryRun?: boolean }; path: { jobType: string } };
       responses: Omit<RunsPost['responses'], 200> & { 200: Json<Run | DryRun> } & { 409: Problem; 404: Problem };
     };
   };
-  '/api/keys': {
-    get: Op<{ query?: ListQuery }, undefined, { 200: Json<Page<ApiKey>> }>;
-    post: Op<NoParams, { role: ApiKey['role']; label?: string | null }, { 201: Json<ApiKey & { key: string }> }>;
-  };
-  '/api/keys/{id}': { delete: Op<PathParams<{ id: string }>, undefined, { 200: Json<unknown>; 204: { content?: never } }> };
   '/api/webhooks': { get: Op<{ query?: ListQuery }, undefined, { 200: Json<Page<Webhook>> }> };
   '/api/webhooks/{id}': {
     get: Op<PathParams<{ id: string }>, undefined, { 200: Json<Webhook> }>;

@@ -3,7 +3,7 @@
  * earliest date for a quantity at every location.
  */
 import { Group, NumberInput, Paper, SegmentedControl, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
-import { useQueries } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { Suspense, useState } from 'react';
 import { unwrap } from '../../api/problem.ts';
 import { useSession } from '../../api/session.tsx';
@@ -23,20 +23,18 @@ export function AtpSection({ sku }: { sku: string }) {
   const [chosen, setChosen] = useState<string | null>(null);
   const shown = active.find((l) => l.id === chosen)?.id ?? active[0]?.id ?? null;
 
-  const answers = useQueries({
-    queries: active.map((l) => ({
-      queryKey: ['atp', sku, l.id, quantity],
-      queryFn: () => unwrap(api.GET('/api/atp', { params: { query: { sku, locationId: l.id, quantity } } })),
-    })),
+  // Every location at once (earliest anywhere and per location), then the chosen location's table for the chart.
+  const summary = useQuery({
+    queryKey: ['atp', sku, '*', quantity],
+    queryFn: () => unwrap(api.GET('/api/atp', { params: { query: { sku, quantity } } })),
   });
-  const byLocation = new Map(active.map((l, i) => [l.id, answers[i]!]));
-  const current = shown ? byLocation.get(shown) : undefined;
-  const firstError = answers.find((a) => a.error)?.error;
-  const dated = active
-    .map((l) => ({ location: l, date: byLocation.get(l.id)?.data?.earliestDate ?? null }))
-    .filter((x): x is { location: (typeof active)[number]; date: string } => x.date !== null);
-  // Earliest anywhere: the earliest date, ties by location order (priority, then id), as the service promises.
-  const best = dated.sort((a, b) => a.date.localeCompare(b.date) || a.location.priority - b.location.priority || (a.location.id < b.location.id ? -1 : 1))[0];
+  const current = useQuery({
+    queryKey: ['atp', sku, shown, quantity],
+    enabled: shown !== null,
+    queryFn: () => unwrap(api.GET('/api/atp', { params: { query: { sku, locationId: shown!, quantity } } })),
+  });
+  const bySummary = new Map((summary.data?.locations ?? []).map((l) => [l.locationId, l]));
+  const best = summary.data?.earliestDate ? { date: summary.data.earliestDate, locationId: summary.data.locationId } : null;
   const quantityError = typeof quantityInput === 'number' && quantityInput >= 1 && Number.isInteger(quantityInput) ? undefined : 'Enter a whole number of at least 1';
 
   return (
@@ -55,33 +53,37 @@ export function AtpSection({ sku }: { sku: string }) {
             <SegmentedControl aria-label="Location" value={shown ?? ''} onChange={setChosen} data={active.map((l) => ({ value: l.id, label: l.id }))} />
           </Group>
           <Text size="sm" data-earliest>
-            {answers.some((a) => a.isPending)
+            {summary.isPending
               ? 'Computing the earliest date…'
-              : best
-                ? `Earliest date for ${quantity}: ${formatDate(best.date)} at ${best.location.id}.`
-                : `No location can promise ${quantity} within the horizon.`}
+              : !summary.data
+                ? 'The earliest date could not be computed.'
+                : best
+                  ? `Earliest date for ${quantity}: ${formatDate(best.date)} at ${best.locationId}.`
+                  : `No location can promise ${quantity} within the horizon.`}
           </Text>
-          <ProblemAlert error={firstError} action="Computing ATP" />
+          <ProblemAlert error={summary.error ?? current.error} action="Computing ATP" />
           <Table.ScrollContainer minWidth={320}>
             <Table withTableBorder fz="sm" aria-label="Earliest date by location">
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th>Location</Table.Th>
+                  <Table.Th ta="right">Available now</Table.Th>
                   <Table.Th>Earliest date for {quantity}</Table.Th>
                   <Table.Th>Estimated shipment</Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
                 {active.map((l) => {
-                  const a = byLocation.get(l.id);
-                  const date = a?.data?.earliestDate ?? null;
+                  const a = bySummary.get(l.id);
+                  const date = a?.earliestDate ?? null;
                   const ships = date ? new Date(Date.parse(`${date}T00:00:00Z`) + l.handlingDays * 86_400_000).toISOString().slice(0, 10) : null;
                   return (
                     <Table.Tr key={l.id}>
                       <Table.Td>
                         {l.id} <Text span size="xs" c="dimmed">{l.name}</Text>
                       </Table.Td>
-                      <Table.Td>{a?.isPending ? '…' : date ? formatDate(date) : 'not within the horizon'}</Table.Td>
+                      <Table.Td ta="right">{a ? a.available : '…'}</Table.Td>
+                      <Table.Td>{!a ? '…' : date ? formatDate(date) : 'not within the horizon'}</Table.Td>
                       <Table.Td>{ships ? formatDate(ships) : '—'}</Table.Td>
                     </Table.Tr>
                   );
@@ -93,7 +95,7 @@ export function AtpSection({ sku }: { sku: string }) {
             title="ATP"
             description={
               current?.data
-                ? `${sku} at ${shown}, ${current.data.days.length} days from ${formatDate(current.data.today)}: supply, promised demand, projected and ATP. The dashed line is the quantity.`
+                ? `${sku} at ${shown}, ${(current.data.days ?? []).length} days from ${formatDate(current.data.today)}: supply, promised demand, projected and ATP. The dashed line is the quantity.`
                 : `${sku} at ${shown ?? '—'}`
             }
             rows={current?.data?.days ?? []}
@@ -108,7 +110,7 @@ export function AtpSection({ sku }: { sku: string }) {
           >
             {current?.data ? (
               <Suspense fallback={<Skeleton h="100%" />}>
-                <AtpChart days={current.data.days} quantity={quantity} />
+                <AtpChart days={current.data.days ?? []} quantity={quantity} />
               </Suspense>
             ) : (
               <Skeleton h="100%" />

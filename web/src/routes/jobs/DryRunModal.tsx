@@ -17,7 +17,7 @@ export function DryRunModal({ jobType, onClose, onRun }: { jobType: string; onCl
   const dry = useQuery({
     queryKey: ['dry-run', jobType],
     gcTime: 0,
-    queryFn: () => unwrap(api.POST('/api/jobs/{jobType}/runs', { params: { path: { jobType }, query: { dryRun: true } } })),
+    queryFn: () => unwrap(api.POST('/api/jobs/{jobType}/runs', { params: { path: { jobType }, query: { dryRun: true } }, body: {} })),
   });
   const answer = dry.data && 'dryRun' in dry.data && dry.data.dryRun ? (dry.data as DryRun) : null;
   return (

@@ -41,7 +41,7 @@ export default function JobsPage() {
   });
 
   const run = useMutation({
-    mutationFn: (type: JobType) => unwrap(api.POST('/api/jobs/{jobType}/runs', { params: { path: { jobType: type } } })),
+    mutationFn: (type: JobType) => unwrap(api.POST('/api/jobs/{jobType}/runs', { params: { path: { jobType: type } }, body: {} })),
     onSuccess: (started) => {
       setStartedAt(Date.now());
       void queryClient.invalidateQueries({ queryKey: ['runs'] });

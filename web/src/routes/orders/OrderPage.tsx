@@ -37,8 +37,8 @@ export default function OrderPage() {
   const cancel = useMutation({
     mutationFn: (t: CancelTarget) =>
       t.kind === 'order'
-        ? unwrap(api.POST('/api/orders/{id}/cancel', { params: { path: { id } } }))
-        : unwrap(api.POST('/api/orders/{id}/lines/{lineNumber}/cancel', { params: { path: { id, lineNumber: t.line.lineNumber } } })),
+        ? unwrap(api.POST('/api/orders/{id}/cancel', { params: { path: { id } }, body: {} }))
+        : unwrap(api.POST('/api/orders/{id}/lines/{lineNumber}/cancel', { params: { path: { id, lineNumber: t.line.lineNumber } }, body: {} })),
     onSuccess: (updated, t) => {
       queryClient.setQueryData(['order', id], updated);
       void queryClient.invalidateQueries({ queryKey: ['order-events', id] });

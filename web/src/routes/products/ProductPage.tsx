@@ -39,7 +39,7 @@ export default function ProductPage() {
   const save = useMutation({
     mutationFn: (d: Draft & { close: boolean }) =>
       unwrap(
-        api.PUT('/api/products/{sku}', {
+        api.PATCH('/api/products/{sku}', {
           params: { path: { sku } },
           body: { name: d.name, preorderEligible: d.preorderEligible, launchDate: d.launchDate || null, allowBackorder: d.allowBackorder },
         }),
