@@ -31,6 +31,7 @@ import { systemRoutes } from './routes/system.routes.ts';
 import { jobsRoutes } from './routes/jobs.routes.ts';
 import { keysRoutes } from './routes/keys.routes.ts';
 import { homeRoutes } from './routes/home.routes.ts';
+import type { ConsoleFallback } from './routes/home.routes.ts';
 import { consoleRoutes } from './routes/console.routes.ts';
 import type { JobsService } from '../jobs/jobs-service.ts';
 
@@ -120,7 +121,9 @@ export async function buildApp(deps: HttpDeps, options: AppOptions = {}): Promis
     const pattern = new RegExp(`^${route.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z0-9_]+/g, '[^/]+')}/?$`);
     for (const method of [route.method].flat()) routes.push({ method, pattern });
   });
+  let consoleFallback: ConsoleFallback = () => false;
   app.setNotFoundHandler((request, reply) => {
+    if (consoleFallback(request, reply)) return;
     const path = request.url.split('?')[0]!;
     const allowed = [...new Set(routes.filter((r) => r.pattern.test(path)).map((r) => r.method))].filter((m) => m !== 'HEAD');
     if (allowed.length) {
@@ -166,7 +169,7 @@ export async function buildApp(deps: HttpDeps, options: AppOptions = {}): Promis
     },
   });
 
-  await homeRoutes(app, options.consoleDir ?? null);
+  consoleFallback = await homeRoutes(app, options.consoleDir ?? null);
   for (const routes of [systemRoutes, catalogRoutes, inventoryRoutes, ordersRoutes, settingsRoutes, jobsRoutes, keysRoutes, consoleRoutes]) routes(app, deps);
   app.get('/api/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () => app.swagger());
   return app;

@@ -197,8 +197,13 @@ describe.each(DATABASE_KINDS)('console screens on %s', (kind) => {
     await tabTo(page, 'Run');
     await page.keyboard.press('Enter');
     await page.getByRole('menuitem', { name: 'Back-Order Job' }).waitFor();
-    await page.keyboard.press('ArrowDown');
-    const focused = await page.evaluate(() => document.activeElement?.textContent);
+    // Arrow keys move through the items (the menu may still be opening at the first press).
+    let focused = '';
+    for (let i = 0; i < 10 && !['Back-Order Job', 'Pre-Order Job'].includes(focused); i++) {
+      await page.keyboard.press('ArrowDown');
+      await page.waitForTimeout(50);
+      focused = await page.evaluate(() => (document.activeElement?.getAttribute('role') === 'menuitem' ? (document.activeElement.textContent ?? '') : ''));
+    }
     expect(['Back-Order Job', 'Pre-Order Job']).toContain(focused);
     await page.keyboard.press('Escape');
     await page.getByRole('menuitem', { name: 'Back-Order Job' }).waitFor({ state: 'hidden' });

@@ -133,6 +133,17 @@ describe('the console at /', () => {
     }
   });
 
+  it('serves index.html at every route the console declares (web/src/App.tsx)', async () => {
+    const app = fs.readFileSync(path.resolve(import.meta.dirname, '../../web/src/App.tsx'), 'utf8');
+    const routes = [...app.matchAll(/<Route path="([^"*]+)"/g)].map((m) => m[1]!.replace(/:[A-Za-z]+/g, 'x.1'));
+    expect(routes.length).toBeGreaterThan(10);
+    for (const url of routes) {
+      const r = await t.api('GET', url, undefined, { key: null });
+      expect(r.status, url).toBe(200);
+      expect(r.text, url).toContain('<div id="root"></div>');
+    }
+  });
+
   it('serves hashed assets as immutable and the other files as revalidated', async () => {
     const js = await t.api('GET', '/assets/app-1a2b.js', undefined, { key: null });
     expect(js.status).toBe(200);
@@ -144,7 +155,7 @@ describe('the console at /', () => {
   });
 
   it('never shadows the API: unknown API paths and missing files stay problem+json 404s', async () => {
-    for (const url of ['/api', '/health/x', '/metrics/x', '/docs/x', '/assets/missing.js', '/favicon.ico']) {
+    for (const url of ['/api', '/health/x', '/metrics/x', '/docs/x', '/assets/missing.js', '/favicon.ico', '/nowhere', '/orders.json']) {
       expectProblem(await t.api('GET', url, undefined, { key: null }), 404);
     }
     // Under /api/ the key comes first, as before the console was served.

@@ -1,16 +1,17 @@
 /**
  * The console at `/`: the built single-page app (dist/console) with its hashed assets, and index.html for every
  * client route (an SPA fallback). The API's own paths (/api, /health, /metrics, /docs) are never shadowed: an
- * unknown path under them stays a problem+json 404. Without a built console, `/` explains how to build it.
+ * unknown path stays a problem+json 404. Without a built console, `/` explains how to build it.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fastifyStatic from '@fastify/static';
 
-const API_PREFIXES = ['/api', '/health', '/metrics', '/docs'];
+/** The console's own addresses (web/src/App.tsx): only these get index.html, any other path stays a 404. */
+const CLIENT_ROUTES = ['/orders', '/products', '/inventory', '/monitoring', '/settings', '/webhooks', '/keys'];
 
-const isApiPath = (pathname: string) => API_PREFIXES.some((p) => pathname === p || pathname.startsWith(`${p}/`));
+const isClientRoute = (pathname: string) => CLIENT_ROUTES.some((p) => pathname === p || pathname.startsWith(`${p}/`));
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -37,8 +38,15 @@ curl -X POST -H "Authorization: Bearer $KEY" "${o}/api/jobs/backorder/runs?wait=
 </body></html>`;
 }
 
-/** Serves the console built into `consoleDir`, or the placeholder when it has no index.html. */
-export async function homeRoutes(app: FastifyInstance, consoleDir: string | null): Promise<void> {
+/** Answers a request no route matched, when it is a client route of the console; false to leave it a 404. */
+export type ConsoleFallback = (request: FastifyRequest, reply: FastifyReply) => boolean;
+
+/**
+ * Serves the console built into `consoleDir` (or the placeholder when it has no index.html), and answers the
+ * fallback the not-found handler asks first: index.html for a GET of a client route. A fallback rather than a
+ * catch-all route, so routing (405s, the length limit of path parameters) stays exactly the API's.
+ */
+export async function homeRoutes(app: FastifyInstance, consoleDir: string | null): Promise<ConsoleFallback> {
   const indexFile = consoleDir === null ? null : path.join(consoleDir, 'index.html');
   const index = indexFile !== null && fs.existsSync(indexFile) ? fs.readFileSync(indexFile) : null;
   const hidden = { schema: { hide: true }, config: { access: 'public' as const } };
@@ -46,7 +54,7 @@ export async function homeRoutes(app: FastifyInstance, consoleDir: string | null
     app.get('/', hidden, async (request, reply) =>
       reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(placeholder(`${request.protocol}://${request.host}`)),
     );
-    return;
+    return () => false;
   }
 
   await app.register(fastifyStatic, {
@@ -62,13 +70,13 @@ export async function homeRoutes(app: FastifyInstance, consoleDir: string | null
     },
   });
 
-  const sendIndex = (_req: FastifyRequest, reply: FastifyReply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(index);
-  app.get('/', hidden, sendIndex);
-  // No `access` here: the auth hook's default applies, so an unknown /api path without a key stays a 401.
-  app.get('/*', { schema: { hide: true } }, async (req, reply) => {
-    const pathname = req.url.split('?')[0]!;
-    // A client route has no file extension; a missing asset or an API path is a plain 404.
-    if (isApiPath(pathname) || /\.[A-Za-z0-9]+$/.test(pathname)) return reply.callNotFound();
-    return sendIndex(req, reply);
-  });
+  const sendIndex = (reply: FastifyReply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(index);
+  app.get('/', hidden, async (_req, reply) => sendIndex(reply));
+  return (request, reply) => {
+    const pathname = request.url.split('?')[0]!;
+    // A GET of a client route; anything else (the API's paths, a missing asset) stays a 404.
+    if ((request.method !== 'GET' && request.method !== 'HEAD') || !isClientRoute(pathname)) return false;
+    void sendIndex(reply);
+    return true;
+  };
 }

@@ -26,7 +26,7 @@ export class ApiError extends Error {
 
   /** The route is not there (the service predates it): a 404 about the route rather than about a resource. */
   get missingRoute(): boolean {
-    return this.status === 404 && /^no route /i.test(this.detail);
+    return this.status === 404 && /\bno route\b/i.test(this.detail);
   }
 }
 
