@@ -14,6 +14,7 @@ import { openDatabase } from './store/database.ts';
 import type { Database } from './store/database.ts';
 import { JobsService } from './jobs/jobs-service.ts';
 import { SupplySignal } from './jobs/supply-signal.ts';
+import { BatchPlanner } from './jobs/batch-planner.ts';
 
 export type LogFn = (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
 
@@ -58,6 +59,9 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     batchSkus: config.jobBatchSkus,
     batchLines: config.jobBatchLines,
     parallelBatches: config.jobParallelBatches || (database.store.concurrentWriters ? 2 : 1),
+    // A thread with a connection of its own needs a database another connection can open.
+    planner: config.databaseUrl === ':memory:' ? null : new BatchPlanner(config.databaseUrl),
+    plannerMinLines: config.jobPlannerMinLines,
     eventDebounceMs: config.eventDebounceMs,
     log: (level, message, fields) => logFn?.(level, message, fields),
   });

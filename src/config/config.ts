@@ -22,6 +22,8 @@ export interface Config {
   readonly consoleDir: string;
   /** Batches of a run written at once on PostgreSQL (SQLite has one writer); 0 picks for the database. */
   readonly jobParallelBatches: number;
+  /** Runs with at least this many lines in scope plan their batches ahead in a worker thread. */
+  readonly jobPlannerMinLines: number;
   readonly timeouts: Timeouts;
 }
 
@@ -84,6 +86,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     jobBatchLines: int(env, 'HOLDFAST_JOB_BATCH_LINES', 2_000, 1, 1_000_000),
     consoleDir: env.HOLDFAST_CONSOLE_DIR || DEFAULT_CONSOLE_DIR,
     jobParallelBatches: int(env, 'HOLDFAST_JOB_PARALLEL_BATCHES', 0, 0, 16),
+    jobPlannerMinLines: int(env, 'HOLDFAST_JOB_PLANNER_MIN_LINES', 20_000, 0, Number.MAX_SAFE_INTEGER),
     timeouts: timeouts(env),
     ...overrides,
   });

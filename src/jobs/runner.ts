@@ -14,6 +14,8 @@ import type { AppContext } from '../app/context.ts';
 import { reapDeadRun, startRun } from '../app/jobs/start-run.ts';
 import type { LeaseOptions, RunFrame, RunRequest, Trigger } from '../app/jobs/start-run.ts';
 import { LeaseLost, recordFailedBatch, runBatch } from '../app/jobs/job-batch.ts';
+import type { PlannedBatch } from '../app/jobs/job-batch.ts';
+import type { BatchPlanner } from './batch-planner.ts';
 import { endRun, heartbeat, readRun } from '../app/jobs/end-run.ts';
 import { nextSkus } from '../app/jobs/next-skus.ts';
 import type { JobType } from '../domain/holds/job-kind.ts';
@@ -29,6 +31,10 @@ export interface RunnerOptions {
   readonly batchLines?: number;
   /** Batches of one run in progress at once (disjoint skus, each its own transaction); 1 where writers queue anyway. */
   readonly parallelBatches?: number;
+  /** Plans batches ahead in a worker thread (null: every batch is planned under its lock). */
+  readonly planner?: BatchPlanner | null;
+  /** Runs with fewer lines in scope than this plan under the lock: a thread is not worth it for a few batches. */
+  readonly plannerMinLines?: number;
   readonly log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -46,6 +52,8 @@ export class JobRunner {
   readonly owner = `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   private readonly active = new Map<string, Promise<JobRun>>();
   private stopping = false;
+  /** Batches written from a plan made ahead, and batches planned under their lock (a plan out of date, or none). */
+  readonly batches = { plannedAhead: 0, plannedUnderLock: 0 };
   private readonly lease: LeaseOptions;
 
   constructor(
@@ -86,6 +94,7 @@ export class JobRunner {
   async stop(): Promise<void> {
     this.stopping = true;
     await Promise.all(this.active.values());
+    await this.options.planner?.stop();
   }
 
   private async execute(frame: RunFrame): Promise<JobRun> {
@@ -106,6 +115,10 @@ export class JobRunner {
       let after: string | null = null;
       let exhausted = false;
       const parallel = Math.max(1, this.options.parallelBatches ?? 1);
+      const planner = run.processed >= (this.options.plannerMinLines ?? 0) ? (this.options.planner ?? null) : null;
+      // With a planner, the next batches are read and planned in its thread while these are written.
+      const lookahead = planner ? parallel + 1 : parallel;
+      const queued: { skus: readonly string[]; planned: Promise<PlannedBatch | null> }[] = [];
       const going = new Set<Promise<void>>();
       try {
         for (;;) {
@@ -113,14 +126,18 @@ export class JobRunner {
           await yieldToLoop();
           if (this.stopping) throw new Interrupted('interrupted: the service stopped; the next run finishes the work');
           if (lost) throw new LeaseLost('another runner took over the lease');
-          while (!exhausted && going.size < parallel) {
+          while (!exhausted && queued.length < lookahead) {
             const skus = await nextSkus(this.ctx, frame.scope, { after, maxSkus: this.options.batchSkus, maxLines: this.options.batchLines ?? DEFAULT_BATCH_LINES });
             if (skus.length === 0) {
               exhausted = true;
               break;
             }
             after = skus[skus.length - 1]!;
-            const batch: Promise<void> = this.batch(frame, skus).finally(() => going.delete(batch));
+            queued.push({ skus, planned: planner ? planner.plan(frame, skus, this.ctx.clock.now()) : Promise.resolve(null) });
+          }
+          while (going.size < parallel && queued.length > 0) {
+            const { skus, planned } = queued.shift()!;
+            const batch: Promise<void> = planned.then((ahead) => this.batch(frame, skus, ahead)).finally(() => going.delete(batch));
             going.add(batch);
           }
           if (going.size === 0) break;
@@ -149,9 +166,10 @@ export class JobRunner {
   }
 
   /** One batch; a batch that cannot be written is recorded line by line as failed and the run goes on. */
-  private async batch(frame: RunFrame, skus: readonly string[]): Promise<void> {
+  private async batch(frame: RunFrame, skus: readonly string[], ahead: PlannedBatch | null): Promise<void> {
     try {
-      await runBatch(this.ctx, frame, skus);
+      const result = await runBatch(this.ctx, frame, skus, ahead);
+      this.batches[result.usedPlanAhead ? 'plannedAhead' : 'plannedUnderLock']++;
     } catch (error) {
       if (error instanceof LeaseLost) throw error;
       const message = error instanceof Error ? error.message : String(error);

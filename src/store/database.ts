@@ -111,7 +111,9 @@ async function savepoint<T>(trx: Executor, fn: () => Promise<T>): Promise<T> {
 }
 
 async function runMigrations(db: Kysely<DB>, dialect: SqlDialect): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: migrationProvider(dialect) });
+  // Branches developed side by side add migrations with nearby dates: a database that ran a later one still takes
+  // an earlier one that arrives afterwards (each migration stands alone).
+  const migrator = new Migrator({ db, provider: migrationProvider(dialect), allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error;
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

@@ -6,6 +6,7 @@
 import type { AppContext } from '../context.ts';
 import { supplyOf } from '../inventory/supply.ts';
 import { SupplyBook } from '../../domain/atp/promising.ts';
+import { addDays } from '../../domain/calendar/business-date.ts';
 import { JOB_OUTCOMES, planJobBatch } from '../../domain/holds/job-plan.ts';
 import type { JobLine, JobOutcome, JobPlan } from '../../domain/holds/job-plan.ts';
 import { inRunScope, jobMovesLine } from '../../domain/holds/job-kind.ts';
@@ -99,10 +100,55 @@ export function releasedQuantities(changes: readonly LineChange[]): { sku: strin
 export interface BatchResult {
   readonly counts: Readonly<Record<keyof RunCounts, number>>;
   readonly changes: readonly LineChange[];
+  /** False when a plan made ahead was out of date (or there was none) and the batch was planned under the lock. */
+  readonly usedPlanAhead: boolean;
 }
 
-/** Plans and writes one batch in one transaction; throws LeaseLost when another runner has taken the lease. */
-export async function runBatch(ctx: AppContext, frame: RunFrame, skus: readonly string[]): Promise<BatchResult> {
+/**
+ * A batch planned ahead, outside the write transaction (in another thread, from its own snapshot), with a digest of
+ * everything the plan read besides the settings of the run: the held versions of its skus (every change to a sku's
+ * held lines bumps it), their stock, their scheduled changes in the window and their products. Under the skus' lock
+ * the write takes the digest again: the same, the plan is what planning under the lock would give; different, the
+ * batch is planned again there.
+ */
+export interface PlannedBatch {
+  readonly plan: JobPlan;
+  readonly now: number;
+  readonly digest: string;
+}
+
+/** What a batch's plan depends on besides its held lines' contents (their versions stand for them), as one string. */
+async function inputsDigest(ctx: AppContext, trx: Executor, frame: Pick<PlanFrame, 'scope' | 'horizon'>, skus: readonly string[]): Promise<string> {
+  const { store } = ctx.database;
+  const today = frame.scope.today;
+  const [versions, supply, products] = await Promise.all([
+    store.heldVersions(trx, skus),
+    store.supply(trx, skus, frame.horizon > 0 ? { after: today, until: addDays(today, frame.horizon) } : null, false),
+    findProducts(trx, skus),
+  ]);
+  const sorted = <T>(rows: readonly T[], key: (r: T) => string) => [...rows].map((r) => [key(r), r] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return JSON.stringify([
+    [...versions].sort(([a], [b]) => (a < b ? -1 : 1)),
+    sorted(supply.stock, (r) => `${r.sku}\u0000${r.locationId}`).map(([, r]) => [r.sku, r.locationId, r.onHand, r.reserved]),
+    sorted(supply.scheduled, (r) => `${r.sku}\u0000${r.locationId}\u0000${r.date}`).map(([, r]) => [r.sku, r.locationId, r.date, r.quantity]),
+    [...products.values()].map((p) => [p.sku, p.allowBackorder, p.preorderEligible, p.launchDate]).sort(([a], [b]) => (String(a) < String(b) ? -1 : 1)),
+  ]);
+}
+
+/** Plans one batch from a snapshot of its own (what a planner ahead of the writes does). */
+export async function planAhead(ctx: AppContext, frame: PlanFrame, skus: readonly string[], now: number): Promise<PlannedBatch> {
+  const { input, digest } = await ctx.database.read(async (trx) => ({
+    input: await loadBatch(ctx, trx, frame, skus),
+    digest: await inputsDigest(ctx, trx, frame, skus),
+  }));
+  return { plan: planBatch(frame, input, now), now, digest };
+}
+
+/**
+ * Plans (or checks a plan made ahead) and writes one batch in one transaction; throws LeaseLost when another runner
+ * has taken the lease.
+ */
+export async function runBatch(ctx: AppContext, frame: RunFrame, skus: readonly string[], ahead: PlannedBatch | null = null): Promise<BatchResult> {
   const { database, clock } = ctx;
   const { run } = frame;
   const plan = planFrameOf(frame);
@@ -111,15 +157,16 @@ export async function runBatch(ctx: AppContext, frame: RunFrame, skus: readonly 
     // A batch lost in a crash is lost whole, and the next run redoes it: its commit need not wait for the disk.
     await database.store.batchSession(trx);
     await database.store.lockSkus(trx, skus);
-    const now = clock.now();
-    const result = planBatch(plan, await loadBatch(ctx, trx, frame, skus), now);
+    const fresh = ahead !== null && ahead.digest === (await inputsDigest(ctx, trx, frame, skus));
+    const now = fresh ? ahead.now : clock.now();
+    const result = fresh ? ahead.plan : planBatch(plan, await loadBatch(ctx, trx, frame, skus), now);
     if (!(await database.store.reserve(trx, releasedQuantities(result.changes), now))) {
       throw new RetryableConflict(`stock of ${skus.length === 1 ? skus[0] : `${skus.length} skus`} changed during the run`);
     }
     await database.store.writeChanges(trx, result.changes, now, run.id);
     const counts = countsOf(result);
     await addRunCounts(trx, run.id, counts);
-    return { counts, changes: result.changes };
+    return { counts, changes: result.changes, usedPlanAhead: fresh };
   });
 }
 

@@ -9,6 +9,8 @@ import type { AppContext } from '../context.ts';
 import { readPolicy, readSettings } from '../settings/settings.query.ts';
 import { businessDateOf } from '../../domain/calendar/business-date.ts';
 import { CandidateResolver } from '../../domain/policy/fulfillment-policy.ts';
+import type { FulfillmentPolicy } from '../../domain/policy/fulfillment-policy.ts';
+import type { Location } from '../../domain/inventory/location.ts';
 import { horizonOf } from '../../domain/settings/settings.ts';
 import type { Settings } from '../../domain/settings/settings.ts';
 import { JOB_KINDS } from '../../domain/holds/job-kind.ts';
@@ -34,6 +36,9 @@ export interface RunFrame {
   readonly settings: Settings;
   readonly horizon: number;
   readonly resolver: CandidateResolver;
+  /** What the resolver was made of, as plain data (a planner in another thread rebuilds it). */
+  readonly policy: FulfillmentPolicy;
+  readonly locations: readonly Location[];
 }
 
 export interface LeaseOptions {
@@ -47,10 +52,13 @@ export interface LeaseOptions {
 export const ZERO_COUNTS = { movedToFulfillment: 0, movedToBackorder: 0, stillOnHold: 0, canceled: 0, failedRecords: 0 } as const;
 
 /** Reads what a run (or a dry run) works with: settings, policy and locations, and the business date now. */
-export async function readRunContext(trx: Executor, now: number): Promise<{ settings: Settings; today: string; horizon: number; resolver: CandidateResolver }> {
+export async function readRunContext(
+  trx: Executor,
+  now: number,
+): Promise<{ settings: Settings; today: string; horizon: number; resolver: CandidateResolver; policy: FulfillmentPolicy; locations: Location[] }> {
   const [settings, policy, locations] = await Promise.all([readSettings(trx), readPolicy(trx), allLocations(trx)]);
   const today = businessDateOf(now, settings.timeZone);
-  return { settings, today, horizon: horizonOf(settings, today), resolver: new CandidateResolver(policy, locations) };
+  return { settings, policy, locations, today, horizon: horizonOf(settings, today), resolver: new CandidateResolver(policy, locations) };
 }
 
 export async function startRun(ctx: AppContext, request: RunRequest, lease: LeaseOptions): Promise<RunFrame> {
@@ -66,7 +74,7 @@ export async function startRun(ctx: AppContext, request: RunRequest, lease: Leas
       await failDeadRun(ctx, trx, request.jobType, holder, realNow, lease);
     }
     const startedAt = clock.now();
-    const { settings, today, horizon, resolver } = await readRunContext(trx, startedAt);
+    const { settings, today, horizon, resolver, policy, locations } = await readRunContext(trx, startedAt);
     const skus = request.skus === null ? null : [...new Set(request.skus)].sort();
     const kind = JOB_KINDS[request.jobType];
     // Count first, then the last event: a line committed in between is in scope without being counted, and the
@@ -87,7 +95,7 @@ export async function startRun(ctx: AppContext, request: RunRequest, lease: Leas
     };
     await insertRun(trx, run, lease.owner, realNow);
     await takeLease(trx, request.jobType, run.id, lease.owner, realNow);
-    return { run, scope: { kind, today, startSeq, skus }, settings, horizon, resolver };
+    return { run, scope: { kind, today, startSeq, skus }, settings, horizon, resolver, policy, locations };
   });
 }
 

@@ -8,7 +8,7 @@ import { RetryableConflict } from '../errors.ts';
 import type { Executor } from '../database.ts';
 import type { LineChange, LineEvent, OrderLine } from '../../domain/order/order-line.ts';
 import type { StoredLine, StoredOrder } from '../repositories/orders.repository.ts';
-import { promisedDeltas } from './promised-deltas.ts';
+import { heldSkusOf, promisedDeltas } from './promised-deltas.ts';
 import { LINE_COLUMNS, lineFromRow } from './line-row.ts';
 import { skusOfRows } from './next-skus.ts';
 import type { DatedSkuQuantity, HeldSkusQuery, SkuQuantity, StoreDialect, SupplyRows } from './store-dialect.ts';
@@ -44,6 +44,11 @@ async function applyPromised(trx: Executor, deltas: readonly DatedSkuQuantity[])
     on conflict (sku, location_id, date) do update set quantity = promised_quantities.quantity + excluded.quantity`.execute(trx);
   await sql`delete from promised_quantities p using unnest(${skus}::text[], ${locations}::text[], ${dates}::text[]) as v(s, l, d)
     where p.sku = v.s and p.location_id = v.l and p.date = v.d and p.quantity = 0`.execute(trx);
+}
+
+/** The skus' product rows are locked by then (every writer locks its skus first), so this takes no new lock. */
+async function bumpHeld(trx: Executor, skus: readonly string[]): Promise<void> {
+  if (skus.length) await sql`update products set held_version = held_version + 1 where sku = any(${skus}::text[])`.execute(trx);
 }
 
 export function postgresStore(): StoreDialect {
@@ -88,6 +93,12 @@ export function postgresStore(): StoreDialect {
       const rows = await sql<{ sku: string }>`select sku from order_lines
         where ${HELD} ${status} and sku > ${q.after ?? ''} ${only} order by sku limit ${q.maxLines}`.execute(trx);
       return skusOfRows(rows.rows.map((r) => r.sku), q);
+    },
+
+    async heldVersions(trx, skus) {
+      if (skus.length === 0) return new Map();
+      const rows = await sql<{ sku: string; held_version: number }>`select sku, held_version from products where sku = any(${uniq(skus)}::text[])`.execute(trx);
+      return new Map(rows.rows.map((r) => [r.sku, Number(r.held_version)]));
     },
 
     async countInScope(trx, scope) {
@@ -140,7 +151,9 @@ export function postgresStore(): StoreDialect {
           ${col((l) => l.estimatedShipmentDate)}::text[], ${col((l) => l.launchDate)}::text[], ${col((l) => l.backorderedAt)}::bigint[],
           ${col((l) => l.version)}::int[], ${col((l) => seq.get(l.id) ?? null)}::bigint[])
           as v(id, line_number, sku, quantity, location_id, status_reason, iad, esd, launch_date, backordered_at, version, s)`.execute(trx);
-      await applyPromised(trx, promisedDeltas(lines.map((l) => ({ before: null, after: l }))));
+      const placed = lines.map((l) => ({ before: null, after: l }));
+      await applyPromised(trx, promisedDeltas(placed));
+      await bumpHeld(trx, heldSkusOf(placed));
     },
 
     async writeChanges(trx, changes: readonly LineChange[], now: number, runId: string | null) {
@@ -163,6 +176,7 @@ export function postgresStore(): StoreDialect {
       const updated = Number(result.numAffectedRows ?? 0);
       if (updated !== sorted.length) throw new RetryableConflict(`${sorted.length - updated} of ${sorted.length} lines changed since they were read`);
       await applyPromised(trx, promisedDeltas(sorted));
+      await bumpHeld(trx, heldSkusOf(sorted));
     },
 
     async reserve(trx, rows: readonly SkuQuantity[], now: number) {

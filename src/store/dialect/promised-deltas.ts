@@ -9,6 +9,13 @@ const promiseOf = (l: Placed | null): DatedSkuQuantity | null =>
     ? { sku: l.sku, locationId: l.locationId, date: l.inventoryAvailabilityDate, quantity: l.quantity }
     : null;
 
+/** The skus whose held lines a set of changes touches (a line held before or after). */
+export function heldSkusOf(changes: Iterable<{ readonly before: Pick<OrderLine, 'sku' | 'statusReason'> | null; readonly after: Pick<OrderLine, 'sku' | 'statusReason'> }>): string[] {
+  const skus = new Set<string>();
+  for (const c of changes) if ((c.before !== null && isHeld(c.before.statusReason)) || isHeld(c.after.statusReason)) skus.add(c.after.sku);
+  return [...skus].sort();
+}
+
 /**
  * How line changes move the promised quantities: a held line with a promise counts at its (sku, location, date);
  * a change takes the old promise out and puts the new one in. Summed per key, zeros dropped, sorted by key (so

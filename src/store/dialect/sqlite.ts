@@ -9,7 +9,7 @@ import { RetryableConflict } from '../errors.ts';
 import type { Executor } from '../database.ts';
 import type { LineChange, LineEvent, OrderLine } from '../../domain/order/order-line.ts';
 import type { StoredLine, StoredOrder } from '../repositories/orders.repository.ts';
-import { promisedDeltas } from './promised-deltas.ts';
+import { heldSkusOf, promisedDeltas } from './promised-deltas.ts';
 import { LINE_COLUMNS, lineFromRow } from './line-row.ts';
 import { skusOfRows } from './next-skus.ts';
 import type { DatedSkuQuantity, HeldSkusQuery, SkuQuantity, StoreDialect, SupplyRows } from './store-dialect.ts';
@@ -70,6 +70,10 @@ export function sqliteStore(prepare: Prepare): StoreDialect {
       (select value ->> 0, value ->> 1, value ->> 2 from json_each(?))`).run(JSON.stringify(deltas.filter((d) => d.quantity < 0).map((d) => [d.sku, d.locationId, d.date])));
   };
 
+  const bumpHeld = (skus: readonly string[]): void => {
+    if (skus.length) prepare('update products set held_version = held_version + 1 where sku in (select value from json_each(?))').run(JSON.stringify(skus));
+  };
+
   return {
     name: 'sqlite',
     async lockSkus() {},
@@ -99,6 +103,12 @@ export function sqliteStore(prepare: Prepare): StoreDialect {
         .pluck()
         .all(...args) as string[];
       return skusOfRows(rows, q);
+    },
+
+    async heldVersions(_trx, skus) {
+      if (skus.length === 0) return new Map();
+      const rows = prepare('select sku, held_version from products where sku in (select value from json_each(?))').raw().all(json(skus)) as [string, number][];
+      return new Map(rows);
     },
 
     async countInScope(_trx, scope) {
@@ -165,7 +175,9 @@ export function sqliteStore(prepare: Prepare): StoreDialect {
         lines.map((l) => [l.id, order.id, l.lineNumber, l.sku, l.quantity, l.locationId, l.statusReason, l.inventoryAvailabilityDate, l.estimatedShipmentDate,
           l.launchDate, l.backorderedAt, l.version, order.priority, order.orderedAt, order.channel, order.shipTo.country, order.shipTo.region, seqOf.get(l.id) ?? null]),
       );
-      applyPromised(promisedDeltas(lines.map((l) => ({ before: null, after: l }))));
+      const placed = lines.map((l) => ({ before: null, after: l }));
+      applyPromised(promisedDeltas(placed));
+      bumpHeld(heldSkusOf(placed));
     },
 
     async writeChanges(_trx, changes: readonly LineChange[], now: number, runId: string | null) {
@@ -187,6 +199,7 @@ export function sqliteStore(prepare: Prepare): StoreDialect {
         if (result.changes !== 1) throw new RetryableConflict(`line ${b.id} changed since version ${b.version}`);
       });
       applyPromised(promisedDeltas(sorted));
+      bumpHeld(heldSkusOf(sorted));
     },
 
     async reserve(_trx, rows: readonly SkuQuantity[], now: number) {

@@ -73,6 +73,11 @@ export interface StoreDialect {
 
   /** Every held line (PreorderHold, BackorderHold) of these skus. */
   heldLines(trx: Executor, skus: readonly string[]): Promise<StoredLine[]>;
+  /**
+   * How many times the held lines of each sku have changed (0 for a sku never held): the writes below bump it with
+   * every change to a held line, in the same transaction.
+   */
+  heldVersions(trx: Executor, skus: readonly string[]): Promise<Map<string, number>>;
   /** The next skus in sku order that have held lines, up to a number of skus or of lines. */
   heldSkus(trx: Executor, q: HeldSkusQuery): Promise<string[]>;
   /** Lines in a run's scope as it starts (`processed`). */

@@ -4,6 +4,7 @@ import { initial } from './2026-11-25-001-initial.ts';
 import { jobs } from './2026-11-25-002-jobs.ts';
 import { promises } from './2026-12-01-001-promises.ts';
 import { apiKeys } from './2026-12-01-003-api-keys.ts';
+import { heldVersion } from './2026-12-01-004-held-version.ts';
 
 /** The migrations, date-named, the same for both databases. */
 export function migrationProvider(dialect: SqlDialect): MigrationProvider {
@@ -14,6 +15,7 @@ export function migrationProvider(dialect: SqlDialect): MigrationProvider {
         '2026-11-25-002-jobs': jobs(dialect),
         '2026-12-01-001-promises': promises(dialect),
         '2026-12-01-003-api-keys': apiKeys(),
+        '2026-12-01-004-held-version': heldVersion(),
       };
     },
   };

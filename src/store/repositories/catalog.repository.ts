@@ -1,3 +1,4 @@
+import type { Selectable } from 'kysely';
 import type { Executor } from '../database.ts';
 import type { Location } from '../../domain/inventory/location.ts';
 import type { Product } from '../../domain/inventory/product.ts';
@@ -6,7 +7,7 @@ import { chunks, pageOf } from './pagination.ts';
 import { bumpConfigVersion } from './config.repository.ts';
 import type { Page } from './pagination.ts';
 
-const toProduct = (r: ProductsTable): Product => ({
+const toProduct = (r: Selectable<ProductsTable>): Product => ({
   sku: r.sku,
   name: r.name,
   preorderEligible: r.preorder_eligible === 1,

@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 export interface ProductsTable {
   sku: string;
   name: string;
@@ -5,6 +7,8 @@ export interface ProductsTable {
   launch_date: string | null;
   allow_backorder: number;
   created_at: number;
+  /** Bumped with every change to the sku's held lines: what a batch planned outside the lock checks. */
+  held_version: Generated<number>;
   updated_at: number;
 }
 

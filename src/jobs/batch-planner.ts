@@ -1,0 +1,115 @@
+/**
+ * Plans job batches ahead in a worker thread with its own database connection, so a run's reading and planning go
+ * on while the main thread writes the batch before (on SQLite every statement of the main connection runs on the
+ * request thread). A plan made ahead is only a proposal: the write checks it under the skus' lock and plans again
+ * when anything it read has changed (`runBatch`). When the thread cannot start or fails, runs plan under the lock.
+ */
+import { Worker } from 'node:worker_threads';
+import type { PlannedBatch } from '../app/jobs/job-batch.ts';
+import type { RunFrame } from '../app/jobs/start-run.ts';
+import type { RunScope } from '../domain/holds/job-kind.ts';
+import type { Settings } from '../domain/settings/settings.ts';
+import type { FulfillmentPolicy } from '../domain/policy/fulfillment-policy.ts';
+import type { Location } from '../domain/inventory/location.ts';
+
+/** A run's frame as plain data (what crosses to the thread). */
+export interface PlanFrameData {
+  readonly runId: string;
+  readonly scope: RunScope;
+  readonly settings: Settings;
+  readonly horizon: number;
+  readonly policy: FulfillmentPolicy;
+  readonly locations: readonly Location[];
+  readonly eventContext: Readonly<Record<string, unknown>>;
+}
+
+export interface PlanRequest {
+  readonly id: number;
+  readonly frame: PlanFrameData;
+  readonly skus: readonly string[];
+  readonly now: number;
+}
+
+export type PlanResponse = { readonly id: number; readonly planned: PlannedBatch } | { readonly id: number; readonly error: string };
+
+export class BatchPlanner {
+  private worker: Worker | null = null;
+  private broken = false;
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (p: PlannedBatch | null) => void }>();
+
+  constructor(private readonly databaseUrl: string) {}
+
+  /** A plan made ahead, or null (plan under the lock) when the thread failed or the plan could not be made. */
+  plan(frame: RunFrame, skus: readonly string[], now: number): Promise<PlannedBatch | null> {
+    const worker = this.ensureWorker();
+    if (!worker) return Promise.resolve(null);
+    const id = this.nextId++;
+    const data: PlanFrameData = {
+      runId: frame.run.id,
+      scope: frame.scope,
+      settings: frame.settings,
+      horizon: frame.horizon,
+      policy: frame.policy,
+      locations: frame.locations,
+      eventContext: { runId: frame.run.id, trigger: frame.run.trigger },
+    };
+    return new Promise((resolve) => {
+      this.pending.set(id, { resolve });
+      worker.postMessage({ id, frame: data, skus, now } satisfies PlanRequest);
+    });
+  }
+
+  async stop(): Promise<void> {
+    const worker = this.worker;
+    this.worker = null;
+    this.broken = true;
+    this.settleAll();
+    if (worker) {
+      worker.postMessage('close');
+      await new Promise<void>((resolve) => {
+        const force = setTimeout(() => void worker.terminate().finally(resolve), 2_000);
+        worker.once('exit', () => {
+          clearTimeout(force);
+          resolve();
+        });
+      });
+    }
+  }
+
+  private ensureWorker(): Worker | null {
+    if (this.worker || this.broken) return this.worker;
+    // From the TypeScript sources (development, tests) the thread needs the TypeScript loader; compiled, it does not.
+    const fromSource = import.meta.url.endsWith('.ts');
+    try {
+      const entry = new URL(fromSource ? './plan-worker.ts' : './plan-worker.js', import.meta.url);
+      const workerData = { databaseUrl: this.databaseUrl };
+      const worker = fromSource
+        ? new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); });`, { eval: true, workerData })
+        : new Worker(entry, { workerData });
+      worker.unref();
+      worker.on('message', (response: PlanResponse) => {
+        const waiter = this.pending.get(response.id);
+        this.pending.delete(response.id);
+        waiter?.resolve('planned' in response ? response.planned : null);
+      });
+      const fail = () => {
+        this.broken = true;
+        this.worker = null;
+        this.settleAll();
+      };
+      worker.on('error', fail);
+      worker.on('exit', fail);
+      this.worker = worker;
+      return worker;
+    } catch {
+      this.broken = true;
+      return null;
+    }
+  }
+
+  private settleAll(): void {
+    for (const { resolve } of this.pending.values()) resolve(null);
+    this.pending.clear();
+  }
+}

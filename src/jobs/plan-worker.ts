@@ -1,0 +1,35 @@
+/**
+ * The batch planner's thread: it reads a batch from a snapshot of its own connection and plans it (the same
+ * `planAhead` the run would use under its lock), while the main thread writes the batch before. It never writes.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { AppContext } from '../app/context.ts';
+import { IdGenerator } from '../app/ids.ts';
+import { planAhead } from '../app/jobs/job-batch.ts';
+import { CandidateResolver } from '../domain/policy/fulfillment-policy.ts';
+import { openDatabase } from '../store/database.ts';
+import type { PlanRequest, PlanResponse } from './batch-planner.ts';
+
+const database = openDatabase({ url: (workerData as { databaseUrl: string }).databaseUrl, poolSize: 2 });
+let now = 0;
+const ctx: AppContext = { database, clock: { now: () => now, manual: true }, ids: new IdGenerator(), supplyChanged: () => undefined };
+const resolvers = new Map<string, CandidateResolver>();
+
+parentPort!.on('message', (request: PlanRequest | 'close') => {
+  if (request === 'close') {
+    void database.close().finally(() => process.exit(0));
+    return;
+  }
+  const { id, frame, skus } = request;
+  now = request.now;
+  let resolver = resolvers.get(frame.runId);
+  if (!resolver) {
+    resolver = new CandidateResolver(frame.policy, frame.locations);
+    resolvers.clear();
+    resolvers.set(frame.runId, resolver);
+  }
+  planAhead(ctx, { scope: frame.scope, settings: frame.settings, horizon: frame.horizon, resolver, eventContext: frame.eventContext }, skus, request.now).then(
+    (planned) => parentPort!.postMessage({ id, planned } satisfies PlanResponse),
+    (error: unknown) => parentPort!.postMessage({ id, error: error instanceof Error ? error.message : String(error) } satisfies PlanResponse),
+  );
+});

@@ -1,0 +1,107 @@
+/**
+ * Batches planned ahead in the planner thread (SPEC section 5 must not notice): a run that plans ahead ends exactly
+ * where a run planning every batch under its lock ends, on identical copies of one database; a plan made ahead whose
+ * inputs changed before its write (a receipt, a count, a new held line, a cancel) is planned again under the lock;
+ * intake and cancels going on during a planned run leave the books exact.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../src/store/tables/index.ts';
+import { DATABASE_KINDS, scratchDatabase } from '../fixtures/databases.ts';
+import { startTestService } from '../fixtures/test-service.ts';
+import type { TestService } from '../fixtures/test-service.ts';
+import { planAhead, planFrameOf, runBatch } from '../../src/app/jobs/job-batch.ts';
+import { startRun } from '../../src/app/jobs/start-run.ts';
+import { endRun } from '../../src/app/jobs/end-run.ts';
+import { T0, expectInvariants, lineSnapshot, ok, place, setOnHand, setupWorld } from './job-helpers.ts';
+import { seedBackorders } from './seed.ts';
+
+async function endState(db: Kysely<DB>): Promise<string[]> {
+  const lines = [...(await lineSnapshot(db)).values()].map((l) => JSON.stringify([l.id, l.statusReason, l.locationId, l.inventoryAvailabilityDate, l.estimatedShipmentDate, l.version]));
+  const stock = (await db.selectFrom('stock').selectAll().orderBy('sku').orderBy('location_id').execute()).map((s) => `${s.sku}|${s.location_id}|${s.on_hand}|${s.reserved}`);
+  return [...lines.sort(), ...stock];
+}
+
+describe.each(DATABASE_KINDS)('batches planned ahead on %s', (kind) => {
+  const services: TestService[] = [];
+  afterEach(async () => {
+    for (const s of services.splice(0)) await s.close();
+  });
+
+  it('ends where planning every batch under its lock ends, on identical copies', async () => {
+    // One seeded database, copied: the template must be closed before it is copied.
+    const seeding = await startTestService(kind, { now: T0 });
+    await setupWorld(seeding, { products: {}, settings: { backorders: true, onHandChangeSchedule: true, cancellationSlaDays: 30, jobs: { backorder: { onSupplyChange: false } } } });
+    await seedBackorders(seeding.service.database.db, { prefix: 'PL', skus: 60, linesPerSku: 25, now: Date.parse(T0), seed: 5, receiptsPerSku: 3 });
+    const template = seeding.databaseUrl;
+    await seeding.service.close();
+    const copies = await Promise.all([scratchDatabase(kind, template), scratchDatabase(kind, template)]);
+    const states: string[][] = [];
+    for (const [i, copy] of copies.entries()) {
+      const t = await startTestService(kind, { now: T0, config: { databaseUrl: copy.url, jobBatchLines: 100, jobPlannerMinLines: i === 0 ? 0 : Number.MAX_SAFE_INTEGER } });
+      services.push(t);
+      const r = await t.api('POST', '/api/jobs/backorder/runs?wait=true');
+      expect(r.status, r.text).toBe(200);
+      expect(r.body).toMatchObject({ status: 'succeeded', processed: 1500, failedRecords: 0 });
+      expect(r.body.movedToFulfillment).toBeGreaterThan(100);
+      const { plannedAhead, plannedUnderLock } = t.service.jobs.runner.batches;
+      if (i === 0) expect(plannedAhead, `batches planned ahead (${plannedUnderLock} under the lock)`).toBeGreaterThan(plannedUnderLock);
+      else expect(plannedAhead).toBe(0);
+      await expectInvariants(t.service.database.db);
+      states.push(await endState(t.service.database.db));
+    }
+    expect(states[0]).toEqual(states[1]);
+    await Promise.all(copies.map((c) => c.drop()));
+    await seeding.close().catch(() => undefined);
+  });
+
+  it('plans a batch again under its lock when what its plan read has changed since', async () => {
+    const t = await startTestService(kind, { now: T0 });
+    services.push(t);
+    await setupWorld(t, { products: { 'PA-1': {}, 'PA-2': {} }, settings: { backorders: true, jobs: { backorder: { onSupplyChange: false } } } });
+    const a = await place(t, 'a', [['PA-1', 2]]);
+    const b = await place(t, 'b', [['PA-2', 1]]);
+    const { ctx } = t.service;
+    const frame = await startRun(ctx, { jobType: 'backorder', trigger: 'manual', skus: null }, { leaseTimeoutMs: 60_000, owner: 'test' });
+    const skus = ['PA-1', 'PA-2'];
+
+    // Planned with nothing on hand: no release. Then 2 arrive at EAST for PA-1: the plan is out of date.
+    const stale = await planAhead(ctx, planFrameOf(frame), skus, ctx.clock.now());
+    expect(stale.plan.changes).toEqual([]);
+    await setOnHand(t, [{ sku: 'PA-1', locationId: 'EAST', onHand: 2 }]);
+    const replanned = await runBatch(ctx, frame, skus, stale);
+    expect(replanned.usedPlanAhead).toBe(false);
+    expect(replanned.counts).toMatchObject({ movedToFulfillment: 1, stillOnHold: 1 });
+
+    // A new held line of PA-2 after planning: also out of date.
+    const before = await planAhead(ctx, planFrameOf(frame), skus, ctx.clock.now());
+    await place(t, 'c', [['PA-2', 1]]);
+    expect((await runBatch(ctx, frame, skus, before)).usedPlanAhead).toBe(false);
+
+    // Nothing changed between planning and writing: the plan is used as made.
+    const fresh = await planAhead(ctx, planFrameOf(frame), skus, ctx.clock.now());
+    expect((await runBatch(ctx, frame, skus, fresh)).usedPlanAhead).toBe(true);
+    await endRun(ctx, frame.run, 'succeeded', null);
+    expect((await ok(t, 'GET', `/api/orders/${a.id}`)).lines[0].statusReason).toBe('AwaitingFulfillment');
+    expect((await ok(t, 'GET', `/api/orders/${b.id}`)).lines[0].statusReason).toBe('BackorderHold');
+    await expectInvariants(t.service.database.db);
+  });
+
+  it('keeps the books exact while intake and cancels go on during a run that plans ahead', async () => {
+    const t = await startTestService(kind, { now: T0, config: { jobBatchLines: 50, jobPlannerMinLines: 0 } });
+    services.push(t);
+    await setupWorld(t, { products: {}, settings: { backorders: true, onHandChangeSchedule: true, jobs: { backorder: { onSupplyChange: false } } } });
+    const seeded = await seedBackorders(t.service.database.db, { prefix: 'PC', skus: 40, linesPerSku: 30, now: Date.parse(T0), seed: 9, receiptsPerSku: 2 });
+    const started = await t.service.jobs.run('backorder', 'manual');
+    const traffic: Promise<unknown>[] = [];
+    for (let i = 0; i < 40; i++) {
+      const sku = seeded.skus[(i * 7) % seeded.skus.length]!;
+      traffic.push(place(t, `during-${i}`, [[sku, 1 + (i % 3)]]).then((o) => (i % 4 === 0 ? ok(t, 'POST', `/api/orders/${o.id}/cancel`) : o)));
+      if (i % 10 === 0) traffic.push(setOnHand(t, [{ sku, locationId: 'EAST', onHand: 5 + i }]));
+    }
+    await Promise.all(traffic);
+    const run = await started.done;
+    expect(run.status).toBe('succeeded');
+    await expectInvariants(t.service.database.db);
+  });
+});
