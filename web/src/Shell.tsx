@@ -53,7 +53,7 @@ export function Shell({ children }: { children: ReactNode }) {
   }, [pathname]);
   const admin = session.can('admin');
   return (
-    <AppShell header={{ height: 56 }} navbar={{ width: 230, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
+    <AppShell header={{ height: 56 }} navbar={{ width: 210, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
       <a href="#main" className="skip-link">
         Skip to content
       </a>

@@ -57,6 +57,15 @@ export function formatDate(ymd: string | null | undefined): string {
   return Number.isNaN(ms) ? ymd : dateFormat.format(ms);
 }
 
+const shortInstantFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+
+/** An instant in the browser's time zone without its year or seconds, for dense tables ("30 Nov, 03:46"; the full one as its title). */
+export function formatShortInstant(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? iso : shortInstantFormat.format(ms);
+}
+
 /** An instant in the browser's time zone. */
 export function formatInstant(iso: string | null | undefined): string {
   if (!iso) return '—';

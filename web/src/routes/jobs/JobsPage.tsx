@@ -11,7 +11,7 @@ import { unwrap } from '../../api/problem.ts';
 import { useSession } from '../../api/session.tsx';
 import { Empty, LoadMore, Loading, PageHeader, RunStatus } from '../../components/common.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
-import { formatInstant, jobLabel } from '../../format.ts';
+import { formatInstant, formatShortInstant, jobLabel } from '../../format.ts';
 import { DryRunModal } from './DryRunModal.tsx';
 
 const JOB_TYPES = ['backorder', 'preorder'] as const;
@@ -145,8 +145,8 @@ export default function JobsPage() {
         <Empty>No runs yet.</Empty>
       ) : (
         <>
-          <Table.ScrollContainer minWidth={960}>
-            <Table striped highlightOnHover aria-label="Job log" fz="sm" horizontalSpacing="xs" className="nowrap">
+          <Table.ScrollContainer minWidth={900}>
+            <Table striped highlightOnHover aria-label="Job log" fz="xs" horizontalSpacing={8} className="nowrap">
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th>Job</Table.Th>
@@ -168,7 +168,7 @@ export default function JobsPage() {
                   return (
                     <Table.Tr key={r.id} data-run={r.id} style={{ cursor: 'pointer' }} onClick={() => void navigate(to)}>
                       <Table.Td>
-                        <Anchor component={Link} to={to} onClick={(e) => e.stopPropagation()} style={{ whiteSpace: 'nowrap' }}>
+                        <Anchor component={Link} to={to} onClick={(e) => e.stopPropagation()} size="xs" style={{ whiteSpace: 'nowrap' }}>
                           {jobLabel(r.jobType)}
                         </Anchor>
                       </Table.Td>
@@ -176,8 +176,8 @@ export default function JobsPage() {
                       <Table.Td>
                         <RunStatus status={r.status} />
                       </Table.Td>
-                      <Table.Td>{formatInstant(r.startedAt)}</Table.Td>
-                      <Table.Td>{r.finishedAt ? formatInstant(r.finishedAt) : 'running'}</Table.Td>
+                      <Table.Td title={formatInstant(r.startedAt)}>{formatShortInstant(r.startedAt)}</Table.Td>
+                      <Table.Td title={r.finishedAt ? formatInstant(r.finishedAt) : undefined}>{r.finishedAt ? formatShortInstant(r.finishedAt) : 'running'}</Table.Td>
                       <Table.Td ta="right">{r.processed}</Table.Td>
                       <Table.Td ta="right">{r.movedToFulfillment}</Table.Td>
                       <Table.Td ta="right">{r.movedToBackorder}</Table.Td>

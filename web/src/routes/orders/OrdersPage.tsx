@@ -11,7 +11,7 @@ import { ApiError, unwrap } from '../../api/problem.ts';
 import { useSession } from '../../api/session.tsx';
 import { Empty, LoadMore, Loading, PageHeader, ReasonBadge } from '../../components/common.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
-import { STATUS_REASONS, formatDate, formatInstant, reasonLabel, stateLabel } from '../../format.ts';
+import { STATUS_REASONS, formatDate, formatInstant, formatShortInstant, reasonLabel, stateLabel } from '../../format.ts';
 import type { StatusReason } from '../../format.ts';
 
 const PAGE = 50;
@@ -175,16 +175,18 @@ function OrderList({ query }: { query: ReturnType<typeof useOrders> }) {
           <Table.Tbody>
             {orders.map((o) => (
               <Table.Tr key={o.id}>
-                <Table.Td>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>
                   <Anchor component={Link} to={`/orders/${encodeURIComponent(o.id)}`} fw={600}>
                     {o.externalId}
                   </Anchor>
                 </Table.Td>
-                <Table.Td>{formatInstant(o.orderedAt)}</Table.Td>
+                <Table.Td style={{ whiteSpace: 'nowrap' }} title={formatInstant(o.orderedAt)}>
+                  {formatShortInstant(o.orderedAt)}
+                </Table.Td>
                 <Table.Td>{o.customerId ?? '—'}</Table.Td>
                 <Table.Td>{o.channel}</Table.Td>
                 <Table.Td>{o.priority}</Table.Td>
-                <Table.Td>{stateLabel(o.status)}</Table.Td>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>{stateLabel(o.status)}</Table.Td>
                 <Table.Td>
                   <Group gap={4}>
                     {o.lines.map((l) => (
