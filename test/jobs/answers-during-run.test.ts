@@ -18,24 +18,31 @@ describe('answers during a job run on sqlite', () => {
     t = undefined;
   });
 
-  it('answers GET /health and a list over HTTP while a backorder run over thousands of lines is still going', async () => {
-    t = await startTestService('sqlite', { now: T0, config: { jobBatchSkus: 4, jobBatchLines: 200 } });
+  it('answers GET /health and a list over HTTP while a backorder run over 100,000 held lines is still going', async () => {
+    t = await startTestService('sqlite', { now: T0 });
     await setupWorld(t, { products: {}, settings: { backorders: true, onHandChangeSchedule: true, jobs: { backorder: { onSupplyChange: false } } } });
-    const seeded = await seedBackorders(t.service.database.db, { prefix: 'AD', skus: 300, linesPerSku: 40, now: Date.parse(T0), seed: 11, receiptsPerSku: 2 });
+    const seeded = await seedBackorders(t.service.database.db, { prefix: 'AD', skus: 1_000, linesPerSku: 100, now: Date.parse(T0), seed: 11, receiptsPerSku: 2 });
     const url = await t.service.app.listen({ port: 0, host: '127.0.0.1' });
 
     const started = await t.service.jobs.run('backorder', 'manual');
     const answered: { path: string; ms: number; runStillGoing: boolean }[] = [];
-    for (const path of ['/health', '/health', '/api/order-lines?statusReason=BackorderHold&limit=5', '/health']) {
+    const paths = ['/health', '/api/order-lines?statusReason=BackorderHold&limit=5'];
+    // Probe every 20 ms while the run goes on (never more than one request at a time).
+    while (t.service.jobs.runner.activeCount === 1 && answered.length < 2_000) {
+      const path = paths[answered.length % paths.length]!;
       const t0 = performance.now();
       const res = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
       expect(res.status).toBe(200);
       await res.arrayBuffer();
-      answered.push({ path, ms: Math.round(performance.now() - t0), runStillGoing: t.service.jobs.runner.activeCount === 1 });
+      answered.push({ path, ms: performance.now() - t0, runStillGoing: t.service.jobs.runner.activeCount === 1 });
+      await new Promise((r) => setTimeout(r, 20));
     }
     const run = await started.done;
     expect(run).toMatchObject({ status: 'succeeded', processed: seeded.lines });
-    console.log(`answers during a run over ${seeded.lines} held lines (batches of at most 200 lines):`, answered);
-    expect(answered.every((a) => a.runStillGoing), 'every request was answered before the run ended').toBe(true);
+    const during = answered.filter((a) => a.runStillGoing);
+    const ms = during.map((a) => a.ms).sort((a, b) => a - b);
+    const at = (q: number) => ms[Math.min(ms.length - 1, Math.floor(q * ms.length))]?.toFixed(1);
+    console.log(`${during.length} requests answered during a run over ${seeded.lines} held lines: p50 ${at(0.5)} ms, p99 ${at(0.99)} ms, max ${at(1)} ms`);
+    expect(during.length, 'requests were answered while the run was going').toBeGreaterThan(5);
   });
 });
