@@ -69,7 +69,11 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'jobs run',
     summary: 'run a job now (backorder or preorder) and print its counts',
     operands: ['type'],
-    run: async ({ config, operands }) => (await import('./jobs.command.ts')).runJobCommand(config, operands[0]!),
+    options: { 'dry-run': { help: 'print what a manual run started now would do (every record, then the counts); write nothing' } },
+    run: async ({ config, operands, options }) =>
+      options.has('dry-run')
+        ? (await import('./dry-run.command.ts')).dryRunCommand(config, operands[0]!)
+        : (await import('./jobs.command.ts')).runJobCommand(config, operands[0]!),
   },
   {
     name: 'import on-hand',
@@ -86,6 +90,15 @@ export const COMMANDS: readonly CommandSpec[] = [
     details: 'The whole file is checked first: every bad row is listed with its CSV line, and nothing is written unless all are good.',
     run: async ({ config, operands, options }) =>
       (await import('./import.command.ts')).importCommand(config, 'schedules', operands[0]!, { replace: options.has('replace') }),
+  },
+  {
+    name: 'doctor',
+    summary: 'check reserved, line states, held dates, events and promised quantities against the lines',
+    options: { repair: { help: 'recompute reserved and the promised quantities from the lines (one transaction, each change recorded), then check again' } },
+    details:
+      'Exit 0 when nothing is wrong, 1 otherwise (after --repair: when problems remain, such as lines in an impossible state,\n' +
+      'which are reported and never changed). The same check is GET /api/admin/integrity.',
+    run: async ({ config, options }) => (await import('./doctor.command.ts')).doctorCommand(config, { repair: options.has('repair') }),
   },
   {
     name: 'atp',

@@ -1549,6 +1549,133 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/order-lines/{id}/promise": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Why the line has its dates: its queue, the ATP table at each candidate location with only the lines ahead promised, what the next job run gives it, and a plain explanation. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description an id as the service gave it */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description an id as the service gave it */
+                            lineId: string;
+                            /** @description an id as the service gave it */
+                            orderId: string;
+                            lineNumber: number;
+                            sku: string;
+                            quantity: number;
+                            state: "Open" | "OnHold" | "InFulfillment" | "Fulfilled" | "Canceled";
+                            statusReason: "New" | "PreorderHold" | "BackorderHold" | "AwaitingFulfillment" | "Shipped" | "CanceledByRequest" | "BackorderSlaExpired" | "OutOfStock";
+                            launchDate: string | null;
+                            /**
+                             * Format: date
+                             * @description a calendar date YYYY-MM-DD
+                             */
+                            today: string;
+                            /** @description H: the last day counted is today + H (0 while the on-hand change schedule is off) */
+                            horizonDays: number;
+                            /** @description the dates the line carries now */
+                            stored: {
+                                locationId: string | null;
+                                inventoryAvailabilityDate: string | null;
+                                estimatedShipmentDate: string | null;
+                            };
+                            queue: {
+                                /** @description 1-based place among the held lines of the sku in priority order */
+                                position: number;
+                                ahead: {
+                                    lines: number;
+                                    quantity: number;
+                                };
+                                /** @description of the lines ahead, those the next backorder run cancels first (SLA run out): they take no supply */
+                                expiringAhead: {
+                                    lines: number;
+                                    quantity: number;
+                                };
+                            } | null;
+                            /** @description each candidate location in location order: the ATP table with only the held lines ahead promised */
+                            locations: {
+                                locationId: string;
+                                earliestDate: string | null;
+                                days: {
+                                    /**
+                                     * Format: date
+                                     * @description a calendar date YYYY-MM-DD
+                                     */
+                                    date: string;
+                                    supply: number;
+                                    promisedAhead: number;
+                                    projected: number;
+                                    atp: number;
+                                }[];
+                            }[];
+                            /** @description active locations the fulfillment policy does not make candidates for this line, with the date they would give */
+                            otherLocations: {
+                                locationId: string;
+                                earliestDate: string | null;
+                            }[];
+                            next: {
+                                jobType: "backorder" | "preorder";
+                                statusReason: "New" | "PreorderHold" | "BackorderHold" | "AwaitingFulfillment" | "Shipped" | "CanceledByRequest" | "BackorderSlaExpired" | "OutOfStock";
+                                locationId: string | null;
+                                inventoryAvailabilityDate: string | null;
+                                estimatedShipmentDate: string | null;
+                            } | null;
+                            explanation: string;
+                            reservation: {
+                                locationId: string | null;
+                                quantity: number;
+                                /**
+                                 * Format: date-time
+                                 * @description an ISO-8601 UTC instant
+                                 */
+                                since: string;
+                            } | null;
+                            decidedBy: {
+                                from: "New" | "PreorderHold" | "BackorderHold" | "AwaitingFulfillment" | "Shipped" | "CanceledByRequest" | "BackorderSlaExpired" | "OutOfStock";
+                                to: "New" | "PreorderHold" | "BackorderHold" | "AwaitingFulfillment" | "Shipped" | "CanceledByRequest" | "BackorderSlaExpired" | "OutOfStock";
+                                /**
+                                 * Format: date-time
+                                 * @description an ISO-8601 UTC instant
+                                 */
+                                at: string;
+                                runId: string | null;
+                                jobType: string | null;
+                                trigger: string | null;
+                                actor: string | null;
+                            } | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/settings": {
         parameters: {
             query?: never;
@@ -1888,11 +2015,13 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Runs a job now: 202 with the run, or with ?wait=true 200 with the run once it has ended; 409 while one of the type runs. */
+        /** @description Runs a job now: 202 with the run, or with ?wait=true 200 with the run once it has ended; 409 while one of the type runs. With ?dryRun=true, 200 with what a manual run started now would do (its counts and every record), writing nothing; the body streams. */
         post: {
             parameters: {
                 query?: {
                     wait?: boolean;
+                    /** @description answer 200 with what a run started now would do, writing nothing */
+                    dryRun?: boolean;
                 };
                 header?: never;
                 path: {
@@ -1933,6 +2062,38 @@ export interface paths {
                             failedRecords: number;
                             error: string | null;
                             skus: string[] | null;
+                        } | {
+                            /** @enum {boolean} */
+                            dryRun: true;
+                            jobType: "backorder" | "preorder";
+                            /** @enum {string} */
+                            trigger: "manual";
+                            /**
+                             * Format: date-time
+                             * @description an ISO-8601 UTC instant
+                             */
+                            startedAt: string;
+                            processed: number;
+                            records: {
+                                /** @description an id as the service gave it */
+                                lineId: string;
+                                /** @description an id as the service gave it */
+                                orderId: string;
+                                sku: string;
+                                locationId: string | null;
+                                quantity: number;
+                                from: string;
+                                to: string;
+                                inventoryAvailabilityDate: string | null;
+                                estimatedShipmentDate: string | null;
+                                error: string | null;
+                            }[];
+                            movedToFulfillment: number;
+                            movedToBackorder: number;
+                            stillOnHold: number;
+                            canceled: number;
+                            failedRecords: number;
+                            error: string | null;
                         };
                     };
                 };
@@ -2255,6 +2416,58 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/integrity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Checks the books against the lines, as holdfast doctor does: reserved, line states, held lines' dates, events, promised quantities. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ok: boolean;
+                            problems: {
+                                kind: string;
+                                sku?: string;
+                                locationId?: string;
+                                lineId?: string;
+                                /**
+                                 * Format: date
+                                 * @description a calendar date YYYY-MM-DD
+                                 */
+                                date?: string;
+                                detail: string;
+                            }[];
+                            /** @description true when a kind had more problems than are listed */
+                            truncated: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;

@@ -33,6 +33,8 @@ import { keysRoutes } from './routes/keys.routes.ts';
 import { homeRoutes } from './routes/home.routes.ts';
 import type { ConsoleFallback } from './routes/home.routes.ts';
 import { consoleRoutes } from './routes/console.routes.ts';
+import { promiseRoutes } from './routes/promise.routes.ts';
+import { integrityRoutes } from './routes/integrity.routes.ts';
 import type { JobsService } from '../jobs/jobs-service.ts';
 
 export type { RequestLog };
@@ -170,7 +172,7 @@ export async function buildApp(deps: HttpDeps, options: AppOptions = {}): Promis
   });
 
   consoleFallback = await homeRoutes(app, options.consoleDir ?? null);
-  for (const routes of [systemRoutes, catalogRoutes, inventoryRoutes, ordersRoutes, settingsRoutes, jobsRoutes, keysRoutes, consoleRoutes]) routes(app, deps);
+  for (const routes of [systemRoutes, catalogRoutes, inventoryRoutes, ordersRoutes, promiseRoutes, settingsRoutes, jobsRoutes, keysRoutes, integrityRoutes, consoleRoutes]) routes(app, deps);
   app.get('/api/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () => app.swagger());
   return app;
 }

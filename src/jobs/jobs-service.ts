@@ -6,11 +6,13 @@ import { AppError } from '../app/errors.ts';
 import type { AppContext } from '../app/context.ts';
 import { readSettings } from '../app/settings/settings.query.ts';
 import { lastRuns, listRuns, runDetails } from '../app/jobs/jobs.query.ts';
+import { startDryRun } from '../app/jobs/dry-run.ts';
+import type { DryRun } from '../app/jobs/dry-run.ts';
 import type { JobRun, RunRecord } from '../app/jobs/jobs.query.ts';
 import { JOB_TYPES, isJobType } from '../domain/holds/job-kind.ts';
 import type { JobType } from '../domain/holds/job-kind.ts';
 import type { Page } from '../store/repositories/pagination.ts';
-import { JobRunner } from './runner.ts';
+import { DEFAULT_BATCH_LINES, JobRunner } from './runner.ts';
 import type { RunnerOptions, StartedRun, Trigger } from './runner.ts';
 import { JobScheduler } from './scheduler.ts';
 import { SupplyTrigger } from './supply-trigger.ts';
@@ -31,6 +33,9 @@ export interface JobView {
 
 export { isJobType };
 
+/** At most this many held lines per dry-run batch. */
+const DRY_RUN_BATCH_LINES = 500;
+
 export class JobsService {
   readonly runner: JobRunner;
   private readonly scheduler: JobScheduler;
@@ -42,7 +47,7 @@ export class JobsService {
   constructor(
     private readonly ctx: AppContext,
     signal: SupplySignal,
-    options: JobsOptions,
+    private readonly options: JobsOptions,
   ) {
     this.runner = new JobRunner(ctx, options);
     this.leaseTimeoutMs = options.leaseTimeoutMs;
@@ -74,6 +79,18 @@ export class JobsService {
   async run(jobType: string, trigger: Trigger): Promise<StartedRun> {
     if (!isJobType(jobType)) throw new AppError('not_found', `there is no job type "${jobType}"; the job types are ${JOB_TYPES.join(' and ')}`);
     return this.runner.start({ jobType, trigger, skus: null });
+  }
+
+  /**
+   * What a manual run of the job started now would do; writes nothing and takes no lease (it answers even while a
+   * run of the type is going). Its batches are smaller than a run's: a dry run is planned on the request path,
+   * and each batch is one uninterrupted turn of the event loop (batches never change what is planned, since each
+   * sku is planned on its own).
+   */
+  async dryRun(jobType: string): Promise<DryRun> {
+    if (!isJobType(jobType)) throw new AppError('not_found', `there is no job type "${jobType}"; the job types are ${JOB_TYPES.join(' and ')}`);
+    const batchLines = Math.min(this.options.batchLines ?? DEFAULT_BATCH_LINES, DRY_RUN_BATCH_LINES);
+    return startDryRun(this.ctx, jobType, { batchSkus: this.options.batchSkus, batchLines });
   }
 
   /** Resolves once no event run waits to start and none of this process's runs is going (tests, shutdown). */

@@ -46,7 +46,7 @@ export interface StartedRun {
 
 class Interrupted extends Error {}
 
-const DEFAULT_BATCH_LINES = 2_000;
+export const DEFAULT_BATCH_LINES = 2_000;
 
 export class JobRunner {
   readonly owner = `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;

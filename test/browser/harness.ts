@@ -26,8 +26,6 @@ export const PHONE = { width: 390, height: 844 } as const;
 
 /** Routes the console calls that other work adds; a 404 from them is no error while the service lacks them. */
 const PENDING_ROUTES: readonly [RegExp, string][] = [
-  [/^\/api\/order-lines\/[^/]+\/promise$/, '/api/order-lines/{id}/promise'],
-  [/^\/api\/keys(\/[^/]+)?$/, '/api/keys'],
   [/^\/api\/webhooks(\/.*)?$/, '/api/webhooks'],
 ];
 

@@ -96,7 +96,12 @@ describe.each(DATABASE_KINDS)('console screens on %s', (kind) => {
     }
     expect(await lineTable.locator('tbody tr').count()).toBe(held.lines.length);
     await page.getByRole('heading', { name: 'Why these dates' }).first().waitFor();
-    expect(await page.getByText(/Backorder Hold/).count()).toBeGreaterThan(0);
+    // Each held line's explanation and queue (SPEC 11), as the service gives them.
+    const heldLine = held.lines.find((l: { statusReason: string }) => l.statusReason === 'BackorderHold');
+    const why = (await svc.t.api('GET', `/api/order-lines/${heldLine.id}/promise`)).body;
+    const panel = page.locator(`[data-promise="${heldLine.lineNumber}"]`);
+    await panel.locator('[data-explanation]').getByText(why.explanation, { exact: true }).waitFor();
+    expect(await panel.locator('[data-queue]').textContent()).toContain(`${why.queue.ahead.lines} line`);
 
     timings.push(['Products', await timeUntil(() => navigate(page, 'Products'), page.getByRole('table', { name: 'Products' }).getByRole('link', { name: 'HS-900' }))]);
     const hs = page.getByRole('row', { name: /HS-900/ });

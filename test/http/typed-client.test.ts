@@ -60,13 +60,22 @@ describe.each(DATABASE_KINDS)('typed client against a listening service on %s', 
     const run = await api.POST('/api/jobs/{jobType}/runs', { params: { path: { jobType: 'backorder' }, query: { wait: true } }, body: {} });
     expect(run.response.status).toBe(200);
     expect(run.data).toMatchObject({ jobType: 'backorder', trigger: 'manual', status: 'succeeded', processed: 1, stillOnHold: 1 });
-    const details = await api.GET('/api/jobs/runs/{id}', { params: { path: { id: run.data!.id } } });
+    const ran = run.data!;
+    if ('dryRun' in ran) throw new Error('a run with wait=true answered as a dry run');
+    const details = await api.GET('/api/jobs/runs/{id}', { params: { path: { id: ran.id } } });
     // The receipt re-dated the held line: one record with from = to and the new dates.
     expect(details.data?.records.items).toEqual([
       expect.objectContaining({ from: 'BackorderHold', to: 'BackorderHold', inventoryAvailabilityDate: addDays(TODAY, 3), estimatedShipmentDate: addDays(TODAY, 4) }),
     ]);
     const log = await api.GET('/api/jobs/runs', { params: { query: { jobType: 'backorder' } } });
-    expect(log.data?.items.map((r) => r.id)).toContain(run.data!.id);
+    expect(log.data?.items.map((r) => r.id)).toContain(ran.id);
+
+    // A dry run through the same route: the counts and records, typed apart from a run, and nothing written.
+    const dry = await api.POST('/api/jobs/{jobType}/runs', { params: { path: { jobType: 'backorder' }, query: { dryRun: true } }, body: {} });
+    expect(dry.response.status).toBe(200);
+    expect(dry.data).toMatchObject({ dryRun: true, jobType: 'backorder', processed: 1 });
+    const after = await api.GET('/api/jobs/runs', { params: { query: { jobType: 'backorder' } } });
+    expect(after.data?.items.length).toBe(log.data?.items.length);
   });
 
   it('answers a refused call as an error value with its problem, never a throw', async () => {

@@ -8,7 +8,7 @@ import { supplyOf } from '../inventory/supply.ts';
 import { SupplyBook } from '../../domain/atp/promising.ts';
 import { addDays } from '../../domain/calendar/business-date.ts';
 import { JOB_OUTCOMES, planJobBatch } from '../../domain/holds/job-plan.ts';
-import type { JobLine, JobOutcome, JobPlan } from '../../domain/holds/job-plan.ts';
+import type { JobLine, JobOutcome, JobPlan, JobPlanContext } from '../../domain/holds/job-plan.ts';
 import { inRunScope, jobMovesLine } from '../../domain/holds/job-kind.ts';
 import type { RunScope } from '../../domain/holds/job-kind.ts';
 import type { LineChange } from '../../domain/order/order-line.ts';
@@ -57,24 +57,37 @@ export async function loadBatch(ctx: AppContext, trx: Executor, frame: Pick<Plan
   return { lines, products, book: new SupplyBook(frame.horizon, supply) };
 }
 
-export function planBatch(frame: PlanFrame, input: BatchInput, now: number): JobPlan {
-  // The lines were read for this batch alone: completing them in place spares a copy of each.
-  const jobLines: JobLine[] = input.lines.map((l) =>
+/**
+ * Stored lines as the plan takes them: with their candidate locations and whether their product may be
+ * backordered. The lines are read for one batch (or one explanation) alone: completing them in place spares a copy
+ * of each.
+ */
+export function jobLinesOf(resolver: CandidateResolver, lines: readonly StoredLine[], products: ReadonlyMap<string, Product>): (JobLine & StoredLine)[] {
+  return lines.map((l) =>
     Object.assign(l, {
-      candidates: frame.resolver.candidates({ country: l.shipCountry, region: l.shipRegion, channel: l.channel, sku: l.sku }),
-      allowBackorder: input.products.get(l.sku)?.allowBackorder ?? true,
+      candidates: resolver.candidates(lineContextOf(l)),
+      allowBackorder: products.get(l.sku)?.allowBackorder ?? true,
     }),
   );
-  return planJobBatch(jobLines, {
+}
+
+export const lineContextOf = (l: StoredLine) => ({ country: l.shipCountry, region: l.shipRegion, channel: l.channel, sku: l.sku });
+
+/** The plan's context for a batch planned at `now` (everything but the supply book). */
+export function planContextOf(frame: PlanFrame, now: number): Omit<JobPlanContext, 'book'> {
+  return {
     jobType: frame.scope.kind.jobType,
     today: frame.scope.today,
     now,
     backorders: frame.settings.backorders,
     cancellationSlaDays: frame.settings.cancellationSlaDays,
-    book: input.book,
     inScope: (l) => inRunScope(frame.scope, l as JobLine & StoredLine),
     eventContext: frame.eventContext,
-  });
+  };
+}
+
+export function planBatch(frame: PlanFrame, input: BatchInput, now: number): JobPlan {
+  return planJobBatch(jobLinesOf(frame.resolver, input.lines, input.products), { ...planContextOf(frame, now), book: input.book });
 }
 
 export function countsOf(plan: JobPlan): Record<keyof RunCounts, number> {

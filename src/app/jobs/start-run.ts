@@ -61,6 +61,27 @@ export async function readRunContext(
   return { settings, policy, locations, today, horizon: horizonOf(settings, today), resolver: new CandidateResolver(policy, locations) };
 }
 
+/** A run's scope and context as a run of `request` starting at `startedAt` would fix them, read in `trx`. */
+export interface RunStart extends Omit<RunFrame, 'run'> {
+  /** The lines in scope (`processed`); only when asked for, as it counts every such line. */
+  readonly processed: number | null;
+}
+
+/**
+ * Reads what a run started now works with: settings, policy, locations, today, its skus, the lines in scope (when
+ * `count`) and the last committed event. A real run, a dry run and a line's explanation all start from this.
+ */
+export async function readRunStart(ctx: AppContext, trx: Executor, request: Omit<RunRequest, 'trigger'>, startedAt: number, options: { count: boolean }): Promise<RunStart> {
+  const { settings, today, horizon, resolver, policy, locations } = await readRunContext(trx, startedAt);
+  const skus = request.skus === null ? null : [...new Set(request.skus)].sort();
+  const kind = JOB_KINDS[request.jobType];
+  // Count first, then the last event: a line committed in between is in scope without being counted, and the
+  // run's end makes `processed` grow to match; the other order could count a line that is not in scope.
+  const processed = options.count ? await ctx.database.store.countInScope(trx, { kind, today, skus }) : null;
+  const startSeq = await ctx.database.store.lastEventId(trx);
+  return { scope: { kind, today, startSeq, skus }, settings, horizon, resolver, policy, locations, processed };
+}
+
 export async function startRun(ctx: AppContext, request: RunRequest, lease: LeaseOptions): Promise<RunFrame> {
   const { database, clock, ids } = ctx;
   await database.store.beforeRun(database.db);
@@ -74,13 +95,7 @@ export async function startRun(ctx: AppContext, request: RunRequest, lease: Leas
       await failDeadRun(ctx, trx, request.jobType, holder, realNow, lease);
     }
     const startedAt = clock.now();
-    const { settings, today, horizon, resolver, policy, locations } = await readRunContext(trx, startedAt);
-    const skus = request.skus === null ? null : [...new Set(request.skus)].sort();
-    const kind = JOB_KINDS[request.jobType];
-    // Count first, then the last event: a line committed in between is in scope without being counted, and the
-    // run's end makes `processed` grow to match; the other order could count a line that is not in scope.
-    const processed = await database.store.countInScope(trx, { kind, today, skus });
-    const startSeq = await database.store.lastEventId(trx);
+    const { scope, settings, horizon, resolver, policy, locations, processed } = await readRunStart(ctx, trx, request, startedAt, { count: true });
     const run: JobRun = {
       id: ids.next('run'),
       jobType: request.jobType,
@@ -88,14 +103,14 @@ export async function startRun(ctx: AppContext, request: RunRequest, lease: Leas
       status: 'running',
       startedAt,
       finishedAt: null,
-      processed,
+      processed: processed ?? 0,
       ...ZERO_COUNTS,
       error: null,
-      skus,
+      skus: scope.skus === null ? null : [...scope.skus],
     };
     await insertRun(trx, run, lease.owner, realNow);
     await takeLease(trx, request.jobType, run.id, lease.owner, realNow);
-    return { run, scope: { kind, today, startSeq, skus }, settings, horizon, resolver, policy, locations };
+    return { run, scope, settings, horizon, resolver, policy, locations };
   });
 }
 

@@ -109,17 +109,29 @@ export class Projection {
   }
 }
 
-/** The per-day table `GET /api/atp` answers: supply, demand, P(t) and ATP(t) for t = 0..H. */
-export function projectionTable(horizon: number, input: SupplyInput): ProjectionDay[] {
-  const projection = new Projection(horizon, input);
+/** What each day 0..H adds: available now on day 0, the receipts dated that day after it. */
+export function supplyByDay(horizon: number, input: Pick<SupplyInput, 'available' | 'receipts'>): Float64Array {
   const supply = new Float64Array(horizon + 1);
-  const demand = new Float64Array(horizon + 1);
   supply[0] = input.available;
   for (const r of input.receipts) if (r.day >= 1 && r.day <= horizon) supply[r.day]! += r.quantity;
-  for (const pr of input.promises) {
+  return supply;
+}
+
+/** What is promised on each day 0..H (a promise dated before today counts on day 0, one after H not at all). */
+export function promisedByDay(horizon: number, promises: readonly DatedQuantity[]): Float64Array {
+  const demand = new Float64Array(horizon + 1);
+  for (const pr of promises) {
     const day = pr.day < 0 ? 0 : pr.day;
     if (day <= horizon) demand[day]! += pr.quantity;
   }
+  return demand;
+}
+
+/** The per-day table `GET /api/atp` answers: supply, demand, P(t) and ATP(t) for t = 0..H. */
+export function projectionTable(horizon: number, input: SupplyInput): ProjectionDay[] {
+  const projection = new Projection(horizon, input);
+  const supply = supplyByDay(horizon, input);
+  const demand = promisedByDay(horizon, input.promises);
   const rows: ProjectionDay[] = [];
   for (let t = 0; t <= horizon; t++) {
     rows.push({ day: t, supply: supply[t]!, demand: demand[t]!, projected: projection.projected(t), atp: projection.atp(t) });

@@ -29,6 +29,11 @@ export class SupplyBook {
     private readonly supplyOf: (sku: string, locationId: string) => SupplyInput,
   ) {}
 
+  /** The supply the book started from at one (sku, location), before any promise it made. */
+  supplyInput(sku: string, locationId: string): SupplyInput {
+    return this.supplyOf(sku, locationId);
+  }
+
   projection(sku: string, locationId: string): Projection {
     const key = `${sku}\u0000${locationId}`;
     let p = this.projections.get(key);

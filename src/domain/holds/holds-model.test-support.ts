@@ -2,8 +2,11 @@
  * Reference models of order intake (SPEC section 3, steps 2-4) and of one background job batch (SPEC section 5),
  * written from the SPEC text on top of the brute-force ATP model. Test support only.
  */
-import { modelDate, modelDayNumber, modelPass } from '../atp/atp-model.test-support.ts';
-import type { ModelBook, ModelCandidate, ModelPassLine, ModelPromised } from '../atp/atp-model.test-support.ts';
+import fc from 'fast-check';
+import { ModelBook, modelDate, modelDayNumber, modelPass } from '../atp/atp-model.test-support.ts';
+import type { ModelCandidate, ModelPassLine, ModelPromised } from '../atp/atp-model.test-support.ts';
+import { arbPassLines, arbWorld, supplyOf } from '../atp/atp-arbitraries.test-support.ts';
+import type { World, WorldLocation } from '../atp/atp-arbitraries.test-support.ts';
 
 export interface ModelPlacement {
   readonly locationId: string | null;
@@ -197,4 +200,84 @@ export function modelJob(lines: readonly ModelJobLine[], ctx: ModelJobContext, b
     }
   }
   return { changes, outcomes };
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** One held line of a random job case, with what decides its state: hold, backorder age, stored placement, scope. */
+export interface JobCaseLine {
+  readonly line: ModelPassLine;
+  readonly backorderHold: boolean;
+  readonly allowBackorder: boolean;
+  readonly marked: boolean;
+  readonly ageDays: number;
+  readonly jitter: number;
+  /** Stored placement: the fresh pass's (true), else `other` (a random one) or none. */
+  readonly keepPlacement: boolean;
+  readonly other: { readonly loc: WorldLocation; readonly offset: number } | null;
+  readonly version: number;
+}
+
+/** A random world with held lines for a job batch: job type, settings, the instant, and each line's state. */
+export interface JobCase {
+  readonly world: World;
+  readonly jobType: 'backorder' | 'preorder';
+  readonly backorders: boolean;
+  readonly sla: number | null;
+  readonly now: number;
+  readonly extras: readonly JobCaseLine[];
+}
+
+export const arbJobCase: fc.Arbitrary<JobCase> = arbWorld({ withPromises: false }).chain((world) =>
+  arbPassLines(world).chain((passLines) =>
+    fc.record({
+      world: fc.constant(world),
+      jobType: fc.constantFrom<'backorder' | 'preorder'>('backorder', 'preorder'),
+      backorders: fc.boolean(),
+      sla: fc.option(fc.integer({ min: 1, max: 10 }), { nil: null }),
+      now: fc.integer({ min: 0, max: DAY_MS - 1 }).map((ms) => world.todayNumber * DAY_MS + ms),
+      extras: fc.tuple(
+        ...passLines.map((l) =>
+          fc.record({
+            line: fc.constant(l),
+            backorderHold: fc.boolean(),
+            allowBackorder: fc.boolean(),
+            marked: fc.oneof({ weight: 4, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+            ageDays: fc.integer({ min: 0, max: 12 }),
+            jitter: fc.constantFrom(-1000, -1, 0, 1),
+            keepPlacement: fc.boolean(),
+            other: fc.option(fc.record({ loc: fc.constantFrom(...world.locations), offset: fc.integer({ min: -2, max: world.horizon + 2 }) }), { nil: null }),
+            version: fc.integer({ min: 1, max: 5 }),
+          }),
+        ),
+      ),
+    }),
+  ),
+);
+
+/**
+ * The case's held lines as the job model takes them: BackorderHold when the line has launched (or is no preorder)
+ * and the case says so, else PreorderHold; a stored placement; backorderedAt from the age.
+ */
+export function modelJobLines(c: JobCase): ModelJobLine[] {
+  const { world } = c;
+  const launched = (l: { launchDate: string | null }) => l.launchDate === null || modelDayNumber(l.launchDate) <= world.todayNumber;
+  const fresh = modelPass(c.extras.map((e) => e.line), new ModelBook(world.horizon, supplyOf(world)), world.today);
+  return c.extras.map((e) => {
+    const statusReason = e.line.launchDate === null || (launched(e.line) && e.backorderHold) ? 'BackorderHold' : 'PreorderHold';
+    const placement: ModelPlacement = e.keepPlacement
+      ? modelPlacement(world.today, fresh.get(e.line.id) ?? null)
+      : e.other === null
+        ? NOWHERE
+        : modelPlacement(world.today, { locationId: e.other.loc.id, handlingDays: e.other.loc.handlingDays, day: e.other.offset });
+    return {
+      ...e.line,
+      statusReason,
+      placement,
+      backorderedAt: statusReason === 'BackorderHold' ? c.now - e.ageDays * DAY_MS + e.jitter : null,
+      allowBackorder: e.allowBackorder,
+      version: e.version,
+      markedInScope: e.marked,
+    };
+  });
 }

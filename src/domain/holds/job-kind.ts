@@ -32,6 +32,11 @@ export const JOB_KINDS: Readonly<Record<JobType, JobKind>> = {
   preorder: { jobType: 'preorder', moves: 'PreorderHold', launchedOnly: true, coversOwnSkusOnly: true },
 };
 
+/** The job that moves lines of a held status reason (BackorderHold: backorder; PreorderHold: preorder). */
+export function jobOwning(statusReason: 'BackorderHold' | 'PreorderHold'): JobType {
+  return statusReason === 'BackorderHold' ? 'backorder' : 'preorder';
+}
+
 export const isJobType = (value: string): value is JobType => (JOB_TYPES as readonly string[]).includes(value);
 
 /** What one run covers and may move, fixed when it starts. */

@@ -59,11 +59,31 @@ export function slaExpired(line: Pick<OrderLine, 'statusReason' | 'backorderedAt
   return slaDays !== null && line.statusReason === 'BackorderHold' && line.backorderedAt !== null && line.backorderedAt + slaDays * DAY_MS <= now;
 }
 
+type ScopeContext = Pick<JobPlanContext, 'jobType' | 'today' | 'inScope'>;
+
+/** True when the run may move the line: the job moves lines like it and it was in scope when the run started. */
+export function planScoped(ctx: ScopeContext, line: JobLine): boolean {
+  return jobMovesLine(JOB_KINDS[ctx.jobType], line, ctx.today) && ctx.inScope(line);
+}
+
+/**
+ * Step 1 of a batch: the lines a backorder run cancels because their SLA ran out (before the pass, so they take
+ * no supply in it), and the lines left for the pass.
+ */
+export function splitSlaExpired<L extends JobLine>(lines: readonly L[], ctx: ScopeContext & Pick<JobPlanContext, 'now' | 'cancellationSlaDays'>): { expired: L[]; pending: L[] } {
+  const expired: L[] = [];
+  const pending: L[] = [];
+  for (const line of lines) {
+    if (ctx.jobType === 'backorder' && planScoped(ctx, line) && slaExpired(line, ctx.cancellationSlaDays, ctx.now)) expired.push(line);
+    else pending.push(line);
+  }
+  return { expired, pending };
+}
+
 export function planJobBatch(lines: readonly JobLine[], ctx: JobPlanContext): JobPlan {
   const changes: LineChange[] = [];
   const outcomes = new Map<string, JobOutcome>();
-  const kind = JOB_KINDS[ctx.jobType];
-  const scoped = (l: JobLine) => jobMovesLine(kind, l, ctx.today) && ctx.inScope(l);
+  const scoped = (l: JobLine) => planScoped(ctx, l);
   const apply = (change: LineChange | null) => {
     if (change) changes.push(change);
   };
@@ -74,14 +94,10 @@ export function planJobBatch(lines: readonly JobLine[], ctx: JobPlanContext): Jo
   };
 
   // 1. SLA cancellations come before the pass, so canceled lines take no supply in it.
-  const pending: JobLine[] = [];
-  for (const line of lines) {
-    if (ctx.jobType === 'backorder' && scoped(line) && slaExpired(line, ctx.cancellationSlaDays, ctx.now)) {
-      move(line, 'BackorderSlaExpired', {});
-      outcomes.set(line.id, 'canceled');
-    } else {
-      pending.push(line);
-    }
+  const { expired, pending } = splitSlaExpired(lines, ctx);
+  for (const line of expired) {
+    move(line, 'BackorderSlaExpired', {});
+    outcomes.set(line.id, 'canceled');
   }
 
   // 2. One pass over every remaining held line; 3. moves in scope; 4. new dates where they changed.

@@ -29,16 +29,24 @@ export function comparePriority(a: PassLine, b: PassLine): number {
   return a.lineNumber - b.lineNumber;
 }
 
+/** The first day (relative to today) a line may be promised: its launch date, or today. */
+export function notBeforeDay(line: Pick<PassLine, 'launchDate'>, today: BusinessDate): number {
+  return line.launchDate === null ? 0 : Math.max(0, toDayNumber(line.launchDate) - toDayNumber(today));
+}
+
 /**
  * Promises every line in priority order and returns each line's promise (null: nowhere within the horizon).
  * The book must hold no promises of these lines: the pass re-promises all of them from scratch.
+ *
+ * With `until`, the pass stops at the first line that does not come before `until` in priority order: the map
+ * then holds the lines ahead of it and the book what they left, which is exactly what `until` sees when its turn
+ * comes (how a line's dates are explained).
  */
-export function promisingPass<L extends PassLine>(lines: readonly L[], book: SupplyBook, today: BusinessDate): Map<L, Promised | null> {
-  const todayNumber = toDayNumber(today);
+export function promisingPass<L extends PassLine>(lines: readonly L[], book: SupplyBook, today: BusinessDate, until?: PassLine): Map<L, Promised | null> {
   const result = new Map<L, Promised | null>();
   for (const line of [...lines].sort(comparePriority)) {
-    const notBefore = line.launchDate === null ? 0 : Math.max(0, toDayNumber(line.launchDate) - todayNumber);
-    result.set(line, book.promise(line.sku, line.quantity, line.candidates, notBefore));
+    if (until !== undefined && comparePriority(line, until) >= 0) break;
+    result.set(line, book.promise(line.sku, line.quantity, line.candidates, notBeforeDay(line, today)));
   }
   return result;
 }

@@ -59,6 +59,16 @@ export class CandidateResolver {
     this.active = locations.filter((l) => l.active).sort(compareLocations);
   }
 
+  /** The rule that decides a line's candidates; null when none matches (every active location is one). */
+  rule(ctx: LineContext): PolicyRule | null {
+    return this.policy.rules.find((r) => matches(r, ctx)) ?? null;
+  }
+
+  /** Every active location in location order. */
+  activeLocations(): readonly Candidate[] {
+    return this.active.map((l) => ({ locationId: l.id, handlingDays: l.handlingDays }));
+  }
+
   candidates(ctx: LineContext): readonly Candidate[] {
     const index = this.policy.rules.findIndex((r) => matches(r, ctx));
     const rule = index >= 0 ? this.policy.rules[index] : undefined;

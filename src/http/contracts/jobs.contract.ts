@@ -51,7 +51,13 @@ export const JobList = Type.Object({
 
 export const JobParams = Type.Object({ jobType: Type.String({ minLength: 1, maxLength: 50 }) });
 export const RunParams = Type.Object({ id: Id });
-export const RunNowQuery = Type.Object({ wait: Type.Optional(Type.Boolean({ default: false })) }, { additionalProperties: false });
+export const RunNowQuery = Type.Object(
+  {
+    wait: Type.Optional(Type.Boolean({ default: false })),
+    dryRun: Type.Optional(Type.Boolean({ default: false, description: 'answer 200 with what a run started now would do, writing nothing' })),
+  },
+  { additionalProperties: false },
+);
 export const RunListQuery = Type.Object(
   {
     ...ListQuery,

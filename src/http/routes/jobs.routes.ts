@@ -2,7 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import type { Static } from '@sinclair/typebox';
 import type { HttpDeps } from '../app.ts';
 import type { JobRun } from '../../app/jobs/jobs.query.ts';
+import { Type } from '@sinclair/typebox';
 import { JobList, JobParams, Run, RunDetails, RunDetailsQuery, RunListQuery, RunNowQuery, RunPage, RunParams } from '../contracts/jobs.contract.ts';
+import { DryRun } from '../contracts/explain.contract.ts';
+import { dryRunBody } from '../dry-run-body.ts';
 import { iso } from '../views.ts';
 import { NoBody } from '../contracts/orders.contract.ts';
 import { cursorKey } from './cursor.ts';
@@ -23,15 +26,24 @@ export function jobsRoutes(app: FastifyInstance, { jobs }: HttpDeps): void {
     {
       schema: {
         tags: ['jobs'],
-        description: 'Runs a job now: 202 with the run, or with ?wait=true 200 with the run once it has ended; 409 while one of the type runs.',
+        description:
+          'Runs a job now: 202 with the run, or with ?wait=true 200 with the run once it has ended; 409 while one of the type runs. ' +
+          'With ?dryRun=true, 200 with what a manual run started now would do (its counts and every record), writing nothing; the body streams.',
         params: JobParams,
         querystring: RunNowQuery,
         body: NoBody,
-        response: { 200: Run, 202: Run },
+        response: { 200: Type.Union([Run, DryRun]), 202: Run },
       },
       config: { access: 'jobs' },
     },
     async (req, reply) => {
+      if (req.query.dryRun) {
+        const dry = await jobs.dryRun(req.params.jobType);
+        return reply
+          .code(200)
+          .type('application/json; charset=utf-8')
+          .send(dryRunBody(dry, (error) => req.log.error({ err: error }, 'dry run failed')));
+      }
       const started = await jobs.run(req.params.jobType, 'manual');
       if (req.query.wait) return reply.code(200).send(runView(await started.done));
       return reply.code(202).send(runView(started.run));

@@ -5,6 +5,7 @@ import { jobs } from './2026-11-25-002-jobs.ts';
 import { promises } from './2026-12-01-001-promises.ts';
 import { apiKeys } from './2026-12-01-003-api-keys.ts';
 import { heldVersion } from './2026-12-01-004-held-version.ts';
+import { integrityRepairs } from './2026-12-01-005-integrity-repairs.ts';
 
 /** The migrations, date-named, the same for both databases. */
 export function migrationProvider(dialect: SqlDialect): MigrationProvider {
@@ -16,6 +17,7 @@ export function migrationProvider(dialect: SqlDialect): MigrationProvider {
         '2026-12-01-001-promises': promises(dialect),
         '2026-12-01-003-api-keys': apiKeys(),
         '2026-12-01-004-held-version': heldVersion(),
+        '2026-12-01-005-integrity-repairs': integrityRepairs(dialect),
       };
     },
   };

@@ -62,3 +62,9 @@ export async function listOrderEvents(db: Executor, orderId: string, q: { after?
     (r) => [r.id],
   );
 }
+
+/** One line's history, oldest first (events are indexed by sku and line). */
+export async function lineEvents(db: Executor, sku: string, lineId: string): Promise<StoredEvent[]> {
+  const rows = await db.selectFrom('line_events').selectAll().where('sku', '=', sku).where('line_id', '=', lineId).orderBy('id').execute();
+  return rows.map((r) => ({ id: r.id, lineId: r.line_id, orderId: r.order_id, type: r.type, from: r.from_reason, to: r.to_reason, at: r.at, data: JSON.parse(r.data) }));
+}

@@ -108,3 +108,17 @@ export async function scheduledQuantities(
   }
   return out;
 }
+
+/** The references of the receipts (positive entries) of one sku at one location on one date, in id order. */
+export async function receiptReferences(db: Executor, sku: string, locationId: string, date: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('schedule_entries')
+    .select('reference')
+    .where('sku', '=', sku)
+    .where('location_id', '=', locationId)
+    .where('date', '=', date)
+    .where('quantity', '>', 0)
+    .orderBy('id')
+    .execute();
+  return [...new Set(rows.map((r) => r.reference).filter((r): r is string => r !== null && r !== ''))];
+}

@@ -3,6 +3,7 @@ import type { ApiKeysTable, ConfigAuditTable, ConfigTable } from './config.table
 import type { PromisedQuantitiesTable, ScheduleEntriesTable, StockTable } from './inventory.table.ts';
 import type { JobLeasesTable, JobRunRecordsTable, JobRunsTable } from './jobs.table.ts';
 import type { LineEventsTable, OrderLinesTable, OrdersTable, OutboxTable } from './orders.table.ts';
+import type { IntegrityRepairsTable } from './integrity.table.ts';
 
 export interface DB {
   products: ProductsTable;
@@ -20,4 +21,5 @@ export interface DB {
   job_runs: JobRunsTable;
   job_run_records: JobRunRecordsTable;
   job_leases: JobLeasesTable;
+  integrity_repairs: IntegrityRepairsTable;
 }

@@ -3,14 +3,13 @@ import { Button, Group, Modal, SimpleGrid, Stack, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { unwrap } from '../../api/problem.ts';
 import { useSession } from '../../api/session.tsx';
-import type { DryRun, RunRecord } from '../../api/pending-paths.ts';
+import type { DryRun } from '../../api/types.ts';
 import { Empty, Loading } from '../../components/common.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { jobLabel } from '../../format.ts';
 import { RecordsTable } from './records.tsx';
 import { Counts } from './Counts.tsx';
 
-const recordsOf = (d: DryRun): RunRecord[] => (Array.isArray(d.records) ? d.records : (d.records?.items ?? []));
 
 export function DryRunModal({ jobType, onClose, onRun }: { jobType: string; onClose: () => void; onRun?: () => void }) {
   const { api } = useSession();
@@ -19,7 +18,7 @@ export function DryRunModal({ jobType, onClose, onRun }: { jobType: string; onCl
     gcTime: 0,
     queryFn: () => unwrap(api.POST('/api/jobs/{jobType}/runs', { params: { path: { jobType }, query: { dryRun: true } }, body: {} })),
   });
-  const answer = dry.data && 'dryRun' in dry.data && dry.data.dryRun ? (dry.data as DryRun) : null;
+  const answer: DryRun | null = dry.data && 'dryRun' in dry.data && dry.data.dryRun ? dry.data : null;
   return (
     <Modal opened onClose={onClose} title={`Dry run: ${jobLabel(jobType)}`} size="xl" centered>
       <Stack>
@@ -37,7 +36,7 @@ export function DryRunModal({ jobType, onClose, onRun }: { jobType: string; onCl
             <SimpleGrid cols={{ base: 2, sm: 6 }}>
               <Counts run={answer} />
             </SimpleGrid>
-            {recordsOf(answer).length ? <RecordsTable records={recordsOf(answer)} label="Dry run records" /> : <Empty>The run would move or re-date no line.</Empty>}
+            {answer.records.length ? <RecordsTable records={answer.records} label="Dry run records" /> : <Empty>The run would move or re-date no line.</Empty>}
           </>
         )}
         <Group justify="flex-end">

@@ -1,26 +1,21 @@
 /** The per-line records of a run or a dry run, each linking to its order. */
 import { Anchor, Table, Text } from '@mantine/core';
 import { Link } from 'react-router';
-import type { RunRecord } from '../../api/pending-paths.ts';
+import type { RunRecord } from '../../api/types.ts';
 import { ReasonBadge } from '../../components/common.tsx';
 import { formatDate } from '../../format.ts';
 
 export function RecordsTable({ records, label }: { records: readonly RunRecord[]; label: string }) {
-  const extra = records.some((r) => r.sku !== undefined);
   return (
-    <Table.ScrollContainer minWidth={extra ? 1000 : 820}>
+    <Table.ScrollContainer minWidth={1000}>
       <Table striped aria-label={label} fz="sm" className="nowrap">
         <Table.Thead>
           <Table.Tr>
             <Table.Th>Order</Table.Th>
             <Table.Th>Line</Table.Th>
-            {extra ? (
-              <>
-                <Table.Th>SKU</Table.Th>
-                <Table.Th>Location</Table.Th>
-                <Table.Th ta="right">Quantity</Table.Th>
-              </>
-            ) : null}
+            <Table.Th>SKU</Table.Th>
+            <Table.Th>Location</Table.Th>
+            <Table.Th ta="right">Quantity</Table.Th>
             <Table.Th>From</Table.Th>
             <Table.Th>To</Table.Th>
             <Table.Th>Inventory Availability Date</Table.Th>
@@ -37,13 +32,9 @@ export function RecordsTable({ records, label }: { records: readonly RunRecord[]
                 </Anchor>
               </Table.Td>
               <Table.Td className="mono">{r.lineId}</Table.Td>
-              {extra ? (
-                <>
-                  <Table.Td>{r.sku ?? '—'}</Table.Td>
-                  <Table.Td>{r.locationId ?? '—'}</Table.Td>
-                  <Table.Td ta="right">{r.quantity ?? '—'}</Table.Td>
-                </>
-              ) : null}
+              <Table.Td>{r.sku}</Table.Td>
+              <Table.Td>{r.locationId ?? '—'}</Table.Td>
+              <Table.Td ta="right">{r.quantity}</Table.Td>
               <Table.Td>
                 <ReasonBadge reason={r.from} />
               </Table.Td>

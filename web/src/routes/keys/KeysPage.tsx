@@ -6,7 +6,7 @@ import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { ApiError, unwrap } from '../../api/problem.ts';
 import { useSession } from '../../api/session.tsx';
-import type { ApiKey } from '../../api/pending-paths.ts';
+import type { ApiKey } from '../../api/types.ts';
 import { Empty, LoadMore, Loading, PageHeader } from '../../components/common.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { formatInstant } from '../../format.ts';

@@ -54,7 +54,7 @@ function cause(data: Record<string, unknown>) {
 
 export function LineHistory({ events, loading }: { events: readonly OrderEvent[]; loading: boolean }) {
   return (
-    <div>
+    <div data-history>
       <Title order={4} size="h6" mb="xs">
         History
       </Title>

@@ -10,7 +10,7 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { unwrap } from '../../api/problem.ts';
 import { useSession } from '../../api/session.tsx';
-import type { Line } from '../../api/pending-paths.ts';
+import type { Line } from '../../api/types.ts';
 import { Loading, PageHeader, ReasonBadge } from '../../components/common.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { CANCELABLE, formatDate, formatInstant, stateLabel } from '../../format.ts';

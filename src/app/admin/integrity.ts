@@ -1,0 +1,141 @@
+/**
+ * The doctor (SPEC section 8, `GET /api/admin/integrity`): checks the books against the lines. Every (sku,
+ * location)'s `reserved` equals its released, unshipped lines; every line's status reason is known and its fields
+ * fit it; every held line has both dates or neither and a location exactly when dated; every line's events
+ * account for its version and end in its status reason; the promised quantities equal the held lines' promises.
+ *
+ * The checks are set-based queries over a range of skus at a time, each range read in one snapshot, with the event
+ * loop given back between ranges: bounded memory over a million lines, and the service keeps answering. At most
+ * `perKind` problems of each kind are listed (`truncated` says when there were more).
+ *
+ * The repair recomputes `reserved` and the promised quantities from the lines in one transaction that holds every
+ * sku's lock, recording each correction (`integrity_repairs`). Lines in an impossible state are reported, never
+ * changed: which state they should be in is for a person to decide.
+ */
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import type { AppContext } from '../context.ts';
+import { lineProblems } from '../../domain/order/line-integrity.ts';
+import {
+  catalogSkus,
+  findBadLines,
+  findEventMismatches,
+  findPromisedMismatches,
+  findReservedMismatches,
+  nextSkuRange,
+  repairBooks,
+  repairsAt,
+} from '../../store/repositories/integrity.repository.ts';
+import type { RepairRow } from '../../store/repositories/integrity.repository.ts';
+
+export const PROBLEM_KINDS = ['reserved_mismatch', 'invalid_status', 'invalid_state', 'held_dates', 'events_mismatch', 'promised_mismatch'] as const;
+export type ProblemKind = (typeof PROBLEM_KINDS)[number];
+
+export interface IntegrityProblem {
+  readonly kind: ProblemKind;
+  readonly sku?: string;
+  readonly locationId?: string;
+  readonly lineId?: string;
+  readonly date?: string;
+  readonly detail: string;
+}
+
+export interface IntegrityReport {
+  readonly ok: boolean;
+  readonly problems: readonly IntegrityProblem[];
+  /** True when some kind had more problems than `perKind`, which are listed. */
+  readonly truncated: boolean;
+}
+
+export interface CheckOptions {
+  readonly perKind?: number;
+  /** Skus per range. */
+  readonly rangeSize?: number;
+}
+
+const units = (n: number) => `${n} ${n === 1 ? 'unit' : 'units'}`;
+
+export async function checkIntegrity(ctx: AppContext, options: CheckOptions = {}): Promise<IntegrityReport> {
+  const { database } = ctx;
+  const perKind = options.perKind ?? 1_000;
+  const size = options.rangeSize ?? 500;
+  const problems: IntegrityProblem[] = [];
+  const found = new Map<ProblemKind, number>(PROBLEM_KINDS.map((k) => [k, 0]));
+  let truncated = false;
+  const add = (p: IntegrityProblem) => {
+    const n = found.get(p.kind)!;
+    if (n >= perKind) {
+      truncated = true;
+      return;
+    }
+    found.set(p.kind, n + 1);
+    problems.push(p);
+  };
+  // One more than room is left for, so a full kind shows as truncated.
+  const room = (...kinds: ProblemKind[]) => Math.max(1, Math.min(...kinds.map((k) => perKind - found.get(k)!)) + 1);
+
+  let range = await database.read((trx) => nextSkuRange(trx, '', size));
+  for (;;) {
+    const r = range;
+    const rows = await database.read(async (trx) => ({
+      reserved: await findReservedMismatches(trx, r, room('reserved_mismatch')),
+      lines: await findBadLines(trx, r, room('invalid_status', 'invalid_state', 'held_dates')),
+      events: await findEventMismatches(trx, r, room('events_mismatch')),
+      promised: await findPromisedMismatches(trx, r, room('promised_mismatch')),
+    }));
+    for (const m of rows.reserved) {
+      const held = `its released, unshipped lines hold ${units(m.held)}`;
+      add({ kind: 'reserved_mismatch', sku: m.sku, locationId: m.location_id, detail: m.reserved === null ? `no stock row, but ${held}` : `reserved ${m.reserved}, but ${held}` });
+    }
+    for (const l of rows.lines) {
+      const fields = {
+        statusReason: l.status_reason,
+        locationId: l.location_id,
+        inventoryAvailabilityDate: l.inventory_availability_date,
+        estimatedShipmentDate: l.estimated_shipment_date,
+        launchDate: l.launch_date,
+        backorderedAt: l.backordered_at,
+      };
+      for (const p of lineProblems(fields)) add({ kind: p.kind, sku: l.sku, lineId: l.id, detail: p.detail });
+    }
+    for (const e of rows.events) {
+      const detail =
+        e.version === null
+          ? `${e.events} events of a line that does not exist`
+          : e.events !== e.version
+            ? `version ${e.version}, but ${e.events} events (every change writes one)`
+            : `its last event ends in ${e.last_to}, but the line is ${e.status_reason}`;
+      add({ kind: 'events_mismatch', sku: e.sku, lineId: e.id, detail });
+    }
+    for (const p of rows.promised) {
+      const held = `the held lines promised there hold ${units(p.held)}`;
+      const detail = p.ledger === null ? `no promised quantity, but ${held}` : `promised quantity ${p.ledger}, but ${held}`;
+      add({ kind: 'promised_mismatch', sku: p.sku, locationId: p.location_id, date: p.date, detail });
+    }
+    if (r.upTo === null) break;
+    await yieldToLoop();
+    const after = r.upTo;
+    range = await database.read((trx) => nextSkuRange(trx, after, size));
+  }
+  return { ok: problems.length === 0, problems, truncated };
+}
+
+export interface RepairResult {
+  /** Stock rows whose `reserved` was corrected (or added). */
+  readonly reserved: number;
+  /** Promised quantities corrected, added or removed. */
+  readonly promised: number;
+  /** The corrections as recorded, first ones first (at most `limit`). */
+  readonly changes: readonly RepairRow[];
+}
+
+/** Recomputes `reserved` and the promised quantities from the lines, in one transaction, recording each change. */
+export async function repairIntegrity(ctx: AppContext, actor: string, limit = 1_000): Promise<RepairResult> {
+  const { database } = ctx;
+  const now = ctx.clock.now();
+  return database.transaction(async (trx) => {
+    // Every writer of a sku's lines or stock holds its lock: with all of them held, the lines stand still.
+    await database.lockSkus(trx, await catalogSkus(trx));
+    const counts = await repairBooks(trx, actor, now);
+    return { ...counts, changes: await repairsAt(trx, now, actor, limit) };
+  });
+}

@@ -1,0 +1,12 @@
+/** Shapes of the service's answers the screens pass around, named once from the generated API types. */
+import type { paths } from '../../../src/client/api-types.ts';
+
+type Answer<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends { responses: { 200: { content: { 'application/json': infer T } } } } ? T : never;
+
+export type Line = Answer<'/api/orders/{id}', 'get'>['lines'][number];
+export type Run = Answer<'/api/jobs/runs/{id}', 'get'>;
+/** What `POST /api/jobs/{jobType}/runs?dryRun=true` answers: a run's counts and records, nothing written. */
+export type DryRun = Extract<Answer<'/api/jobs/{jobType}/runs', 'post'>, { dryRun: true }>;
+export type RunRecord = Run['records']['items'][number] | DryRun['records'][number];
+export type ApiKey = Answer<'/api/keys', 'get'>['items'][number];
+export type LinePromise = Answer<'/api/order-lines/{id}/promise', 'get'>;
