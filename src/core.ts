@@ -10,6 +10,8 @@ import type { Clock } from './app/clock.ts';
 import { IdGenerator } from './app/ids.ts';
 import { createApiKey } from './app/access/api-keys.ts';
 import { storedManualTime } from './app/clock-control.ts';
+import { noopMetrics } from './app/metrics.ts';
+import type { Metrics } from './app/metrics.ts';
 import { openDatabase } from './store/database.ts';
 import type { Database } from './store/database.ts';
 import { JobsService } from './jobs/jobs-service.ts';
@@ -33,6 +35,8 @@ export interface Core {
 export interface CoreOptions {
   /** The label of the admin key `config.adminKey` stands for (default: HOLDFAST_ADMIN_KEY). */
   readonly adminKeyLabel?: string;
+  /** Where use cases and jobs report committed work (`serve`: Prometheus); CLI commands keep the no-op. */
+  readonly metrics?: Metrics;
 }
 
 export async function createCore(config: Config, options: CoreOptions = {}): Promise<Core> {
@@ -50,7 +54,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     clock = manualClock;
   }
   const signal = new SupplySignal();
-  const ctx: AppContext = { database, clock, ids: new IdGenerator(), supplyChanged: signal.emit };
+  const ctx: AppContext = { database, clock, ids: new IdGenerator(), supplyChanged: signal.emit, metrics: options.metrics ?? noopMetrics };
   if (config.adminKey) await createApiKey(ctx, 'admin', options.adminKeyLabel ?? 'HOLDFAST_ADMIN_KEY', config.adminKey);
 
   let logFn: LogFn | null = null;

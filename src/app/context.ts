@@ -1,6 +1,7 @@
 import type { Clock } from './clock.ts';
 import type { IdGenerator } from './ids.ts';
 import type { Database } from '../store/database.ts';
+import type { Metrics } from './metrics.ts';
 
 export const ROLES = ['admin', 'operator', 'integration', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
@@ -13,7 +14,7 @@ export interface Actor {
 
 export const SYSTEM_ACTOR: Actor = { id: 'system', role: 'admin' };
 
-/** What every use case gets: the database, the clock, ids, and a way to say supply changed. */
+/** What every use case gets: the database, the clock, ids, a way to say supply changed, and the metrics port. */
 export interface AppContext {
   readonly database: Database;
   readonly clock: Clock;
@@ -24,4 +25,6 @@ export interface AppContext {
    * the promises that no longer hold.
    */
   readonly supplyChanged: (skus: readonly string[]) => void;
+  /** Told about committed work (orders, line moves, job runs, webhook attempts); `noopMetrics` when nobody listens. */
+  readonly metrics: Metrics;
 }

@@ -10,6 +10,7 @@ import { AppError } from './errors.ts';
 import { ManualClock, systemClock } from './clock.ts';
 import { IdGenerator } from './ids.ts';
 import { storedManualTime } from './clock-control.ts';
+import { noopMetrics } from './metrics.ts';
 import { isPostgresUrl, openDatabase } from '../store/database.ts';
 
 export interface RuntimeOptions {
@@ -35,7 +36,7 @@ export async function withAppContext<T>(options: RuntimeOptions, fn: (ctx: AppCo
   try {
     await database.migrate();
     const clock = options.manualClock ? new ManualClock((await storedManualTime(database.db)) ?? Date.now()) : systemClock;
-    return await fn({ database, clock, ids: new IdGenerator(), supplyChanged: () => undefined });
+    return await fn({ database, clock, ids: new IdGenerator(), supplyChanged: () => undefined, metrics: noopMetrics });
   } finally {
     await database.close();
   }

@@ -24,6 +24,20 @@ export interface Config {
   readonly jobParallelBatches: number;
   /** Runs with at least this many lines in scope plan their batches ahead in a worker thread. */
   readonly jobPlannerMinLines: number;
+  /** Webhooks: a 2xx answer within this long delivers (default 10 s). */
+  readonly webhookTimeoutMs: number;
+  /** Webhooks: the first retry delay; each next one doubles (default 1 s). */
+  readonly webhookRetryBaseMs: number;
+  /** Webhooks: the longest retry delay (default 1 h). */
+  readonly webhookRetryMaxMs: number;
+  /** Webhooks: how long after its event a delivery is still tried (default 24 h). */
+  readonly webhookRetryWindowMs: number;
+  /** Webhooks: requests out at once per subscription. */
+  readonly webhookConcurrency: number;
+  /** Webhooks: how often an idle dispatcher looks for new events. */
+  readonly webhookPollMs: number;
+  /** Webhooks: fanned-out outbox rows and settled deliveries are pruned after this long (default 7 days). */
+  readonly webhookRetentionMs: number;
   readonly timeouts: Timeouts;
 }
 
@@ -87,6 +101,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     consoleDir: env.HOLDFAST_CONSOLE_DIR || DEFAULT_CONSOLE_DIR,
     jobParallelBatches: int(env, 'HOLDFAST_JOB_PARALLEL_BATCHES', 0, 0, 16),
     jobPlannerMinLines: int(env, 'HOLDFAST_JOB_PLANNER_MIN_LINES', 20_000, 0, Number.MAX_SAFE_INTEGER),
+    webhookTimeoutMs: int(env, 'HOLDFAST_WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),
+    webhookRetryBaseMs: int(env, 'HOLDFAST_WEBHOOK_RETRY_BASE_MS', 1_000, 1, 3_600_000),
+    webhookRetryMaxMs: int(env, 'HOLDFAST_WEBHOOK_RETRY_MAX_MS', 3_600_000, 1, 86_400_000),
+    webhookRetryWindowMs: int(env, 'HOLDFAST_WEBHOOK_RETRY_WINDOW_MS', 86_400_000, 1, 30 * 86_400_000),
+    webhookConcurrency: int(env, 'HOLDFAST_WEBHOOK_CONCURRENCY', 32, 1, 256),
+    webhookPollMs: int(env, 'HOLDFAST_WEBHOOK_POLL_MS', 50, 1, 60_000),
+    webhookRetentionMs: int(env, 'HOLDFAST_WEBHOOK_RETENTION_MS', 7 * 86_400_000, 1_000, 365 * 86_400_000),
     timeouts: timeouts(env),
     ...overrides,
   });

@@ -1,16 +1,17 @@
 /**
  * Who may call what (SPEC section 7): every role reads; admin does everything; operator works orders, jobs
- * and inventory; integration works orders, inventory and fulfillment; viewer only reads.
+ * and inventory; integration works orders, inventory and fulfillment and reads webhook subscriptions; viewer
+ * only reads (but not webhooks).
  */
 import { ROLES } from '../app/context.ts';
 import type { Role } from '../app/context.ts';
 
-export type Access = 'public' | 'read' | 'orders' | 'inventory' | 'fulfillment' | 'jobs' | 'admin';
+export type Access = 'public' | 'read' | 'orders' | 'inventory' | 'fulfillment' | 'jobs' | 'webhooks' | 'admin';
 
 const GRANTS: Readonly<Record<Role, readonly Access[]>> = {
-  admin: ['read', 'orders', 'inventory', 'fulfillment', 'jobs', 'admin'],
+  admin: ['read', 'orders', 'inventory', 'fulfillment', 'jobs', 'webhooks', 'admin'],
   operator: ['read', 'orders', 'inventory', 'jobs'],
-  integration: ['read', 'orders', 'inventory', 'fulfillment'],
+  integration: ['read', 'orders', 'inventory', 'fulfillment', 'webhooks'],
   viewer: ['read'],
 };
 

@@ -10,6 +10,7 @@
 import Fastify, { LogController } from 'fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
 import sjson from 'secure-json-parse';
 import type { AppContext, Actor } from '../app/context.ts';
 import type { KeyAuthenticator } from '../app/access/api-keys.ts';
@@ -35,7 +36,12 @@ import type { ConsoleFallback } from './routes/home.routes.ts';
 import { consoleRoutes } from './routes/console.routes.ts';
 import { promiseRoutes } from './routes/promise.routes.ts';
 import { integrityRoutes } from './routes/integrity.routes.ts';
+import { webhooksRoutes } from './routes/webhooks.routes.ts';
+import { metricsRoutes } from './routes/metrics.routes.ts';
+import { enrichDocument } from './openapi/enrich-document.ts';
 import type { JobsService } from '../jobs/jobs-service.ts';
+import type { WebhookDispatcher } from '../jobs/webhook-dispatcher.ts';
+import type { PrometheusMetrics } from '../app/monitoring/prometheus-metrics.ts';
 
 export type { RequestLog };
 
@@ -60,6 +66,9 @@ export interface HttpDeps {
   /** Present when the service runs on a manual clock (`PUT /api/admin/clock`). */
   readonly manualClock: ManualClock | null;
   readonly jobs: JobsService;
+  /** The webhook dispatcher (running in `serve`; its agent sends one delivery now for ping and redeliver). */
+  readonly webhooks: WebhookDispatcher;
+  readonly metrics: PrometheusMetrics;
 }
 
 export interface AppOptions {
@@ -169,11 +178,17 @@ export async function buildApp(deps: HttpDeps, options: AppOptions = {}): Promis
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
+    transformObject: (document) => enrichDocument('openapiObject' in document ? document.openapiObject : document.swaggerObject),
   });
 
   consoleFallback = await homeRoutes(app, options.consoleDir ?? null);
-  for (const routes of [systemRoutes, catalogRoutes, inventoryRoutes, ordersRoutes, promiseRoutes, settingsRoutes, jobsRoutes, keysRoutes, integrityRoutes, consoleRoutes]) routes(app, deps);
+  const all = [systemRoutes, metricsRoutes, catalogRoutes, inventoryRoutes, ordersRoutes, promiseRoutes, settingsRoutes, jobsRoutes, keysRoutes, integrityRoutes, webhooksRoutes, consoleRoutes];
+  for (const routes of all) routes(app, deps);
   app.get('/api/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () => app.swagger());
+  // The interactive reference, served from the package's own files (no CDN), in a context of its own.
+  await app.register(async (docs) => {
+    await docs.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true, docExpansion: 'list' } });
+  });
   return app;
 }
 

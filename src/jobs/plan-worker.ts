@@ -5,6 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { AppContext } from '../app/context.ts';
 import { IdGenerator } from '../app/ids.ts';
+import { noopMetrics } from '../app/metrics.ts';
 import { planAhead } from '../app/jobs/job-batch.ts';
 import { CandidateResolver } from '../domain/policy/fulfillment-policy.ts';
 import { openDatabase } from '../store/database.ts';
@@ -12,7 +13,7 @@ import type { PlanRequest, PlanResponse } from './batch-planner.ts';
 
 const database = openDatabase({ url: (workerData as { databaseUrl: string }).databaseUrl, poolSize: 2 });
 let now = 0;
-const ctx: AppContext = { database, clock: { now: () => now, manual: true }, ids: new IdGenerator(), supplyChanged: () => undefined };
+const ctx: AppContext = { database, clock: { now: () => now, manual: true }, ids: new IdGenerator(), supplyChanged: () => undefined, metrics: noopMetrics };
 const resolvers = new Map<string, CandidateResolver>();
 
 parentPort!.on('message', (request: PlanRequest | 'close') => {

@@ -99,6 +99,7 @@ export class JobRunner {
 
   private async execute(frame: RunFrame): Promise<JobRun> {
     const { run } = frame;
+    const startedReal = Date.now();
     let lost = false;
     let failure: string | null = null;
     const beat = setInterval(() => {
@@ -162,7 +163,9 @@ export class JobRunner {
       clearInterval(beat);
     }
     // With the database gone the run could not record its end: answer the failure as this process saw it.
-    return (await readRun(this.ctx, run.id).catch(() => undefined)) ?? { ...run, status: 'failed', error: failure ?? 'the run could not be read back' };
+    const ended: JobRun = (await readRun(this.ctx, run.id).catch(() => undefined)) ?? { ...run, status: 'failed', error: failure ?? 'the run could not be read back' };
+    this.ctx.metrics.jobRunEnded(ended, (Date.now() - startedReal) / 1000);
+    return ended;
   }
 
   /** One batch; a batch that cannot be written is recorded line by line as failed and the run goes on. */
@@ -170,6 +173,7 @@ export class JobRunner {
     try {
       const result = await runBatch(this.ctx, frame, skus, ahead);
       this.batches[result.usedPlanAhead ? 'plannedAhead' : 'plannedUnderLock']++;
+      this.ctx.metrics.linesMoved(result.changes.map((c) => c.event));
     } catch (error) {
       if (error instanceof LeaseLost) throw error;
       const message = error instanceof Error ? error.message : String(error);

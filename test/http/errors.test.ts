@@ -174,7 +174,14 @@ describe.each(DATABASE_KINDS)('errors on %s', (kind) => {
   it('logs every refused request at info with its route and problem type', async () => {
     const lines: string[] = [];
     const app = await buildApp(
-      { ctx: t.service.ctx, authenticator: new KeyAuthenticator(t.service.ctx), manualClock: t.service.manualClock, jobs: t.service.jobs },
+      {
+        ctx: t.service.ctx,
+        authenticator: new KeyAuthenticator(t.service.ctx),
+        manualClock: t.service.manualClock,
+        jobs: t.service.jobs,
+        webhooks: t.service.webhooks,
+        metrics: t.service.metrics,
+      },
       { logLevel: 'info', requestLog: 'json', logStream: { write: (l) => void lines.push(l) } },
     );
     try {

@@ -1,14 +1,17 @@
 /**
- * The OpenAPI document (SPEC section 7): served without a key at /api/openapi.json, with a path and method for
- * every route of the HTTP API.
+ * The OpenAPI document (SPEC section 7, issue 12): served without a key at /api/openapi.json, with a path and
+ * method for every route of the HTTP API; every operation has an operationId, a summary and a tag, and its
+ * problem+json error answers; the webhook payloads are described as OpenAPI 3.1 `webhooks`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS } from '../fixtures/databases.ts';
 import { startTestService } from '../fixtures/test-service.ts';
 import type { TestService } from '../fixtures/test-service.ts';
 import { T0, expectStatus } from '../fixtures/seed.ts';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { OPERATIONS } from '../../src/http/openapi/operations.ts';
 
-/** SPEC section 7's routes, as OpenAPI paths. The webhook routes are left out: they are not built yet. */
+/** SPEC section 7's routes, as OpenAPI paths. */
 const ROUTES: [string, string[]][] = [
   ['/health', ['get']],
   ['/api/products/{sku}', ['put', 'get']],
@@ -35,7 +38,15 @@ const ROUTES: [string, string[]][] = [
   ['/api/settings', ['get', 'patch']],
   ['/api/policies', ['get', 'put']],
   ['/api/admin/clock', ['put']],
+  ['/api/webhooks/{id}', ['put', 'get', 'delete']],
+  ['/api/webhooks', ['get']],
+  ['/api/webhooks/{id}/deliveries', ['get']],
+  ['/api/webhooks/{id}/deliveries/{deliveryId}/retry', ['post']],
+  ['/api/webhooks/{id}/ping', ['post']],
+  ['/metrics', ['get']],
 ];
+
+const WEBHOOK_TYPES = ['line.preordered', 'line.backordered', 'line.released', 'line.promise_changed', 'line.canceled', 'line.shipped', 'ping'];
 
 describe.each(DATABASE_KINDS)('OpenAPI document on %s', (kind) => {
   let t: TestService;
@@ -60,5 +71,76 @@ describe.each(DATABASE_KINDS)('OpenAPI document on %s', (kind) => {
     const intake = paths['/api/orders']!.post as any;
     const schema = intake.requestBody?.content?.['application/json']?.schema;
     expect(schema?.required).toEqual(expect.arrayContaining(['externalId', 'lines']));
+  });
+
+  it('is a valid OpenAPI 3.1 document (checked against the OpenAPI schema)', async () => {
+    const doc = (await t.api('GET', '/api/openapi.json', undefined, { key: null })).body;
+    const result = await new Validator().validate(doc);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+  });
+
+  it('names every operation: a unique operationId, a summary and a declared tag, each one catalogued', async () => {
+    const doc = (await t.api('GET', '/api/openapi.json', undefined, { key: null })).body;
+    const tags = new Set((doc.tags as { name: string }[]).map((x) => x.name));
+    const ids = new Set<string>();
+    for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, any>>)) {
+      for (const [method, operation] of Object.entries(item)) {
+        const where = `${method.toUpperCase()} ${path}`;
+        expect(OPERATIONS[where], `${where} is not in src/http/openapi/operations.ts`).toBeDefined();
+        expect(operation.operationId, where).toBe(OPERATIONS[where]!.operationId);
+        expect(ids.has(operation.operationId), `${operation.operationId} twice`).toBe(false);
+        ids.add(operation.operationId);
+        expect(String(operation.summary).length, where).toBeGreaterThan(5);
+        expect(operation.tags, where).toHaveLength(1);
+        expect(tags.has(operation.tags[0]), `${where}: tag ${operation.tags[0]} is not declared`).toBe(true);
+      }
+    }
+    expect(ids.size).toBeGreaterThanOrEqual(ROUTES.reduce((n, [, m]) => n + m.length, 0));
+  });
+
+  it('describes the problem+json answers', async () => {
+    const doc = (await t.api('GET', '/api/openapi.json', undefined, { key: null })).body;
+    expect(doc.components.schemas.Problem).toMatchObject({ type: 'object', required: expect.arrayContaining(['type', 'title', 'status', 'detail']) });
+    const problem = (r: any) => r?.content?.['application/problem+json']?.schema?.$ref;
+    for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, any>>)) {
+      for (const [method, operation] of Object.entries(item)) {
+        const where = `${method.toUpperCase()} ${path}`;
+        const statuses = path.startsWith('/api/') ? ['400', '401', '403', 'default'] : ['default'];
+        if (path.includes('{')) statuses.push('404');
+        for (const s of statuses) expect(problem(operation.responses[s]), `${where} ${s}`).toBe('#/components/schemas/Problem');
+        if (!path.startsWith('/api/')) expect(operation.security, where).toEqual([]);
+      }
+    }
+    expect(problem(doc.paths['/api/orders'].post.responses['422'])).toBe('#/components/schemas/Problem');
+    expect(problem(doc.paths['/api/orders/{id}/cancel'].post.responses['409'])).toBe('#/components/schemas/Problem');
+    // The served document is valid for the problem answers it describes: a real 404 matches the schema.
+    const r = await t.api('GET', '/api/orders/nope');
+    expect(Object.keys(r.body)).toEqual(expect.arrayContaining(doc.components.schemas.Problem.required));
+  });
+
+  it('describes the webhook payloads as OpenAPI 3.1 webhooks, and never the secret in an answer', async () => {
+    const doc = (await t.api('GET', '/api/openapi.json', undefined, { key: null })).body;
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.webhooks).sort()).toEqual([...WEBHOOK_TYPES].sort());
+    for (const type of WEBHOOK_TYPES) {
+      const post = doc.webhooks[type].post;
+      expect(post.operationId).toMatch(/^webhook/);
+      expect(post.parameters.map((p: any) => p.name)).toEqual(['Holdfast-Event-Id', 'Holdfast-Timestamp', 'Holdfast-Signature']);
+      const schema = post.requestBody.content['application/json'].schema;
+      expect(schema.required).toEqual(expect.arrayContaining(['id', 'type', 'occurredAt', 'data']));
+      expect(schema.properties.type.const).toBe(type);
+      if (type === 'ping') {
+        expect(schema.properties.data.properties).toHaveProperty('webhookId');
+      } else {
+        expect(schema.properties.data.required).toEqual(
+          expect.arrayContaining(['id', 'orderId', 'lineNumber', 'sku', 'quantity', 'locationId', 'state', 'statusReason', 'inventoryAvailabilityDate', 'estimatedShipmentDate', 'launchDate', 'backorderedAt', 'version', 'externalId', 'customerId']),
+        );
+      }
+      expect('previous' in schema.properties.data.properties).toBe(type === 'line.promise_changed');
+    }
+    const put = doc.paths['/api/webhooks/{id}'].put;
+    expect(put.requestBody.content['application/json'].schema.properties.secret.writeOnly).toBe(true);
+    for (const status of ['200', '201']) expect(put.responses[status].content['application/json'].schema.properties).not.toHaveProperty('secret');
   });
 });

@@ -23,7 +23,7 @@ export async function cancelOrderLine(ctx: AppContext, actor: Actor, orderId: st
 }
 
 async function cancelLines(ctx: AppContext, actor: Actor, orderId: string, lineNumber: number | null): Promise<OrderWithLines> {
-  const { order, freed } = await ctx.database.transaction(async (trx) => {
+  const { order, freed, moves } = await ctx.database.transaction(async (trx) => {
     const current = await lockedOrder(ctx, trx, orderId);
     let targets: OrderLine[];
     if (lineNumber === null) {
@@ -53,8 +53,9 @@ async function cancelLines(ctx: AppContext, actor: Actor, orderId: string, lineN
     await writeLineChanges(ctx, trx, changes, now);
     const after = changes.reduce((lines, c) => lines.map((l) => (l.id === c.after.id ? c.after : l)), current.lines);
     const freedSkus = changes.filter((c) => c.before.locationId !== null).map((c) => c.before.sku);
-    return { order: { ...current, lines: after }, freed: freedSkus };
+    return { order: { ...current, lines: after }, freed: freedSkus, moves: changes.map((c) => c.event) };
   });
+  ctx.metrics.linesMoved(moves);
   if (freed.length) ctx.supplyChanged(freed);
   return order;
 }

@@ -52,7 +52,9 @@ export async function placeOrder(ctx: AppContext, input: PlaceOrderInput, idempo
   const group = groupCommitOf(ctx.database);
   for (let attempt = 0; ; attempt++) {
     try {
-      return await group.run(skus, (trx) => placeInTransaction(ctx, trx, input, lineNumbers, requestHash, idempotencyKey));
+      const result = await group.run(skus, (trx) => placeInTransaction(ctx, trx, input, lineNumbers, requestHash, idempotencyKey));
+      if (result.created) ctx.metrics.orderPlaced(result.order.lines.map((l) => ({ from: 'New', to: l.statusReason })));
+      return result;
     } catch (error) {
       // Two requests with the same key raced: the loser runs again and finds the winner's order.
       if (attempt === 0 && ctx.database.store.isUniqueViolation(error)) continue;

@@ -11,7 +11,7 @@ import { shipFromStock } from '../../store/repositories/stock.repository.ts';
 import { writeLineChanges } from './line-writes.ts';
 
 export async function shipLine(ctx: AppContext, actor: Actor, lineId: string): Promise<OrderLine> {
-  return ctx.database.transaction(async (trx) => {
+  const shipped = await ctx.database.transaction(async (trx) => {
     const first = await getLine(trx, lineId);
     if (!first) throw notFound(`line ${lineId}`);
     await ctx.database.store.lockSkus(trx, [first.sku]);
@@ -25,4 +25,6 @@ export async function shipLine(ctx: AppContext, actor: Actor, lineId: string): P
     await writeLineChanges(ctx, trx, [moved.change], now);
     return moved.change.after;
   });
+  ctx.metrics.linesMoved([{ from: 'AwaitingFulfillment', to: 'Shipped' }]);
+  return shipped;
 }

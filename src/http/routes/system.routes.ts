@@ -3,17 +3,24 @@ import type { Static } from '@sinclair/typebox';
 import type { HttpDeps } from '../app.ts';
 import { AppError } from '../../app/errors.ts';
 import { setManualTime } from '../../app/clock-control.ts';
+import { outboxLagSeconds } from '../../app/monitoring/monitoring.query.ts';
 import { ClockAnswer, ClockBody } from '../contracts/settings.contract.ts';
 import { problemOf, sendProblem } from '../problem.ts';
 import { iso } from '../views.ts';
 
 export function systemRoutes(app: FastifyInstance, deps: HttpDeps): void {
-  const { ctx, manualClock } = deps;
+  const { ctx, manualClock, webhooks } = deps;
 
+  // Two index lookups, no lock: it answers while jobs run. The lag query doubles as the database check.
   app.get('/health', { schema: { tags: ['system'], security: [] }, config: { access: 'public' } }, async (_req, reply) => {
     try {
-      await ctx.database.ping();
-      return { status: 'ok', database: ctx.database.dialect, now: iso(ctx.clock.now()) };
+      const lag = await outboxLagSeconds(ctx);
+      return {
+        status: 'ok',
+        database: ctx.database.dialect,
+        now: iso(ctx.clock.now()),
+        webhooks: { dispatcher: webhooks.running ? 'running' : 'stopped', outboxLagSeconds: Math.round(lag * 1000) / 1000 },
+      };
     } catch (error) {
       return sendProblem(reply, problemOf('unavailable', `database check failed: ${(error as Error).message}`));
     }

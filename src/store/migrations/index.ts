@@ -6,6 +6,7 @@ import { promises } from './2026-12-01-001-promises.ts';
 import { apiKeys } from './2026-12-01-003-api-keys.ts';
 import { heldVersion } from './2026-12-01-004-held-version.ts';
 import { integrityRepairs } from './2026-12-01-005-integrity-repairs.ts';
+import { webhooks } from './2026-12-01-006-webhooks.ts';
 
 /** The migrations, date-named, the same for both databases. */
 export function migrationProvider(dialect: SqlDialect): MigrationProvider {
@@ -18,6 +19,7 @@ export function migrationProvider(dialect: SqlDialect): MigrationProvider {
         '2026-12-01-003-api-keys': apiKeys(),
         '2026-12-01-004-held-version': heldVersion(),
         '2026-12-01-005-integrity-repairs': integrityRepairs(dialect),
+        '2026-12-01-006-webhooks': webhooks(dialect),
       };
     },
   };

@@ -4,6 +4,7 @@ import type { PromisedQuantitiesTable, ScheduleEntriesTable, StockTable } from '
 import type { JobLeasesTable, JobRunRecordsTable, JobRunsTable } from './jobs.table.ts';
 import type { LineEventsTable, OrderLinesTable, OrdersTable, OutboxTable } from './orders.table.ts';
 import type { IntegrityRepairsTable } from './integrity.table.ts';
+import type { WebhookDeliveriesTable, WebhookSubscriptionsTable } from './webhooks.table.ts';
 
 export interface DB {
   products: ProductsTable;
@@ -22,4 +23,6 @@ export interface DB {
   job_run_records: JobRunRecordsTable;
   job_leases: JobLeasesTable;
   integrity_repairs: IntegrityRepairsTable;
+  webhook_subscriptions: WebhookSubscriptionsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }

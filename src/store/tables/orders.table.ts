@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 export interface OrdersTable {
   id: string;
@@ -57,4 +57,6 @@ export interface OutboxTable {
   id: Generated<number>;
   event_id: number;
   created_at: number;
+  /** When the webhook dispatcher fanned the event out to the subscriptions (dispatcher time); null until then. */
+  dispatched_at: ColumnType<number | null, number | null | undefined, number | null>;
 }

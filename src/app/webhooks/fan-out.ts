@@ -1,0 +1,61 @@
+/**
+ * Fans events out of the outbox: each event not yet fanned out becomes one pending delivery per active
+ * subscription that wants its type and was created before it, and is marked as fanned out, in one transaction.
+ * Batches go in outbox order, one process at a time, so a line's earlier event always has its delivery row
+ * before a later one (the order deliveries are claimed in).
+ */
+import type { AppContext } from '../context.ts';
+import { subscribesTo } from '../../domain/webhooks/webhook-events.ts';
+import { commitWithoutFlushWait, lockFanOut, markDispatched, oldestUndispatchedAt, undispatchedOutbox, withoutJit } from '../../store/repositories/outbox.repository.ts';
+import { activeSubscriptions } from '../../store/repositories/webhook-subscriptions.repository.ts';
+import { analyzeDeliveries, insertDeliveries } from '../../store/repositories/webhook-deliveries.repository.ts';
+import type { NewDelivery } from '../../store/repositories/webhook-deliveries.repository.ts';
+
+export interface FanOutResult {
+  /** Outbox rows fanned out (0 when there were none, or another process was fanning out). */
+  readonly events: number;
+  /** True when the batch was full: more events are likely waiting. */
+  readonly full: boolean;
+  readonly deliveries: number;
+  /** The subscriptions that got deliveries. */
+  readonly subscriptionKeys: readonly number[];
+}
+
+export async function fanOutEvents(ctx: AppContext, q: { now: number; limit: number; windowMs: number }): Promise<FanOutResult> {
+  // The common case, nothing new: one indexed read, no transaction.
+  if ((await oldestUndispatchedAt(ctx.database.db)) === null) return { events: 0, full: false, deliveries: 0, subscriptionKeys: [] };
+  return ctx.database.transaction(async (trx) => {
+    if (!(await lockFanOut(trx, false))) return { events: 0, full: false, deliveries: 0, subscriptionKeys: [] };
+    await withoutJit(trx);
+    const subscriptions = await activeSubscriptions(trx);
+    // A transaction writes at most about `limit` deliveries, however many subscriptions there are.
+    const limit = Math.max(50, Math.floor(q.limit / Math.max(1, subscriptions.length)));
+    const items = await undispatchedOutbox(trx, limit);
+    if (items.length === 0) return { events: 0, full: false, deliveries: 0, subscriptionKeys: [] };
+    // A fan-out that a database crash undoes is simply done again: no need to wait for the WAL flush.
+    await commitWithoutFlushWait(trx);
+    const rows: NewDelivery[] = [];
+    for (const item of items) {
+      for (const s of subscriptions) {
+        if (item.outboxId <= s.afterOutboxId || !subscribesTo(s.events, item.type)) continue;
+        rows.push({
+          subscriptionKey: s.key,
+          eventId: item.eventId,
+          lineId: item.lineId,
+          type: item.type,
+          now: q.now,
+          expiresAt: q.now + q.windowMs,
+          queuedAt: item.createdAt,
+        });
+      }
+    }
+    await insertDeliveries(trx, rows);
+    await markDispatched(trx, items.map((i) => i.outboxId), q.now);
+    return { events: items.length, full: items.length === limit, deliveries: rows.length, subscriptionKeys: [...new Set(rows.map((r) => r.subscriptionKey))] };
+  });
+}
+
+/** Tells the database how big the delivery table has grown (after bursts of fanning out). */
+export function refreshDeliveryStatistics(ctx: AppContext): Promise<void> {
+  return analyzeDeliveries(ctx.database.db);
+}

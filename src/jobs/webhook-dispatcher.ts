@@ -1,0 +1,250 @@
+/**
+ * The webhook dispatcher that `serve` runs: one loop that fans new outbox events out into deliveries, claims
+ * due deliveries and sends them, and records how each attempt went, plus a pruner now and then.
+ *
+ * - After commit, at least once: only committed outbox rows are read, and a delivery is settled only after its
+ *   answer; a process that dies leaves its claims to expire, and they are sent again.
+ * - Per subscription, at most `concurrency` requests are out at a time, so a slow or dead receiver uses up only
+ *   its own slots and never delays another subscription.
+ * - A line's events go out in order per subscription: a delivery is claimed only when no earlier event of its
+ *   line is pending for that subscription (see claimDue).
+ * - Nothing is held in memory beyond one fan-out batch and the requests out; every database step is short.
+ */
+import type { AppContext } from '../app/context.ts';
+import { fanOutEvents, refreshDeliveryStatistics } from '../app/webhooks/fan-out.ts';
+import { pruneWebhooks } from '../app/webhooks/prune-webhooks.ts';
+import { activeWebhooks } from '../app/webhooks/webhooks.query.ts';
+import type { Subscription } from '../app/webhooks/webhooks.query.ts';
+import type { PreparedSend, WebhookAgent } from '../app/webhooks/webhook-agent.ts';
+
+export interface DispatcherOptions {
+  /** How often an idle dispatcher looks for new events. */
+  readonly pollMs: number;
+  /** Requests out at once per subscription (as many more wait claimed, ready to go). */
+  readonly concurrency: number;
+  /** Deliveries written per fan-out transaction, about (outbox rows per transaction with one subscription). */
+  readonly fanOutBatch: number;
+  /** Fanned-out outbox rows and settled deliveries older than this are pruned. */
+  readonly retentionMs: number;
+  readonly pruneEveryMs: number;
+  readonly log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
+}
+
+type Settlement = Awaited<ReturnType<WebhookAgent['send']>>;
+
+/** Subscriptions are re-read this often, so changes to them apply within a second. */
+const SUBSCRIPTIONS_TTL_MS = 1_000;
+/** After a failed step (the database away), wait this long before the next. */
+const ERROR_PAUSE_MS = 1_000;
+
+export class WebhookDispatcher {
+  private loopDone: Promise<void> | null = null;
+  private stopping = false;
+  private readonly inflight = new Map<number, number>();
+  /**
+   * Claimed and ready, waiting for a free slot: up to `concurrency` more per subscription, so a slot that frees is
+   * refilled at once and a claim (a durable commit) serves twice as many requests. A claim outlasts the wait: the
+   * requests ahead end by their deadline.
+   */
+  private readonly queued = new Map<number, PreparedSend[]>();
+  private readonly sending = new Set<Promise<void>>();
+  private settled: Settlement[] = [];
+  /** The recording of attempts in progress: it runs beside claiming and sending, one at a time. */
+  private flushing: Promise<void> | null = null;
+  /** Subscriptions whose last claim was full: something is likely due still, so the claim goes without a look first. */
+  private readonly busy = new Set<number>();
+  private wakeUp: (() => void) | null = null;
+  private wakeScheduled = false;
+  private subscriptions: { at: number; list: Subscription[] } | null = null;
+  private lastPrune = 0;
+  /** Deliveries this process created since it last refreshed the table's statistics, and how many there were then. */
+  private fannedSinceAnalyze = 0;
+  private fannedAtAnalyze = 0;
+
+  constructor(
+    private readonly ctx: AppContext,
+    /** Sends deliveries; the ping and redeliver routes use it for one delivery now. */
+    readonly agent: WebhookAgent,
+    private readonly options: DispatcherOptions,
+  ) {}
+
+  get running(): boolean {
+    return this.loopDone !== null && !this.stopping;
+  }
+
+  start(): void {
+    if (this.loopDone) return;
+    this.lastPrune = this.agent.realNow();
+    this.loopDone = this.loop();
+  }
+
+  /** Stops claiming, waits for the requests out (each ends by its deadline) and records them; start() may follow. */
+  async stop(): Promise<void> {
+    if (!this.loopDone) return;
+    this.stopping = true;
+    this.wake();
+    await this.loopDone;
+    // What was claimed but not sent goes back at once (else its claims would expire first).
+    const waiting = [...this.queued.values()].flat();
+    this.queued.clear();
+    await this.agent.release(waiting.map((p) => p.delivery)).catch(() => undefined);
+    await Promise.allSettled([...this.sending]);
+    await this.flushing;
+    for (let attempt = 0; attempt < 3 && this.settled.length > 0; attempt++) {
+      // Unrecorded attempts are not lost: their claims expire and they are sent again.
+      await this.flush().catch(() => undefined);
+    }
+    this.loopDone = null;
+    this.stopping = false;
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopping) {
+      let more = false;
+      try {
+        this.startFlush();
+        const fanned = await fanOutEvents(this.ctx, { now: this.agent.realNow(), limit: this.options.fanOutBatch, windowMs: this.agent.options.retry.windowMs });
+        more = fanned.full;
+        await this.analyzeAfterBurst(fanned.deliveries);
+        // A subscription made a moment ago gets its first deliveries: read the subscriptions again at once.
+        if (fanned.subscriptionKeys.some((k) => !this.subscriptions?.list.some((s) => s.key === k))) this.subscriptions = null;
+        await this.claimAndSend();
+        await this.pruneNow();
+      } catch (error) {
+        this.options.log?.('warn', 'webhook dispatcher step failed', { error: (error as Error)?.message ?? String(error) });
+        await this.sleep(ERROR_PAUSE_MS);
+        continue;
+      }
+      if (more) await new Promise((r) => setImmediate(r));
+      else await this.sleep(this.options.pollMs);
+    }
+  }
+
+  /** Starts recording the attempts that came back, unless a recording is going on (the next loop starts it). */
+  private startFlush(): void {
+    if (this.flushing || this.settled.length === 0) return;
+    this.flushing = this.flush()
+      .catch((error) => this.options.log?.('warn', 'webhook attempts could not be recorded yet', { error: (error as Error)?.message ?? String(error) }))
+      .finally(() => {
+        this.flushing = null;
+        // Recorded attempts may let a line's next event go: look again at once.
+        this.wakeSoon();
+      });
+  }
+
+  /** Records the attempts that came back since the last time (one transaction). */
+  private async flush(): Promise<void> {
+    if (this.settled.length === 0) return;
+    const batch = this.settled;
+    this.settled = [];
+    try {
+      await this.agent.settle(batch);
+    } catch (error) {
+      this.settled.unshift(...batch);
+      throw error;
+    }
+  }
+
+  private async claimAndSend(): Promise<void> {
+    const { concurrency } = this.options;
+    for (const subscription of await this.activeSubscriptions()) {
+      if (this.stopping) return;
+      const key = subscription.key;
+      const out = this.inflight.get(key) ?? 0;
+      const queue = this.queued.get(key) ?? [];
+      const room = 2 * concurrency - out - queue.length;
+      // Claim in batches: once half the window is free, or when nothing is going for this subscription.
+      const claimNow = room >= Math.ceil(concurrency / 2) || (room > 0 && out === 0 && queue.length === 0);
+      if (claimNow && (this.busy.has(key) || (await this.agent.hasDue(subscription)))) {
+        const claimed = await this.agent.claim(subscription, room);
+        if (claimed.length === room) this.busy.add(key);
+        else this.busy.delete(key);
+        if (claimed.length > 0) {
+          const { sends, settled } = await this.agent.prepare(subscription, claimed);
+          this.settled.push(...settled);
+          this.queued.set(key, [...(this.queued.get(key) ?? []), ...sends]);
+        }
+      }
+      this.pump(key);
+    }
+  }
+
+  /** Starts queued requests of a subscription while it has free slots. */
+  private pump(key: number): void {
+    const queue = this.queued.get(key);
+    while (queue && queue.length > 0 && (this.inflight.get(key) ?? 0) < this.options.concurrency) this.launch(key, queue.shift()!);
+  }
+
+  private launch(key: number, p: PreparedSend): void {
+    this.inflight.set(key, (this.inflight.get(key) ?? 0) + 1);
+    const done: Promise<void> = this.agent
+      .send(p)
+      .then((s) => {
+        this.settled.push(s);
+      })
+      .finally(() => {
+        this.inflight.set(key, (this.inflight.get(key) ?? 1) - 1);
+        this.sending.delete(done);
+        if (!this.stopping) this.pump(key);
+        this.wakeSoon();
+      });
+    this.sending.add(done);
+  }
+
+  /** After the table grew by half again (and at least 5,000 rows), its statistics are refreshed. */
+  private async analyzeAfterBurst(created: number): Promise<void> {
+    this.fannedSinceAnalyze += created;
+    if (this.fannedSinceAnalyze < Math.max(5_000, this.fannedAtAnalyze / 2)) return;
+    this.fannedAtAnalyze += this.fannedSinceAnalyze;
+    this.fannedSinceAnalyze = 0;
+    await refreshDeliveryStatistics(this.ctx);
+  }
+
+  private async activeSubscriptions(): Promise<Subscription[]> {
+    const now = this.agent.realNow();
+    if (!this.subscriptions || now - this.subscriptions.at > SUBSCRIPTIONS_TTL_MS) {
+      this.subscriptions = { at: now, list: await activeWebhooks(this.ctx) };
+    }
+    return this.subscriptions.list;
+  }
+
+  private async pruneNow(): Promise<void> {
+    const now = this.agent.realNow();
+    if (now - this.lastPrune < this.options.pruneEveryMs) return;
+    this.lastPrune = now;
+    const pruned = await pruneWebhooks(this.ctx, {
+      now,
+      retentionMs: this.options.retentionMs,
+      batch: 1_000,
+      maxBatches: 50,
+      pause: () => new Promise((r) => setImmediate(r)),
+    });
+    if (pruned.outbox + pruned.deliveries > 0) this.options.log?.('info', 'webhook tables pruned', pruned);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wakeUp = null;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wakeUp = done;
+    });
+  }
+
+  private wake(): void {
+    this.wakeUp?.();
+  }
+
+  /** Answers coming back together wake the loop once. */
+  private wakeSoon(): void {
+    if (this.wakeScheduled) return;
+    this.wakeScheduled = true;
+    setTimeout(() => {
+      this.wakeScheduled = false;
+      this.wake();
+    }, 1);
+  }
+}

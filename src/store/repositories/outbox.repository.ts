@@ -1,0 +1,105 @@
+/**
+ * The outbox as the webhook dispatcher reads it: events not yet fanned out, oldest first; the mark that they
+ * were; and pruning of rows fanned out long ago. (Writing the outbox is `appendEvents`' job.)
+ */
+import { sql } from 'kysely';
+import { isSqlite } from './dialect-check.ts';
+import type { Executor } from '../database.ts';
+
+export interface OutboxItem {
+  readonly outboxId: number;
+  readonly eventId: number;
+  readonly lineId: string;
+  readonly type: string;
+  /** The event's time on the service clock. */
+  readonly createdAt: number;
+}
+
+/** The PostgreSQL advisory-lock key of fanning out (any fixed number no other lock uses). */
+const FAN_OUT_LOCK = 4_865_200_117;
+
+/**
+ * Lets the rest of the transaction commit without waiting for its WAL flush (PostgreSQL; SQLite in WAL mode
+ * with synchronous=NORMAL does not wait anyway). Only for writes that a database crash may undo without harm:
+ * a fan-out undone is done again, an attempt's record undone means the delivery is sent again (at least once).
+ */
+export async function commitWithoutFlushWait(db: Executor): Promise<void> {
+  if (!isSqlite(db)) await sql`set local synchronous_commit = off`.execute(db);
+}
+
+/**
+ * Turns PostgreSQL's JIT compilation off for the rest of the transaction. The dispatcher's statements touch a few
+ * dozen rows through indexes, but a table whose statistics lag a burst makes their estimated cost cross the JIT
+ * threshold, and compiling then costs ten times what the statement does.
+ */
+export async function withoutJit(db: Executor): Promise<void> {
+  if (!isSqlite(db)) await sql`set local jit = off`.execute(db);
+}
+
+/**
+ * Serializes fanning out with itself and with subscription writes, for the rest of the transaction, so a
+ * subscription created meanwhile sees every event above its outbox mark. SQLite has one writer already.
+ * With `wait` false, answers false at once when another transaction holds it.
+ */
+export async function lockFanOut(db: Executor, wait: boolean): Promise<boolean> {
+  if (isSqlite(db)) return true;
+  const key = sql.lit(FAN_OUT_LOCK);
+  if (wait) {
+    await sql`select pg_advisory_xact_lock(${key}::bigint)`.execute(db);
+    return true;
+  }
+  const r = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(${key}::bigint) as locked`.execute(db);
+  return r.rows[0]?.locked === true;
+}
+
+/**
+ * Up to `limit` events not fanned out yet, in outbox order (for one line, the order they happened in).
+ *
+ * Written to keep its plan whatever the statistics say (they lag behind a burst of events on PostgreSQL): the
+ * oldest such row is found first (a one-row index lookup), the batch is then read from a bounded range of ids
+ * after it, and each event is looked up by its key (correlated subqueries), never by a join that could become
+ * a scan of the whole event table.
+ */
+export async function undispatchedOutbox(db: Executor, limit: number): Promise<OutboxItem[]> {
+  const first = await db.selectFrom('outbox').select('id').where('dispatched_at', 'is', null).orderBy('id').limit(1).executeTakeFirst();
+  if (!first) return [];
+  const low = Number(first.id);
+  const r = await sql<{ id: number; event_id: number; created_at: number; line_id: string | null; type: string | null }>`
+    select o.id, o.event_id, o.created_at,
+      (select e.line_id from line_events e where e.id = o.event_id) as line_id,
+      (select e.type from line_events e where e.id = o.event_id) as type
+    from (
+      select id, event_id, created_at from outbox
+      where id >= ${low} and id < ${low + 4 * limit} and dispatched_at is null
+      order by id limit ${limit}) as o
+    order by o.id`.execute(db);
+  return r.rows.map((row) => ({
+    outboxId: Number(row.id),
+    eventId: Number(row.event_id),
+    lineId: row.line_id ?? '',
+    type: row.type ?? '',
+    createdAt: Number(row.created_at),
+  }));
+}
+
+export async function markDispatched(db: Executor, outboxIds: readonly number[], now: number): Promise<void> {
+  if (outboxIds.length === 0) return;
+  await db.updateTable('outbox').set({ dispatched_at: now }).where('id', 'in', outboxIds).execute();
+}
+
+/** The service-clock time of the oldest event not fanned out yet, or null when there is none. */
+export async function oldestUndispatchedAt(db: Executor): Promise<number | null> {
+  const row = await db.selectFrom('outbox').select('created_at').where('dispatched_at', 'is', null).orderBy('id').limit(1).executeTakeFirst();
+  return row ? Number(row.created_at) : null;
+}
+
+/**
+ * Deletes outbox rows fanned out before `cutoff`, looking only at the `limit` oldest rows (so it never scans
+ * the table); answers how many went.
+ */
+export async function pruneOutbox(db: Executor, cutoff: number, limit: number): Promise<number> {
+  const r = await sql`delete from outbox where id in (
+      select id from (select id, dispatched_at from outbox order by id limit ${limit}) as head
+      where head.dispatched_at is not null and head.dispatched_at < ${cutoff})`.execute(db);
+  return Number(r.numAffectedRows ?? 0);
+}
