@@ -10,24 +10,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        /** Whether the service and its database answer, and how far behind webhook delivery is */
+        get: operations["getHealth"];
         put?: never;
         post?: never;
         delete?: never;
@@ -43,71 +27,30 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /**
-                             * Format: date-time
-                             * @description an ISO-8601 UTC instant
-                             */
-                            now: string;
-                            manual: boolean;
-                        };
-                    };
-                };
-            };
+        /** The service time, and whether it is the manual clock */
+        get: operations["getClock"];
+        /**
+         * Set the manual clock (HOLDFAST_CLOCK=manual only)
+         * @description Only with HOLDFAST_CLOCK=manual: sets the service time.
+         */
+        put: operations["setClock"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        /** @description Only with HOLDFAST_CLOCK=manual: sets the service time. */
-        put: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /**
-                         * Format: date-time
-                         * @description an ISO-8601 UTC instant
-                         */
-                        now: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /**
-                             * Format: date-time
-                             * @description an ISO-8601 UTC instant
-                             */
-                            now: string;
-                            manual: boolean;
-                        };
-                    };
-                };
-            };
-        };
+        /** Prometheus metrics (text format) */
+        get: operations["getMetrics"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -122,141 +65,19 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
-                    sku: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
-                            sku: string;
-                            name: string;
-                            preorderEligible: boolean;
-                            launchDate: string | null;
-                            allowBackorder: boolean;
-                        };
-                    };
-                };
-            };
-        };
-        put: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
-                    sku: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
-                        sku?: string;
-                        name: string;
-                        /** @default false */
-                        preorderEligible?: boolean;
-                        launchDate?: string | null;
-                        /** @default true */
-                        allowBackorder?: boolean;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
-                            sku: string;
-                            name: string;
-                            preorderEligible: boolean;
-                            launchDate: string | null;
-                            allowBackorder: boolean;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
-                            sku: string;
-                            name: string;
-                            preorderEligible: boolean;
-                            launchDate: string | null;
-                            allowBackorder: boolean;
-                        };
-                    };
-                };
-            };
-        };
+        /** Read a product */
+        get: operations["getProduct"];
+        /** Create or replace a product */
+        put: operations["putProduct"];
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** @description Changes only the fields named (like PATCH /api/settings). */
-        patch: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
-                    sku: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
-                        sku?: string;
-                        name?: string;
-                        preorderEligible?: boolean;
-                        launchDate?: string | null;
-                        allowBackorder?: boolean;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
-                            sku: string;
-                            name: string;
-                            preorderEligible: boolean;
-                            launchDate: string | null;
-                            allowBackorder: boolean;
-                        };
-                    };
-                };
-            };
-        };
+        /**
+         * Change the fields of a product that the body names
+         * @description Changes only the fields named (like PATCH /api/settings).
+         */
+        patch: operations["patchProduct"];
         trace?: never;
     };
     "/api/products": {
@@ -266,40 +87,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: {
-            parameters: {
-                query?: {
-                    limit?: number;
-                    cursor?: string;
-                    preorderEligible?: boolean;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
-                                sku: string;
-                                name: string;
-                                preorderEligible: boolean;
-                                launchDate: string | null;
-                                allowBackorder: boolean;
-                            }[];
-                            nextCursor: string | null;
-                        };
-                    };
-                };
-            };
-        };
+        /** List products */
+        get: operations["listProducts"];
         put?: never;
         post?: never;
         delete?: never;
@@ -315,96 +104,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
-                            id: string;
-                            name: string;
-                            priority: number;
-                            handlingDays: number;
-                            active: boolean;
-                        };
-                    };
-                };
-            };
-        };
-        put: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
-                        id?: string;
-                        name: string;
-                        /** @description lower is preferred */
-                        priority: number;
-                        /** @default 1 */
-                        handlingDays?: number;
-                        /** @default true */
-                        active?: boolean;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
-                            id: string;
-                            name: string;
-                            priority: number;
-                            handlingDays: number;
-                            active: boolean;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
-                            id: string;
-                            name: string;
-                            priority: number;
-                            handlingDays: number;
-                            active: boolean;
-                        };
-                    };
-                };
-            };
-        };
+        /** Read a location */
+        get: operations["getLocation"];
+        /** Create or replace a location */
+        put: operations["putLocation"];
         post?: never;
         delete?: never;
         options?: never;
@@ -419,39 +122,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: {
-            parameters: {
-                query?: {
-                    limit?: number;
-                    cursor?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
-                                id: string;
-                                name: string;
-                                priority: number;
-                                handlingDays: number;
-                                active: boolean;
-                            }[];
-                            nextCursor: string | null;
-                        };
-                    };
-                };
-            };
-        };
+        /** List locations */
+        get: operations["listLocations"];
         put?: never;
         post?: never;
         delete?: never;
@@ -468,38 +140,8 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        put: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
-                        sku: string;
-                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
-                        locationId: string;
-                        onHand: number;
-                    }[];
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            count: number;
-                        };
-                    };
-                };
-            };
-        };
+        /** Set on-hand counts in bulk */
+        put: operations["setOnHand"];
         post?: never;
         delete?: never;
         options?: never;
@@ -516,39 +158,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
-                        sku: string;
-                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
-                        locationId: string;
-                        delta: number;
-                        reference?: string | null;
-                    }[];
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            count: number;
-                        };
-                    };
-                };
-            };
-        };
+        /** Book stock adjustments in bulk */
+        post: operations["adjustStock"];
         delete?: never;
         options?: never;
         head?: never;
@@ -562,137 +173,19 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: {
-            parameters: {
-                query?: {
-                    limit?: number;
-                    cursor?: string;
-                    /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
-                    sku?: string;
-                    /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
-                    locationId?: string;
-                    reference?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                id: number;
-                                /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
-                                sku: string;
-                                /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
-                                locationId: string;
-                                /**
-                                 * Format: date
-                                 * @description a calendar date YYYY-MM-DD
-                                 */
-                                date: string;
-                                quantity: number;
-                                reference: string | null;
-                            }[];
-                            nextCursor: string | null;
-                        };
-                    };
-                };
-            };
-        };
+        /** List schedule entries */
+        get: operations["listSchedules"];
         put?: never;
-        /** @description A JSON array of entries, or text/csv with the header sku,locationId,date,quantity[,reference] (at most 100,000 rows, 16 MiB). All or nothing; a refused upload lists its first 100 bad rows (with the CSV line) and counts the rest. With ?mode=replace, every (sku, locationId, reference) named in the upload first loses its existing entries, in the same transaction. */
-        post: {
-            parameters: {
-                query?: {
-                    /** @description replace: every (sku, locationId, reference) in the upload first loses its entries */
-                    mode?: "add" | "replace";
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
-                        sku: string;
-                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
-                        locationId: string;
-                        /**
-                         * Format: date
-                         * @description a calendar date YYYY-MM-DD
-                         */
-                        date: string;
-                        /** @description signed, not 0 */
-                        quantity: number;
-                        reference?: string | null;
-                    }[];
-                    "text/csv": string;
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                id: number;
-                                /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
-                                sku: string;
-                                /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
-                                locationId: string;
-                                /**
-                                 * Format: date
-                                 * @description a calendar date YYYY-MM-DD
-                                 */
-                                date: string;
-                                quantity: number;
-                                reference: string | null;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
-        /** @description Removes every entry matching all the filters given (at least one). */
-        delete: {
-            parameters: {
-                query?: {
-                    /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
-                    sku?: string;
-                    /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
-                    locationId?: string;
-                    reference?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            count: number;
-                        };
-                    };
-                };
-            };
-        };
+        /**
+         * Upload schedule entries (a JSON array or CSV)
+         * @description A JSON array of entries, or text/csv with the header sku,locationId,date,quantity[,reference] (at most 100,000 rows, 16 MiB). All or nothing; a refused upload lists its first 100 bad rows (with the CSV line) and counts the rest. With ?mode=replace, every (sku, locationId, reference) named in the upload first loses its existing entries, in the same transaction.
+         */
+        post: operations["uploadSchedules"];
+        /**
+         * Remove every schedule entry matching the filters
+         * @description Removes every entry matching all the filters given (at least one).
+         */
+        delete: operations["deleteSchedules"];
         options?: never;
         head?: never;
         patch?: never;
@@ -708,41 +201,8 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: number;
-                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
-                            sku: string;
-                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
-                            locationId: string;
-                            /**
-                             * Format: date
-                             * @description a calendar date YYYY-MM-DD
-                             */
-                            date: string;
-                            quantity: number;
-                            reference: string | null;
-                        };
-                    };
-                };
-            };
-        };
+        /** Remove one schedule entry */
+        delete: operations["deleteSchedule"];
         options?: never;
         head?: never;
         patch?: never;
@@ -755,42 +215,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
-                    sku: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
-                            sku: string;
-                            locations: {
-                                /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
-                                locationId: string;
-                                onHand: number;
-                                reserved: number;
-                                /** @description onHand - reserved; negative while there is a shortage */
-                                available: number;
-                                /** @description max(0, reserved - onHand) */
-                                shortage: number;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
+        /** Stock of a sku at each location */
+        get: operations["getStock"];
         put?: never;
         post?: never;
         delete?: never;
@@ -806,64 +232,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description With locationId: the per-day table there. Without: the earliest date at every active location (location order) and the earliest anywhere. */
-        get: {
-            parameters: {
-                query: {
-                    /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
-                    sku: string;
-                    /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
-                    locationId?: string;
-                    quantity?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
-                            sku: string;
-                            locationId: string | null;
-                            quantity: number;
-                            /**
-                             * Format: date
-                             * @description a calendar date YYYY-MM-DD
-                             */
-                            today: string;
-                            horizonDays: number;
-                            earliestDate: string | null;
-                            days?: {
-                                /**
-                                 * Format: date
-                                 * @description a calendar date YYYY-MM-DD
-                                 */
-                                date: string;
-                                supply: number;
-                                demand: number;
-                                projected: number;
-                                atp: number;
-                            }[];
-                            locations?: {
-                                /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
-                                locationId: string;
-                                earliestDate: string | null;
-                                /** @description onHand - reserved now */
-                                available: number;
-                                atpToday: number;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
+        /**
+         * Available to promise: the earliest date for a quantity, per location or day by day
+         * @description With locationId: the per-day table there. Without: the earliest date at every active location (location order) and the earliest anywhere.
+         */
+        get: operations["getAtp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -879,203 +252,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: {
-            parameters: {
-                query?: {
-                    limit?: number;
-                    cursor?: string;
-                    statusReason?: "New" | "PreorderHold" | "BackorderHold" | "AwaitingFulfillment" | "Shipped" | "CanceledByRequest" | "BackorderSlaExpired" | "OutOfStock";
-                    /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
-                    sku?: string;
-                    status?: "Canceled" | "Fulfilled" | "OnHold" | "InFulfillment";
-                    externalId?: string;
-                    customerId?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                /** @description an id as the service gave it */
-                                id: string;
-                                externalId: string;
-                                channel: string;
-                                customerId: string | null;
-                                /**
-                                 * Format: date-time
-                                 * @description an ISO-8601 UTC instant
-                                 */
-                                orderedAt: string;
-                                priority: number;
-                                shipTo: {
-                                    country: string | null;
-                                    region: string | null;
-                                    postalCode: string | null;
-                                };
-                                status: "Canceled" | "Fulfilled" | "OnHold" | "InFulfillment";
-                                lines: {
-                                    /** @description an id as the service gave it */
-                                    id: string;
-                                    /** @description an id as the service gave it */
-                                    orderId: string;
-                                    lineNumber: number;
-                                    /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
-                                    sku: string;
-                                    quantity: number;
-                                    locationId: string | null;
-                                    state: "Open" | "OnHold" | "InFulfillment" | "Fulfilled" | "Canceled";
-                                    statusReason: "New" | "PreorderHold" | "BackorderHold" | "AwaitingFulfillment" | "Shipped" | "CanceledByRequest" | "BackorderSlaExpired" | "OutOfStock";
-                                    inventoryAvailabilityDate: string | null;
-                                    estimatedShipmentDate: string | null;
-                                    launchDate: string | null;
-                                    backorderedAt: string | null;
-                                    version: number;
-                                }[];
-                            }[];
-                            nextCursor: string | null;
-                        };
-                    };
-                };
-            };
-        };
+        /** List orders, newest first */
+        get: operations["listOrders"];
         put?: never;
-        /** @description Order intake. A repeated Idempotency-Key or externalId answers the original order (200). */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    "idempotency-key"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        externalId: string;
-                        channel?: string;
-                        customerId?: string | null;
-                        /**
-                         * @description higher first
-                         * @default 0
-                         */
-                        priority?: number;
-                        shipTo?: {
-                            country?: string | null;
-                            region?: string | null;
-                            postalCode?: string | null;
-                        };
-                        lines: {
-                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
-                            sku: string;
-                            quantity: number;
-                            lineNumber?: number;
-                        }[];
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description an id as the service gave it */
-                            id: string;
-                            externalId: string;
-                            channel: string;
-                            customerId: string | null;
-                            /**
-                             * Format: date-time
-                             * @description an ISO-8601 UTC instant
-                             */
-                            orderedAt: string;
-                            priority: number;
-                            shipTo: {
-                                country: string | null;
-                                region: string | null;
-                                postalCode: string | null;
-                            };
-                            status: "Canceled" | "Fulfilled" | "OnHold" | "InFulfillment";
-                            lines: {
-                                /** @description an id as the service gave it */
-                                id: string;
-                                /** @description an id as the service gave it */
-                                orderId: string;
-                                lineNumber: number;
-                                /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
-                                sku: string;
-                                quantity: number;
-                                locationId: string | null;
-                                state: "Open" | "OnHold" | "InFulfillment" | "Fulfilled" | "Canceled";
-                                statusReason: "New" | "PreorderHold" | "BackorderHold" | "AwaitingFulfillment" | "Shipped" | "CanceledByRequest" | "BackorderSlaExpired" | "OutOfStock";
-                                inventoryAvailabilityDate: string | null;
-                                estimatedShipmentDate: string | null;
-                                launchDate: string | null;
-                                backorderedAt: string | null;
-                                version: number;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description an id as the service gave it */
-                            id: string;
-                            externalId: string;
-                            channel: string;
-                            customerId: string | null;
-                            /**
-                             * Format: date-time
-                             * @description an ISO-8601 UTC instant
-                             */
-                            orderedAt: string;
-                            priority: number;
-                            shipTo: {
-                                country: string | null;
-                                region: string | null;
-                                postalCode: string | null;
-                            };
-                            status: "Canceled" | "Fulfilled" | "OnHold" | "InFulfillment";
-                            lines: {
-                                /** @description an id as the service gave it */
-                                id: string;
-                                /** @description an id as the service gave it */
-                                orderId: string;
-                                lineNumber: number;
-                                /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
-                                sku: string;
-                                quantity: number;
-                                locationId: string | null;
-                                state: "Open" | "OnHold" | "InFulfillment" | "Fulfilled" | "Canceled";
-                                statusReason: "New" | "PreorderHold" | "BackorderHold" | "AwaitingFulfillment" | "Shipped" | "CanceledByRequest" | "BackorderSlaExpired" | "OutOfStock";
-                                inventoryAvailabilityDate: string | null;
-                                estimatedShipmentDate: string | null;
-                                launchDate: string | null;
-                                backorderedAt: string | null;
-                                version: number;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
+        /**
+         * Place an order (intake); idempotent by Idempotency-Key or externalId
+         * @description Order intake. A repeated Idempotency-Key or externalId answers the original order (200).
+         */
+        post: operations["placeOrder"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1089,65 +273,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description an id as the service gave it */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description an id as the service gave it */
-                            id: string;
-                            externalId: string;
-                            channel: string;
-                            customerId: string | null;
-                            /**
-                             * Format: date-time
-                             * @description an ISO-8601 UTC instant
-                             */
-                            orderedAt: string;
-                            priority: number;
-                            shipTo: {
-                                country: string | null;
-                                region: string | null;
-                                postalCode: string | null;
-                            };
-                            status: "Canceled" | "Fulfilled" | "OnHold" | "InFulfillment";
-                            lines: {
-                                /** @description an id as the service gave it */
-                                id: string;
-                                /** @description an id as the service gave it */
-                                orderId: string;
-                                lineNumber: number;
-                                /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
-                                sku: string;
-                                quantity: number;
-                                locationId: string | null;
-                                state: "Open" | "OnHold" | "InFulfillment" | "Fulfilled" | "Canceled";
-                                statusReason: "New" | "PreorderHold" | "BackorderHold" | "AwaitingFulfillment" | "Shipped" | "CanceledByRequest" | "BackorderSlaExpired" | "OutOfStock";
-                                inventoryAvailabilityDate: string | null;
-                                estimatedShipmentDate: string | null;
-                                launchDate: string | null;
-                                backorderedAt: string | null;
-                                version: number;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
+        /** Read an order with its lines */
+        get: operations["getOrder"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1163,54 +290,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: {
-            parameters: {
-                query?: {
-                    limit?: number;
-                    cursor?: string;
-                    statusReason?: "New" | "PreorderHold" | "BackorderHold" | "AwaitingFulfillment" | "Shipped" | "CanceledByRequest" | "BackorderSlaExpired" | "OutOfStock";
-                    /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
-                    sku?: string;
-                    /** @description an id as the service gave it */
-                    orderId?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                /** @description an id as the service gave it */
-                                id: string;
-                                /** @description an id as the service gave it */
-                                orderId: string;
-                                lineNumber: number;
-                                /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
-                                sku: string;
-                                quantity: number;
-                                locationId: string | null;
-                                state: "Open" | "OnHold" | "InFulfillment" | "Fulfilled" | "Canceled";
-                                statusReason: "New" | "PreorderHold" | "BackorderHold" | "AwaitingFulfillment" | "Shipped" | "CanceledByRequest" | "BackorderSlaExpired" | "OutOfStock";
-                                inventoryAvailabilityDate: string | null;
-                                estimatedShipmentDate: string | null;
-                                launchDate: string | null;
-                                backorderedAt: string | null;
-                                version: number;
-                            }[];
-                            nextCursor: string | null;
-                        };
-                    };
-                };
-            };
-        };
+        /** List lines across orders */
+        get: operations["listOrderLines"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1226,46 +307,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description an id as the service gave it */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description an id as the service gave it */
-                            id: string;
-                            /** @description an id as the service gave it */
-                            orderId: string;
-                            lineNumber: number;
-                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
-                            sku: string;
-                            quantity: number;
-                            locationId: string | null;
-                            state: "Open" | "OnHold" | "InFulfillment" | "Fulfilled" | "Canceled";
-                            statusReason: "New" | "PreorderHold" | "BackorderHold" | "AwaitingFulfillment" | "Shipped" | "CanceledByRequest" | "BackorderSlaExpired" | "OutOfStock";
-                            inventoryAvailabilityDate: string | null;
-                            estimatedShipmentDate: string | null;
-                            launchDate: string | null;
-                            backorderedAt: string | null;
-                            version: number;
-                        };
-                    };
-                };
-            };
-        };
+        /** Read one line */
+        get: operations["getOrderLine"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1283,69 +326,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description an id as the service gave it */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": Record<string, never> | null;
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description an id as the service gave it */
-                            id: string;
-                            externalId: string;
-                            channel: string;
-                            customerId: string | null;
-                            /**
-                             * Format: date-time
-                             * @description an ISO-8601 UTC instant
-                             */
-                            orderedAt: string;
-                            priority: number;
-                            shipTo: {
-                                country: string | null;
-                                region: string | null;
-                                postalCode: string | null;
-                            };
-                            status: "Canceled" | "Fulfilled" | "OnHold" | "InFulfillment";
-                            lines: {
-                                /** @description an id as the service gave it */
-                                id: string;
-                                /** @description an id as the service gave it */
-                                orderId: string;
-                                lineNumber: number;
-                                /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
-                                sku: string;
-                                quantity: number;
-                                locationId: string | null;
-                                state: "Open" | "OnHold" | "InFulfillment" | "Fulfilled" | "Canceled";
-                                statusReason: "New" | "PreorderHold" | "BackorderHold" | "AwaitingFulfillment" | "Shipped" | "CanceledByRequest" | "BackorderSlaExpired" | "OutOfStock";
-                                inventoryAvailabilityDate: string | null;
-                                estimatedShipmentDate: string | null;
-                                launchDate: string | null;
-                                backorderedAt: string | null;
-                                version: number;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
+        /** Cancel every line of an order that may still be canceled */
+        post: operations["cancelOrder"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1361,70 +343,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description an id as the service gave it */
-                    id: string;
-                    lineNumber: number;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": Record<string, never> | null;
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description an id as the service gave it */
-                            id: string;
-                            externalId: string;
-                            channel: string;
-                            customerId: string | null;
-                            /**
-                             * Format: date-time
-                             * @description an ISO-8601 UTC instant
-                             */
-                            orderedAt: string;
-                            priority: number;
-                            shipTo: {
-                                country: string | null;
-                                region: string | null;
-                                postalCode: string | null;
-                            };
-                            status: "Canceled" | "Fulfilled" | "OnHold" | "InFulfillment";
-                            lines: {
-                                /** @description an id as the service gave it */
-                                id: string;
-                                /** @description an id as the service gave it */
-                                orderId: string;
-                                lineNumber: number;
-                                /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
-                                sku: string;
-                                quantity: number;
-                                locationId: string | null;
-                                state: "Open" | "OnHold" | "InFulfillment" | "Fulfilled" | "Canceled";
-                                statusReason: "New" | "PreorderHold" | "BackorderHold" | "AwaitingFulfillment" | "Shipped" | "CanceledByRequest" | "BackorderSlaExpired" | "OutOfStock";
-                                inventoryAvailabilityDate: string | null;
-                                estimatedShipmentDate: string | null;
-                                launchDate: string | null;
-                                backorderedAt: string | null;
-                                version: number;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
+        /** Cancel one line of an order */
+        post: operations["cancelOrderLine"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1438,50 +358,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: {
-            parameters: {
-                query?: {
-                    limit?: number;
-                    cursor?: string;
-                };
-                header?: never;
-                path: {
-                    /** @description an id as the service gave it */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                id: number;
-                                /** @description an id as the service gave it */
-                                lineId: string;
-                                type: string;
-                                from: "New" | "PreorderHold" | "BackorderHold" | "AwaitingFulfillment" | "Shipped" | "CanceledByRequest" | "BackorderSlaExpired" | "OutOfStock";
-                                to: "New" | "PreorderHold" | "BackorderHold" | "AwaitingFulfillment" | "Shipped" | "CanceledByRequest" | "BackorderSlaExpired" | "OutOfStock";
-                                /**
-                                 * Format: date-time
-                                 * @description an ISO-8601 UTC instant
-                                 */
-                                at: string;
-                                data: {
-                                    [key: string]: unknown;
-                                };
-                            }[];
-                            nextCursor: string | null;
-                        };
-                    };
-                };
-            };
-        };
+        /** An order's line history, oldest first */
+        get: operations["listOrderEvents"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1499,50 +377,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description an id as the service gave it */
-                    lineId: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": Record<string, never> | null;
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description an id as the service gave it */
-                            id: string;
-                            /** @description an id as the service gave it */
-                            orderId: string;
-                            lineNumber: number;
-                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
-                            sku: string;
-                            quantity: number;
-                            locationId: string | null;
-                            state: "Open" | "OnHold" | "InFulfillment" | "Fulfilled" | "Canceled";
-                            statusReason: "New" | "PreorderHold" | "BackorderHold" | "AwaitingFulfillment" | "Shipped" | "CanceledByRequest" | "BackorderSlaExpired" | "OutOfStock";
-                            inventoryAvailabilityDate: string | null;
-                            estimatedShipmentDate: string | null;
-                            launchDate: string | null;
-                            backorderedAt: string | null;
-                            version: number;
-                        };
-                    };
-                };
-            };
-        };
+        /** Confirm that a released line shipped */
+        post: operations["shipLine"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1556,118 +392,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Why the line has its dates: its queue, the ATP table at each candidate location with only the lines ahead promised, what the next job run gives it, and a plain explanation. */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description an id as the service gave it */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description an id as the service gave it */
-                            lineId: string;
-                            /** @description an id as the service gave it */
-                            orderId: string;
-                            lineNumber: number;
-                            sku: string;
-                            quantity: number;
-                            state: "Open" | "OnHold" | "InFulfillment" | "Fulfilled" | "Canceled";
-                            statusReason: "New" | "PreorderHold" | "BackorderHold" | "AwaitingFulfillment" | "Shipped" | "CanceledByRequest" | "BackorderSlaExpired" | "OutOfStock";
-                            launchDate: string | null;
-                            /**
-                             * Format: date
-                             * @description a calendar date YYYY-MM-DD
-                             */
-                            today: string;
-                            /** @description H: the last day counted is today + H (0 while the on-hand change schedule is off) */
-                            horizonDays: number;
-                            /** @description the dates the line carries now */
-                            stored: {
-                                locationId: string | null;
-                                inventoryAvailabilityDate: string | null;
-                                estimatedShipmentDate: string | null;
-                            };
-                            queue: {
-                                /** @description 1-based place among the held lines of the sku in priority order */
-                                position: number;
-                                ahead: {
-                                    lines: number;
-                                    quantity: number;
-                                };
-                                /** @description of the lines ahead, those the next backorder run cancels first (SLA run out): they take no supply */
-                                expiringAhead: {
-                                    lines: number;
-                                    quantity: number;
-                                };
-                            } | null;
-                            /** @description each candidate location in location order: the ATP table with only the held lines ahead promised */
-                            locations: {
-                                locationId: string;
-                                earliestDate: string | null;
-                                days: {
-                                    /**
-                                     * Format: date
-                                     * @description a calendar date YYYY-MM-DD
-                                     */
-                                    date: string;
-                                    supply: number;
-                                    promisedAhead: number;
-                                    projected: number;
-                                    atp: number;
-                                }[];
-                            }[];
-                            /** @description active locations the fulfillment policy does not make candidates for this line, with the date they would give */
-                            otherLocations: {
-                                locationId: string;
-                                earliestDate: string | null;
-                            }[];
-                            next: {
-                                jobType: "backorder" | "preorder";
-                                statusReason: "New" | "PreorderHold" | "BackorderHold" | "AwaitingFulfillment" | "Shipped" | "CanceledByRequest" | "BackorderSlaExpired" | "OutOfStock";
-                                locationId: string | null;
-                                inventoryAvailabilityDate: string | null;
-                                estimatedShipmentDate: string | null;
-                            } | null;
-                            explanation: string;
-                            reservation: {
-                                locationId: string | null;
-                                quantity: number;
-                                /**
-                                 * Format: date-time
-                                 * @description an ISO-8601 UTC instant
-                                 */
-                                since: string;
-                            } | null;
-                            decidedBy: {
-                                from: "New" | "PreorderHold" | "BackorderHold" | "AwaitingFulfillment" | "Shipped" | "CanceledByRequest" | "BackorderSlaExpired" | "OutOfStock";
-                                to: "New" | "PreorderHold" | "BackorderHold" | "AwaitingFulfillment" | "Shipped" | "CanceledByRequest" | "BackorderSlaExpired" | "OutOfStock";
-                                /**
-                                 * Format: date-time
-                                 * @description an ISO-8601 UTC instant
-                                 */
-                                at: string;
-                                runId: string | null;
-                                jobType: string | null;
-                                trigger: string | null;
-                                actor: string | null;
-                            } | null;
-                        };
-                    };
-                };
-            };
-        };
+        /**
+         * Why a line has its dates
+         * @description Why the line has its dates: its queue, the ATP table at each candidate location with only the lines ahead promised, what the next job run gives it, and a plain explanation.
+         */
+        get: operations["explainLinePromise"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1683,116 +412,18 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            onHandChangeSchedule: boolean;
-                            backorders: boolean;
-                            cancellationSlaDays: number | null;
-                            atpHorizonDays: number;
-                            /** @description an IANA time zone name */
-                            timeZone: string;
-                            jobs: {
-                                backorder: {
-                                    enabled: boolean;
-                                    /** @description a cron expression (5 or 6 fields) */
-                                    cron: string;
-                                    onSupplyChange: boolean;
-                                };
-                                preorder: {
-                                    enabled: boolean;
-                                    /** @description a cron expression (5 or 6 fields) */
-                                    cron: string;
-                                };
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        /** Read the settings */
+        get: operations["getSettings"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** @description Merges what the body names (nested objects too); audited. */
-        patch: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        onHandChangeSchedule?: boolean;
-                        backorders?: boolean;
-                        cancellationSlaDays?: number | null;
-                        atpHorizonDays?: number;
-                        /** @description an IANA time zone name */
-                        timeZone?: string;
-                        jobs?: {
-                            backorder?: {
-                                enabled?: boolean;
-                                /** @description a cron expression (5 or 6 fields) */
-                                cron?: string;
-                                onSupplyChange?: boolean;
-                            };
-                            preorder?: {
-                                enabled?: boolean;
-                                /** @description a cron expression (5 or 6 fields) */
-                                cron?: string;
-                            };
-                        };
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            onHandChangeSchedule: boolean;
-                            backorders: boolean;
-                            cancellationSlaDays: number | null;
-                            atpHorizonDays: number;
-                            /** @description an IANA time zone name */
-                            timeZone: string;
-                            jobs: {
-                                backorder: {
-                                    enabled: boolean;
-                                    /** @description a cron expression (5 or 6 fields) */
-                                    cron: string;
-                                    onSupplyChange: boolean;
-                                };
-                                preorder: {
-                                    enabled: boolean;
-                                    /** @description a cron expression (5 or 6 fields) */
-                                    cron: string;
-                                };
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        /**
+         * Change the settings the body names (audited)
+         * @description Merges what the body names (nested objects too); audited.
+         */
+        patch: operations["updateSettings"];
         trace?: never;
     };
     "/api/policies": {
@@ -1802,83 +433,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            rules: {
-                                name: string;
-                                match: {
-                                    country?: string[];
-                                    region?: string[];
-                                    channel?: string[];
-                                    skuPrefix?: string[];
-                                };
-                                locationIds: string[];
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
-        put: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        rules: {
-                            name: string;
-                            match: {
-                                country?: string[];
-                                region?: string[];
-                                channel?: string[];
-                                skuPrefix?: string[];
-                            };
-                            locationIds: string[];
-                        }[];
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            rules: {
-                                name: string;
-                                match: {
-                                    country?: string[];
-                                    region?: string[];
-                                    channel?: string[];
-                                    skuPrefix?: string[];
-                                };
-                                locationIds: string[];
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
+        /** Read the fulfillment policy */
+        get: operations["getPolicies"];
+        /** Replace the fulfillment policy (audited) */
+        put: operations["putPolicies"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1893,46 +451,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Who changed the settings (or, with ?key=policies, the policies), when, before and after; newest first. */
-        get: {
-            parameters: {
-                query?: {
-                    limit?: number;
-                    cursor?: string;
-                    key?: "settings" | "policies";
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                id: number;
-                                key: string;
-                                /** @description the API key id */
-                                actor: string;
-                                /**
-                                 * Format: date-time
-                                 * @description an ISO-8601 UTC instant
-                                 */
-                                at: string;
-                                before: unknown;
-                                after: unknown;
-                            }[];
-                            nextCursor: string | null;
-                        };
-                    };
-                };
-            };
-        };
+        /**
+         * Who changed the settings or policies, when, before and after
+         * @description Who changed the settings (or, with ?key=policies, the policies), when, before and after; newest first.
+         */
+        get: operations["listSettingsAudit"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1948,56 +471,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                jobType: "backorder" | "preorder";
-                                enabled: boolean;
-                                cron: string;
-                                onSupplyChange?: boolean;
-                                nextRunAt: string | null;
-                                lastRun: {
-                                    /** @description an id as the service gave it */
-                                    id: string;
-                                    jobType: "backorder" | "preorder";
-                                    trigger: "scheduled" | "manual" | "event";
-                                    status: "running" | "succeeded" | "failed";
-                                    /**
-                                     * Format: date-time
-                                     * @description an ISO-8601 UTC instant
-                                     */
-                                    startedAt: string;
-                                    finishedAt: string | null;
-                                    /** @description lines in scope when the run started */
-                                    processed: number;
-                                    movedToFulfillment: number;
-                                    movedToBackorder: number;
-                                    stillOnHold: number;
-                                    canceled: number;
-                                    failedRecords: number;
-                                    error: string | null;
-                                    skus: string[] | null;
-                                } | null;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
+        /** The jobs with their schedules and last runs */
+        get: operations["listJobs"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2015,120 +490,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Runs a job now: 202 with the run, or with ?wait=true 200 with the run once it has ended; 409 while one of the type runs. With ?dryRun=true, 200 with what a manual run started now would do (its counts and every record), writing nothing; the body streams. */
-        post: {
-            parameters: {
-                query?: {
-                    wait?: boolean;
-                    /** @description answer 200 with what a run started now would do, writing nothing */
-                    dryRun?: boolean;
-                };
-                header?: never;
-                path: {
-                    jobType: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": Record<string, never> | null;
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description an id as the service gave it */
-                            id: string;
-                            jobType: "backorder" | "preorder";
-                            trigger: "scheduled" | "manual" | "event";
-                            status: "running" | "succeeded" | "failed";
-                            /**
-                             * Format: date-time
-                             * @description an ISO-8601 UTC instant
-                             */
-                            startedAt: string;
-                            finishedAt: string | null;
-                            /** @description lines in scope when the run started */
-                            processed: number;
-                            movedToFulfillment: number;
-                            movedToBackorder: number;
-                            stillOnHold: number;
-                            canceled: number;
-                            failedRecords: number;
-                            error: string | null;
-                            skus: string[] | null;
-                        } | {
-                            /** @enum {boolean} */
-                            dryRun: true;
-                            jobType: "backorder" | "preorder";
-                            /** @enum {string} */
-                            trigger: "manual";
-                            /**
-                             * Format: date-time
-                             * @description an ISO-8601 UTC instant
-                             */
-                            startedAt: string;
-                            processed: number;
-                            records: {
-                                /** @description an id as the service gave it */
-                                lineId: string;
-                                /** @description an id as the service gave it */
-                                orderId: string;
-                                sku: string;
-                                locationId: string | null;
-                                quantity: number;
-                                from: string;
-                                to: string;
-                                inventoryAvailabilityDate: string | null;
-                                estimatedShipmentDate: string | null;
-                                error: string | null;
-                            }[];
-                            movedToFulfillment: number;
-                            movedToBackorder: number;
-                            stillOnHold: number;
-                            canceled: number;
-                            failedRecords: number;
-                            error: string | null;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description an id as the service gave it */
-                            id: string;
-                            jobType: "backorder" | "preorder";
-                            trigger: "scheduled" | "manual" | "event";
-                            status: "running" | "succeeded" | "failed";
-                            /**
-                             * Format: date-time
-                             * @description an ISO-8601 UTC instant
-                             */
-                            startedAt: string;
-                            finishedAt: string | null;
-                            /** @description lines in scope when the run started */
-                            processed: number;
-                            movedToFulfillment: number;
-                            movedToBackorder: number;
-                            stillOnHold: number;
-                            canceled: number;
-                            failedRecords: number;
-                            error: string | null;
-                            skus: string[] | null;
-                        };
-                    };
-                };
-            };
-        };
+        /**
+         * Run a job now (or, with dryRun, say what a run would do)
+         * @description Runs a job now: 202 with the run, or with ?wait=true 200 with the run once it has ended; 409 while one of the type runs. With ?dryRun=true, 200 with what a manual run started now would do (its counts and every record), writing nothing; the body streams.
+         */
+        post: operations["runJob"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2142,28 +508,3405 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: {
-            parameters: {
-                query?: {
-                    limit?: number;
-                    cursor?: string;
-                    jobType?: "backorder" | "preorder";
-                    status?: "running" | "succeeded" | "failed";
+        /** The job log, newest first */
+        get: operations["listJobRuns"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/jobs/runs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A run with its per-line records */
+        get: operations["getJobRun"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List API keys (never the keys themselves)
+         * @description Live API keys, newest first (never the keys themselves).
+         */
+        get: operations["listApiKeys"];
+        put?: never;
+        /**
+         * Create an API key (shown once)
+         * @description Creates a key; the answer carries the key itself, this once.
+         */
+        post: operations["createApiKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke an API key
+         * @description Revokes a key: its next request gets 401.
+         */
+        delete: operations["revokeApiKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/integrity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Check that stock and lines agree (what holdfast doctor checks)
+         * @description Checks the books against the lines, as holdfast doctor does: reserved, line states, held lines' dates, events, promised quantities.
+         */
+        get: operations["checkIntegrity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a webhook subscription (never its secret) */
+        get: operations["getWebhook"];
+        /** Create or replace a webhook subscription */
+        put: operations["putWebhook"];
+        post?: never;
+        /** Delete a webhook subscription */
+        delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List webhook subscriptions */
+        get: operations["listWebhooks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A subscription's delivery log, newest first */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{id}/deliveries/{deliveryId}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Redeliver one delivery now */
+        post: operations["retryWebhookDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{id}/ping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a ping event to a subscription now */
+        post: operations["pingWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The calling key: its id and role.
+         * @description The calling key: its id and role.
+         */
+        get: operations["getSession"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Lines and units per status reason, Backorder Hold lines by age, and preorder demand against scheduled receipts.
+         * @description Lines and units per status reason, Backorder Hold lines by age, and preorder demand against scheduled receipts.
+         */
+        get: operations["getOverview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export interface webhooks {
+    "line.preordered": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A line went on Preorder Hold
+         * @description Sent to each active subscription that asked for this type (or "*"), after the change commits, at least once: a 2xx answer within 10 s delivers; anything else is retried with exponential backoff and jitter (about 1 s, 2 s, 4 s ..., at most 1 h apart) until 24 h after the event. For one subscription a line's events arrive in the order they happened. Verify Holdfast-Signature: sha256=<hex HMAC-SHA256 of "<Holdfast-Timestamp>.<raw body>"> with the subscription's secret.
+         */
+        post: operations["webhookLinePreordered"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "line.backordered": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A line went on Backorder Hold
+         * @description Sent to each active subscription that asked for this type (or "*"), after the change commits, at least once: a 2xx answer within 10 s delivers; anything else is retried with exponential backoff and jitter (about 1 s, 2 s, 4 s ..., at most 1 h apart) until 24 h after the event. For one subscription a line's events arrive in the order they happened. Verify Holdfast-Signature: sha256=<hex HMAC-SHA256 of "<Holdfast-Timestamp>.<raw body>"> with the subscription's secret.
+         */
+        post: operations["webhookLineBackordered"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "line.released": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A line was released to a location (AwaitingFulfillment)
+         * @description Sent to each active subscription that asked for this type (or "*"), after the change commits, at least once: a 2xx answer within 10 s delivers; anything else is retried with exponential backoff and jitter (about 1 s, 2 s, 4 s ..., at most 1 h apart) until 24 h after the event. For one subscription a line's events arrive in the order they happened. Verify Holdfast-Signature: sha256=<hex HMAC-SHA256 of "<Holdfast-Timestamp>.<raw body>"> with the subscription's secret.
+         */
+        post: operations["webhookLineReleased"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "line.promise_changed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A held line's location or dates changed; data.previous has the old ones
+         * @description Sent to each active subscription that asked for this type (or "*"), after the change commits, at least once: a 2xx answer within 10 s delivers; anything else is retried with exponential backoff and jitter (about 1 s, 2 s, 4 s ..., at most 1 h apart) until 24 h after the event. For one subscription a line's events arrive in the order they happened. Verify Holdfast-Signature: sha256=<hex HMAC-SHA256 of "<Holdfast-Timestamp>.<raw body>"> with the subscription's secret.
+         */
+        post: operations["webhookLinePromiseChanged"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "line.canceled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A line was canceled (by request, its backorder SLA, or out of stock)
+         * @description Sent to each active subscription that asked for this type (or "*"), after the change commits, at least once: a 2xx answer within 10 s delivers; anything else is retried with exponential backoff and jitter (about 1 s, 2 s, 4 s ..., at most 1 h apart) until 24 h after the event. For one subscription a line's events arrive in the order they happened. Verify Holdfast-Signature: sha256=<hex HMAC-SHA256 of "<Holdfast-Timestamp>.<raw body>"> with the subscription's secret.
+         */
+        post: operations["webhookLineCanceled"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "line.shipped": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A released line shipped
+         * @description Sent to each active subscription that asked for this type (or "*"), after the change commits, at least once: a 2xx answer within 10 s delivers; anything else is retried with exponential backoff and jitter (about 1 s, 2 s, 4 s ..., at most 1 h apart) until 24 h after the event. For one subscription a line's events arrive in the order they happened. Verify Holdfast-Signature: sha256=<hex HMAC-SHA256 of "<Holdfast-Timestamp>.<raw body>"> with the subscription's secret.
+         */
+        post: operations["webhookLineShipped"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    ping: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sent by POST /api/webhooks/{id}/ping
+         * @description Sent to each active subscription that asked for this type (or "*"), after the change commits, at least once: a 2xx answer within 10 s delivers; anything else is retried with exponential backoff and jitter (about 1 s, 2 s, 4 s ..., at most 1 h apart) until 24 h after the event. For one subscription a line's events arrive in the order they happened. Verify Holdfast-Signature: sha256=<hex HMAC-SHA256 of "<Holdfast-Timestamp>.<raw body>"> with the subscription's secret.
+         */
+        post: operations["webhookPing"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export interface components {
+    schemas: {
+        /** @description application/problem+json */
+        Problem: {
+            type: string;
+            title: string;
+            status: number;
+            detail: string;
+            errors?: {
+                path: string;
+                message: string;
+            }[];
+        };
+    };
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    getHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
                 };
-                header?: never;
-                path?: never;
-                cookie?: never;
+                content?: never;
             };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
+            /** @description The database does not answer */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getClock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: date-time
+                         * @description an ISO-8601 UTC instant
+                         */
+                        now: string;
+                        manual: boolean;
                     };
-                    content: {
-                        "application/json": {
-                            items: {
+                };
+            };
+            /** @description Bad input: the problem names each field (errors[].path is a JSON Pointer) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    setClock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: date-time
+                     * @description an ISO-8601 UTC instant
+                     */
+                    now: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: date-time
+                         * @description an ISO-8601 UTC instant
+                         */
+                        now: string;
+                        manual: boolean;
+                    };
+                };
+            };
+            /** @description Bad input: the problem names each field (errors[].path is a JSON Pointer) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed in the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Prometheus text exposition format 0.0.4 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description Unexpected error (logged) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getProduct: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                sku: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                        sku: string;
+                        name: string;
+                        preorderEligible: boolean;
+                        launchDate: string | null;
+                        allowBackorder: boolean;
+                    };
+                };
+            };
+            /** @description Bad input: the problem names each field (errors[].path is a JSON Pointer) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putProduct: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                sku: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                    sku?: string;
+                    name: string;
+                    /** @default false */
+                    preorderEligible?: boolean;
+                    launchDate?: string | null;
+                    /** @default true */
+                    allowBackorder?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                        sku: string;
+                        name: string;
+                        preorderEligible: boolean;
+                        launchDate: string | null;
+                        allowBackorder: boolean;
+                    };
+                };
+            };
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                        sku: string;
+                        name: string;
+                        preorderEligible: boolean;
+                        launchDate: string | null;
+                        allowBackorder: boolean;
+                    };
+                };
+            };
+            /** @description Bad input: the problem names each field (errors[].path is a JSON Pointer) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    patchProduct: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                sku: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                    sku?: string;
+                    name?: string;
+                    preorderEligible?: boolean;
+                    launchDate?: string | null;
+                    allowBackorder?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                        sku: string;
+                        name: string;
+                        preorderEligible: boolean;
+                        launchDate: string | null;
+                        allowBackorder: boolean;
+                    };
+                };
+            };
+            /** @description Bad input: the problem names each field (errors[].path is a JSON Pointer) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listProducts: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                preorderEligible?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                            sku: string;
+                            name: string;
+                            preorderEligible: boolean;
+                            launchDate: string | null;
+                            allowBackorder: boolean;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Bad input: the problem names each field (errors[].path is a JSON Pointer) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getLocation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                        id: string;
+                        name: string;
+                        priority: number;
+                        handlingDays: number;
+                        active: boolean;
+                    };
+                };
+            };
+            /** @description Bad input: the problem names each field (errors[].path is a JSON Pointer) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putLocation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                    id?: string;
+                    name: string;
+                    /** @description lower is preferred */
+                    priority: number;
+                    /** @default 1 */
+                    handlingDays?: number;
+                    /** @default true */
+                    active?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                        id: string;
+                        name: string;
+                        priority: number;
+                        handlingDays: number;
+                        active: boolean;
+                    };
+                };
+            };
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                        id: string;
+                        name: string;
+                        priority: number;
+                        handlingDays: number;
+                        active: boolean;
+                    };
+                };
+            };
+            /** @description Bad input: the problem names each field (errors[].path is a JSON Pointer) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listLocations: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                            id: string;
+                            name: string;
+                            priority: number;
+                            handlingDays: number;
+                            active: boolean;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Bad input: the problem names each field (errors[].path is a JSON Pointer) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    setOnHand: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                    sku: string;
+                    /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                    locationId: string;
+                    onHand: number;
+                }[];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        count: number;
+                    };
+                };
+            };
+            /** @description Bad input: the problem names each field (errors[].path is a JSON Pointer) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    adjustStock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                    sku: string;
+                    /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                    locationId: string;
+                    delta: number;
+                    reference?: string | null;
+                }[];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        count: number;
+                    };
+                };
+            };
+            /** @description Bad input: the problem names each field (errors[].path is a JSON Pointer) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listSchedules: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                sku?: string;
+                /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                locationId?: string;
+                reference?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: number;
+                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                            sku: string;
+                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                            locationId: string;
+                            /**
+                             * Format: date
+                             * @description a calendar date YYYY-MM-DD
+                             */
+                            date: string;
+                            quantity: number;
+                            reference: string | null;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Bad input: the problem names each field (errors[].path is a JSON Pointer) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    uploadSchedules: {
+        parameters: {
+            query?: {
+                /** @description replace: every (sku, locationId, reference) in the upload first loses its entries */
+                mode?: "add" | "replace";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                    sku: string;
+                    /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                    locationId: string;
+                    /**
+                     * Format: date
+                     * @description a calendar date YYYY-MM-DD
+                     */
+                    date: string;
+                    /** @description signed, not 0 */
+                    quantity: number;
+                    reference?: string | null;
+                }[];
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: number;
+                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                            sku: string;
+                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                            locationId: string;
+                            /**
+                             * Format: date
+                             * @description a calendar date YYYY-MM-DD
+                             */
+                            date: string;
+                            quantity: number;
+                            reference: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Bad input: the problem names each field (errors[].path is a JSON Pointer) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteSchedules: {
+        parameters: {
+            query?: {
+                /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                sku?: string;
+                /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                locationId?: string;
+                reference?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        count: number;
+                    };
+                };
+            };
+            /** @description Bad input: the problem names each field (errors[].path is a JSON Pointer) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                        sku: string;
+                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                        locationId: string;
+                        /**
+                         * Format: date
+                         * @description a calendar date YYYY-MM-DD
+                         */
+                        date: string;
+                        quantity: number;
+                        reference: string | null;
+                    };
+                };
+            };
+            /** @description Bad input: the problem names each field (errors[].path is a JSON Pointer) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getStock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                sku: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                        sku: string;
+                        locations: {
+                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                            locationId: string;
+                            onHand: number;
+                            reserved: number;
+                            /** @description onHand - reserved; negative while there is a shortage */
+                            available: number;
+                            /** @description max(0, reserved - onHand) */
+                            shortage: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Bad input: the problem names each field (errors[].path is a JSON Pointer) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getAtp: {
+        parameters: {
+            query: {
+                /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                sku: string;
+                /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                locationId?: string;
+                quantity?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                        sku: string;
+                        locationId: string | null;
+                        quantity: number;
+                        /**
+                         * Format: date
+                         * @description a calendar date YYYY-MM-DD
+                         */
+                        today: string;
+                        horizonDays: number;
+                        earliestDate: string | null;
+                        days?: {
+                            /**
+                             * Format: date
+                             * @description a calendar date YYYY-MM-DD
+                             */
+                            date: string;
+                            supply: number;
+                            demand: number;
+                            projected: number;
+                            atp: number;
+                        }[];
+                        locations?: {
+                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                            locationId: string;
+                            earliestDate: string | null;
+                            /** @description onHand - reserved now */
+                            available: number;
+                            atpToday: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Bad input: the problem names each field (errors[].path is a JSON Pointer) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listOrders: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                statusReason?: "New" | "PreorderHold" | "BackorderHold" | "AwaitingFulfillment" | "Shipped" | "CanceledByRequest" | "BackorderSlaExpired" | "OutOfStock";
+                /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                sku?: string;
+                status?: "Canceled" | "Fulfilled" | "OnHold" | "InFulfillment";
+                externalId?: string;
+                customerId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description an id as the service gave it */
+                            id: string;
+                            externalId: string;
+                            channel: string;
+                            customerId: string | null;
+                            /**
+                             * Format: date-time
+                             * @description an ISO-8601 UTC instant
+                             */
+                            orderedAt: string;
+                            priority: number;
+                            shipTo: {
+                                country: string | null;
+                                region: string | null;
+                                postalCode: string | null;
+                            };
+                            status: "Canceled" | "Fulfilled" | "OnHold" | "InFulfillment";
+                            lines: {
+                                /** @description an id as the service gave it */
+                                id: string;
+                                /** @description an id as the service gave it */
+                                orderId: string;
+                                lineNumber: number;
+                                /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                                sku: string;
+                                quantity: number;
+                                locationId: string | null;
+                                state: "Open" | "OnHold" | "InFulfillment" | "Fulfilled" | "Canceled";
+                                statusReason: "New" | "PreorderHold" | "BackorderHold" | "AwaitingFulfillment" | "Shipped" | "CanceledByRequest" | "BackorderSlaExpired" | "OutOfStock";
+                                inventoryAvailabilityDate: string | null;
+                                estimatedShipmentDate: string | null;
+                                launchDate: string | null;
+                                backorderedAt: string | null;
+                                version: number;
+                            }[];
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Bad input: the problem names each field (errors[].path is a JSON Pointer) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    placeOrder: {
+        parameters: {
+            query?: never;
+            header?: {
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    externalId: string;
+                    channel?: string;
+                    customerId?: string | null;
+                    /**
+                     * @description higher first
+                     * @default 0
+                     */
+                    priority?: number;
+                    shipTo?: {
+                        country?: string | null;
+                        region?: string | null;
+                        postalCode?: string | null;
+                    };
+                    lines: {
+                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                        sku: string;
+                        quantity: number;
+                        lineNumber?: number;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description an id as the service gave it */
+                        id: string;
+                        externalId: string;
+                        channel: string;
+                        customerId: string | null;
+                        /**
+                         * Format: date-time
+                         * @description an ISO-8601 UTC instant
+                         */
+                        orderedAt: string;
+                        priority: number;
+                        shipTo: {
+                            country: string | null;
+                            region: string | null;
+                            postalCode: string | null;
+                        };
+                        status: "Canceled" | "Fulfilled" | "OnHold" | "InFulfillment";
+                        lines: {
+                            /** @description an id as the service gave it */
+                            id: string;
+                            /** @description an id as the service gave it */
+                            orderId: string;
+                            lineNumber: number;
+                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                            sku: string;
+                            quantity: number;
+                            locationId: string | null;
+                            state: "Open" | "OnHold" | "InFulfillment" | "Fulfilled" | "Canceled";
+                            statusReason: "New" | "PreorderHold" | "BackorderHold" | "AwaitingFulfillment" | "Shipped" | "CanceledByRequest" | "BackorderSlaExpired" | "OutOfStock";
+                            inventoryAvailabilityDate: string | null;
+                            estimatedShipmentDate: string | null;
+                            launchDate: string | null;
+                            backorderedAt: string | null;
+                            version: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description an id as the service gave it */
+                        id: string;
+                        externalId: string;
+                        channel: string;
+                        customerId: string | null;
+                        /**
+                         * Format: date-time
+                         * @description an ISO-8601 UTC instant
+                         */
+                        orderedAt: string;
+                        priority: number;
+                        shipTo: {
+                            country: string | null;
+                            region: string | null;
+                            postalCode: string | null;
+                        };
+                        status: "Canceled" | "Fulfilled" | "OnHold" | "InFulfillment";
+                        lines: {
+                            /** @description an id as the service gave it */
+                            id: string;
+                            /** @description an id as the service gave it */
+                            orderId: string;
+                            lineNumber: number;
+                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                            sku: string;
+                            quantity: number;
+                            locationId: string | null;
+                            state: "Open" | "OnHold" | "InFulfillment" | "Fulfilled" | "Canceled";
+                            statusReason: "New" | "PreorderHold" | "BackorderHold" | "AwaitingFulfillment" | "Shipped" | "CanceledByRequest" | "BackorderSlaExpired" | "OutOfStock";
+                            inventoryAvailabilityDate: string | null;
+                            estimatedShipmentDate: string | null;
+                            launchDate: string | null;
+                            backorderedAt: string | null;
+                            version: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Bad input: the problem names each field (errors[].path is a JSON Pointer) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed in the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description an id as the service gave it */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description an id as the service gave it */
+                        id: string;
+                        externalId: string;
+                        channel: string;
+                        customerId: string | null;
+                        /**
+                         * Format: date-time
+                         * @description an ISO-8601 UTC instant
+                         */
+                        orderedAt: string;
+                        priority: number;
+                        shipTo: {
+                            country: string | null;
+                            region: string | null;
+                            postalCode: string | null;
+                        };
+                        status: "Canceled" | "Fulfilled" | "OnHold" | "InFulfillment";
+                        lines: {
+                            /** @description an id as the service gave it */
+                            id: string;
+                            /** @description an id as the service gave it */
+                            orderId: string;
+                            lineNumber: number;
+                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                            sku: string;
+                            quantity: number;
+                            locationId: string | null;
+                            state: "Open" | "OnHold" | "InFulfillment" | "Fulfilled" | "Canceled";
+                            statusReason: "New" | "PreorderHold" | "BackorderHold" | "AwaitingFulfillment" | "Shipped" | "CanceledByRequest" | "BackorderSlaExpired" | "OutOfStock";
+                            inventoryAvailabilityDate: string | null;
+                            estimatedShipmentDate: string | null;
+                            launchDate: string | null;
+                            backorderedAt: string | null;
+                            version: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Bad input: the problem names each field (errors[].path is a JSON Pointer) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listOrderLines: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                statusReason?: "New" | "PreorderHold" | "BackorderHold" | "AwaitingFulfillment" | "Shipped" | "CanceledByRequest" | "BackorderSlaExpired" | "OutOfStock";
+                /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                sku?: string;
+                /** @description an id as the service gave it */
+                orderId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description an id as the service gave it */
+                            id: string;
+                            /** @description an id as the service gave it */
+                            orderId: string;
+                            lineNumber: number;
+                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                            sku: string;
+                            quantity: number;
+                            locationId: string | null;
+                            state: "Open" | "OnHold" | "InFulfillment" | "Fulfilled" | "Canceled";
+                            statusReason: "New" | "PreorderHold" | "BackorderHold" | "AwaitingFulfillment" | "Shipped" | "CanceledByRequest" | "BackorderSlaExpired" | "OutOfStock";
+                            inventoryAvailabilityDate: string | null;
+                            estimatedShipmentDate: string | null;
+                            launchDate: string | null;
+                            backorderedAt: string | null;
+                            version: number;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Bad input: the problem names each field (errors[].path is a JSON Pointer) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getOrderLine: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description an id as the service gave it */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description an id as the service gave it */
+                        id: string;
+                        /** @description an id as the service gave it */
+                        orderId: string;
+                        lineNumber: number;
+                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                        sku: string;
+                        quantity: number;
+                        locationId: string | null;
+                        state: "Open" | "OnHold" | "InFulfillment" | "Fulfilled" | "Canceled";
+                        statusReason: "New" | "PreorderHold" | "BackorderHold" | "AwaitingFulfillment" | "Shipped" | "CanceledByRequest" | "BackorderSlaExpired" | "OutOfStock";
+                        inventoryAvailabilityDate: string | null;
+                        estimatedShipmentDate: string | null;
+                        launchDate: string | null;
+                        backorderedAt: string | null;
+                        version: number;
+                    };
+                };
+            };
+            /** @description Bad input: the problem names each field (errors[].path is a JSON Pointer) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cancelOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description an id as the service gave it */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never> | null;
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description an id as the service gave it */
+                        id: string;
+                        externalId: string;
+                        channel: string;
+                        customerId: string | null;
+                        /**
+                         * Format: date-time
+                         * @description an ISO-8601 UTC instant
+                         */
+                        orderedAt: string;
+                        priority: number;
+                        shipTo: {
+                            country: string | null;
+                            region: string | null;
+                            postalCode: string | null;
+                        };
+                        status: "Canceled" | "Fulfilled" | "OnHold" | "InFulfillment";
+                        lines: {
+                            /** @description an id as the service gave it */
+                            id: string;
+                            /** @description an id as the service gave it */
+                            orderId: string;
+                            lineNumber: number;
+                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                            sku: string;
+                            quantity: number;
+                            locationId: string | null;
+                            state: "Open" | "OnHold" | "InFulfillment" | "Fulfilled" | "Canceled";
+                            statusReason: "New" | "PreorderHold" | "BackorderHold" | "AwaitingFulfillment" | "Shipped" | "CanceledByRequest" | "BackorderSlaExpired" | "OutOfStock";
+                            inventoryAvailabilityDate: string | null;
+                            estimatedShipmentDate: string | null;
+                            launchDate: string | null;
+                            backorderedAt: string | null;
+                            version: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Bad input: the problem names each field (errors[].path is a JSON Pointer) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed in the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cancelOrderLine: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description an id as the service gave it */
+                id: string;
+                lineNumber: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never> | null;
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description an id as the service gave it */
+                        id: string;
+                        externalId: string;
+                        channel: string;
+                        customerId: string | null;
+                        /**
+                         * Format: date-time
+                         * @description an ISO-8601 UTC instant
+                         */
+                        orderedAt: string;
+                        priority: number;
+                        shipTo: {
+                            country: string | null;
+                            region: string | null;
+                            postalCode: string | null;
+                        };
+                        status: "Canceled" | "Fulfilled" | "OnHold" | "InFulfillment";
+                        lines: {
+                            /** @description an id as the service gave it */
+                            id: string;
+                            /** @description an id as the service gave it */
+                            orderId: string;
+                            lineNumber: number;
+                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                            sku: string;
+                            quantity: number;
+                            locationId: string | null;
+                            state: "Open" | "OnHold" | "InFulfillment" | "Fulfilled" | "Canceled";
+                            statusReason: "New" | "PreorderHold" | "BackorderHold" | "AwaitingFulfillment" | "Shipped" | "CanceledByRequest" | "BackorderSlaExpired" | "OutOfStock";
+                            inventoryAvailabilityDate: string | null;
+                            estimatedShipmentDate: string | null;
+                            launchDate: string | null;
+                            backorderedAt: string | null;
+                            version: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Bad input: the problem names each field (errors[].path is a JSON Pointer) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed in the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listOrderEvents: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description an id as the service gave it */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: number;
+                            /** @description an id as the service gave it */
+                            lineId: string;
+                            type: string;
+                            from: "New" | "PreorderHold" | "BackorderHold" | "AwaitingFulfillment" | "Shipped" | "CanceledByRequest" | "BackorderSlaExpired" | "OutOfStock";
+                            to: "New" | "PreorderHold" | "BackorderHold" | "AwaitingFulfillment" | "Shipped" | "CanceledByRequest" | "BackorderSlaExpired" | "OutOfStock";
+                            /**
+                             * Format: date-time
+                             * @description an ISO-8601 UTC instant
+                             */
+                            at: string;
+                            data: {
+                                [key: string]: unknown;
+                            };
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Bad input: the problem names each field (errors[].path is a JSON Pointer) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    shipLine: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description an id as the service gave it */
+                lineId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never> | null;
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description an id as the service gave it */
+                        id: string;
+                        /** @description an id as the service gave it */
+                        orderId: string;
+                        lineNumber: number;
+                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                        sku: string;
+                        quantity: number;
+                        locationId: string | null;
+                        state: "Open" | "OnHold" | "InFulfillment" | "Fulfilled" | "Canceled";
+                        statusReason: "New" | "PreorderHold" | "BackorderHold" | "AwaitingFulfillment" | "Shipped" | "CanceledByRequest" | "BackorderSlaExpired" | "OutOfStock";
+                        inventoryAvailabilityDate: string | null;
+                        estimatedShipmentDate: string | null;
+                        launchDate: string | null;
+                        backorderedAt: string | null;
+                        version: number;
+                    };
+                };
+            };
+            /** @description Bad input: the problem names each field (errors[].path is a JSON Pointer) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed in the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    explainLinePromise: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description an id as the service gave it */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description an id as the service gave it */
+                        lineId: string;
+                        /** @description an id as the service gave it */
+                        orderId: string;
+                        lineNumber: number;
+                        sku: string;
+                        quantity: number;
+                        state: "Open" | "OnHold" | "InFulfillment" | "Fulfilled" | "Canceled";
+                        statusReason: "New" | "PreorderHold" | "BackorderHold" | "AwaitingFulfillment" | "Shipped" | "CanceledByRequest" | "BackorderSlaExpired" | "OutOfStock";
+                        launchDate: string | null;
+                        /**
+                         * Format: date
+                         * @description a calendar date YYYY-MM-DD
+                         */
+                        today: string;
+                        /** @description H: the last day counted is today + H (0 while the on-hand change schedule is off) */
+                        horizonDays: number;
+                        /** @description the dates the line carries now */
+                        stored: {
+                            locationId: string | null;
+                            inventoryAvailabilityDate: string | null;
+                            estimatedShipmentDate: string | null;
+                        };
+                        queue: {
+                            /** @description 1-based place among the held lines of the sku in priority order */
+                            position: number;
+                            ahead: {
+                                lines: number;
+                                quantity: number;
+                            };
+                            /** @description of the lines ahead, those the next backorder run cancels first (SLA run out): they take no supply */
+                            expiringAhead: {
+                                lines: number;
+                                quantity: number;
+                            };
+                        } | null;
+                        /** @description each candidate location in location order: the ATP table with only the held lines ahead promised */
+                        locations: {
+                            locationId: string;
+                            earliestDate: string | null;
+                            days: {
+                                /**
+                                 * Format: date
+                                 * @description a calendar date YYYY-MM-DD
+                                 */
+                                date: string;
+                                supply: number;
+                                promisedAhead: number;
+                                projected: number;
+                                atp: number;
+                            }[];
+                        }[];
+                        /** @description active locations the fulfillment policy does not make candidates for this line, with the date they would give */
+                        otherLocations: {
+                            locationId: string;
+                            earliestDate: string | null;
+                        }[];
+                        next: {
+                            jobType: "backorder" | "preorder";
+                            statusReason: "New" | "PreorderHold" | "BackorderHold" | "AwaitingFulfillment" | "Shipped" | "CanceledByRequest" | "BackorderSlaExpired" | "OutOfStock";
+                            locationId: string | null;
+                            inventoryAvailabilityDate: string | null;
+                            estimatedShipmentDate: string | null;
+                        } | null;
+                        explanation: string;
+                        reservation: {
+                            locationId: string | null;
+                            quantity: number;
+                            /**
+                             * Format: date-time
+                             * @description an ISO-8601 UTC instant
+                             */
+                            since: string;
+                        } | null;
+                        decidedBy: {
+                            from: "New" | "PreorderHold" | "BackorderHold" | "AwaitingFulfillment" | "Shipped" | "CanceledByRequest" | "BackorderSlaExpired" | "OutOfStock";
+                            to: "New" | "PreorderHold" | "BackorderHold" | "AwaitingFulfillment" | "Shipped" | "CanceledByRequest" | "BackorderSlaExpired" | "OutOfStock";
+                            /**
+                             * Format: date-time
+                             * @description an ISO-8601 UTC instant
+                             */
+                            at: string;
+                            runId: string | null;
+                            jobType: string | null;
+                            trigger: string | null;
+                            actor: string | null;
+                        } | null;
+                    };
+                };
+            };
+            /** @description Bad input: the problem names each field (errors[].path is a JSON Pointer) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        onHandChangeSchedule: boolean;
+                        backorders: boolean;
+                        cancellationSlaDays: number | null;
+                        atpHorizonDays: number;
+                        /** @description an IANA time zone name */
+                        timeZone: string;
+                        jobs: {
+                            backorder: {
+                                enabled: boolean;
+                                /** @description a cron expression (5 or 6 fields) */
+                                cron: string;
+                                onSupplyChange: boolean;
+                            };
+                            preorder: {
+                                enabled: boolean;
+                                /** @description a cron expression (5 or 6 fields) */
+                                cron: string;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Bad input: the problem names each field (errors[].path is a JSON Pointer) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    onHandChangeSchedule?: boolean;
+                    backorders?: boolean;
+                    cancellationSlaDays?: number | null;
+                    atpHorizonDays?: number;
+                    /** @description an IANA time zone name */
+                    timeZone?: string;
+                    jobs?: {
+                        backorder?: {
+                            enabled?: boolean;
+                            /** @description a cron expression (5 or 6 fields) */
+                            cron?: string;
+                            onSupplyChange?: boolean;
+                        };
+                        preorder?: {
+                            enabled?: boolean;
+                            /** @description a cron expression (5 or 6 fields) */
+                            cron?: string;
+                        };
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        onHandChangeSchedule: boolean;
+                        backorders: boolean;
+                        cancellationSlaDays: number | null;
+                        atpHorizonDays: number;
+                        /** @description an IANA time zone name */
+                        timeZone: string;
+                        jobs: {
+                            backorder: {
+                                enabled: boolean;
+                                /** @description a cron expression (5 or 6 fields) */
+                                cron: string;
+                                onSupplyChange: boolean;
+                            };
+                            preorder: {
+                                enabled: boolean;
+                                /** @description a cron expression (5 or 6 fields) */
+                                cron: string;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Bad input: the problem names each field (errors[].path is a JSON Pointer) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPolicies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        rules: {
+                            name: string;
+                            match: {
+                                country?: string[];
+                                region?: string[];
+                                channel?: string[];
+                                skuPrefix?: string[];
+                            };
+                            locationIds: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Bad input: the problem names each field (errors[].path is a JSON Pointer) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putPolicies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    rules: {
+                        name: string;
+                        match: {
+                            country?: string[];
+                            region?: string[];
+                            channel?: string[];
+                            skuPrefix?: string[];
+                        };
+                        locationIds: string[];
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        rules: {
+                            name: string;
+                            match: {
+                                country?: string[];
+                                region?: string[];
+                                channel?: string[];
+                                skuPrefix?: string[];
+                            };
+                            locationIds: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Bad input: the problem names each field (errors[].path is a JSON Pointer) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listSettingsAudit: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                key?: "settings" | "policies";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: number;
+                            key: string;
+                            /** @description the API key id */
+                            actor: string;
+                            /**
+                             * Format: date-time
+                             * @description an ISO-8601 UTC instant
+                             */
+                            at: string;
+                            before: unknown;
+                            after: unknown;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Bad input: the problem names each field (errors[].path is a JSON Pointer) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listJobs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            jobType: "backorder" | "preorder";
+                            enabled: boolean;
+                            cron: string;
+                            onSupplyChange?: boolean;
+                            nextRunAt: string | null;
+                            lastRun: {
                                 /** @description an id as the service gave it */
                                 id: string;
                                 jobType: "backorder" | "preorder";
@@ -2184,50 +3927,238 @@ export interface paths {
                                 failedRecords: number;
                                 error: string | null;
                                 skus: string[] | null;
-                            }[];
-                            nextCursor: string | null;
-                        };
+                            } | null;
+                        }[];
                     };
                 };
             };
+            /** @description Bad input: the problem names each field (errors[].path is a JSON Pointer) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
-    "/api/jobs/runs/{id}": {
+    runJob: {
         parameters: {
-            query?: never;
+            query?: {
+                wait?: boolean;
+                /** @description answer 200 with what a run started now would do, writing nothing */
+                dryRun?: boolean;
+            };
+            header?: never;
+            path: {
+                jobType: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never> | null;
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description an id as the service gave it */
+                        id: string;
+                        jobType: "backorder" | "preorder";
+                        trigger: "scheduled" | "manual" | "event";
+                        status: "running" | "succeeded" | "failed";
+                        /**
+                         * Format: date-time
+                         * @description an ISO-8601 UTC instant
+                         */
+                        startedAt: string;
+                        finishedAt: string | null;
+                        /** @description lines in scope when the run started */
+                        processed: number;
+                        movedToFulfillment: number;
+                        movedToBackorder: number;
+                        stillOnHold: number;
+                        canceled: number;
+                        failedRecords: number;
+                        error: string | null;
+                        skus: string[] | null;
+                    } | {
+                        /** @enum {boolean} */
+                        dryRun: true;
+                        jobType: "backorder" | "preorder";
+                        /** @enum {string} */
+                        trigger: "manual";
+                        /**
+                         * Format: date-time
+                         * @description an ISO-8601 UTC instant
+                         */
+                        startedAt: string;
+                        processed: number;
+                        records: {
+                            /** @description an id as the service gave it */
+                            lineId: string;
+                            /** @description an id as the service gave it */
+                            orderId: string;
+                            sku: string;
+                            locationId: string | null;
+                            quantity: number;
+                            from: string;
+                            to: string;
+                            inventoryAvailabilityDate: string | null;
+                            estimatedShipmentDate: string | null;
+                            error: string | null;
+                        }[];
+                        movedToFulfillment: number;
+                        movedToBackorder: number;
+                        stillOnHold: number;
+                        canceled: number;
+                        failedRecords: number;
+                        error: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description an id as the service gave it */
+                        id: string;
+                        jobType: "backorder" | "preorder";
+                        trigger: "scheduled" | "manual" | "event";
+                        status: "running" | "succeeded" | "failed";
+                        /**
+                         * Format: date-time
+                         * @description an ISO-8601 UTC instant
+                         */
+                        startedAt: string;
+                        finishedAt: string | null;
+                        /** @description lines in scope when the run started */
+                        processed: number;
+                        movedToFulfillment: number;
+                        movedToBackorder: number;
+                        stillOnHold: number;
+                        canceled: number;
+                        failedRecords: number;
+                        error: string | null;
+                        skus: string[] | null;
+                    };
+                };
+            };
+            /** @description Bad input: the problem names each field (errors[].path is a JSON Pointer) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed in the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listJobRuns: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                jobType?: "backorder" | "preorder";
+                status?: "running" | "succeeded" | "failed";
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get: {
-            parameters: {
-                query?: {
-                    limit?: number;
-                    cursor?: string;
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
                 };
-                header?: never;
-                path: {
-                    /** @description an id as the service gave it */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
+                content: {
+                    "application/json": {
+                        items: {
                             /** @description an id as the service gave it */
                             id: string;
                             jobType: "backorder" | "preorder";
@@ -2248,351 +4179,1675 @@ export interface paths {
                             failedRecords: number;
                             error: string | null;
                             skus: string[] | null;
-                            records: {
-                                items: {
-                                    /** @description an id as the service gave it */
-                                    lineId: string;
-                                    /** @description an id as the service gave it */
-                                    orderId: string;
-                                    sku: string;
-                                    locationId: string | null;
-                                    quantity: number;
-                                    from: string;
-                                    to: string;
-                                    inventoryAvailabilityDate: string | null;
-                                    estimatedShipmentDate: string | null;
-                                    error: string | null;
-                                }[];
-                                nextCursor: string | null;
-                            };
-                        };
+                        }[];
+                        nextCursor: string | null;
                     };
                 };
             };
+            /** @description Bad input: the problem names each field (errors[].path is a JSON Pointer) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
-    "/api/keys": {
+    getJobRun: {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
             header?: never;
-            path?: never;
+            path: {
+                /** @description an id as the service gave it */
+                id: string;
+            };
             cookie?: never;
         };
-        /** @description Live API keys, newest first (never the keys themselves). */
-        get: {
-            parameters: {
-                query?: {
-                    limit?: number;
-                    cursor?: string;
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
                 };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
+                content: {
+                    "application/json": {
+                        /** @description an id as the service gave it */
+                        id: string;
+                        jobType: "backorder" | "preorder";
+                        trigger: "scheduled" | "manual" | "event";
+                        status: "running" | "succeeded" | "failed";
+                        /**
+                         * Format: date-time
+                         * @description an ISO-8601 UTC instant
+                         */
+                        startedAt: string;
+                        finishedAt: string | null;
+                        /** @description lines in scope when the run started */
+                        processed: number;
+                        movedToFulfillment: number;
+                        movedToBackorder: number;
+                        stillOnHold: number;
+                        canceled: number;
+                        failedRecords: number;
+                        error: string | null;
+                        skus: string[] | null;
+                        records: {
                             items: {
                                 /** @description an id as the service gave it */
-                                id: string;
-                                role: "admin" | "operator" | "integration" | "viewer";
-                                label: string | null;
-                                /**
-                                 * Format: date-time
-                                 * @description an ISO-8601 UTC instant
-                                 */
-                                createdAt: string;
-                                lastUsedAt: string | null;
+                                lineId: string;
+                                /** @description an id as the service gave it */
+                                orderId: string;
+                                sku: string;
+                                locationId: string | null;
+                                quantity: number;
+                                from: string;
+                                to: string;
+                                inventoryAvailabilityDate: string | null;
+                                estimatedShipmentDate: string | null;
+                                error: string | null;
                             }[];
                             nextCursor: string | null;
                         };
                     };
                 };
             };
-        };
-        put?: never;
-        /** @description Creates a key; the answer carries the key itself, this once. */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
+            /** @description Bad input: the problem names each field (errors[].path is a JSON Pointer) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
-            requestBody: {
+            /** @description No API key, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listApiKeys: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
                 content: {
                     "application/json": {
+                        items: {
+                            /** @description an id as the service gave it */
+                            id: string;
+                            role: "admin" | "operator" | "integration" | "viewer";
+                            label: string | null;
+                            /**
+                             * Format: date-time
+                             * @description an ISO-8601 UTC instant
+                             */
+                            createdAt: string;
+                            lastUsedAt: string | null;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Bad input: the problem names each field (errors[].path is a JSON Pointer) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    role: "admin" | "operator" | "integration" | "viewer";
+                    label?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description an id as the service gave it */
+                        id: string;
                         role: "admin" | "operator" | "integration" | "viewer";
-                        label?: string | null;
+                        label: string | null;
+                        /**
+                         * Format: date-time
+                         * @description an ISO-8601 UTC instant
+                         */
+                        createdAt: string;
+                        lastUsedAt: string | null;
+                        /** @description the key itself: shown this once, stored only hashed */
+                        key: string;
                     };
                 };
             };
-            responses: {
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description an id as the service gave it */
-                            id: string;
-                            role: "admin" | "operator" | "integration" | "viewer";
-                            label: string | null;
-                            /**
-                             * Format: date-time
-                             * @description an ISO-8601 UTC instant
-                             */
-                            createdAt: string;
-                            lastUsedAt: string | null;
-                            /** @description the key itself: shown this once, stored only hashed */
-                            key: string;
-                        };
-                    };
+            /** @description Bad input: the problem names each field (errors[].path is a JSON Pointer) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
-    "/api/keys/{id}": {
+    revokeApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description an id as the service gave it */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description an id as the service gave it */
+                        id: string;
+                        role: "admin" | "operator" | "integration" | "viewer";
+                        label: string | null;
+                        /**
+                         * Format: date-time
+                         * @description an ISO-8601 UTC instant
+                         */
+                        createdAt: string;
+                        lastUsedAt: string | null;
+                    };
+                };
+            };
+            /** @description Bad input: the problem names each field (errors[].path is a JSON Pointer) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    checkIntegrity: {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get?: never;
-        put?: never;
-        post?: never;
-        /** @description Revokes a key: its next request gets 401. */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description an id as the service gave it */
-                    id: string;
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
                 };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description an id as the service gave it */
-                            id: string;
-                            role: "admin" | "operator" | "integration" | "viewer";
-                            label: string | null;
-                            /**
-                             * Format: date-time
-                             * @description an ISO-8601 UTC instant
-                             */
-                            createdAt: string;
-                            lastUsedAt: string | null;
-                        };
-                    };
-                };
-            };
-        };
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/admin/integrity": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** @description Checks the books against the lines, as holdfast doctor does: reserved, line states, held lines' dates, events, promised quantities. */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            ok: boolean;
-                            problems: {
-                                kind: string;
-                                sku?: string;
-                                locationId?: string;
-                                lineId?: string;
-                                /**
-                                 * Format: date
-                                 * @description a calendar date YYYY-MM-DD
-                                 */
-                                date?: string;
-                                detail: string;
-                            }[];
-                            /** @description true when a kind had more problems than are listed */
-                            truncated: boolean;
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/session": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** @description The calling key: its id and role. */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Who the calling key is: the console asks once at sign-in to learn what to offer. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description the id of the API key that made the request */
-                            keyId: string;
-                            role: "admin" | "operator" | "integration" | "viewer";
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/overview": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** @description Lines and units per status reason, Backorder Hold lines by age, and preorder demand against scheduled receipts. */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /**
-                             * Format: date-time
-                             * @description an ISO-8601 UTC instant
-                             */
-                            now: string;
+                content: {
+                    "application/json": {
+                        ok: boolean;
+                        problems: {
+                            kind: string;
+                            sku?: string;
+                            locationId?: string;
+                            lineId?: string;
                             /**
                              * Format: date
                              * @description a calendar date YYYY-MM-DD
                              */
-                            today: string;
-                            statusReasons: {
-                                statusReason: "New" | "PreorderHold" | "BackorderHold" | "AwaitingFulfillment" | "Shipped" | "CanceledByRequest" | "BackorderSlaExpired" | "OutOfStock";
-                                lines: number;
-                                units: number;
-                            }[];
-                            backorderAgeing: {
-                                /** @description whole days since backorderedAt */
-                                bucket: "0-2" | "3-7" | "8-14" | "15-30" | "over 30";
-                                lines: number;
-                                units: number;
-                            }[];
-                            preorderDemand: {
-                                /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
-                                sku: string;
-                                name: string;
-                                launchDate: string | null;
-                                /** @description units on Preorder Hold */
-                                onHold: number;
-                                heldLines: number;
-                                /** @description units scheduled to arrive after today, up to and including the launch date */
-                                receiptsByLaunch: number;
-                                /** @description units scheduled to arrive after the launch date */
-                                receiptsAfterLaunch: number;
-                            }[];
+                            date?: string;
+                            detail: string;
+                        }[];
+                        /** @description true when a kind had more problems than are listed */
+                        truncated: boolean;
+                    };
+                };
+            };
+            /** @description Bad input: the problem names each field (errors[].path is a JSON Pointer) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 1-64 characters of A-Z a-z 0-9 . _ -, chosen by the caller */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description 1-64 characters of A-Z a-z 0-9 . _ -, chosen by the caller */
+                        id: string;
+                        url: string;
+                        events: string[];
+                        active: boolean;
+                        description: string | null;
+                        /**
+                         * Format: date-time
+                         * @description an ISO-8601 UTC instant
+                         */
+                        createdAt: string;
+                        /**
+                         * Format: date-time
+                         * @description an ISO-8601 UTC instant
+                         */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Bad input: the problem names each field (errors[].path is a JSON Pointer) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 1-64 characters of A-Z a-z 0-9 . _ -, chosen by the caller */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description an http or https url that receives the POSTs */
+                    url: string;
+                    /** @description signs every request (HMAC-SHA256); required to create, kept when left out of a replacement; never answered back */
+                    secret?: string;
+                    /** @description event types (line.preordered, line.backordered, line.released, line.promise_changed, line.canceled, line.shipped, ping), or ["*"] for all */
+                    events: string[];
+                    /** @default true */
+                    active?: boolean;
+                    description?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description 1-64 characters of A-Z a-z 0-9 . _ -, chosen by the caller */
+                        id: string;
+                        url: string;
+                        events: string[];
+                        active: boolean;
+                        description: string | null;
+                        /**
+                         * Format: date-time
+                         * @description an ISO-8601 UTC instant
+                         */
+                        createdAt: string;
+                        /**
+                         * Format: date-time
+                         * @description an ISO-8601 UTC instant
+                         */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description 1-64 characters of A-Z a-z 0-9 . _ -, chosen by the caller */
+                        id: string;
+                        url: string;
+                        events: string[];
+                        active: boolean;
+                        description: string | null;
+                        /**
+                         * Format: date-time
+                         * @description an ISO-8601 UTC instant
+                         */
+                        createdAt: string;
+                        /**
+                         * Format: date-time
+                         * @description an ISO-8601 UTC instant
+                         */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Bad input: the problem names each field (errors[].path is a JSON Pointer) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 1-64 characters of A-Z a-z 0-9 . _ -, chosen by the caller */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad input: the problem names each field (errors[].path is a JSON Pointer) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWebhooks: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description 1-64 characters of A-Z a-z 0-9 . _ -, chosen by the caller */
+                            id: string;
+                            url: string;
+                            events: string[];
+                            active: boolean;
+                            description: string | null;
+                            /**
+                             * Format: date-time
+                             * @description an ISO-8601 UTC instant
+                             */
+                            createdAt: string;
+                            /**
+                             * Format: date-time
+                             * @description an ISO-8601 UTC instant
+                             */
+                            updatedAt: string;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Bad input: the problem names each field (errors[].path is a JSON Pointer) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                status?: "pending" | "delivered" | "failed";
+            };
+            header?: never;
+            path: {
+                /** @description 1-64 characters of A-Z a-z 0-9 . _ -, chosen by the caller */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: number;
+                            /** @description the Holdfast-Event-Id sent (a line event id, or ping_<delivery id>) */
+                            eventId: string;
+                            type: string;
+                            status: "pending" | "delivered" | "failed";
+                            attempts: number;
+                            lastStatusCode: number | null;
+                            lastError: string | null;
+                            nextAttemptAt: string | null;
+                            deliveredAt: string | null;
+                            /**
+                             * Format: date-time
+                             * @description an ISO-8601 UTC instant
+                             */
+                            createdAt: string;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Bad input: the problem names each field (errors[].path is a JSON Pointer) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    retryWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 1-64 characters of A-Z a-z 0-9 . _ -, chosen by the caller */
+                id: string;
+                deliveryId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        /** @description the Holdfast-Event-Id sent (a line event id, or ping_<delivery id>) */
+                        eventId: string;
+                        type: string;
+                        status: "pending" | "delivered" | "failed";
+                        attempts: number;
+                        lastStatusCode: number | null;
+                        lastError: string | null;
+                        nextAttemptAt: string | null;
+                        deliveredAt: string | null;
+                        /**
+                         * Format: date-time
+                         * @description an ISO-8601 UTC instant
+                         */
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description Bad input: the problem names each field (errors[].path is a JSON Pointer) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed in the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    pingWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 1-64 characters of A-Z a-z 0-9 . _ -, chosen by the caller */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        /** @description the Holdfast-Event-Id sent (a line event id, or ping_<delivery id>) */
+                        eventId: string;
+                        type: string;
+                        status: "pending" | "delivered" | "failed";
+                        attempts: number;
+                        lastStatusCode: number | null;
+                        lastError: string | null;
+                        nextAttemptAt: string | null;
+                        deliveredAt: string | null;
+                        /**
+                         * Format: date-time
+                         * @description an ISO-8601 UTC instant
+                         */
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description Bad input: the problem names each field (errors[].path is a JSON Pointer) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Who the calling key is: the console asks once at sign-in to learn what to offer. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description the id of the API key that made the request */
+                        keyId: string;
+                        role: "admin" | "operator" | "integration" | "viewer";
+                    };
+                };
+            };
+            /** @description Bad input: the problem names each field (errors[].path is a JSON Pointer) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getOverview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: date-time
+                         * @description an ISO-8601 UTC instant
+                         */
+                        now: string;
+                        /**
+                         * Format: date
+                         * @description a calendar date YYYY-MM-DD
+                         */
+                        today: string;
+                        statusReasons: {
+                            statusReason: "New" | "PreorderHold" | "BackorderHold" | "AwaitingFulfillment" | "Shipped" | "CanceledByRequest" | "BackorderSlaExpired" | "OutOfStock";
+                            lines: number;
+                            units: number;
+                        }[];
+                        backorderAgeing: {
+                            /** @description whole days since backorderedAt */
+                            bucket: "0-2" | "3-7" | "8-14" | "15-30" | "over 30";
+                            lines: number;
+                            units: number;
+                        }[];
+                        preorderDemand: {
+                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                            sku: string;
+                            name: string;
+                            launchDate: string | null;
+                            /** @description units on Preorder Hold */
+                            onHold: number;
+                            heldLines: number;
+                            /** @description units scheduled to arrive after today, up to and including the launch date */
+                            receiptsByLaunch: number;
+                            /** @description units scheduled to arrive after the launch date */
+                            receiptsAfterLaunch: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Bad input: the problem names each field (errors[].path is a JSON Pointer) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    webhookLinePreordered: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description the payload id; drop a request whose id you already handled */
+                "Holdfast-Event-Id": string;
+                /** @description Unix seconds when this attempt was sent */
+                "Holdfast-Timestamp": string;
+                "Holdfast-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description the event id, also sent as Holdfast-Event-Id: the same on every redelivery, so receivers can drop duplicates */
+                    id: string;
+                    /** @constant */
+                    type: "line.preordered";
+                    /**
+                     * Format: date-time
+                     * @description an ISO-8601 UTC instant
+                     */
+                    occurredAt: string;
+                    data: {
+                        /** @description an id as the service gave it */
+                        id: string;
+                        /** @description an id as the service gave it */
+                        orderId: string;
+                        lineNumber: number;
+                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                        sku: string;
+                        quantity: number;
+                        locationId: string | null;
+                        state: "Open" | "OnHold" | "InFulfillment" | "Fulfilled" | "Canceled";
+                        statusReason: "New" | "PreorderHold" | "BackorderHold" | "AwaitingFulfillment" | "Shipped" | "CanceledByRequest" | "BackorderSlaExpired" | "OutOfStock";
+                        inventoryAvailabilityDate: string | null;
+                        estimatedShipmentDate: string | null;
+                        launchDate: string | null;
+                        backorderedAt: string | null;
+                        version: number;
+                        externalId: string;
+                        customerId: string | null;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Delivered */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not delivered: the request is tried again later */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhookLineBackordered: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description the payload id; drop a request whose id you already handled */
+                "Holdfast-Event-Id": string;
+                /** @description Unix seconds when this attempt was sent */
+                "Holdfast-Timestamp": string;
+                "Holdfast-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description the event id, also sent as Holdfast-Event-Id: the same on every redelivery, so receivers can drop duplicates */
+                    id: string;
+                    /** @constant */
+                    type: "line.backordered";
+                    /**
+                     * Format: date-time
+                     * @description an ISO-8601 UTC instant
+                     */
+                    occurredAt: string;
+                    data: {
+                        /** @description an id as the service gave it */
+                        id: string;
+                        /** @description an id as the service gave it */
+                        orderId: string;
+                        lineNumber: number;
+                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                        sku: string;
+                        quantity: number;
+                        locationId: string | null;
+                        state: "Open" | "OnHold" | "InFulfillment" | "Fulfilled" | "Canceled";
+                        statusReason: "New" | "PreorderHold" | "BackorderHold" | "AwaitingFulfillment" | "Shipped" | "CanceledByRequest" | "BackorderSlaExpired" | "OutOfStock";
+                        inventoryAvailabilityDate: string | null;
+                        estimatedShipmentDate: string | null;
+                        launchDate: string | null;
+                        backorderedAt: string | null;
+                        version: number;
+                        externalId: string;
+                        customerId: string | null;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Delivered */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not delivered: the request is tried again later */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhookLineReleased: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description the payload id; drop a request whose id you already handled */
+                "Holdfast-Event-Id": string;
+                /** @description Unix seconds when this attempt was sent */
+                "Holdfast-Timestamp": string;
+                "Holdfast-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description the event id, also sent as Holdfast-Event-Id: the same on every redelivery, so receivers can drop duplicates */
+                    id: string;
+                    /** @constant */
+                    type: "line.released";
+                    /**
+                     * Format: date-time
+                     * @description an ISO-8601 UTC instant
+                     */
+                    occurredAt: string;
+                    data: {
+                        /** @description an id as the service gave it */
+                        id: string;
+                        /** @description an id as the service gave it */
+                        orderId: string;
+                        lineNumber: number;
+                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                        sku: string;
+                        quantity: number;
+                        locationId: string | null;
+                        state: "Open" | "OnHold" | "InFulfillment" | "Fulfilled" | "Canceled";
+                        statusReason: "New" | "PreorderHold" | "BackorderHold" | "AwaitingFulfillment" | "Shipped" | "CanceledByRequest" | "BackorderSlaExpired" | "OutOfStock";
+                        inventoryAvailabilityDate: string | null;
+                        estimatedShipmentDate: string | null;
+                        launchDate: string | null;
+                        backorderedAt: string | null;
+                        version: number;
+                        externalId: string;
+                        customerId: string | null;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Delivered */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not delivered: the request is tried again later */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhookLinePromiseChanged: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description the payload id; drop a request whose id you already handled */
+                "Holdfast-Event-Id": string;
+                /** @description Unix seconds when this attempt was sent */
+                "Holdfast-Timestamp": string;
+                "Holdfast-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description the event id, also sent as Holdfast-Event-Id: the same on every redelivery, so receivers can drop duplicates */
+                    id: string;
+                    /** @constant */
+                    type: "line.promise_changed";
+                    /**
+                     * Format: date-time
+                     * @description an ISO-8601 UTC instant
+                     */
+                    occurredAt: string;
+                    data: {
+                        /** @description an id as the service gave it */
+                        id: string;
+                        /** @description an id as the service gave it */
+                        orderId: string;
+                        lineNumber: number;
+                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                        sku: string;
+                        quantity: number;
+                        locationId: string | null;
+                        state: "Open" | "OnHold" | "InFulfillment" | "Fulfilled" | "Canceled";
+                        statusReason: "New" | "PreorderHold" | "BackorderHold" | "AwaitingFulfillment" | "Shipped" | "CanceledByRequest" | "BackorderSlaExpired" | "OutOfStock";
+                        inventoryAvailabilityDate: string | null;
+                        estimatedShipmentDate: string | null;
+                        launchDate: string | null;
+                        backorderedAt: string | null;
+                        version: number;
+                        externalId: string;
+                        customerId: string | null;
+                        previous: {
+                            locationId: string | null;
+                            inventoryAvailabilityDate: string | null;
+                            estimatedShipmentDate: string | null;
                         };
                     };
                 };
             };
         };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+        responses: {
+            /** @description Delivered */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not delivered: the request is tried again later */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhookLineCanceled: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description the payload id; drop a request whose id you already handled */
+                "Holdfast-Event-Id": string;
+                /** @description Unix seconds when this attempt was sent */
+                "Holdfast-Timestamp": string;
+                "Holdfast-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description the event id, also sent as Holdfast-Event-Id: the same on every redelivery, so receivers can drop duplicates */
+                    id: string;
+                    /** @constant */
+                    type: "line.canceled";
+                    /**
+                     * Format: date-time
+                     * @description an ISO-8601 UTC instant
+                     */
+                    occurredAt: string;
+                    data: {
+                        /** @description an id as the service gave it */
+                        id: string;
+                        /** @description an id as the service gave it */
+                        orderId: string;
+                        lineNumber: number;
+                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                        sku: string;
+                        quantity: number;
+                        locationId: string | null;
+                        state: "Open" | "OnHold" | "InFulfillment" | "Fulfilled" | "Canceled";
+                        statusReason: "New" | "PreorderHold" | "BackorderHold" | "AwaitingFulfillment" | "Shipped" | "CanceledByRequest" | "BackorderSlaExpired" | "OutOfStock";
+                        inventoryAvailabilityDate: string | null;
+                        estimatedShipmentDate: string | null;
+                        launchDate: string | null;
+                        backorderedAt: string | null;
+                        version: number;
+                        externalId: string;
+                        customerId: string | null;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Delivered */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not delivered: the request is tried again later */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhookLineShipped: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description the payload id; drop a request whose id you already handled */
+                "Holdfast-Event-Id": string;
+                /** @description Unix seconds when this attempt was sent */
+                "Holdfast-Timestamp": string;
+                "Holdfast-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description the event id, also sent as Holdfast-Event-Id: the same on every redelivery, so receivers can drop duplicates */
+                    id: string;
+                    /** @constant */
+                    type: "line.shipped";
+                    /**
+                     * Format: date-time
+                     * @description an ISO-8601 UTC instant
+                     */
+                    occurredAt: string;
+                    data: {
+                        /** @description an id as the service gave it */
+                        id: string;
+                        /** @description an id as the service gave it */
+                        orderId: string;
+                        lineNumber: number;
+                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                        sku: string;
+                        quantity: number;
+                        locationId: string | null;
+                        state: "Open" | "OnHold" | "InFulfillment" | "Fulfilled" | "Canceled";
+                        statusReason: "New" | "PreorderHold" | "BackorderHold" | "AwaitingFulfillment" | "Shipped" | "CanceledByRequest" | "BackorderSlaExpired" | "OutOfStock";
+                        inventoryAvailabilityDate: string | null;
+                        estimatedShipmentDate: string | null;
+                        launchDate: string | null;
+                        backorderedAt: string | null;
+                        version: number;
+                        externalId: string;
+                        customerId: string | null;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Delivered */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not delivered: the request is tried again later */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhookPing: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description the payload id; drop a request whose id you already handled */
+                "Holdfast-Event-Id": string;
+                /** @description Unix seconds when this attempt was sent */
+                "Holdfast-Timestamp": string;
+                "Holdfast-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description the event id, also sent as Holdfast-Event-Id: the same on every redelivery, so receivers can drop duplicates */
+                    id: string;
+                    /** @constant */
+                    type: "ping";
+                    /**
+                     * Format: date-time
+                     * @description an ISO-8601 UTC instant
+                     */
+                    occurredAt: string;
+                    data: {
+                        /** @description 1-64 characters of A-Z a-z 0-9 . _ -, chosen by the caller */
+                        webhookId: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Delivered */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not delivered: the request is tried again later */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
     };
 }
-export type webhooks = Record<string, never>;
-export interface components {
-    schemas: never;
-    responses: never;
-    parameters: never;
-    requestBodies: never;
-    headers: never;
-    pathItems: never;
-}
-export type $defs = Record<string, never>;
-export type operations = Record<string, never>;

@@ -3,9 +3,7 @@
  * seed or the API), Debian's Chromium driven by playwright-core, and a check that the page logged no error.
  *
  * Chromium logs every 4xx answer of a fetch as a console error ("Failed to load resource"); a test that
- * provokes one on purpose names its status, and 404s (403s for keys other than admin) of routes the running
- * service does not have yet (see web/src/api/pending-paths.ts) are tolerated only while its OpenAPI document
- * lacks them.
+ * provokes one on purpose names its status, and any other is a failure.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -24,16 +22,9 @@ export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--
 export const DESKTOP = { width: 1280, height: 800 } as const;
 export const PHONE = { width: 390, height: 844 } as const;
 
-/** Routes the console calls that other work adds; a 404 from them is no error while the service lacks them. */
-const PENDING_ROUTES: readonly [RegExp, string][] = [
-  [/^\/api\/webhooks(\/.*)?$/, '/api/webhooks'],
-];
-
 export interface ConsoleService {
   readonly t: TestService;
   readonly url: string;
-  /** Routes of PENDING_ROUTES the service's OpenAPI document has not got. */
-  readonly missingRoutes: ReadonlySet<string>;
   close(): Promise<void>;
 }
 
@@ -45,16 +36,15 @@ export function assertConsoleBuilt(): void {
 /** A listening service on a manual clock (at T0 until the demo seed moves it), seeded with the demo data unless `seed` says otherwise. */
 export async function startConsole(kind: DatabaseKind, seed: 'demo' | 'empty' = 'demo'): Promise<ConsoleService> {
   assertConsoleBuilt();
-  const t = await startTestService(kind, { now: T0 });
+  // The webhook dispatcher runs, as in `serve`, with quick retries: the Webhooks screen shows deliveries happen.
+  const t = await startTestService(kind, { now: T0, dispatcher: true, config: { webhookRetryBaseMs: 50 } });
   try {
     if (seed === 'demo') {
       await seedDemo({ ...t.service, setLog: () => undefined });
       for (const job of ['preorder', 'backorder']) await runJob(t, job);
     }
     const url = await t.service.app.listen({ host: '127.0.0.1', port: 0 });
-    const doc = (await t.api('GET', '/api/openapi.json', undefined, { key: null })).body as { paths: Record<string, unknown> };
-    const missingRoutes = new Set(PENDING_ROUTES.map(([, route]) => route).filter((route) => !(route in doc.paths)));
-    return { t, url, missingRoutes, close: () => t.close() };
+    return { t, url, close: () => t.close() };
   } catch (error) {
     await t.close();
     throw error;
@@ -92,7 +82,7 @@ export interface ConsolePage {
   readonly page: Page;
   /** Console errors, page errors and failed requests, as text with the URL they concern. */
   readonly problems: string[];
-  /** Fails unless every problem is an expected 4xx (`allowed` statuses) or a 404 of a route still missing. */
+  /** Fails unless every problem is an expected 4xx (`allowed` statuses). */
   expectNoErrors(allowed?: readonly number[]): void;
   close(): Promise<void>;
 }
@@ -112,13 +102,7 @@ export async function openPage(browser: Browser, svc: ConsoleService, viewport: 
     // A navigation away cancels requests in flight; that is not a failure of the console.
     if (r.failure()?.errorText !== 'net::ERR_ABORTED') problems.push({ text: `request failed: ${r.failure()?.errorText}`, url: r.url(), status: null });
   });
-  const tolerated = (p: (typeof problems)[number], allowed: readonly number[]) => {
-    if (p.status === null) return false;
-    if (allowed.includes(p.status)) return true;
-    const pathname = new URL(p.url, svc.url).pathname;
-    // A missing route is a 404, or a 403 for a key that is not admin (unknown /api paths are admin-only).
-    return (p.status === 404 || p.status === 403) && PENDING_ROUTES.some(([re, route]) => re.test(pathname) && svc.missingRoutes.has(route));
-  };
+  const tolerated = (p: (typeof problems)[number], allowed: readonly number[]) => p.status !== null && allowed.includes(p.status);
   return {
     context,
     page,

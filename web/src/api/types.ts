@@ -10,3 +10,9 @@ export type DryRun = Extract<Answer<'/api/jobs/{jobType}/runs', 'post'>, { dryRu
 export type RunRecord = Run['records']['items'][number] | DryRun['records'][number];
 export type ApiKey = Answer<'/api/keys', 'get'>['items'][number];
 export type LinePromise = Answer<'/api/order-lines/{id}/promise', 'get'>;
+export type Webhook = Answer<'/api/webhooks/{id}', 'get'>;
+export type WebhookBody = NonNullable<paths['/api/webhooks/{id}']['put']['requestBody']>['content']['application/json'];
+export type Delivery = Answer<'/api/webhooks/{id}/deliveries', 'get'>['items'][number];
+
+/** The line events a webhook may subscribe to (SPEC 7); `ping` is sent on request only. */
+export const WEBHOOK_EVENTS = ['line.preordered', 'line.backordered', 'line.released', 'line.promise_changed', 'line.canceled', 'line.shipped'] as const;

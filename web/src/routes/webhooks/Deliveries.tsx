@@ -1,11 +1,11 @@
-/** A subscription's delivery log, newest first, refreshed while deliveries are pending; "Redeliver" sends one now. */
+/** A subscription's delivery log, newest first, refreshed every 5 s (2 s while one is pending); "Redeliver" sends one now. */
 import { Button, Table, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { unwrap } from '../../api/problem.ts';
 import { useSession } from '../../api/session.tsx';
-import type { Delivery } from '../../api/pending-paths.ts';
+import type { Delivery } from '../../api/types.ts';
 import { Empty, LoadMore, Loading } from '../../components/common.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { formatInstant } from '../../format.ts';
@@ -20,7 +20,7 @@ export function Deliveries({ webhookId }: { webhookId: string }) {
     initialPageParam: undefined as string | undefined,
     queryFn: ({ pageParam }) => unwrap(api.GET('/api/webhooks/{id}/deliveries', { params: { path: { id: webhookId }, query: { limit: 50, cursor: pageParam } } })),
     getNextPageParam: (last) => last.nextCursor ?? undefined,
-    refetchInterval: (q) => (q.state.data?.pages[0]?.items.some((d) => d.status === 'pending') ? 2_000 : false),
+    refetchInterval: (q) => (q.state.data?.pages[0]?.items.some((d) => d.status === 'pending') ? 2_000 : 5_000),
   });
   const [retryError, setRetryError] = useState<{ id: string; error: unknown } | null>(null);
   const retry = useMutation({

@@ -6,8 +6,8 @@ import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { ApiError, unwrap } from '../../api/problem.ts';
 import { useSession } from '../../api/session.tsx';
-import { WEBHOOK_EVENTS } from '../../api/pending-paths.ts';
-import type { Webhook, WebhookBody } from '../../api/pending-paths.ts';
+import { WEBHOOK_EVENTS } from '../../api/types.ts';
+import type { Webhook, WebhookBody } from '../../api/types.ts';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 
 const FIELDS = ['/id', '/url', '/secret', '/events', '/active', '/description'];

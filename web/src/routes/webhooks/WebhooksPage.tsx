@@ -9,7 +9,7 @@ import { useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { unwrap } from '../../api/problem.ts';
 import { useSession } from '../../api/session.tsx';
-import type { Webhook } from '../../api/pending-paths.ts';
+import type { Webhook } from '../../api/types.ts';
 import { Empty, Loading, PageHeader } from '../../components/common.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { Deliveries } from './Deliveries.tsx';
