@@ -694,7 +694,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The calling key: its id and role.
+         * The calling key: its id and role
          * @description The calling key: its id and role.
          */
         get: operations["getSession"];
@@ -714,7 +714,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Lines and units per status reason, Backorder Hold lines by age, and preorder demand against scheduled receipts.
+         * Lines per status reason, Backorder Hold ageing, preorder demand against receipts
          * @description Lines and units per status reason, Backorder Hold lines by age, and preorder demand against scheduled receipts.
          */
         get: operations["getOverview"];
