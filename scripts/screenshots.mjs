@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import http from 'node:http';
 import { register } from 'tsx/esm/api';
 import { chromium } from 'playwright-core';
 
@@ -23,7 +24,10 @@ const SIZES = [
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'holdfast-screens-'));
 const config = loadConfig({}, { databaseUrl: path.join(dir, 'demo.db'), adminKey: ADMIN_KEY, manualClock: true, logLevel: 'silent', eventDebounceMs: 20 });
-const service = await createService(config);
+const service = await createService(config, { dispatcher: true });
+// A warehouse endpoint that takes every webhook, so the delivery log has deliveries to show.
+const receiver = http.createServer((req, res) => req.resume().on('end', () => res.writeHead(204).end()));
+await new Promise((resolve) => receiver.listen(0, '127.0.0.1', resolve));
 const browser = await chromium.launch({
   executablePath: process.env.HOLDFAST_CHROMIUM || '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--hide-scrollbars'],
@@ -48,10 +52,19 @@ try {
     const r = await service.app.inject({ method, url, headers: { authorization: `Bearer ${ADMIN_KEY}` }, payload });
     if (r.statusCode >= 300) throw new Error(`${method} ${url}: ${r.body}`);
   };
+  await call('PUT', '/api/webhooks/warehouse-east', {
+    url: `http://127.0.0.1:${receiver.address().port}/holdfast`,
+    secret: 'screenshots-secret-0123456789',
+    events: ['line.released', 'line.canceled', 'line.promise_changed'],
+    description: 'East DC warehouse system',
+  });
+  await call('POST', '/api/keys', { role: 'viewer', label: 'wall screen' });
+  await call('POST', '/api/keys', { role: 'integration', label: 'shop' });
   await call('PATCH', '/api/settings', { jobs: { backorder: { onSupplyChange: false } } });
   await call('PUT', '/api/inventory/on-hand', [{ sku: 'MN-270', locationId: 'WEST', onHand: 12 }, { sku: 'DK-300', locationId: 'EAST', onHand: 9 }]);
   await runJob('backorder');
   await call('PATCH', '/api/settings', { jobs: { backorder: { onSupplyChange: true } } });
+  await call('POST', '/api/webhooks/warehouse-east/ping');
   const url = await service.app.listen({ host: '127.0.0.1', port: 0 });
   const get = async (p) => (await service.app.inject({ url: p, headers: { authorization: `Bearer ${ADMIN_KEY}` } })).json();
   const held = (await get('/api/order-lines?statusReason=BackorderHold&limit=1')).items[0];
@@ -73,7 +86,7 @@ try {
     ['settings-general', '/settings/general'],
     ['settings-job-schedules', '/settings/jobs'],
     ['settings-audit', '/settings/audit'],
-    ['webhooks', '/webhooks'],
+    ['webhooks', '/webhooks?id=warehouse-east', (page) => page.getByRole('table', { name: 'Deliveries' }).waitFor()],
     ['api-keys', '/keys'],
   ];
   fs.mkdirSync(OUT, { recursive: true });
@@ -106,5 +119,6 @@ try {
 } finally {
   await browser.close();
   await service.close();
+  receiver.close();
   fs.rmSync(dir, { recursive: true, force: true });
 }
