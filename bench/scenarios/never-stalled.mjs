@@ -1,0 +1,116 @@
+/**
+ * Never stalled (SPEC 10): while a `backorder` run over 1,000,000 held lines runs (the world of backorder-1m),
+ *  - a separate process (bench/prober.mjs) sends `GET /health` and `GET /api/order-lines?limit=5` every 20 ms:
+ *    bar p99 < 100 ms for both, no failures;
+ *  - on another fresh copy, wrk keeps an intake load (16 connections) going from before the run until it ends:
+ *    the orders placed per second during the run against those placed before it (counted in the database by
+ *    their orderedAt): bar >= 0.5x.
+ */
+import { figure, atLeast, below, exactly } from '../lib/figures.mjs';
+import { percentile } from '../lib/stats.mjs';
+import { openSql } from '../lib/databases.mjs';
+import { runJob } from '../lib/jobs.mjs';
+import { ADMIN_KEY, sleep, startHoldfast, startProber } from '../lib/processes.mjs';
+import { intakeArgs, startWrk } from '../lib/wrk.mjs';
+import { backorderWorld, fmtLines, seedEstimate } from './backorder.mjs';
+
+export const neverStalled = {
+  name: 'never-stalled',
+  kinds: ['sqlite', 'postgres'],
+  estimate(ctx, kind) {
+    const s = ctx.sizes.stalled;
+    const perRun = 2 * (3 + s.lines / (kind === 'sqlite' ? 25_000 : 20_000)) + s.idleSeconds;
+    return (ctx.plannedWorld(kind, backorderWorld(s.lines)) ? 0 : seedEstimate(kind, s.lines)) + ctx.runs * perRun;
+  },
+  async run(ctx, kind) {
+    const s = ctx.sizes.stalled;
+    const spec = backorderWorld(s.lines);
+    const world = await ctx.world(kind, spec, `backorder-${s.name}`);
+    const out = { health: [], read: [], runSeconds: [], idle: [], during: [], intakeRunSeconds: [], wrkErrors: [] };
+    const notes = [];
+    for (let run = 1; run <= ctx.runs; run++) {
+      // Probes alone.
+      {
+        const db = await ctx.copy(world, 'stalled-probes');
+        const server = await startHoldfast({ databaseUrl: db.url, logDir: ctx.logDir });
+        try {
+          ctx.note(`run ${run}: probing during a run over ${fmtLines(s.lines)} lines`);
+          const prober = startProber(server);
+          await sleep(200);
+          const job = await runJob(server);
+          const probes = await prober.stop();
+          if (job.run.status !== 'succeeded') notes.push(`Run ${run}: the probed run ended ${job.run.status}: ${job.run.error}`);
+          out.health.push(probes.health);
+          out.read.push(probes.read);
+          out.runSeconds.push(job.seconds);
+        } finally {
+          await server.stop();
+          await db.drop();
+        }
+      }
+      // Intake before and during a run.
+      {
+        const db = await ctx.copy(world, 'stalled-intake');
+        const server = await startHoldfast({ databaseUrl: db.url, logDir: ctx.logDir });
+        try {
+          ctx.note(`run ${run}: intake before and during a run`);
+          const loadFrom = Date.now();
+          const wrk = startWrk({ url: server.url, connections: 16, seconds: 3600, args: intakeArgs(ADMIN_KEY, spec.prefix, spec.skus, `r${run}`) });
+          await sleep(s.idleSeconds * 1000);
+          const job = await runJob(server);
+          wrk.stop();
+          const w = await wrk.done;
+          out.wrkErrors.push(w.errors);
+          if (job.run.status !== 'succeeded') notes.push(`Run ${run}: the run under intake ended ${job.run.status}: ${job.run.error}`);
+          const runStart = Date.parse(job.run.startedAt);
+          const runEnd = Date.parse(job.run.finishedAt);
+          // The first second of load is its warm-up.
+          const idleFrom = loadFrom + 1000;
+          out.idle.push((await ordersBetween(kind, db.url, idleFrom, runStart)) / ((runStart - idleFrom) / 1000));
+          out.during.push((await ordersBetween(kind, db.url, runStart, runEnd)) / ((runEnd - runStart) / 1000));
+          out.intakeRunSeconds.push(job.seconds);
+        } finally {
+          await server.stop();
+          await db.drop();
+        }
+      }
+    }
+    const p = (list, q) => list.map((x) => percentile(x.latenciesMs, q));
+    const max = (list) => list.map((x) => Math.max(...x.latenciesMs));
+    const failures = (list) => list.map((x) => x.failures);
+    return {
+      id: 'never-stalled',
+      title: `Answers during a run over ${fmtLines(s.lines)} held lines`,
+      db: kind,
+      method: `On a fresh copy of the backorder world (${fmtLines(s.lines)} held lines), bench/prober.mjs (its own process) sends \`GET /health\` and \`GET /api/order-lines?limit=5\` every 20 ms from the start of a \`backorder\` run to its end, never waiting for an earlier probe (a probe without an answer within 10 s fails). On another fresh copy wrk posts 3-line orders at 16 connections from ${s.idleSeconds} s before a run until it ends; the orders per second are counted in the database by orderedAt, before the run (after a 1 s warm-up) and during it.`,
+      figures: [
+        figure('/health p50', 'ms', p(out.health, 50), { digits: 1 }),
+        figure('/health p99', 'ms', p(out.health, 99), { digits: 1, bar: below(100, '< 100 ms') }),
+        figure('/health max', 'ms', max(out.health), { digits: 0 }),
+        figure('/health failures', '', failures(out.health), { digits: 0, bar: exactly(0, '0') }),
+        figure('read p50', 'ms', p(out.read, 50), { digits: 1 }),
+        figure('read p99', 'ms', p(out.read, 99), { digits: 1, bar: below(100, '< 100 ms') }),
+        figure('read max', 'ms', max(out.read), { digits: 0 }),
+        figure('read failures', '', failures(out.read), { digits: 0, bar: exactly(0, '0') }),
+        figure('probes per run', '', out.health.map((x) => x.latenciesMs.length + x.failures), { digits: 0 }),
+        figure('the probed run', 's', out.runSeconds, { digits: 1 }),
+        figure('intake before the run', 'orders/s', out.idle, { digits: 0 }),
+        figure('intake during the run', 'orders/s', out.during, { digits: 0 }),
+        figure('during / before', 'x', out.during.map((d, i) => d / out.idle[i]), { digits: 2, bar: atLeast(0.5, '>= 0.5x') }),
+        figure('the run under intake', 's', out.intakeRunSeconds, { digits: 1 }),
+        figure('intake failed requests', '', out.wrkErrors, { digits: 0 }),
+      ],
+      notes,
+    };
+  },
+};
+
+async function ordersBetween(kind, url, from, to) {
+  const sql = await openSql(kind, url);
+  try {
+    const rows = await sql.all('select count(*) as n from orders where ordered_at >= $1 and ordered_at < $2', [from, to]);
+    return Number(rows[0].n);
+  } finally {
+    await sql.close();
+  }
+}

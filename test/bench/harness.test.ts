@@ -1,0 +1,176 @@
+/**
+ * The benchmark harness itself (bench/), not timed: a seeded world is what Holdfast would have left (it passes the
+ * invariants and `holdfast doctor` on every database, a backorder run releases about half of it and a rerun changes
+ * nothing), the invariant check can fail (and the doctor agrees), the floor server makes an intake's writes on a database made by `holdfast migrate`,
+ * and the report judges bars and draws its charts.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DATABASE_KINDS, PG_ADMIN_URL } from '../fixtures/databases.ts';
+import { openSql, Scratch } from '../../bench/lib/databases.mjs';
+import { checkInvariants } from '../../bench/lib/invariants.mjs';
+import { runJob } from '../../bench/lib/jobs.mjs';
+import { expectStatus, startFloor, startHoldfast } from '../../bench/lib/processes.mjs';
+import { runDoctor, Worlds } from '../../bench/lib/seed.mjs';
+import { figure, atLeast, below } from '../../bench/lib/figures.mjs';
+import { renderReport } from '../../bench/lib/report.mjs';
+import { backorderWorld } from '../../bench/scenarios/backorder.mjs';
+import { INTAKE_WORLD } from '../../bench/scenarios/intake.mjs';
+
+const TIMEOUT = 120_000;
+
+function harness(label: string) {
+  const dir = path.join(os.tmpdir(), `holdfast-bench-test-${label}-${process.pid}`);
+  const scratch = new Scratch({ dir, pgUrl: PG_ADMIN_URL });
+  const worlds = new Worlds({ scratch, logDir: dir });
+  return { scratch, worlds, logDir: dir };
+}
+
+async function rows(kind: 'sqlite' | 'postgres', url: string, text: string): Promise<Record<string, unknown>[]> {
+  const sql = await openSql(kind, url);
+  try {
+    return (await sql.all(text)) as Record<string, unknown>[];
+  } finally {
+    await sql.close();
+  }
+}
+
+describe.each(DATABASE_KINDS)('bench seeding on %s', (kind) => {
+  const h = harness(kind);
+  const spec = backorderWorld(2_000);
+  afterAll(() => h.scratch.dropAll());
+
+  it(
+    'seeds held lines in the state intake leaves: invariants hold, a run releases about half and a rerun changes nothing',
+    async () => {
+      const world = await h.worlds.world(kind, spec, 'test');
+      expect(world.generated.lines).toBe(2_000);
+      expect(await checkInvariants(kind, world.db.url, { fresh: true })).toEqual([]);
+      expect(await runDoctor(world.db.url)).toMatchObject({ code: 0 });
+      const held = await rows(
+        kind,
+        world.db.url,
+        `select count(*) as n, sum(case when inventory_availability_date is null then 1 else 0 end) as undated from order_lines where status_reason = 'BackorderHold'`,
+      );
+      expect(Number(held[0]!.n)).toBe(2_000);
+      // Receipts cover 80% of the demand: most lines were promised a date at intake, the rest none.
+      expect(Number(held[0]!.undated)).toBeGreaterThan(0);
+      expect(Number(held[0]!.undated)).toBeLessThan(1_000);
+      // Old events were fanned out long ago: a server started on the seed has no backlog to dispatch.
+      expect(await rows(kind, world.db.url, 'select count(*) as n from outbox where dispatched_at is null')).toEqual([{ n: 0 }]);
+
+      const db = await h.worlds.copy(world, 'run');
+      const server = await startHoldfast({ databaseUrl: db.url, logDir: h.logDir });
+      try {
+        const first = await runJob(server);
+        expect(first.run).toMatchObject({ status: 'succeeded', processed: 2_000, failedRecords: 0 });
+        expect(first.run.movedToFulfillment).toBeGreaterThan(700);
+        expect(first.run.movedToFulfillment).toBeLessThan(1_300);
+        expect(first.changed).toBeGreaterThan(0);
+        const rerun = await runJob(server);
+        expect(rerun.run).toMatchObject({ status: 'succeeded', movedToFulfillment: 0 });
+        expect(rerun.changed).toBe(0);
+      } finally {
+        await server.stop();
+      }
+      expect(await checkInvariants(kind, db.url)).toEqual([]);
+      await db.drop();
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'the invariant check finds a reservation and a promise that do not add up',
+    async () => {
+      const world = await h.worlds.world(kind, spec, 'test');
+      const db = await h.worlds.copy(world, 'corrupt');
+      const sql = await openSql(kind, db.url);
+      try {
+        await sql.exec(`update stock set reserved = 1 where sku = '${'B-00000'}' and location_id = 'L1'`);
+        await sql.exec(`update promised_quantities set quantity = quantity + 1 where sku = 'B-00001'`);
+        await sql.exec(`update order_lines set estimated_shipment_date = null where id = (select min(id) from order_lines where inventory_availability_date is not null)`);
+      } finally {
+        await sql.close();
+      }
+      const kinds = (await checkInvariants(kind, db.url)).map((p) => p.kind);
+      expect(kinds).toEqual(expect.arrayContaining(['reserved', 'promised', 'placement']));
+      // holdfast doctor agrees.
+      expect(await runDoctor(db.url)).toMatchObject({ code: 1 });
+      await db.drop();
+    },
+    TIMEOUT,
+  );
+});
+
+describe('the floor server', () => {
+  const h = harness('floor');
+  afterAll(() => h.scratch.dropAll());
+
+  it(
+    "answers an order with every write of an intake that releases it, on Holdfast's schema",
+    async () => {
+      const world = await h.worlds.world('sqlite', { ...INTAKE_WORLD, skus: 10 }, 'floor');
+      const db = await h.worlds.copy(world, 'floor');
+      const floor = await startFloor({ databaseUrl: db.url, logDir: h.logDir });
+      let order: any;
+      try {
+        const lines = ['I-00001', 'I-00002', 'I-00003'].map((sku) => ({ sku, quantity: 2 }));
+        order = await expectStatus(201, 'POST', `${floor.url}/api/orders`, { body: { externalId: 'floor-1', lines } });
+      } finally {
+        await floor.stop();
+      }
+      expect(order.lines).toHaveLength(3);
+      expect(order.lines.every((l: any) => l.statusReason === 'AwaitingFulfillment' && l.locationId === 'L1')).toBe(true);
+      const counts = await rows(
+        'sqlite',
+        db.url,
+        `select (select count(*) from orders) as orders, (select count(*) from order_lines) as lines, (select count(*) from line_events) as events,
+          (select count(*) from outbox) as outbox, (select sum(reserved) from stock) as reserved`,
+      );
+      expect(counts[0]).toEqual({ orders: 1, lines: 3, events: 3, outbox: 3, reserved: 6 });
+      expect(await checkInvariants('sqlite', db.url, { fresh: true })).toEqual([]);
+    },
+    TIMEOUT,
+  );
+});
+
+describe('the report', () => {
+  let text = '';
+  beforeAll(() => {
+    const section = (id: string, db: 'sqlite' | 'postgres', figures: any[], data?: Record<string, unknown>) => ({ id, title: id, db, method: 'how', figures, data });
+    text = renderReport({
+      machine: { cpu: 'cpu', cores: 2, memoryGiB: 8, loadAverage: [0.1, 0.2, 0.3], kernel: 'Linux', node: 'v20', sqlite: '3', postgres: null, holdfast: '0.1.0', commit: 'abc', branch: 'b', wrk: '4' },
+      command: 'npm run bench',
+      quick: false,
+      runs: 3,
+      started: new Date('2026-12-01T00:00:00Z'),
+      finished: new Date('2026-12-01T00:30:00Z'),
+      sections: [
+        section('intake-floor', 'sqlite', [figure('Holdfast / floor', 'x', [0.6, 0.75, 0.8], { digits: 2, bar: atLeast(0.7, '>= 0.7x') })], {
+          connections: [1, 4, 16, 50],
+          floor: [500, 1500, 1700, 1650],
+          holdfast: [400, 1100, 1300, 1200],
+        }),
+        section('backorder-1m', 'sqlite', [figure('run', 's', [40, 31, 35], { bar: below(30, '< 30 s') })], { lines: 1_000_000, seconds: [40, 31, 35] }),
+        section('backorder-1m', 'postgres', [figure('run', 's', [20, 22, 21], { bar: below(30, '< 30 s') })], { lines: 1_000_000, seconds: [20, 22, 21] }),
+      ],
+      skipped: [],
+      failed: [],
+    });
+  });
+
+  it('judges each bar on the median of the runs', () => {
+    expect(text).toContain('| intake-floor | SQLite | Holdfast / floor | 0.75 x | 0.60 - 0.80 | >= 0.7x | pass |');
+    expect(text).toContain('| backorder-1m | SQLite | run | 35.0 s | 31.0 - 40.0 | < 30 s | **FAIL** |');
+    expect(text).toContain('| backorder-1m | PostgreSQL | run | 21.0 s | 20.0 - 22.0 | < 30 s | pass |');
+  });
+
+  it('draws intake by connections and job time by held lines as Mermaid xychart-beta blocks', () => {
+    expect(text).toContain('x-axis "connections" ["1", "4", "16", "50"]');
+    expect(text).toContain('  bar [500, 1500, 1700, 1650]\n  line [400, 1100, 1300, 1200]');
+    expect(text).toContain('x-axis "held lines" ["1,000,000"]');
+    expect(text).toContain('  bar [35]\n  line [21]');
+    expect(text.match(/```mermaid\nxychart-beta/g)).toHaveLength(2);
+  });
+});
