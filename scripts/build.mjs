@@ -6,8 +6,8 @@
  *   node scripts/build.mjs            build what is out of date
  *   node scripts/build.mjs --force    build every step
  *
- * Run by `prepare` (so `npm ci` leaves a runnable checkout), `prestart` and `pretest`. A new step (the console's
- * Vite build, say) is one more entry in STEPS.
+ * Run by `prepare` (so `npm ci` leaves a runnable checkout), `prestart` and `pretest`. A new step is one more
+ * entry in STEPS.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -24,8 +24,21 @@ const STEPS = [
     inputs: ['src', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'],
     output: 'dist',
     run() {
-      fs.rmSync(path.join(ROOT, 'dist'), { recursive: true, force: true });
+      // dist/console is the console step's: it has its own inputs and stamp.
+      for (const entry of fs.existsSync(path.join(ROOT, 'dist')) ? fs.readdirSync(path.join(ROOT, 'dist')) : []) {
+        if (entry !== 'console') fs.rmSync(path.join(ROOT, 'dist', entry), { recursive: true, force: true });
+      }
       exec(bin('tsc'), ['-p', 'tsconfig.build.json']);
+      // holdfast/client: its declarations beside the compiled client, for projects that import it.
+      exec(bin('tsc'), ['-p', 'tsconfig.client.json', '--emitDeclarationOnly']);
+    },
+  },
+  {
+    name: 'console (web/ -> dist/console/)',
+    inputs: ['web', 'src/client', 'package-lock.json'],
+    output: 'dist/console',
+    run() {
+      exec(bin('vite'), ['build', '--config', 'web/vite.config.ts', '--logLevel', 'warn']);
     },
   },
 ];

@@ -73,7 +73,7 @@ export async function createService(config: Config, options: ServiceOptions = {}
         webhooks,
         metrics,
       },
-      { logLevel: config.logLevel, requestLog: options.requestLog ?? 'json', timeouts: config.timeouts },
+      { logLevel: config.logLevel, requestLog: options.requestLog ?? 'json', timeouts: config.timeouts, consoleDir: config.consoleDir },
     );
   } catch (error) {
     sender.close();

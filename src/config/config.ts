@@ -1,6 +1,7 @@
 /**
  * Configuration from the environment: read once, validated, frozen. Nothing else reads process.env.
  */
+import path from 'node:path';
 export interface Config {
   readonly port: number;
   readonly host: string;
@@ -17,6 +18,8 @@ export interface Config {
   readonly jobBatchSkus: number;
   /** A job batch stops taking skus once their held lines reach this many: what bounds one transaction. */
   readonly jobBatchLines: number;
+  /** The built console served at `/` (index.html and assets/). */
+  readonly consoleDir: string;
   /** Batches of a run written at once on PostgreSQL (SQLite has one writer); 0 picks for the database. */
   readonly jobParallelBatches: number;
   /** Runs with at least this many lines in scope plan their batches ahead in a worker thread. */
@@ -53,6 +56,8 @@ export interface Timeouts {
 }
 
 export const DEFAULT_DATABASE = './data/holdfast.db';
+/** Where `npm run build` puts the console: dist/console under the package root (two levels above this file). */
+export const DEFAULT_CONSOLE_DIR = path.resolve(import.meta.dirname, '..', '..', 'dist', 'console');
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export class ConfigError extends Error {}
@@ -95,6 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     eventDebounceMs: int(env, 'HOLDFAST_EVENT_DEBOUNCE_MS', 1_000, 0, 600_000),
     jobBatchSkus: int(env, 'HOLDFAST_JOB_BATCH_SKUS', 200, 1, 100_000),
     jobBatchLines: int(env, 'HOLDFAST_JOB_BATCH_LINES', 2_000, 1, 1_000_000),
+    consoleDir: env.HOLDFAST_CONSOLE_DIR || DEFAULT_CONSOLE_DIR,
     jobParallelBatches: int(env, 'HOLDFAST_JOB_PARALLEL_BATCHES', 0, 0, 16),
     jobPlannerMinLines: int(env, 'HOLDFAST_JOB_PLANNER_MIN_LINES', 20_000, 0, Number.MAX_SAFE_INTEGER),
     jobBatchTargetMs: int(env, 'HOLDFAST_JOB_BATCH_TARGET_MS', 15, 1, 10_000),

@@ -32,6 +32,8 @@ import { systemRoutes } from './routes/system.routes.ts';
 import { jobsRoutes } from './routes/jobs.routes.ts';
 import { keysRoutes } from './routes/keys.routes.ts';
 import { homeRoutes } from './routes/home.routes.ts';
+import type { ConsoleFallback } from './routes/home.routes.ts';
+import { consoleRoutes } from './routes/console.routes.ts';
 import { promiseRoutes } from './routes/promise.routes.ts';
 import { integrityRoutes } from './routes/integrity.routes.ts';
 import { webhooksRoutes } from './routes/webhooks.routes.ts';
@@ -76,6 +78,8 @@ export interface AppOptions {
   readonly timeouts?: Timeouts;
   /** Where JSON log lines go (stdout by default; tests read them). */
   readonly logStream?: { write(line: string): void };
+  /** The built console (index.html and assets) served at `/`; null or missing serves a placeholder page. */
+  readonly consoleDir?: string | null;
 }
 
 const DEFAULT_TIMEOUTS: Timeouts = { requestMs: 60_000, headersMs: 10_000, keepAliveMs: 10_000, idleMs: 300_000 };
@@ -128,7 +132,9 @@ export async function buildApp(deps: HttpDeps, options: AppOptions = {}): Promis
     const pattern = new RegExp(`^${route.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z0-9_]+/g, '[^/]+')}/?$`);
     for (const method of [route.method].flat()) routes.push({ method, pattern });
   });
+  let consoleFallback: ConsoleFallback = () => false;
   app.setNotFoundHandler((request, reply) => {
+    if (consoleFallback(request, reply)) return;
     const path = request.url.split('?')[0]!;
     const allowed = [...new Set(routes.filter((r) => r.pattern.test(path)).map((r) => r.method))].filter((m) => m !== 'HEAD');
     if (allowed.length) {
@@ -175,7 +181,8 @@ export async function buildApp(deps: HttpDeps, options: AppOptions = {}): Promis
     transformObject: (document) => enrichDocument('openapiObject' in document ? document.openapiObject : document.swaggerObject),
   });
 
-  const all = [homeRoutes, systemRoutes, metricsRoutes, catalogRoutes, inventoryRoutes, ordersRoutes, promiseRoutes, settingsRoutes, jobsRoutes, keysRoutes, integrityRoutes, webhooksRoutes];
+  consoleFallback = await homeRoutes(app, options.consoleDir ?? null);
+  const all = [systemRoutes, metricsRoutes, catalogRoutes, inventoryRoutes, ordersRoutes, promiseRoutes, settingsRoutes, jobsRoutes, keysRoutes, integrityRoutes, webhooksRoutes, consoleRoutes];
   for (const routes of all) routes(app, deps);
   app.get('/api/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () => app.swagger());
   // The interactive reference, served from the package's own files (no CDN), in a context of its own.

@@ -23,6 +23,7 @@ export const TAGS: readonly { name: string; description: string }[] = [
   { name: 'settings', description: 'Settings, fulfillment policies and their audit' },
   { name: 'webhooks', description: 'Subscriptions to line events, delivered signed and retried' },
   { name: 'keys', description: 'API keys' },
+  { name: 'console', description: 'What the operator console reads besides the resources: the calling key, the Home overview' },
 ];
 
 const op = (operationId: string, summary: string, tag: string, errors?: readonly number[]): OperationInfo => ({ operationId, summary, tag, errors });
@@ -85,4 +86,7 @@ export const OPERATIONS: Readonly<Record<string, OperationInfo>> = {
   'GET /api/keys': op('listApiKeys', 'List API keys (never the keys themselves)', 'keys'),
   'POST /api/keys': op('createApiKey', 'Create an API key (shown once)', 'keys'),
   'DELETE /api/keys/{id}': op('revokeApiKey', 'Revoke an API key', 'keys'),
+
+  'GET /api/session': op('getSession', 'The calling key: its id and role', 'console'),
+  'GET /api/overview': op('getOverview', 'Lines per status reason, Backorder Hold ageing, preorder demand against receipts', 'console'),
 };

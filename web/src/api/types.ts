@@ -1,0 +1,18 @@
+/** Shapes of the service's answers the screens pass around, named once from the generated API types. */
+import type { paths } from '../../../src/client/api-types.ts';
+
+type Answer<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends { responses: { 200: { content: { 'application/json': infer T } } } } ? T : never;
+
+export type Line = Answer<'/api/orders/{id}', 'get'>['lines'][number];
+export type Run = Answer<'/api/jobs/runs/{id}', 'get'>;
+/** What `POST /api/jobs/{jobType}/runs?dryRun=true` answers: a run's counts and records, nothing written. */
+export type DryRun = Extract<Answer<'/api/jobs/{jobType}/runs', 'post'>, { dryRun: true }>;
+export type RunRecord = Run['records']['items'][number] | DryRun['records'][number];
+export type ApiKey = Answer<'/api/keys', 'get'>['items'][number];
+export type LinePromise = Answer<'/api/order-lines/{id}/promise', 'get'>;
+export type Webhook = Answer<'/api/webhooks/{id}', 'get'>;
+export type WebhookBody = NonNullable<paths['/api/webhooks/{id}']['put']['requestBody']>['content']['application/json'];
+export type Delivery = Answer<'/api/webhooks/{id}/deliveries', 'get'>['items'][number];
+
+/** The line events a webhook may subscribe to (SPEC 7); `ping` is sent on request only. */
+export const WEBHOOK_EVENTS = ['line.preordered', 'line.backordered', 'line.released', 'line.promise_changed', 'line.canceled', 'line.shipped'] as const;

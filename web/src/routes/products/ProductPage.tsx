@@ -1,0 +1,124 @@
+/**
+ * A product: "Pre-order Eligible" (Yes/No), "Launch Date", "Allow backorder", with "Save" and "Save & Close".
+ * A field the service refuses shows its message on that field. Only admins may change a product.
+ */
+import { Anchor, Button, Group, NativeSelect, Paper, Stack, Switch, Text, TextInput } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import type { FormEvent } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { ApiError, unwrap } from '../../api/problem.ts';
+import { useSession } from '../../api/session.tsx';
+import { Loading, PageHeader } from '../../components/common.tsx';
+import { ProblemAlert } from '../../components/ProblemAlert.tsx';
+
+interface Draft {
+  name: string;
+  preorderEligible: boolean;
+  launchDate: string;
+  allowBackorder: boolean;
+}
+
+const FIELDS = ['/name', '/preorderEligible', '/launchDate', '/allowBackorder'];
+
+export default function ProductPage() {
+  const { sku = '' } = useParams();
+  const { api, can } = useSession();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const product = useQuery({ queryKey: ['product', sku], queryFn: () => unwrap(api.GET('/api/products/{sku}', { params: { path: { sku } } })) });
+  const [draft, setDraft] = useState<Draft | null>(null);
+  useEffect(() => {
+    if (product.data) {
+      const p = product.data;
+      setDraft({ name: p.name, preorderEligible: p.preorderEligible, launchDate: p.launchDate ?? '', allowBackorder: p.allowBackorder });
+    }
+  }, [product.data]);
+
+  const save = useMutation({
+    mutationFn: (d: Draft & { close: boolean }) =>
+      unwrap(
+        api.PATCH('/api/products/{sku}', {
+          params: { path: { sku } },
+          body: { name: d.name, preorderEligible: d.preorderEligible, launchDate: d.launchDate || null, allowBackorder: d.allowBackorder },
+        }),
+      ),
+    onSuccess: (saved, d) => {
+      queryClient.setQueryData(['product', sku], saved);
+      void queryClient.invalidateQueries({ queryKey: ['products'] });
+      void queryClient.invalidateQueries({ queryKey: ['overview'] });
+      notifications.show({ color: 'teal', message: `${saved.sku} saved` });
+      if (d.close) void navigate('/products');
+    },
+  });
+
+  if (product.isPending) return <Loading label="Loading the product" />;
+  if (!product.data) return <ProblemAlert error={product.error} action="Loading the product" />;
+  if (!draft) return <Loading label="Loading the product" />;
+
+  const editable = can('admin');
+  const err = save.error instanceof ApiError ? save.error : null;
+  const unplaced = err && !FIELDS.some((f) => err.at(f)) ? save.error : err ? null : save.error;
+  const submit = (close: boolean) => (e?: FormEvent) => {
+    e?.preventDefault();
+    save.mutate({ ...draft, close });
+  };
+
+  return (
+    <>
+      <Text size="sm" mb={4}>
+        <Anchor component={Link} to="/products">
+          Products
+        </Anchor>
+      </Text>
+      <PageHeader title={product.data.name} subtitle={<span className="mono">{product.data.sku}</span>} />
+      <Paper withBorder p="md" maw={560} component="form" onSubmit={submit(false)} noValidate aria-label="Product">
+        <Stack>
+          <TextInput label="Name" value={draft.name} onChange={(e) => setDraft({ ...draft, name: e.currentTarget.value })} error={err?.at('/name')} disabled={!editable} />
+          <NativeSelect
+            label="Pre-order Eligible"
+            description="A preorder-eligible product's orders wait on Preorder Hold until its launch date."
+            value={draft.preorderEligible ? 'Yes' : 'No'}
+            onChange={(e) => setDraft({ ...draft, preorderEligible: e.currentTarget.value === 'Yes' })}
+            data={['Yes', 'No']}
+            error={err?.at('/preorderEligible')}
+            disabled={!editable}
+          />
+          <TextInput
+            type="date"
+            label="Launch Date"
+            description="The date the product is released (business time zone)."
+            value={draft.launchDate}
+            onChange={(e) => setDraft({ ...draft, launchDate: e.currentTarget.value })}
+            error={err?.at('/launchDate')}
+            disabled={!editable}
+          />
+          <Switch
+            label="Allow backorder"
+            description="When off, an order this product cannot fill now is canceled as out of stock instead of held."
+            checked={draft.allowBackorder}
+            onChange={(e) => setDraft({ ...draft, allowBackorder: e.currentTarget.checked })}
+            error={err?.at('/allowBackorder')}
+            disabled={!editable}
+          />
+          {unplaced ? <ProblemAlert error={unplaced} action="Saving" /> : null}
+          {editable ? (
+            <Group>
+              <Button type="submit" loading={save.isPending && !save.variables?.close}>
+                Save
+              </Button>
+              <Button variant="light" onClick={() => submit(true)()} loading={save.isPending && save.variables?.close}>
+                Save & Close
+              </Button>
+            </Group>
+          ) : (
+            <Text size="sm" c="dimmed">
+              Only an admin key may change a product.
+            </Text>
+          )}
+        </Stack>
+      </Paper>
+    </>
+  );
+}
