@@ -8,6 +8,7 @@
  */
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { setImmediate as yieldToLoop, setTimeout as sleep } from 'node:timers/promises';
 import { AppError } from '../app/errors.ts';
 import type { AppContext } from '../app/context.ts';

@@ -4,7 +4,7 @@
  */
 import { Anchor, Button, Group, NativeSelect, Paper, SegmentedControl, Table, Text, TextInput } from '@mantine/core';
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { ApiError, unwrap } from '../../api/problem.ts';
@@ -41,12 +41,22 @@ export default function OrdersPage() {
   const fieldError = (name: keyof Filters) => (listError instanceof ApiError ? listError.at(`/${name}`) : undefined);
   const [draft, setDraft] = useState<Filters>(applied);
   const appliedKey = JSON.stringify(applied);
-  useEffect(() => setDraft(JSON.parse(appliedKey) as Filters), [appliedKey]);
+  // The form follows the address when it changes from elsewhere (a link from Home, back and forward), not when this
+  // form changed it: what is typed right after a Search or Clear must stay typed.
+  const ownKey = useRef(appliedKey);
+  useEffect(() => {
+    if (appliedKey === ownKey.current) return;
+    ownKey.current = appliedKey;
+    setDraft(JSON.parse(appliedKey) as Filters);
+  }, [appliedKey]);
 
   const apply = (next: Filters, nextView: View = view) => {
     const p = new URLSearchParams();
     if (nextView === 'lines') p.set('view', 'lines');
     for (const [k, v] of Object.entries(next)) if (v.trim() && (nextView === 'orders' || k === 'statusReason' || k === 'sku')) p.set(k, v.trim());
+    const shown: Filters = { statusReason: p.get('statusReason') ?? '', sku: p.get('sku') ?? '', externalId: p.get('externalId') ?? '', customerId: p.get('customerId') ?? '' };
+    ownKey.current = JSON.stringify(shown);
+    setDraft(shown);
     setParams(p);
   };
   const submit = (e: FormEvent) => {
