@@ -6,13 +6,14 @@
  */
 import { notFound } from '../errors.ts';
 import type { AppContext } from '../context.ts';
-import { readSettings } from '../settings/settings.query.ts';
-import { supplyOf } from './supply.ts';
-import { addDays, businessDateOf } from '../../domain/calendar/business-date.ts';
+import { SETTINGS_KEY, settingsOver } from '../settings/settings.query.ts';
+import { supplyFromRows } from './supply.ts';
+import { addDays, businessDateOf, fromDayNumber, toDayNumber } from '../../domain/calendar/business-date.ts';
 import { Projection, projectionTable } from '../../domain/atp/projection.ts';
 import { compareLocations } from '../../domain/inventory/location.ts';
-import { horizonOf } from '../../domain/settings/settings.ts';
-import { allLocations, getLocation, getProduct } from '../../store/repositories/catalog.repository.ts';
+import { DEFAULT_SETTINGS, horizonOf } from '../../domain/settings/settings.ts';
+import type { Settings } from '../../domain/settings/settings.ts';
+import type { Database } from '../../store/database.ts';
 
 export interface AtpAnswer {
   readonly sku: string;
@@ -36,21 +37,44 @@ export interface AtpAnywhereAnswer {
   readonly locations: { locationId: string; available: number; atpToday: number; earliestDate: string | null }[];
 }
 
-export async function queryAtp(ctx: AppContext, sku: string, locationId: string, quantity: number): Promise<AtpAnswer> {
+/** The settings each database answered with last: they give the window of the next read (re-read if they moved). */
+const lastSettings = new WeakMap<Database, Settings>();
+
+/**
+ * Reads one sku's ATP inputs as one snapshot (a release committing meanwhile is seen whole, its reservation and its
+ * promise gone, or not at all). The schedule window depends on the settings read with it, so it is taken from the
+ * settings seen last and read again in the rare case they changed.
+ */
+async function readAtpInputs(ctx: AppContext, sku: string) {
   const { database } = ctx;
   const now = ctx.clock.now();
-  // One snapshot: a release committing meanwhile is seen whole (its reservation and its promise gone) or not at all.
-  const { product, location, settings, supply } = await database.read(async (trx) => {
-    const [product, location, settings] = await Promise.all([getProduct(trx, sku), getLocation(trx, locationId), readSettings(trx)]);
+  const windowOf = (settings: Settings) => {
     const today = businessDateOf(now, settings.timeZone);
-    const all = product && location ? await supplyOf(trx, database.store, [sku], today, horizonOf(settings, today), { withPromises: true }) : null;
-    return { product, location, settings, supply: all?.(sku, locationId) };
-  });
-  if (!product) throw notFound(`product ${sku}`);
-  if (!location || !supply) throw notFound(`location ${locationId}`);
-  const today = businessDateOf(now, settings.timeZone);
-  const horizon = horizonOf(settings, today);
-  const earliest = new Projection(horizon, supply).earliest(quantity);
+    const horizon = horizonOf(settings, today);
+    return { today, horizon, window: horizon > 0 ? { after: today, until: addDays(today, horizon) } : null };
+  };
+  let guess = windowOf(lastSettings.get(database) ?? DEFAULT_SETTINGS);
+  for (;;) {
+    const rows = await database.store.atpRows(database.db, sku, guess.window, SETTINGS_KEY);
+    const settings = settingsOver(rows.settings);
+    lastSettings.set(database, settings);
+    const actual = windowOf(settings);
+    if (actual.window?.after === guess.window?.after && actual.window?.until === guess.window?.until) {
+      const supply = supplyFromRows(rows.supply, actual.today);
+      return { ...actual, rows, supply };
+    }
+    guess = actual;
+  }
+}
+
+export async function queryAtp(ctx: AppContext, sku: string, locationId: string, quantity: number): Promise<AtpAnswer> {
+  const { rows, today, horizon, supply: supplyAt } = await readAtpInputs(ctx, sku);
+  if (!rows.productExists) throw notFound(`product ${sku}`);
+  if (!rows.locations.some((l) => l.id === locationId)) throw notFound(`location ${locationId}`);
+  const supply = supplyAt(sku, locationId);
+  const projection = new Projection(horizon, supply);
+  const earliest = projection.earliest(quantity);
+  const day0 = toDayNumber(today);
   return {
     sku,
     locationId,
@@ -58,25 +82,16 @@ export async function queryAtp(ctx: AppContext, sku: string, locationId: string,
     today,
     horizonDays: horizon,
     earliestDate: earliest === null ? null : addDays(today, earliest),
-    days: projectionTable(horizon, supply).map((d) => ({ date: addDays(today, d.day), supply: d.supply, demand: d.demand, projected: d.projected, atp: d.atp })),
+    // Dates by day number come from the cache of written dates: no date arithmetic per row.
+    days: projectionTable(horizon, supply, projection).map((d) => ({ date: fromDayNumber(day0 + d.day), supply: d.supply, demand: d.demand, projected: d.projected, atp: d.atp })),
   };
 }
 
 export async function queryAtpAnywhere(ctx: AppContext, sku: string, quantity: number): Promise<AtpAnywhereAnswer> {
-  const { database } = ctx;
-  const now = ctx.clock.now();
-  // One snapshot, as for one location.
-  const { product, locations, settings, supply: supplyAt } = await database.read(async (trx) => {
-    const [product, locations, settings] = await Promise.all([getProduct(trx, sku), allLocations(trx), readSettings(trx)]);
-    const today = businessDateOf(now, settings.timeZone);
-    const supply = product ? await supplyOf(trx, database.store, [sku], today, horizonOf(settings, today), { withPromises: true }) : null;
-    return { product, locations, settings, supply };
-  });
-  if (!product || !supplyAt) throw notFound(`product ${sku}`);
-  const today = businessDateOf(now, settings.timeZone);
-  const horizon = horizonOf(settings, today);
+  const { rows, today, horizon, supply: supplyAt } = await readAtpInputs(ctx, sku);
+  if (!rows.productExists) throw notFound(`product ${sku}`);
   let best: { day: number; locationId: string } | null = null;
-  const rows = locations
+  const locations = rows.locations
     .filter((l) => l.active)
     .sort(compareLocations)
     .map((l) => {
@@ -94,6 +109,6 @@ export async function queryAtpAnywhere(ctx: AppContext, sku: string, quantity: n
     horizonDays: horizon,
     earliestDate: found === null ? null : addDays(today, found.day),
     locationId: found?.locationId ?? null,
-    locations: rows,
+    locations,
   };
 }

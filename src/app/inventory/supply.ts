@@ -7,7 +7,7 @@ import { addDays, toDayNumber } from '../../domain/calendar/business-date.ts';
 import type { BusinessDate } from '../../domain/calendar/business-date.ts';
 import type { DatedQuantity, SupplyInput } from '../../domain/atp/projection.ts';
 import type { Executor } from '../../store/database.ts';
-import type { StoreDialect } from '../../store/dialect/store-dialect.ts';
+import type { StoreDialect, SupplyRows } from '../../store/dialect/store-dialect.ts';
 
 export type SupplyOf = (sku: string, locationId: string) => SupplyInput;
 
@@ -22,8 +22,13 @@ export async function supplyOf(
   horizon: number,
   options: { withPromises: boolean },
 ): Promise<SupplyOf> {
-  const todayNumber = toDayNumber(today);
   const rows = await store.supply(trx, skus, horizon > 0 ? { after: today, until: addDays(today, horizon) } : null, options.withPromises);
+  return supplyFromRows(rows, today);
+}
+
+/** Indexes supply rows by (sku, location), as days from `today`. */
+export function supplyFromRows(rows: SupplyRows, today: BusinessDate): SupplyOf {
+  const todayNumber = toDayNumber(today);
   const available = new Map<string, number>();
   const receipts = new Map<string, DatedQuantity[]>();
   const promises = new Map<string, DatedQuantity[]>();

@@ -12,8 +12,13 @@ export const POLICIES_KEY = 'policies';
 
 /** The stored settings over the defaults (a setting added later reads as its default). */
 export async function readSettings(db: Executor): Promise<Settings> {
-  const stored = await readConfig<Partial<Settings>>(db, SETTINGS_KEY);
-  return stored === undefined ? DEFAULT_SETTINGS : mergeSettings(DEFAULT_SETTINGS, stored);
+  return settingsOver(await readConfig<Partial<Settings>>(db, SETTINGS_KEY));
+}
+
+/** Settings from the stored document (parsed, or its JSON text), over the defaults. */
+export function settingsOver(stored: Partial<Settings> | string | undefined): Settings {
+  const doc = typeof stored === 'string' ? (JSON.parse(stored) as Partial<Settings>) : stored;
+  return doc === undefined ? DEFAULT_SETTINGS : mergeSettings(DEFAULT_SETTINGS, doc);
 }
 
 export async function readPolicy(db: Executor): Promise<FulfillmentPolicy> {

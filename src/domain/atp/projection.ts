@@ -128,13 +128,10 @@ export function promisedByDay(horizon: number, promises: readonly DatedQuantity[
 }
 
 /** The per-day table `GET /api/atp` answers: supply, demand, P(t) and ATP(t) for t = 0..H. */
-export function projectionTable(horizon: number, input: SupplyInput): ProjectionDay[] {
-  const projection = new Projection(horizon, input);
+export function projectionTable(horizon: number, input: SupplyInput, projection = new Projection(horizon, input)): ProjectionDay[] {
   const supply = supplyByDay(horizon, input);
   const demand = promisedByDay(horizon, input.promises);
-  const rows: ProjectionDay[] = [];
-  for (let t = 0; t <= horizon; t++) {
-    rows.push({ day: t, supply: supply[t]!, demand: demand[t]!, projected: projection.projected(t), atp: projection.atp(t) });
-  }
+  const rows: ProjectionDay[] = new Array(horizon + 1);
+  for (let t = 0; t <= horizon; t++) rows[t] = { day: t, supply: supply[t]!, demand: demand[t]!, projected: projection.projected(t), atp: projection.atp(t) };
   return rows;
 }

@@ -11,7 +11,7 @@ import type { StoredLine, StoredOrder } from '../repositories/orders.repository.
 import { heldSkusOf, promisedDeltas } from './promised-deltas.ts';
 import { LINE_COLUMNS, lineFromRow } from './line-row.ts';
 import { skusOfRows } from './next-skus.ts';
-import type { DatedSkuQuantity, HeldSkusQuery, SkuQuantity, StoreDialect, SupplyRows } from './store-dialect.ts';
+import type { AtpRows, DatedSkuQuantity, HeldSkusQuery, SkuQuantity, StoreDialect, SupplyRows } from './store-dialect.ts';
 
 const HELD = sql.raw(`status_reason in ('PreorderHold', 'BackorderHold')`);
 const uniq = (values: Iterable<string>) => [...new Set(values)];
@@ -132,6 +132,35 @@ export function postgresStore(): StoreDialect {
         stock: stock.rows.map((r) => ({ sku: r.sku, locationId: r.location_id, onHand: r.on_hand, reserved: r.reserved })),
         scheduled: scheduled.rows.map(dated),
         promised: promised.rows.map(dated),
+      };
+    },
+
+    async atpRows(db, sku, window, settingsKey): Promise<AtpRows> {
+      // One statement sees one snapshot: no transaction, one round trip.
+      type Json = [string, string | number, number][];
+      const scheduled =
+        window === null
+          ? sql`null::json`
+          : sql`(select json_agg(json_build_array(location_id, date, q)) from (select location_id, date, sum(quantity) as q from schedule_entries
+              where sku = ${sku} and date > ${window.after} and date <= ${window.until} group by location_id, date) s)`;
+      const r = await sql<{ product: boolean; locations: [string, number, number][] | null; settings: string | null; stock: Json | null; scheduled: Json | null; promised: Json | null }>`
+        select exists(select 1 from products where sku = ${sku}) as product,
+          (select json_agg(json_build_array(id, priority, active)) from locations) as locations,
+          (select value from config where key = ${settingsKey}) as settings,
+          (select json_agg(json_build_array(location_id, on_hand, reserved)) from stock where sku = ${sku}) as stock,
+          ${scheduled} as scheduled,
+          (select json_agg(json_build_array(location_id, date, quantity)) from promised_quantities where sku = ${sku}) as promised`.execute(db);
+      const row = r.rows[0]!;
+      const dated = (d: Json[number]): DatedSkuQuantity => ({ sku, locationId: d[0], date: d[1] as string, quantity: Number(d[2]) });
+      return {
+        productExists: row.product,
+        locations: (row.locations ?? []).map(([id, priority, active]) => ({ id, priority, active: active === 1 })),
+        settings: row.settings ?? undefined,
+        supply: {
+          stock: (row.stock ?? []).map((d) => ({ sku, locationId: d[0], onHand: Number(d[1]), reserved: Number(d[2]) })),
+          scheduled: (row.scheduled ?? []).map(dated),
+          promised: (row.promised ?? []).map(dated),
+        },
       };
     },
 

@@ -12,7 +12,7 @@ import type { StoredLine, StoredOrder } from '../repositories/orders.repository.
 import { heldSkusOf, promisedDeltas } from './promised-deltas.ts';
 import { LINE_COLUMNS, lineFromRow } from './line-row.ts';
 import { skusOfRows } from './next-skus.ts';
-import type { DatedSkuQuantity, HeldSkusQuery, SkuQuantity, StoreDialect, SupplyRows } from './store-dialect.ts';
+import type { AtpRows, DatedSkuQuantity, HeldSkusQuery, SkuQuantity, StoreDialect, SupplyRows } from './store-dialect.ts';
 
 export type Prepare = (text: string) => BetterSqlite3.Statement;
 
@@ -148,6 +148,19 @@ export function sqliteStore(prepare: Prepare): StoreDialect {
         ? (prepare('select sku, location_id, date, quantity from promised_quantities where sku in (select value from json_each(?))').raw().all(keys) as Row[]).map(dated)
         : [];
       return { stock, scheduled, promised };
+    },
+
+    async atpRows(db, sku, window, settingsKey): Promise<AtpRows> {
+      // Synchronous statements on the one connection: nothing commits between them, so they read one snapshot.
+      const product = prepare('select 1 from products where sku = ?').raw().get(sku) !== undefined;
+      const locations = (prepare('select id, priority, active from locations').raw().all() as Row[]).map((r) => ({
+        id: r[0] as string,
+        priority: r[1] as number,
+        active: r[2] === 1,
+      }));
+      const settings = prepare('select value from config where key = ?').raw().get(settingsKey) as Row | undefined;
+      const supply = await this.supply(db, [sku], window, true);
+      return { productExists: product, locations, settings: settings?.[0] as string | undefined, supply };
     },
 
     async insertOrder(_trx, order: StoredOrder, lines: readonly OrderLine[], events: readonly LineEvent[]) {

@@ -37,6 +37,17 @@ export interface SupplyRows {
   readonly promised: readonly DatedSkuQuantity[];
 }
 
+/** Everything an ATP answer for one sku reads, from one snapshot. */
+export interface AtpRows {
+  readonly productExists: boolean;
+  /** Every location (a handful of rows). */
+  readonly locations: readonly { readonly id: string; readonly priority: number; readonly active: boolean }[];
+  /** The stored settings document (JSON text), if there is one. */
+  readonly settings: string | undefined;
+  /** The sku's stock, scheduled changes in the window and promised quantities. */
+  readonly supply: SupplyRows;
+}
+
 export interface HeldSkusQuery {
   /** Skus after this one, in sku order. */
   readonly after: string | null;
@@ -85,6 +96,12 @@ export interface StoreDialect {
   /** The id of the last committed line event (0 when none): where a run's scope ends. */
   lastEventId(trx: Executor): Promise<number>;
   supply(trx: Executor, skus: readonly string[], window: { after: string; until: string } | null, withPromised: boolean): Promise<SupplyRows>;
+  /**
+   * What `GET /api/atp` reads for one sku, as one snapshot with no transaction around it: a single statement on
+   * PostgreSQL (one round trip), synchronous statements on SQLite's one connection. `settingsKey` names the
+   * settings document in `config`.
+   */
+  atpRows(db: Executor, sku: string, window: { after: string; until: string } | null, settingsKey: string): Promise<AtpRows>;
 
   /**
    * Inserts an order, its lines and their first events with outbox rows; the lines' `status_seq` is their event's
