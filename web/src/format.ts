@@ -1,17 +1,8 @@
 /** How values read on screen: status reasons in words, business dates and instants, counts. */
-export const STATUS_REASONS = [
-  'New',
-  'PreorderHold',
-  'BackorderHold',
-  'AwaitingFulfillment',
-  'Shipped',
-  'CanceledByRequest',
-  'BackorderSlaExpired',
-  'OutOfStock',
-] as const;
-export type StatusReason = (typeof STATUS_REASONS)[number];
+import type { StatusReason } from './api/types.ts';
 
-const REASON_LABEL: Record<string, string> = {
+// Keyed by the service's own type, so a reason it adds or drops is a compile error here.
+const REASON_LABEL: Readonly<Record<string, string>> = {
   New: 'New',
   PreorderHold: 'Preorder Hold',
   BackorderHold: 'Backorder Hold',
@@ -20,8 +11,11 @@ const REASON_LABEL: Record<string, string> = {
   CanceledByRequest: 'Canceled by request',
   BackorderSlaExpired: 'Backorder SLA expired',
   OutOfStock: 'Out of stock',
-};
-const REASON_COLOR: Record<string, string> = {
+} satisfies Record<StatusReason, string>;
+/** Every status reason in the order the filter offers them: the keys of the labels above. */
+export const STATUS_REASONS = Object.keys(REASON_LABEL) as readonly StatusReason[];
+
+const REASON_COLOR: Readonly<Record<string, string>> = {
   New: 'gray',
   PreorderHold: 'grape',
   BackorderHold: 'orange',
@@ -30,7 +24,7 @@ const REASON_COLOR: Record<string, string> = {
   CanceledByRequest: 'red',
   BackorderSlaExpired: 'red',
   OutOfStock: 'red',
-};
+} satisfies Record<StatusReason, string>;
 const STATE_LABEL: Record<string, string> = {
   Open: 'Open',
   OnHold: 'On Hold',
@@ -44,7 +38,7 @@ export const reasonColor = (reason: string) => REASON_COLOR[reason] ?? 'gray';
 export const stateLabel = (state: string) => STATE_LABEL[state] ?? state;
 
 /** Lines that a cancel by request may still stop (SPEC 1: the allowed moves to CanceledByRequest). */
-export const CANCELABLE = new Set(['PreorderHold', 'BackorderHold', 'AwaitingFulfillment']);
+export const CANCELABLE: ReadonlySet<string> = new Set(['PreorderHold', 'BackorderHold', 'AwaitingFulfillment'] satisfies StatusReason[]);
 
 const dateFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
 const instantFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });

@@ -4,6 +4,8 @@ import type { paths } from '../../../src/client/api-types.ts';
 type Answer<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends { responses: { 200: { content: { 'application/json': infer T } } } } ? T : never;
 
 export type Line = Answer<'/api/orders/{id}', 'get'>['lines'][number];
+/** A line's status reason (SPEC 1), as the service names it. */
+export type StatusReason = Line['statusReason'];
 export type Run = Answer<'/api/jobs/runs/{id}', 'get'>;
 /** What `POST /api/jobs/{jobType}/runs?dryRun=true` answers: a run's counts and records, nothing written. */
 export type DryRun = Extract<Answer<'/api/jobs/{jobType}/runs', 'post'>, { dryRun: true }>;

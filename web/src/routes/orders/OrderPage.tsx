@@ -13,8 +13,9 @@ import { useSession } from '../../api/session.tsx';
 import type { Line } from '../../api/types.ts';
 import { Loading, PageHeader, ReasonBadge } from '../../components/common.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
-import { CANCELABLE, formatDate, formatInstant, stateLabel } from '../../format.ts';
+import { CANCELABLE, formatInstant, stateLabel } from '../../format.ts';
 import { LineHistory, useOrderEvents } from './LineHistory.tsx';
+import { LINE_PLAN_HEADINGS, LinePlanCells } from './LinePlanCells.tsx';
 import { LinePromisePanel } from './LinePromisePanel.tsx';
 
 /** Lines whose history and explanation show without asking; a larger order shows them on request. */
@@ -97,11 +98,9 @@ export default function OrderPage() {
               <Table.Th>SKU</Table.Th>
               <Table.Th>Quantity</Table.Th>
               <Table.Th>State</Table.Th>
-              <Table.Th>Status Reason</Table.Th>
-              <Table.Th>Location</Table.Th>
-              <Table.Th>Inventory Availability Date</Table.Th>
-              <Table.Th>Estimated Shipment Date</Table.Th>
-              <Table.Th>Launch Date</Table.Th>
+              {LINE_PLAN_HEADINGS.map((h) => (
+                <Table.Th key={h}>{h}</Table.Th>
+              ))}
               {mayCancel ? <Table.Th>Actions</Table.Th> : null}
             </Table.Tr>
           </Table.Thead>
@@ -118,13 +117,7 @@ export default function OrderPage() {
                 </Table.Td>
                 <Table.Td>{l.quantity}</Table.Td>
                 <Table.Td>{stateLabel(l.state)}</Table.Td>
-                <Table.Td>
-                  <ReasonBadge reason={l.statusReason} />
-                </Table.Td>
-                <Table.Td>{l.locationId ?? '—'}</Table.Td>
-                <Table.Td>{formatDate(l.inventoryAvailabilityDate)}</Table.Td>
-                <Table.Td>{formatDate(l.estimatedShipmentDate)}</Table.Td>
-                <Table.Td>{formatDate(l.launchDate)}</Table.Td>
+                <LinePlanCells line={l} />
                 {mayCancel ? (
                   <Table.Td>
                     {CANCELABLE.has(l.statusReason) ? (

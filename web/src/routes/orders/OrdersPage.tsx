@@ -3,16 +3,16 @@
  * filters live in the address, so Home's counts link straight to a filtered list.
  */
 import { Anchor, Button, Group, NativeSelect, Paper, SegmentedControl, Table, Text, TextInput } from '@mantine/core';
-import { useInfiniteQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { ApiError, unwrap } from '../../api/problem.ts';
 import { useSession } from '../../api/session.tsx';
-import { Empty, LoadMore, Loading, PageHeader, ReasonBadge } from '../../components/common.tsx';
-import { ProblemAlert } from '../../components/ProblemAlert.tsx';
-import { STATUS_REASONS, formatDate, formatInstant, formatShortInstant, reasonLabel, stateLabel } from '../../format.ts';
-import type { StatusReason } from '../../format.ts';
+import type { StatusReason } from '../../api/types.ts';
+import { PageHeader, ReasonBadge } from '../../components/common.tsx';
+import { STATUS_REASONS, formatInstant, formatShortInstant, reasonLabel, stateLabel } from '../../format.ts';
+import { LINE_PLAN_HEADINGS, LinePlanCells } from './LinePlanCells.tsx';
+import { ListTable, useListPages } from './ListTable.tsx';
 
 const PAGE = 50;
 type View = 'orders' | 'lines';
@@ -23,18 +23,27 @@ interface Filters {
   readonly externalId: string;
   readonly customerId: string;
 }
+type TextFilter = Exclude<keyof Filters, 'statusReason'>;
 
+/** The text fields each view filters by, after the status reason both have. */
+const TEXT_FILTERS: Readonly<Record<View, readonly TextFilter[]>> = { orders: ['sku', 'externalId', 'customerId'], lines: ['sku'] };
+const FILTER_LABEL: Readonly<Record<TextFilter, string>> = { sku: 'SKU', externalId: 'External id', customerId: 'Customer' };
+const NO_FILTERS: Filters = { statusReason: '', sku: '', externalId: '', customerId: '' };
+
+const readFilters = (p: URLSearchParams): Filters => ({
+  statusReason: p.get('statusReason') ?? '',
+  sku: p.get('sku') ?? '',
+  externalId: p.get('externalId') ?? '',
+  customerId: p.get('customerId') ?? '',
+});
 const defined = (v: string) => (v === '' ? undefined : v);
+// Sent as typed: an unknown reason (from a hand-edited address) comes back as a 400 shown on the field.
+const reasonOf = (filters: Filters) => defined(filters.statusReason) as StatusReason | undefined;
 
 export default function OrdersPage() {
   const [params, setParams] = useSearchParams();
   const view: View = params.get('view') === 'lines' ? 'lines' : 'orders';
-  const applied: Filters = {
-    statusReason: params.get('statusReason') ?? '',
-    sku: params.get('sku') ?? '',
-    externalId: params.get('externalId') ?? '',
-    customerId: params.get('customerId') ?? '',
-  };
+  const applied = readFilters(params);
   const orders = useOrders(applied, view === 'orders');
   const lines = useLines(applied, view === 'lines');
   const listError = view === 'orders' ? orders.error : lines.error;
@@ -53,8 +62,9 @@ export default function OrdersPage() {
   const apply = (next: Filters, nextView: View = view) => {
     const p = new URLSearchParams();
     if (nextView === 'lines') p.set('view', 'lines');
-    for (const [k, v] of Object.entries(next)) if (v.trim() && (nextView === 'orders' || k === 'statusReason' || k === 'sku')) p.set(k, v.trim());
-    const shown: Filters = { statusReason: p.get('statusReason') ?? '', sku: p.get('sku') ?? '', externalId: p.get('externalId') ?? '', customerId: p.get('customerId') ?? '' };
+    const kept: readonly string[] = ['statusReason', ...TEXT_FILTERS[nextView]];
+    for (const [k, v] of Object.entries(next)) if (v.trim() && kept.includes(k)) p.set(k, v.trim());
+    const shown = readFilters(p);
     ownKey.current = JSON.stringify(shown);
     setDraft(shown);
     setParams(p);
@@ -91,16 +101,12 @@ export default function OrdersPage() {
             data={[{ value: '', label: 'Any' }, ...STATUS_REASONS.map((s) => ({ value: s, label: reasonLabel(s) }))]}
             w={{ base: '100%', xs: 200 }}
           />
-          <FilterInput label="SKU" name="sku" draft={draft} setDraft={setDraft} error={fieldError('sku')} />
-          {view === 'orders' ? (
-            <>
-              <FilterInput label="External id" name="externalId" draft={draft} setDraft={setDraft} error={fieldError('externalId')} />
-              <FilterInput label="Customer" name="customerId" draft={draft} setDraft={setDraft} error={fieldError('customerId')} />
-            </>
-          ) : null}
+          {TEXT_FILTERS[view].map((name) => (
+            <FilterInput key={name} label={FILTER_LABEL[name]} name={name} draft={draft} setDraft={setDraft} error={fieldError(name)} />
+          ))}
           <Group gap="xs">
             <Button type="submit">Search</Button>
-            <Button variant="default" onClick={() => apply({ statusReason: '', sku: '', externalId: '', customerId: '' })}>
+            <Button variant="default" onClick={() => apply(NO_FILTERS)}>
               Clear
             </Button>
           </Group>
@@ -132,159 +138,89 @@ function FilterInput({ label, name, draft, setDraft, error }: FilterInputProps) 
   );
 }
 
-/** A 400 about a filter shows on the filter's field too; the whole answer shows here. */
-function FilterError({ error }: { error: unknown }) {
-  return <ProblemAlert error={error} action={error instanceof ApiError && error.status === 400 ? 'Filtering' : 'Loading'} />;
-}
-
 function useOrders(filters: Filters, enabled: boolean) {
   const { api } = useSession();
-  return useInfiniteQuery({
-    enabled,
-    queryKey: ['orders', filters],
-    initialPageParam: undefined as string | undefined,
-    queryFn: ({ pageParam }) =>
-      unwrap(
-        api.GET('/api/orders', {
-          params: {
-            query: {
-              limit: PAGE,
-              cursor: pageParam,
-              statusReason: defined(filters.statusReason) as StatusReason | undefined,
-              sku: defined(filters.sku),
-              externalId: defined(filters.externalId),
-              customerId: defined(filters.customerId),
-            },
+  return useListPages(['orders', filters], enabled, (cursor) =>
+    unwrap(
+      api.GET('/api/orders', {
+        params: {
+          query: {
+            limit: PAGE,
+            cursor,
+            statusReason: reasonOf(filters),
+            sku: defined(filters.sku),
+            externalId: defined(filters.externalId),
+            customerId: defined(filters.customerId),
           },
-        }),
-      ),
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
-  });
+        },
+      }),
+    ),
+  );
 }
 
 function OrderList({ query }: { query: ReturnType<typeof useOrders> }) {
-  if (query.isPending) return <Loading label="Loading orders" />;
-  if (!query.data) return <FilterError error={query.error} />;
-  const orders = query.data.pages.flatMap((p) => p.items);
-  if (!orders.length) return <Empty>No orders match these filters.</Empty>;
   return (
-    <>
-      <Table.ScrollContainer minWidth={760}>
-        <Table striped highlightOnHover aria-label="Orders">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>External id</Table.Th>
-              <Table.Th>Ordered</Table.Th>
-              <Table.Th>Customer</Table.Th>
-              <Table.Th>Channel</Table.Th>
-              <Table.Th>Priority</Table.Th>
-              <Table.Th>Status</Table.Th>
-              <Table.Th>Lines</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {orders.map((o) => (
-              <Table.Tr key={o.id}>
-                <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                  <Anchor component={Link} to={`/orders/${encodeURIComponent(o.id)}`} fw={600}>
-                    {o.externalId}
-                  </Anchor>
-                </Table.Td>
-                <Table.Td style={{ whiteSpace: 'nowrap' }} title={formatInstant(o.orderedAt)}>
-                  {formatShortInstant(o.orderedAt)}
-                </Table.Td>
-                <Table.Td>{o.customerId ?? '—'}</Table.Td>
-                <Table.Td>{o.channel}</Table.Td>
-                <Table.Td>{o.priority}</Table.Td>
-                <Table.Td style={{ whiteSpace: 'nowrap' }}>{stateLabel(o.status)}</Table.Td>
-                <Table.Td>
-                  <Group gap={4}>
-                    {o.lines.map((l) => (
-                      <Text key={l.id} size="xs" span title={reasonLabel(l.statusReason)}>
-                        {l.sku}×{l.quantity} <ReasonBadge reason={l.statusReason} />
-                      </Text>
-                    ))}
-                  </Group>
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
-      <LoadMore hasMore={query.hasNextPage} loading={query.isFetchingNextPage} onMore={() => void query.fetchNextPage()} />
-      <ProblemAlert error={query.error} action="Loading more orders" />
-    </>
+    <ListTable
+      query={query}
+      name="Orders"
+      minWidth={760}
+      headings={['External id', 'Ordered', 'Customer', 'Channel', 'Priority', 'Status', 'Lines']}
+      cells={(o) => (
+        <>
+          <Table.Td style={{ whiteSpace: 'nowrap' }}>
+            <Anchor component={Link} to={`/orders/${encodeURIComponent(o.id)}`} fw={600}>
+              {o.externalId}
+            </Anchor>
+          </Table.Td>
+          <Table.Td style={{ whiteSpace: 'nowrap' }} title={formatInstant(o.orderedAt)}>
+            {formatShortInstant(o.orderedAt)}
+          </Table.Td>
+          <Table.Td>{o.customerId ?? '—'}</Table.Td>
+          <Table.Td>{o.channel}</Table.Td>
+          <Table.Td>{o.priority}</Table.Td>
+          <Table.Td style={{ whiteSpace: 'nowrap' }}>{stateLabel(o.status)}</Table.Td>
+          <Table.Td>
+            <Group gap={4}>
+              {o.lines.map((l) => (
+                <Text key={l.id} size="xs" span title={reasonLabel(l.statusReason)}>
+                  {l.sku}×{l.quantity} <ReasonBadge reason={l.statusReason} />
+                </Text>
+              ))}
+            </Group>
+          </Table.Td>
+        </>
+      )}
+    />
   );
 }
 
 function useLines(filters: Filters, enabled: boolean) {
   const { api } = useSession();
-  return useInfiniteQuery({
-    enabled,
-    queryKey: ['order-lines', filters.statusReason, filters.sku],
-    initialPageParam: undefined as string | undefined,
-    queryFn: ({ pageParam }) =>
-      unwrap(
-        api.GET('/api/order-lines', {
-          params: {
-            query: {
-              limit: PAGE,
-              cursor: pageParam,
-              statusReason: defined(filters.statusReason) as StatusReason | undefined,
-              sku: defined(filters.sku),
-            },
-          },
-        }),
-      ),
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
-  });
+  return useListPages(['order-lines', filters.statusReason, filters.sku], enabled, (cursor) =>
+    unwrap(api.GET('/api/order-lines', { params: { query: { limit: PAGE, cursor, statusReason: reasonOf(filters), sku: defined(filters.sku) } } })),
+  );
 }
 
 function LineList({ query }: { query: ReturnType<typeof useLines> }) {
-  if (query.isPending) return <Loading label="Loading lines" />;
-  if (!query.data) return <FilterError error={query.error} />;
-  const lines = query.data.pages.flatMap((p) => p.items);
-  if (!lines.length) return <Empty>No lines match these filters.</Empty>;
   return (
-    <>
-      <Table.ScrollContainer minWidth={900}>
-        <Table striped highlightOnHover aria-label="Lines" className="nowrap">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Order</Table.Th>
-              <Table.Th>SKU</Table.Th>
-              <Table.Th>Quantity</Table.Th>
-              <Table.Th>Status Reason</Table.Th>
-              <Table.Th>Location</Table.Th>
-              <Table.Th>Inventory Availability Date</Table.Th>
-              <Table.Th>Estimated Shipment Date</Table.Th>
-              <Table.Th>Launch Date</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {lines.map((l) => (
-              <Table.Tr key={l.id}>
-                <Table.Td>
-                  <Anchor component={Link} to={`/orders/${encodeURIComponent(l.orderId)}`} className="mono">
-                    {l.orderId} #{l.lineNumber}
-                  </Anchor>
-                </Table.Td>
-                <Table.Td>{l.sku}</Table.Td>
-                <Table.Td>{l.quantity}</Table.Td>
-                <Table.Td>
-                  <ReasonBadge reason={l.statusReason} />
-                </Table.Td>
-                <Table.Td>{l.locationId ?? '—'}</Table.Td>
-                <Table.Td>{formatDate(l.inventoryAvailabilityDate)}</Table.Td>
-                <Table.Td>{formatDate(l.estimatedShipmentDate)}</Table.Td>
-                <Table.Td>{formatDate(l.launchDate)}</Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
-      <LoadMore hasMore={query.hasNextPage} loading={query.isFetchingNextPage} onMore={() => void query.fetchNextPage()} />
-      <ProblemAlert error={query.error} action="Loading more lines" />
-    </>
+    <ListTable
+      query={query}
+      name="Lines"
+      minWidth={900}
+      className="nowrap"
+      headings={['Order', 'SKU', 'Quantity', ...LINE_PLAN_HEADINGS]}
+      cells={(l) => (
+        <>
+          <Table.Td>
+            <Anchor component={Link} to={`/orders/${encodeURIComponent(l.orderId)}`} className="mono">
+              {l.orderId} #{l.lineNumber}
+            </Anchor>
+          </Table.Td>
+          <Table.Td>{l.sku}</Table.Td>
+          <Table.Td>{l.quantity}</Table.Td>
+          <LinePlanCells line={l} />
+        </>
+      )}
+    />
   );
 }
