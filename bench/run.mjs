@@ -11,7 +11,8 @@
  *   npm run bench -- --runs 5 --out FILE   more runs; another output file
  *
  * PostgreSQL scenarios use HOLDFAST_BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/test), on which they
- * create and drop scratch databases. Needs wrk (apt-get install -y wrk).
+ * create and drop scratch databases. Needs wrk (apt-get install -y wrk). HOLDFAST_BENCH_NODE_ARGS passes node flags
+ * to the `holdfast serve` processes only, for example `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile a scenario.
  */
 import fs from 'node:fs';
 import os from 'node:os';

@@ -171,7 +171,9 @@ async function startServer(label, args, env, logDir) {
  * @param {{ databaseUrl: string, logDir: string, env?: Record<string, string> }} o
  */
 export function startHoldfast(o) {
-  return startServer('holdfast', [HOLDFAST_BIN, 'serve'], {
+  // HOLDFAST_BENCH_NODE_ARGS: node flags for the serve processes only (say `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+  const nodeArgs = (process.env.HOLDFAST_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  return startServer('holdfast', [...nodeArgs, HOLDFAST_BIN, 'serve'], {
     DATABASE_URL: o.databaseUrl,
     HOLDFAST_ADMIN_KEY: ADMIN_KEY,
     LOG_LEVEL: 'warn',

@@ -209,7 +209,7 @@ function openPostgres(options: DatabaseOptions): Database {
     client.on('error', () => undefined);
   });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
-  const store = postgresStore();
+  const store = postgresStore(pool);
   return {
     dialect: 'postgres',
     db,

@@ -6,7 +6,7 @@
  */
 import type { AppContext } from '../context.ts';
 import { subscribesTo } from '../../domain/webhooks/webhook-events.ts';
-import { commitWithoutFlushWait, lockFanOut, markDispatched, oldestUndispatchedAt, undispatchedOutbox, withoutJit } from '../../store/repositories/outbox.repository.ts';
+import { commitWithoutFlushWait, lockFanOut, markDispatched, markOldestDispatched, oldestUndispatchedAt, undispatchedOutbox, withoutJit } from '../../store/repositories/outbox.repository.ts';
 import { activeSubscriptions } from '../../store/repositories/webhook-subscriptions.repository.ts';
 import { analyzeDeliveries, insertDeliveries } from '../../store/repositories/webhook-deliveries.repository.ts';
 import type { NewDelivery } from '../../store/repositories/webhook-deliveries.repository.ts';
@@ -21,6 +21,9 @@ export interface FanOutResult {
   readonly subscriptionKeys: readonly number[];
 }
 
+/** With no subscription, a fan-out marks this many times its usual batch. */
+const NO_SUBSCRIBER_FACTOR = 4;
+
 export async function fanOutEvents(ctx: AppContext, q: { now: number; limit: number; windowMs: number }): Promise<FanOutResult> {
   // The common case, nothing new: one indexed read, no transaction.
   if ((await oldestUndispatchedAt(ctx.database.db)) === null) return { events: 0, full: false, deliveries: 0, subscriptionKeys: [] };
@@ -28,6 +31,12 @@ export async function fanOutEvents(ctx: AppContext, q: { now: number; limit: num
     if (!(await lockFanOut(trx, false))) return { events: 0, full: false, deliveries: 0, subscriptionKeys: [] };
     await withoutJit(trx);
     const subscriptions = await activeSubscriptions(trx);
+    if (subscriptions.length === 0) {
+      // Nobody to deliver to: the events are only marked, so a backlog goes in larger steps.
+      await commitWithoutFlushWait(trx);
+      const events = await markOldestDispatched(trx, q.limit * NO_SUBSCRIBER_FACTOR, q.now);
+      return { events, full: events === q.limit * NO_SUBSCRIBER_FACTOR, deliveries: 0, subscriptionKeys: [] };
+    }
     // A transaction writes at most about `limit` deliveries, however many subscriptions there are.
     const limit = Math.max(50, Math.floor(q.limit / Math.max(1, subscriptions.length)));
     const items = await undispatchedOutbox(trx, limit);

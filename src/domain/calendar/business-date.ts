@@ -40,8 +40,17 @@ export function isBusinessDate(value: string): boolean {
 }
 
 export function toDayNumber(date: BusinessDate): number {
-  return Math.floor(Date.parse(`${date}T00:00:00Z`) / MS_PER_DAY);
+  let day = parsed.get(date);
+  if (day === undefined) {
+    day = Math.floor(Date.parse(`${date}T00:00:00Z`) / MS_PER_DAY);
+    if (parsed.size > 10_000) parsed.clear();
+    parsed.set(date, day);
+  }
+  return day;
 }
+
+/** Day numbers already parsed, by date (the other way round from `written` below). */
+const parsed = new Map<BusinessDate, number>();
 
 /** Dates already written, by day number: a job run writes the same few hundred dates a million times. */
 const written = new Map<number, BusinessDate>();

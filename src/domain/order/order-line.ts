@@ -85,7 +85,7 @@ export function moveLine(line: OrderLine, to: StatusReason, at: number, options:
     from: line.statusReason,
     to,
     at,
-    data: { ...stateData(after), ...options.context },
+    data: Object.assign(stateData(after), options.context),
   };
   return { ok: true, change: { before: line, after, event } };
 }
@@ -101,7 +101,7 @@ export function redateLine(line: OrderLine, placement: LinePlacement, at: number
     from: line.statusReason,
     to: line.statusReason,
     at,
-    data: { ...stateData(after), previous: placementData(line), ...context },
+    data: Object.assign(stateData(after), { previous: placementData(line) }, context),
   };
   return { before: line, after, event };
 }
@@ -127,5 +127,13 @@ function placementData(p: LinePlacement): Record<string, unknown> {
  * it was at that event (what a webhook carries) is the line's fixed fields plus these.
  */
 function stateData(l: OrderLine): Record<string, unknown> {
-  return { ...placementData(l), quantity: l.quantity, launchDate: l.launchDate, backorderedAt: l.backorderedAt, version: l.version };
+  return {
+    locationId: l.locationId,
+    inventoryAvailabilityDate: l.inventoryAvailabilityDate,
+    estimatedShipmentDate: l.estimatedShipmentDate,
+    quantity: l.quantity,
+    launchDate: l.launchDate,
+    backorderedAt: l.backorderedAt,
+    version: l.version,
+  };
 }

@@ -51,7 +51,31 @@ async function bumpHeld(trx: Executor, skus: readonly string[]): Promise<void> {
   if (skus.length) await sql`update products set held_version = held_version + 1 where sku = any(${skus}::text[])`.execute(trx);
 }
 
-export function postgresStore(): StoreDialect {
+/** A pool's plain query: the store's few named prepared statements go through it. */
+export interface PreparedQueries {
+  query<R extends object>(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: R[] }>;
+}
+
+type AtpJson = [string, string | number, number][];
+interface AtpRow {
+  product: boolean;
+  locations: [string, number, number][] | null;
+  settings: string | null;
+  stock: AtpJson | null;
+  scheduled: AtpJson | null;
+  promised: AtpJson | null;
+}
+
+/** What `GET /api/atp` reads: $1 the sku, $2 the settings key, $3 and $4 the schedule window (null: none). */
+const ATP_ROWS = `select exists(select 1 from products where sku = $1) as product,
+    (select json_agg(json_build_array(id, priority, active)) from locations) as locations,
+    (select value from config where key = $2) as settings,
+    (select json_agg(json_build_array(location_id, on_hand, reserved)) from stock where sku = $1) as stock,
+    (select json_agg(json_build_array(location_id, date, q)) from (select location_id, date, sum(quantity) as q from schedule_entries
+      where sku = $1 and $3::text is not null and date > $3::text and date <= $4::text group by location_id, date) s) as scheduled,
+    (select json_agg(json_build_array(location_id, date, quantity)) from promised_quantities where sku = $1) as promised`;
+
+export function postgresStore(prepared: PreparedQueries): StoreDialect {
   return {
     name: 'postgres',
     async lockSkus(trx, skus) {
@@ -135,23 +159,12 @@ export function postgresStore(): StoreDialect {
       };
     },
 
-    async atpRows(db, sku, window, settingsKey): Promise<AtpRows> {
-      // One statement sees one snapshot: no transaction, one round trip.
-      type Json = [string, string | number, number][];
-      const scheduled =
-        window === null
-          ? sql`null::json`
-          : sql`(select json_agg(json_build_array(location_id, date, q)) from (select location_id, date, sum(quantity) as q from schedule_entries
-              where sku = ${sku} and date > ${window.after} and date <= ${window.until} group by location_id, date) s)`;
-      const r = await sql<{ product: boolean; locations: [string, number, number][] | null; settings: string | null; stock: Json | null; scheduled: Json | null; promised: Json | null }>`
-        select exists(select 1 from products where sku = ${sku}) as product,
-          (select json_agg(json_build_array(id, priority, active)) from locations) as locations,
-          (select value from config where key = ${settingsKey}) as settings,
-          (select json_agg(json_build_array(location_id, on_hand, reserved)) from stock where sku = ${sku}) as stock,
-          ${scheduled} as scheduled,
-          (select json_agg(json_build_array(location_id, date, quantity)) from promised_quantities where sku = ${sku}) as promised`.execute(db);
+    async atpRows(_db, sku, window, settingsKey): Promise<AtpRows> {
+      // One statement sees one snapshot: no transaction, one round trip; prepared once per connection, so each
+      // query is only bound and executed.
+      const r = await prepared.query<AtpRow>({ name: 'holdfast_atp_rows', text: ATP_ROWS, values: [sku, settingsKey, window?.after ?? null, window?.until ?? null] });
       const row = r.rows[0]!;
-      const dated = (d: Json[number]): DatedSkuQuantity => ({ sku, locationId: d[0], date: d[1] as string, quantity: Number(d[2]) });
+      const dated = (d: AtpJson[number]): DatedSkuQuantity => ({ sku, locationId: d[0], date: d[1] as string, quantity: Number(d[2]) });
       return {
         productExists: row.product,
         locations: (row.locations ?? []).map(([id, priority, active]) => ({ id, priority, active: active === 1 })),

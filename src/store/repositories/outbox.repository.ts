@@ -87,6 +87,20 @@ export async function markDispatched(db: Executor, outboxIds: readonly number[],
   await db.updateTable('outbox').set({ dispatched_at: now }).where('id', 'in', outboxIds).execute();
 }
 
+/**
+ * Marks up to `limit` of the oldest events not fanned out yet as fanned out, without reading them (nobody is
+ * subscribed); answers how many.
+ */
+export async function markOldestDispatched(db: Executor, limit: number, now: number): Promise<number> {
+  // A bounded range of ids from the oldest such row, like `undispatchedOutbox`: never a walk over rows marked
+  // (on PostgreSQL, dead index entries) before it.
+  const first = await db.selectFrom('outbox').select('id').where('dispatched_at', 'is', null).orderBy('id').limit(1).executeTakeFirst();
+  if (!first) return 0;
+  const low = Number(first.id);
+  const r = await sql`update outbox set dispatched_at = ${now} where id >= ${low} and id < ${low + limit} and dispatched_at is null`.execute(db);
+  return Number(r.numAffectedRows ?? 0);
+}
+
 /** The service-clock time of the oldest event not fanned out yet, or null when there is none. */
 export async function oldestUndispatchedAt(db: Executor): Promise<number | null> {
   const row = await db.selectFrom('outbox').select('created_at').where('dispatched_at', 'is', null).orderBy('id').limit(1).executeTakeFirst();
