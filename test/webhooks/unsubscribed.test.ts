@@ -32,8 +32,7 @@ describe.each(DATABASE_KINDS)('events with nobody subscribed on %s', (kind) => {
     Number((await t.service.database.db.selectFrom('outbox').select((e) => e.fn.countAll().as('n')).where('dispatched_at', 'is', null).executeTakeFirstOrThrow()).n);
 
   it('marks the backlog fanned out, with no delivery, and a later subscription gets only later events', async () => {
-    const before = [];
-    for (let i = 0; i < 30; i++) before.push(await placeOrder(t, `UN-before-${i}`, [['UN-1', 1]]));
+    for (let i = 0; i < 30; i++) await placeOrder(t, `UN-before-${i}`, [['UN-1', 1]]);
     const deadline = Date.now() + 10_000;
     while ((await undispatched()) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(await undispatched()).toBe(0);

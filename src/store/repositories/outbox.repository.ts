@@ -61,7 +61,7 @@ export async function lockFanOut(db: Executor, wait: boolean): Promise<boolean> 
  * a scan of the whole event table.
  */
 export async function undispatchedOutbox(db: Executor, limit: number): Promise<OutboxItem[]> {
-  const first = await db.selectFrom('outbox').select('id').where('dispatched_at', 'is', null).orderBy('id').limit(1).executeTakeFirst();
+  const first = await oldestUndispatched(db);
   if (!first) return [];
   const low = Number(first.id);
   const r = await sql<{ id: number; event_id: number; created_at: number; line_id: string | null; type: string | null }>`
@@ -94,7 +94,7 @@ export async function markDispatched(db: Executor, outboxIds: readonly number[],
 export async function markOldestDispatched(db: Executor, limit: number, now: number): Promise<number> {
   // A bounded range of ids from the oldest such row, like `undispatchedOutbox`: never a walk over rows marked
   // (on PostgreSQL, dead index entries) before it.
-  const first = await db.selectFrom('outbox').select('id').where('dispatched_at', 'is', null).orderBy('id').limit(1).executeTakeFirst();
+  const first = await oldestUndispatched(db);
   if (!first) return 0;
   const low = Number(first.id);
   const r = await sql`update outbox set dispatched_at = ${now} where id >= ${low} and id < ${low + limit} and dispatched_at is null`.execute(db);
@@ -103,8 +103,13 @@ export async function markOldestDispatched(db: Executor, limit: number, now: num
 
 /** The service-clock time of the oldest event not fanned out yet, or null when there is none. */
 export async function oldestUndispatchedAt(db: Executor): Promise<number | null> {
-  const row = await db.selectFrom('outbox').select('created_at').where('dispatched_at', 'is', null).orderBy('id').limit(1).executeTakeFirst();
+  const row = await oldestUndispatched(db);
   return row ? Number(row.created_at) : null;
+}
+
+/** The oldest outbox row not fanned out yet (a one-row lookup in the partial index of such rows). */
+function oldestUndispatched(db: Executor) {
+  return db.selectFrom('outbox').select(['id', 'created_at']).where('dispatched_at', 'is', null).orderBy('id').limit(1).executeTakeFirst();
 }
 
 /**
