@@ -6,6 +6,8 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { PlannedBatch } from '../app/jobs/job-batch.ts';
+import { fromWire } from '../app/jobs/plan-wire.ts';
+import type { PlanWire } from '../app/jobs/plan-wire.ts';
 import type { RunFrame } from '../app/jobs/start-run.ts';
 import type { RunScope } from '../domain/holds/job-kind.ts';
 import type { Settings } from '../domain/settings/settings.ts';
@@ -30,7 +32,7 @@ export interface PlanRequest {
   readonly now: number;
 }
 
-export type PlanResponse = { readonly id: number; readonly planned: PlannedBatch } | { readonly id: number; readonly error: string };
+export type PlanResponse = { readonly id: number; readonly planned: PlanWire } | { readonly id: number; readonly error: string };
 
 export class BatchPlanner {
   private worker: Worker | null = null;
@@ -91,7 +93,7 @@ export class BatchPlanner {
       worker.on('message', (response: PlanResponse) => {
         const waiter = this.pending.get(response.id);
         this.pending.delete(response.id);
-        waiter?.resolve('planned' in response ? response.planned : null);
+        waiter?.resolve('planned' in response ? fromWire(response.planned) : null);
       });
       const fail = () => {
         this.broken = true;

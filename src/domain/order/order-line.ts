@@ -39,7 +39,12 @@ export interface LineEvent {
   readonly to: StatusReason;
   readonly at: number;
   readonly data: Readonly<Record<string, unknown>>;
+  /** The data already written as JSON, where it came so (a plan made in another thread); else absent. */
+  readonly dataJson?: string;
 }
+
+/** An event's data as the store writes it. */
+export const eventDataJson = (e: LineEvent): string => e.dataJson ?? JSON.stringify(e.data);
 
 export interface LineChange {
   readonly before: OrderLine;

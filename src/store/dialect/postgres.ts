@@ -6,6 +6,7 @@
 import { sql } from 'kysely';
 import { RetryableConflict } from '../errors.ts';
 import type { Executor } from '../database.ts';
+import { eventDataJson } from '../../domain/order/order-line.ts';
 import type { LineChange, LineEvent, OrderLine } from '../../domain/order/order-line.ts';
 import type { StoredLine, StoredOrder } from '../repositories/orders.repository.ts';
 import { heldSkusOf, promisedDeltas } from './promised-deltas.ts';
@@ -26,7 +27,7 @@ async function insertEvents(trx: Executor, withSku: readonly (readonly [LineEven
     select o, l, s, t, f, r, a, d, ${runId}::text from unnest(
       ${events.map((e) => e.orderId)}::text[], ${events.map((e) => e.lineId)}::text[], ${withSku.map(([, sku]) => sku)}::text[], ${events.map((e) => e.type)}::text[],
       ${events.map((e) => e.from)}::text[], ${events.map((e) => e.to)}::text[], ${events.map((e) => e.at)}::bigint[],
-      ${events.map((e) => JSON.stringify(e.data))}::text[]) as v(o, l, s, t, f, r, a, d)
+      ${events.map((e) => eventDataJson(e))}::text[]) as v(o, l, s, t, f, r, a, d)
     returning id, line_id`.execute(trx);
   for (const r of rows.rows) ids.set(r.line_id, Number(r.id));
   const eventIds = [...ids.values()];

@@ -1,0 +1,73 @@
+/**
+ * A plan crossing from the planner thread (src/app/jobs/plan-wire.ts): what the writer rebuilds from the flat form
+ * writes exactly what the plan would have written, and each event's data arrives as the JSON the store keeps.
+ */
+import { describe, expect, it } from 'vitest';
+import { fromWire, toWire } from '../../src/app/jobs/plan-wire.ts';
+import { eventDataJson, moveLine, redateLine } from '../../src/domain/order/order-line.ts';
+import type { LineChange, OrderLine } from '../../src/domain/order/order-line.ts';
+import type { JobOutcome } from '../../src/domain/holds/job-plan.ts';
+
+const held = (n: number, over: Partial<OrderLine> = {}): OrderLine & { priority: number; candidates: unknown[] } => ({
+  id: `lin_${n}`,
+  orderId: `ord_${n}`,
+  lineNumber: n,
+  sku: `SKU-${n % 3}`,
+  quantity: 1 + (n % 4),
+  locationId: n % 2 ? 'EAST' : null,
+  statusReason: 'BackorderHold',
+  inventoryAvailabilityDate: n % 2 ? '2026-12-09' : null,
+  estimatedShipmentDate: n % 2 ? '2026-12-10' : null,
+  launchDate: null,
+  backorderedAt: 1_796_000_000_000 + n,
+  version: 3 + n,
+  // Fields the plan reads and the write does not: they need not cross.
+  priority: 7,
+  candidates: [{ locationId: 'EAST', handlingDays: 1 }],
+  ...over,
+});
+
+function change(c: ReturnType<typeof moveLine>): LineChange {
+  if (!c.ok) throw new Error('move not allowed');
+  return c.change;
+}
+
+const written = (c: LineChange) => ({
+  before: [c.before.id, c.before.orderId, c.before.sku, c.before.quantity, c.before.statusReason, c.before.locationId, c.before.inventoryAvailabilityDate, c.before.version],
+  after: { ...pick(c.after) },
+  event: { lineId: c.event.lineId, orderId: c.event.orderId, type: c.event.type, from: c.event.from, to: c.event.to, at: c.event.at, data: c.event.data, json: eventDataJson(c.event) },
+});
+const pick = (l: OrderLine) => ({
+  id: l.id, orderId: l.orderId, lineNumber: l.lineNumber, sku: l.sku, quantity: l.quantity, locationId: l.locationId, statusReason: l.statusReason,
+  inventoryAvailabilityDate: l.inventoryAvailabilityDate, estimatedShipmentDate: l.estimatedShipmentDate, launchDate: l.launchDate, backorderedAt: l.backorderedAt, version: l.version,
+});
+
+describe('a plan as it crosses threads', () => {
+  const context = { runId: 'run_1', trigger: 'manual' };
+  const changes: LineChange[] = [
+    change(moveLine(held(1), 'AwaitingFulfillment', 1_796_100_000_000, { placement: { locationId: 'WEST', inventoryAvailabilityDate: '2026-12-01', estimatedShipmentDate: '2026-12-02' }, context })),
+    redateLine(held(2), { locationId: 'EAST', inventoryAvailabilityDate: '2026-12-20', estimatedShipmentDate: '2026-12-21' }, 1_796_100_000_001, context)!,
+    change(moveLine(held(3), 'BackorderSlaExpired', 1_796_100_000_002, { context: { ...context, note: 'quote " and \u00e9' } })),
+  ];
+  const outcomes = new Map<string, JobOutcome>([['lin_1', 'movedToFulfillment'], ['lin_2', 'stillOnHold'], ['lin_3', 'canceled'], ['lin_4', 'stillOnHold']]);
+
+  it('rebuilds every field a write reads, and the event data as the JSON the domain made', () => {
+    const back = fromWire(structuredClone(toWire({ plan: { changes, outcomes }, now: 42, digest: 'd' })));
+    expect(back.now).toBe(42);
+    expect(back.digest).toBe('d');
+    expect(back.plan.changes.map(written)).toEqual(changes.map(written));
+    for (const [i, c] of back.plan.changes.entries()) expect(eventDataJson(c.event)).toBe(JSON.stringify(changes[i]!.event.data));
+    expect([...back.plan.outcomes]).toEqual([...outcomes]);
+  });
+
+  it('keeps only what the write needs of a line', () => {
+    const back = fromWire(toWire({ plan: { changes, outcomes }, now: 1, digest: '' }));
+    expect(Object.keys(back.plan.changes[0]!.before).sort()).toEqual(Object.keys(pick(changes[0]!.before)).sort());
+  });
+
+  it('carries an empty plan', () => {
+    const back = fromWire(toWire({ plan: { changes: [], outcomes: new Map() }, now: 1, digest: 'x' }));
+    expect(back.plan.changes).toEqual([]);
+    expect(back.plan.outcomes.size).toBe(0);
+  });
+});
