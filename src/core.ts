@@ -63,7 +63,10 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     batchSkus: config.jobBatchSkus,
     batchLines: config.jobBatchLines,
     parallelBatches: config.jobParallelBatches || (database.store.concurrentWriters ? 2 : 1),
-    batchTargetMs: config.jobBatchTargetMs,
+    // On SQLite a batch holds the request thread from its first statement to its commit; on PostgreSQL only its own
+    // JavaScript does (the waits on the database are not), and each batch costs a dozen round trips and statements
+    // whatever its size, so larger batches there cost requests little and save the database much.
+    batchTargetMs: config.jobBatchTargetMs || (database.store.concurrentWriters ? 100 : 15),
     // A thread with a connection of its own needs a database another connection can open.
     planner: config.databaseUrl === ':memory:' ? null : new BatchPlanner(config.databaseUrl),
     plannerMinLines: config.jobPlannerMinLines,

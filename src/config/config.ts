@@ -24,7 +24,10 @@ export interface Config {
   readonly jobParallelBatches: number;
   /** Runs with at least this many lines in scope plan their batches ahead in a worker thread. */
   readonly jobPlannerMinLines: number;
-  /** Job batches are sized to keep the request thread busy for about this long each (requests wait meanwhile). */
+  /**
+   * Job batches are sized to keep the request thread busy for about this long each (requests wait meanwhile); 0
+   * picks for the database.
+   */
   readonly jobBatchTargetMs: number;
   /** Webhooks: a 2xx answer within this long delivers (default 10 s). */
   readonly webhookTimeoutMs: number;
@@ -103,7 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     consoleDir: env.HOLDFAST_CONSOLE_DIR || DEFAULT_CONSOLE_DIR,
     jobParallelBatches: int(env, 'HOLDFAST_JOB_PARALLEL_BATCHES', 0, 0, 16),
     jobPlannerMinLines: int(env, 'HOLDFAST_JOB_PLANNER_MIN_LINES', 20_000, 0, Number.MAX_SAFE_INTEGER),
-    jobBatchTargetMs: int(env, 'HOLDFAST_JOB_BATCH_TARGET_MS', 15, 1, 10_000),
+    jobBatchTargetMs: int(env, 'HOLDFAST_JOB_BATCH_TARGET_MS', 0, 0, 10_000),
     webhookTimeoutMs: int(env, 'HOLDFAST_WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),
     webhookRetryBaseMs: int(env, 'HOLDFAST_WEBHOOK_RETRY_BASE_MS', 1_000, 1, 3_600_000),
     webhookRetryMaxMs: int(env, 'HOLDFAST_WEBHOOK_RETRY_MAX_MS', 3_600_000, 1, 86_400_000),
