@@ -67,6 +67,7 @@ export function fromWire(wire: PlanWire): PlannedBatch {
       backorderedAt: v[i + 17] as number | null,
       version: v[i + 18] as number,
     };
+    // An event goes from its line's status before to its status after (moveLine and redateLine make every change).
     const event = new WrittenEvent(before.id, before.orderId, v[i + 19] as LineEventType, before.statusReason, after.statusReason, v[i + 20] as number, v[i + 21] as string);
     changes.push({ before, after, event });
   }
