@@ -51,7 +51,18 @@ export class Scratch {
     let db;
     if (kind === 'sqlite') {
       const file = path.join(this.dir, `${safe}-${n}.db`);
-      if (template) fs.copyFileSync(template.url, file);
+      if (template) {
+        fs.copyFileSync(template.url, file);
+        // On disk before the service opens it: else the copy's pages are still dirty in the page cache, and the
+        // service's first write waits while the kernel writes back the whole file (about half a second for 1 GB
+        // here), a stall a service on a database that has been on disk never sees.
+        const fd = fs.openSync(file, 'r+');
+        try {
+          fs.fsyncSync(fd);
+        } finally {
+          fs.closeSync(fd);
+        }
+      }
       db = { kind, url: file, name: path.basename(file), drop: async () => removeSqlite(file) };
     } else {
       const name = `hfb_${this.tag}_${n}_${safe}`;

@@ -8,7 +8,7 @@ import { Worker } from 'node:worker_threads';
 import type { PlannedBatch } from '../app/jobs/job-batch.ts';
 import { fromWire } from '../app/jobs/plan-wire.ts';
 import type { PlanWire } from '../app/jobs/plan-wire.ts';
-import type { RunFrame } from '../app/jobs/start-run.ts';
+import type { RunFrame, RunRequest, RunStartAhead } from '../app/jobs/start-run.ts';
 import type { RunScope } from '../domain/holds/job-kind.ts';
 import type { Settings } from '../domain/settings/settings.ts';
 import type { FulfillmentPolicy } from '../domain/policy/fulfillment-policy.ts';
@@ -32,21 +32,28 @@ export interface PlanRequest {
   readonly now: number;
 }
 
-export type PlanResponse = { readonly id: number; readonly planned: PlanWire } | { readonly id: number; readonly error: string };
+/** Read a run's start ahead (`readRunStartAhead`): its count of lines in scope holds the request thread otherwise. */
+export interface StartRequest {
+  readonly id: number;
+  readonly start: Omit<RunRequest, 'trigger'>;
+  readonly startedAt: number;
+}
+
+export type PlanResponse =
+  | { readonly id: number; readonly planned: PlanWire }
+  | { readonly id: number; readonly start: RunStartAhead }
+  | { readonly id: number; readonly error: string };
 
 export class BatchPlanner {
   private worker: Worker | null = null;
   private broken = false;
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (p: PlannedBatch | null) => void }>();
+  private readonly pending = new Map<number, (response: PlanResponse | null) => void>();
 
   constructor(private readonly databaseUrl: string) {}
 
   /** A plan made ahead, or null (plan under the lock) when the thread failed or the plan could not be made. */
   plan(frame: RunFrame, skus: readonly string[], now: number): Promise<PlannedBatch | null> {
-    const worker = this.ensureWorker();
-    if (!worker) return Promise.resolve(null);
-    const id = this.nextId++;
     const data: PlanFrameData = {
       runId: frame.run.id,
       scope: frame.scope,
@@ -56,10 +63,27 @@ export class BatchPlanner {
       locations: frame.locations,
       eventContext: { runId: frame.run.id, trigger: frame.run.trigger },
     };
+    return this.ask((id) => ({ id, frame: data, skus, now }) satisfies PlanRequest, (r) => ('planned' in r ? fromWire(r.planned) : null));
+  }
+
+  /** A run's start read in the thread's snapshot, or null (read it in the start transaction) when it could not. */
+  readStart(start: Omit<RunRequest, 'trigger'>, startedAt: number): Promise<RunStartAhead | null> {
+    return this.ask((id) => ({ id, start: { jobType: start.jobType, skus: start.skus }, startedAt }) satisfies StartRequest, (r) => ('start' in r ? r.start : null));
+  }
+
+  private ask<T>(message: (id: number) => PlanRequest | StartRequest, answer: (response: PlanResponse) => T | null): Promise<T | null> {
+    const worker = this.ensureWorker();
+    if (!worker) return Promise.resolve(null);
+    const id = this.nextId++;
     return new Promise((resolve) => {
-      this.pending.set(id, { resolve });
-      worker.postMessage({ id, frame: data, skus, now } satisfies PlanRequest);
+      this.pending.set(id, (response) => resolve(response === null ? null : answer(response)));
+      worker.postMessage(message(id));
     });
+  }
+
+  /** Starts the thread now (`serve`), so the first large run does not wait for it to start. */
+  prestart(): void {
+    this.ensureWorker();
   }
 
   async stop(): Promise<void> {
@@ -93,7 +117,7 @@ export class BatchPlanner {
       worker.on('message', (response: PlanResponse) => {
         const waiter = this.pending.get(response.id);
         this.pending.delete(response.id);
-        waiter?.resolve('planned' in response ? fromWire(response.planned) : null);
+        waiter?.(response);
       });
       const fail = () => {
         this.broken = true;
@@ -111,7 +135,7 @@ export class BatchPlanner {
   }
 
   private settleAll(): void {
-    for (const { resolve } of this.pending.values()) resolve(null);
+    for (const resolve of this.pending.values()) resolve(null);
     this.pending.clear();
   }
 }

@@ -57,11 +57,12 @@ export class JobsService {
   }
 
   /**
-   * What `serve` runs in the background: the cron schedules (not on a manual clock) and a watch that marks runs
-   * whose runner died as failed.
+   * What `serve` runs in the background: the cron schedules (not on a manual clock), the batch planner's thread,
+   * and a watch that marks runs whose runner died as failed.
    */
   async startBackground(options: { cron: boolean }): Promise<void> {
     if (options.cron) await this.scheduler.start();
+    this.options.planner?.prestart();
     this.reaper = setInterval(() => {
       for (const jobType of JOB_TYPES) void this.runner.reapDeadRun(jobType).catch(() => undefined);
     }, Math.max(1_000, this.leaseTimeoutMs));

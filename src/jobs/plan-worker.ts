@@ -9,19 +9,27 @@ import type { AppContext } from '../app/context.ts';
 import { IdGenerator } from '../app/ids.ts';
 import { noopMetrics } from '../app/metrics.ts';
 import { planAhead } from '../app/jobs/job-batch.ts';
+import { readRunStartAhead } from '../app/jobs/start-run.ts';
 import { toWire } from '../app/jobs/plan-wire.ts';
 import { CandidateResolver } from '../domain/policy/fulfillment-policy.ts';
 import { openDatabase } from '../store/database.ts';
-import type { PlanRequest, PlanResponse } from './batch-planner.ts';
+import type { PlanRequest, PlanResponse, StartRequest } from './batch-planner.ts';
 
 const database = openDatabase({ url: (workerData as { databaseUrl: string }).databaseUrl, poolSize: 2 });
 let now = 0;
 const ctx: AppContext = { database, clock: { now: () => now, manual: true }, ids: new IdGenerator(), supplyChanged: () => undefined, metrics: noopMetrics };
 const resolvers = new Map<string, CandidateResolver>();
 
-parentPort!.on('message', (request: PlanRequest | 'close') => {
+const failed = (id: number) => (error: unknown) => parentPort!.postMessage({ id, error: error instanceof Error ? error.message : String(error) } satisfies PlanResponse);
+
+parentPort!.on('message', (request: PlanRequest | StartRequest | 'close') => {
   if (request === 'close') {
     void database.close().finally(() => process.exit(0));
+    return;
+  }
+  if ('start' in request) {
+    const { id, start, startedAt } = request;
+    readRunStartAhead(ctx, start, startedAt).then((ahead) => parentPort!.postMessage({ id, start: ahead! } satisfies PlanResponse), failed(id));
     return;
   }
   const { id, frame, skus } = request;
@@ -34,6 +42,6 @@ parentPort!.on('message', (request: PlanRequest | 'close') => {
   }
   planAhead(ctx, { scope: frame.scope, settings: frame.settings, horizon: frame.horizon, resolver, eventContext: frame.eventContext }, skus, request.now).then(
     (planned) => parentPort!.postMessage({ id, planned: toWire(planned) } satisfies PlanResponse),
-    (error: unknown) => parentPort!.postMessage({ id, error: error instanceof Error ? error.message : String(error) } satisfies PlanResponse),
+    failed(id),
   );
 });

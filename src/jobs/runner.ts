@@ -85,7 +85,10 @@ export class JobRunner {
    */
   async start(request: RunRequest): Promise<StartedRun> {
     if (this.stopping) throw new AppError('unavailable', 'the service is shutting down');
-    const frame = await startRun(this.ctx, request, this.lease);
+    const { planner, plannerMinLines } = this.options;
+    // With a planner, a large run's start (its count of the lines in scope) is read in the planner's thread.
+    const ahead = planner ? { reader: planner.readStart.bind(planner), minLines: plannerMinLines ?? 0 } : undefined;
+    const frame = await startRun(this.ctx, request, this.lease, ahead);
     const done = this.execute(frame);
     this.active.set(frame.run.id, done);
     void done.finally(() => this.active.delete(frame.run.id));

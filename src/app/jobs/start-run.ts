@@ -17,7 +17,7 @@ import { JOB_KINDS } from '../../domain/holds/job-kind.ts';
 import type { JobType, RunScope } from '../../domain/holds/job-kind.ts';
 import type { Executor } from '../../store/database.ts';
 import { allLocations } from '../../store/repositories/catalog.repository.ts';
-import { dropLease, finishRun, insertRun, readLease, takeLease } from '../../store/repositories/jobs.repository.ts';
+import { dropLease, finishRun, insertRun, peekLease, readLease, takeLease } from '../../store/repositories/jobs.repository.ts';
 import type { JobRun, LeaseHolder } from '../../store/repositories/jobs.repository.ts';
 
 export type Trigger = 'scheduled' | 'manual' | 'event';
@@ -71,31 +71,77 @@ export interface RunStart extends Omit<RunFrame, 'run'> {
  * Reads what a run started now works with: settings, policy, locations, today, its skus, the lines in scope (when
  * `count`) and the last committed event. A real run, a dry run and a line's explanation all start from this.
  */
-export async function readRunStart(ctx: AppContext, trx: Executor, request: Omit<RunRequest, 'trigger'>, startedAt: number, options: { count: boolean }): Promise<RunStart> {
+export async function readRunStart(
+  ctx: AppContext,
+  trx: Executor,
+  request: Omit<RunRequest, 'trigger'>,
+  startedAt: number,
+  options: { count: boolean | { upTo: number } },
+): Promise<RunStart> {
   const { settings, today, horizon, resolver, policy, locations } = await readRunContext(trx, startedAt);
   const skus = request.skus === null ? null : [...new Set(request.skus)].sort();
   const kind = JOB_KINDS[request.jobType];
   // Count first, then the last event: a line committed in between is in scope without being counted, and the
   // run's end makes `processed` grow to match; the other order could count a line that is not in scope.
-  const processed = options.count ? await ctx.database.store.countInScope(trx, { kind, today, skus }) : null;
+  const { count } = options;
+  const processed = count === false ? null : await ctx.database.store.countInScope(trx, { kind, today, skus }, count === true ? undefined : count.upTo);
   const startSeq = await ctx.database.store.lastEventId(trx);
   return { scope: { kind, today, startSeq, skus }, settings, horizon, resolver, policy, locations, processed };
 }
 
-export async function startRun(ctx: AppContext, request: RunRequest, lease: LeaseOptions): Promise<RunFrame> {
+/** A run's start read before its start transaction, in one snapshot, with the job type's lease as it stood then. */
+export interface RunStartAhead extends Omit<RunStart, 'resolver'> {
+  readonly lease: LeaseHolder;
+}
+
+/** Reads a run's start ahead (`readRunStartAhead`) off the request thread, through a connection of its own; null when it cannot. */
+export type RunStartReader = (request: Omit<RunRequest, 'trigger'>, startedAt: number) => Promise<RunStartAhead | null>;
+
+/**
+ * Counting the lines in scope of a large run takes long (about half a second for a million held lines on a cold
+ * cache), and on SQLite every statement of the service's connection holds the request thread. So a large run's start
+ * is read ahead, in a snapshot, by a thread with a connection of its own; the start transaction then only checks
+ * that it still holds. Runs with fewer lines than `minLines` are counted here.
+ */
+export interface StartAhead {
+  readonly reader: RunStartReader;
+  readonly minLines: number;
+}
+
+/**
+ * Reads a run's start and the job type's lease in one snapshot. With `upTo`, null when at least that many lines are
+ * in scope (the count stops there).
+ */
+export function readRunStartAhead(ctx: AppContext, request: Omit<RunRequest, 'trigger'>, startedAt: number, upTo?: number): Promise<RunStartAhead | null> {
+  return ctx.database.read(async (trx) => {
+    const lease = await peekLease(trx, request.jobType);
+    const { resolver: _resolver, ...start } = await readRunStart(ctx, trx, request, startedAt, { count: upTo === undefined ? true : { upTo } });
+    return upTo !== undefined && start.processed! >= upTo ? null : { ...start, lease };
+  });
+}
+
+/**
+ * Starts a run. The start it reads (with `ahead`, before the transaction) is that of a run started at that snapshot:
+ * a line committed later is out of its scope (`startSeq`), and a line in scope that leaves its hold before the run
+ * gets to it is counted as the run's end counts any such line. It holds only while no run of the job type started
+ * or ended since, which the lease tells (every start and end rewrites it); else it is read again in the transaction.
+ */
+export async function startRun(ctx: AppContext, request: RunRequest, lease: LeaseOptions, ahead?: StartAhead): Promise<RunFrame> {
   const { database, clock, ids } = ctx;
   await database.store.beforeRun(database.db);
+  const startedAt = clock.now();
+  const early = ahead ? await readStartAhead(ctx, request, startedAt, lease, ahead) : null;
   return database.transaction(async (trx) => {
     const holder = await readLease(trx, database.store, request.jobType);
     const realNow = Date.now();
     if (holder.runId !== null) {
-      if (holder.heartbeatAt > realNow - lease.leaseTimeoutMs) {
-        throw new AppError('job_running', `a ${request.jobType} run (${holder.runId}) is in progress; try again when it has ended`);
-      }
+      refuseWhileLive(request.jobType, holder, realNow, lease);
       await failDeadRun(ctx, trx, request.jobType, holder, realNow, lease);
     }
-    const startedAt = clock.now();
-    const { scope, settings, horizon, resolver, policy, locations, processed } = await readRunStart(ctx, trx, request, startedAt, { count: true });
+    const { scope, settings, horizon, resolver, policy, locations, processed } =
+      early && sameHolder(early.lease, holder)
+        ? { ...early, scope: { ...early.scope, kind: JOB_KINDS[request.jobType] }, resolver: new CandidateResolver(early.policy, early.locations) }
+        : await readRunStart(ctx, trx, request, startedAt, { count: true });
     const run: JobRun = {
       id: ids.next('run'),
       jobType: request.jobType,
@@ -113,6 +159,21 @@ export async function startRun(ctx: AppContext, request: RunRequest, lease: Leas
     return { run, scope, settings, horizon, resolver, policy, locations };
   });
 }
+
+async function readStartAhead(ctx: AppContext, request: RunRequest, startedAt: number, lease: LeaseOptions, ahead: StartAhead): Promise<RunStartAhead | null> {
+  // A run in progress is refused at once, not after counting for a run that cannot start.
+  const holder = await peekLease(ctx.database.db, request.jobType);
+  if (holder.runId !== null) refuseWhileLive(request.jobType, holder, Date.now(), lease);
+  return (await readRunStartAhead(ctx, request, startedAt, ahead.minLines)) ?? (await ahead.reader(request, startedAt));
+}
+
+function refuseWhileLive(jobType: JobType, holder: LeaseHolder, realNow: number, lease: LeaseOptions): void {
+  if (holder.heartbeatAt > realNow - lease.leaseTimeoutMs) {
+    throw new AppError('job_running', `a ${jobType} run (${holder.runId}) is in progress; try again when it has ended`);
+  }
+}
+
+const sameHolder = (a: LeaseHolder, b: LeaseHolder): boolean => a.runId === b.runId && a.owner === b.owner && a.heartbeatAt === b.heartbeatAt;
 
 /**
  * Marks the run of a job type failed when its lease has gone stale, so the job log does not show a dead run as

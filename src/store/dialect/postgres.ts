@@ -126,10 +126,12 @@ export function postgresStore(prepared: PreparedQueries): StoreDialect {
       return new Map(rows.rows.map((r) => [r.sku, Number(r.held_version)]));
     },
 
-    async countInScope(trx, scope) {
+    async countInScope(trx, scope, upTo) {
       const launched = scope.kind.launchedOnly ? sql`and launch_date <= ${scope.today}` : sql``;
       const only = scope.skus === null ? sql`` : sql`and sku = any(${uniq(scope.skus)}::text[])`;
-      const r = await sql<{ n: number }>`select count(*)::int as n from order_lines where status_reason = ${sql.lit(scope.kind.moves)} ${launched} ${only}`.execute(trx);
+      const limit = upTo === undefined ? sql`` : sql`limit ${upTo}`;
+      const r = await sql<{ n: number }>`select count(*)::int as n from (select 1 from order_lines
+        where status_reason = ${sql.lit(scope.kind.moves)} ${launched} ${only} ${limit}) as lines`.execute(trx);
       return Number(r.rows[0]?.n ?? 0);
     },
 

@@ -81,6 +81,12 @@ export async function readLease(db: Executor, store: StoreDialect, jobType: stri
   return { runId: row.run_id, owner: row.owner, heartbeatAt: row.heartbeat_at };
 }
 
+/** The lease of a job type as it stands, without locking or making its row (no row: never held). */
+export async function peekLease(db: Executor, jobType: string): Promise<LeaseHolder> {
+  const row = await db.selectFrom('job_leases').select(['run_id', 'owner', 'heartbeat_at']).where('job_type', '=', jobType).executeTakeFirst();
+  return row ? { runId: row.run_id, owner: row.owner, heartbeatAt: row.heartbeat_at } : { runId: null, owner: null, heartbeatAt: 0 };
+}
+
 export async function takeLease(db: Executor, jobType: string, runId: string, owner: string, at: number): Promise<void> {
   await db.updateTable('job_leases').set({ run_id: runId, owner, heartbeat_at: at }).where('job_type', '=', jobType).execute();
 }
