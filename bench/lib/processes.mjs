@@ -241,7 +241,7 @@ function tail(file) {
  * bench/prober.mjs against a server: `stop()` ends the probing and answers the latencies and failures of
  * `GET /health` and of a read.
  * @param {{ url: string }} server
- * @returns {{ stop: () => Promise<{ health: { latenciesMs: number[], failures: number }, read: { latenciesMs: number[], failures: number } }> }}
+ * @returns {{ stop: () => Promise<{ health: { latenciesMs: number[], failures: number, reasons: Record<string, number> }, read: { latenciesMs: number[], failures: number, reasons: Record<string, number> } }> }}
  */
 export function startProber(server) {
   stopIfInterrupted();

@@ -42,6 +42,9 @@ export const neverStalled = {
           if (job.run.status !== 'succeeded') notes.push(`Run ${run}: the probed run ended ${job.run.status}: ${job.run.error}`);
           out.health.push(probes.health);
           out.read.push(probes.read);
+          for (const [name, r] of Object.entries(probes)) {
+            for (const [reason, n] of Object.entries(r.reasons ?? {})) notes.push(`Run ${run}: ${n} ${name} probe(s) failed: ${reason}`);
+          }
           out.runSeconds.push(job.seconds);
         } finally {
           await server.stop();
