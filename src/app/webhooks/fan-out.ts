@@ -6,10 +6,11 @@
  */
 import type { AppContext } from '../context.ts';
 import { subscribesTo } from '../../domain/webhooks/webhook-events.ts';
-import { commitWithoutFlushWait, lockFanOut, markDispatched, markOldestDispatched, oldestUndispatchedAt, undispatchedOutbox, withoutJit } from '../../store/repositories/outbox.repository.ts';
+import { commitWithoutFlushWait, lockFanOut, markDispatched, markOldestDispatched, oldestUndispatchedRow, undispatchedOutbox, withoutJit } from '../../store/repositories/outbox.repository.ts';
 import { activeSubscriptions } from '../../store/repositories/webhook-subscriptions.repository.ts';
 import { analyzeDeliveries, insertDeliveries } from '../../store/repositories/webhook-deliveries.repository.ts';
 import type { NewDelivery } from '../../store/repositories/webhook-deliveries.repository.ts';
+import type { Database } from '../../store/database.ts';
 
 export interface FanOutResult {
   /** Outbox rows fanned out (0 when there were none, or another process was fanning out). */
@@ -24,9 +25,25 @@ export interface FanOutResult {
 /** With no subscription, a fan-out marks this many times its usual batch. */
 const NO_SUBSCRIBER_FACTOR = 4;
 
+/** Per database, the outbox id of the oldest event not fanned out yet that this process's dispatcher saw last. */
+const oldestSeen = new WeakMap<Database, number>();
+
+/**
+ * Where the outbox lag's lookup may start: the oldest event not fanned out yet as this process's dispatcher saw it
+ * last (0 when it has not looked). On PostgreSQL the index of such rows keeps an entry for every row fanned out
+ * since the last vacuum, and a lookup from the start steps over all of them (tens of milliseconds after a large
+ * job run). A row below the mark that commits after the look (its id was drawn earlier) is left out of the lag
+ * until the dispatcher's next look finds it; fanning out itself always looks from the start.
+ */
+export function outboxLowMark(database: Database): number {
+  return oldestSeen.get(database) ?? 0;
+}
+
 export async function fanOutEvents(ctx: AppContext, q: { now: number; limit: number; windowMs: number }): Promise<FanOutResult> {
   // The common case, nothing new: one indexed read, no transaction.
-  if ((await oldestUndispatchedAt(ctx.database.db)) === null) return { events: 0, full: false, deliveries: 0, subscriptionKeys: [] };
+  const oldest = await oldestUndispatchedRow(ctx.database.db);
+  if (oldest === null) return { events: 0, full: false, deliveries: 0, subscriptionKeys: [] };
+  oldestSeen.set(ctx.database, oldest.outboxId);
   return ctx.database.transaction(async (trx) => {
     if (!(await lockFanOut(trx, false))) return { events: 0, full: false, deliveries: 0, subscriptionKeys: [] };
     await withoutJit(trx);

@@ -101,10 +101,10 @@ export async function markOldestDispatched(db: Executor, limit: number, now: num
   return Number(r.numAffectedRows ?? 0);
 }
 
-/** The service-clock time of the oldest event not fanned out yet, or null when there is none. */
-export async function oldestUndispatchedAt(db: Executor): Promise<number | null> {
+/** The oldest event not fanned out yet (its outbox id and service-clock time), or null when there is none. */
+export async function oldestUndispatchedRow(db: Executor): Promise<{ outboxId: number; createdAt: number } | null> {
   const row = await oldestUndispatched(db);
-  return row ? Number(row.created_at) : null;
+  return row ? { outboxId: Number(row.id), createdAt: Number(row.created_at) } : null;
 }
 
 /** The oldest outbox row not fanned out yet (a one-row lookup in the partial index of such rows). */
