@@ -6,7 +6,7 @@
  */
 import type { AppContext } from '../context.ts';
 import { subscribesTo } from '../../domain/webhooks/webhook-events.ts';
-import { commitWithoutFlushWait, lockFanOut, markDispatched, markOldestDispatched, oldestUndispatchedRow, undispatchedOutbox, withoutJit } from '../../store/repositories/outbox.repository.ts';
+import { commitWithoutFlushWait, lockFanOut, markDispatched, markOldestDispatched, oldestUndispatchedId, undispatchedOutbox, withoutJit } from '../../store/repositories/outbox.repository.ts';
 import { activeSubscriptions } from '../../store/repositories/webhook-subscriptions.repository.ts';
 import { analyzeDeliveries, insertDeliveries } from '../../store/repositories/webhook-deliveries.repository.ts';
 import type { NewDelivery } from '../../store/repositories/webhook-deliveries.repository.ts';
@@ -41,9 +41,9 @@ export function outboxLowMark(database: Database): number {
 
 export async function fanOutEvents(ctx: AppContext, q: { now: number; limit: number; windowMs: number }): Promise<FanOutResult> {
   // The common case, nothing new: one indexed read, no transaction.
-  const oldest = await oldestUndispatchedRow(ctx.database.db);
+  const oldest = await oldestUndispatchedId(ctx.database.db);
   if (oldest === null) return { events: 0, full: false, deliveries: 0, subscriptionKeys: [] };
-  oldestSeen.set(ctx.database, oldest.outboxId);
+  oldestSeen.set(ctx.database, oldest);
   return ctx.database.transaction(async (trx) => {
     if (!(await lockFanOut(trx, false))) return { events: 0, full: false, deliveries: 0, subscriptionKeys: [] };
     await withoutJit(trx);

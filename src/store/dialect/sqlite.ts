@@ -121,9 +121,9 @@ export function sqliteStore(prepare: Prepare): StoreDialect {
       // Without a launch date to check, the count reads the held index alone (given its own condition: SQLite does
       // not infer it from the status); with one, each line's row is read anyway, and a scan of the table is cheaper.
       const source = scope.kind.launchedOnly ? 'order_lines where' : `order_lines indexed by order_lines_held where ${HELD} and`;
-      const lines = `select 1 from ${source} status_reason = '${scope.kind.moves}' ${launched} ${only}`;
-      if (upTo !== undefined) return prepare(`select count(*) from (${lines} limit ?)`).pluck().get(...args, upTo) as number;
-      return prepare(`select count(*) from (${lines})`).pluck().get(...args) as number;
+      // LIMIT -1: no limit.
+      const stmt = prepare(`select count(*) from (select 1 from ${source} status_reason = '${scope.kind.moves}' ${launched} ${only} limit ?)`).pluck();
+      return stmt.get(...args, upTo ?? -1) as number;
     },
 
     async lastEventId() {

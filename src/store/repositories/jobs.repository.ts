@@ -77,8 +77,7 @@ export async function readLease(db: Executor, store: StoreDialect, jobType: stri
     .onConflict((oc) => oc.column('job_type').doNothing())
     .execute();
   await store.lockRow(db, 'job_leases', 'job_type', jobType);
-  const row = await db.selectFrom('job_leases').select(['run_id', 'owner', 'heartbeat_at']).where('job_type', '=', jobType).executeTakeFirstOrThrow();
-  return { runId: row.run_id, owner: row.owner, heartbeatAt: row.heartbeat_at };
+  return peekLease(db, jobType);
 }
 
 /** The lease of a job type as it stands, without locking or making its row (no row: never held). */

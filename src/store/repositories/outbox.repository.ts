@@ -61,9 +61,8 @@ export async function lockFanOut(db: Executor, wait: boolean): Promise<boolean> 
  * a scan of the whole event table.
  */
 export async function undispatchedOutbox(db: Executor, limit: number): Promise<OutboxItem[]> {
-  const first = await oldestUndispatched(db);
-  if (!first) return [];
-  const low = Number(first.id);
+  const low = await oldestUndispatchedId(db);
+  if (low === null) return [];
   const r = await sql<{ id: number; event_id: number; created_at: number; line_id: string | null; type: string | null }>`
     select o.id, o.event_id, o.created_at,
       (select e.line_id from line_events e where e.id = o.event_id) as line_id,
@@ -94,22 +93,19 @@ export async function markDispatched(db: Executor, outboxIds: readonly number[],
 export async function markOldestDispatched(db: Executor, limit: number, now: number): Promise<number> {
   // A bounded range of ids from the oldest such row, like `undispatchedOutbox`: never a walk over rows marked
   // (on PostgreSQL, dead index entries) before it.
-  const first = await oldestUndispatched(db);
-  if (!first) return 0;
-  const low = Number(first.id);
+  const low = await oldestUndispatchedId(db);
+  if (low === null) return 0;
   const r = await sql`update outbox set dispatched_at = ${now} where id >= ${low} and id < ${low + limit} and dispatched_at is null`.execute(db);
   return Number(r.numAffectedRows ?? 0);
 }
 
-/** The oldest event not fanned out yet (its outbox id and service-clock time), or null when there is none. */
-export async function oldestUndispatchedRow(db: Executor): Promise<{ outboxId: number; createdAt: number } | null> {
-  const row = await oldestUndispatched(db);
-  return row ? { outboxId: Number(row.id), createdAt: Number(row.created_at) } : null;
-}
-
-/** The oldest outbox row not fanned out yet (a one-row lookup in the partial index of such rows). */
-function oldestUndispatched(db: Executor) {
-  return db.selectFrom('outbox').select(['id', 'created_at']).where('dispatched_at', 'is', null).orderBy('id').limit(1).executeTakeFirst();
+/**
+ * The outbox id of the oldest event not fanned out yet, or null when there is none (a one-row lookup in the
+ * partial index of such rows).
+ */
+export async function oldestUndispatchedId(db: Executor): Promise<number | null> {
+  const row = await db.selectFrom('outbox').select('id').where('dispatched_at', 'is', null).orderBy('id').limit(1).executeTakeFirst();
+  return row ? Number(row.id) : null;
 }
 
 /**
