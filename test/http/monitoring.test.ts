@@ -12,7 +12,7 @@ import { startReceiver } from '../fixtures/webhook-receiver.ts';
 import type { Receiver } from '../fixtures/webhook-receiver.ts';
 import { histogramCount, labelValues, parseMetrics, sample } from '../fixtures/metrics.ts';
 import type { Scrape } from '../fixtures/metrics.ts';
-import { outboxLowMark } from '../../src/app/webhooks/fan-out.ts';
+import { outboxFloor } from '../../src/app/webhooks/fan-out.ts';
 import { SCENARIO_SETTINGS, T0, expectStatus, patchSettings, placeOrder, seedLocations, seedOnHand, seedProducts } from '../fixtures/seed.ts';
 
 describe.each(DATABASE_KINDS)('metrics, health and docs on %s', (kind) => {
@@ -122,10 +122,10 @@ describe.each(DATABASE_KINDS)('metrics, health and docs on %s', (kind) => {
     await expect.poll(async () => (await t.api('GET', '/health', undefined, { key: null })).body.webhooks, { timeout: 10_000 }).toEqual({ dispatcher: 'running', outboxLagSeconds: 0 });
     expect(rx.delivered().some((r) => r.json.data?.id !== undefined)).toBe(true);
 
-    // The lag's lookup now starts where the dispatcher last found the oldest waiting event (past the rows fanned out
-    // before it); events written after that, with the dispatcher stopped again, still count.
+    // The lag's lookup starts at the dispatcher's outbox floor (past the rows fanned out before it); events written
+    // after that, with the dispatcher stopped again, still count.
+    await expect.poll(() => outboxFloor(t.service.database), { timeout: 10_000 }).toBeGreaterThan(0);
     await t.service.webhooks.stop();
-    expect(outboxLowMark(t.service.database)).toBeGreaterThan(0);
     await placeOrder(t, 'HL-2', [['MX-1', 1]]);
     await t.setClock('2028-06-01T10:01:12Z');
     const behind = await t.api('GET', '/health', undefined, { key: null });

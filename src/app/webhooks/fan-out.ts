@@ -6,11 +6,22 @@
  */
 import type { AppContext } from '../context.ts';
 import { subscribesTo } from '../../domain/webhooks/webhook-events.ts';
-import { commitWithoutFlushWait, lockFanOut, markDispatched, markOldestDispatched, oldestUndispatchedId, undispatchedOutbox, withoutJit } from '../../store/repositories/outbox.repository.ts';
+import {
+  commitWithoutFlushWait,
+  lockFanOut,
+  markDispatched,
+  markOldestDispatched,
+  oldestUndispatchedId,
+  outboxBarrierPassed,
+  raiseOutboxBarrier,
+  undispatchedOutbox,
+  withoutJit,
+} from '../../store/repositories/outbox.repository.ts';
+import type { OutboxBarrier } from '../../store/repositories/outbox.repository.ts';
 import { activeSubscriptions } from '../../store/repositories/webhook-subscriptions.repository.ts';
 import { analyzeDeliveries, insertDeliveries } from '../../store/repositories/webhook-deliveries.repository.ts';
 import type { NewDelivery } from '../../store/repositories/webhook-deliveries.repository.ts';
-import type { Database } from '../../store/database.ts';
+import type { Database, Executor } from '../../store/database.ts';
 
 export interface FanOutResult {
   /** Outbox rows fanned out (0 when there were none, or another process was fanning out). */
@@ -25,39 +36,81 @@ export interface FanOutResult {
 /** With no subscription, a fan-out marks this many times its usual batch. */
 const NO_SUBSCRIBER_FACTOR = 4;
 
-/** Per database, the outbox id of the oldest event not fanned out yet that this process's dispatcher saw last. */
-const oldestSeen = new WeakMap<Database, number>();
+/**
+ * Per database, this process's outbox floor: every outbox row below `floor` has been fanned out, and no row can
+ * appear below it any more. Lookups of the oldest row not fanned out start there, so they never step over the rows
+ * fanned out before it (on PostgreSQL the index of such rows keeps an entry for each of those until a vacuum, and
+ * a lookup from the start of the outbox walks them all: tens of milliseconds after a large job run).
+ *
+ * The floor moves in two steps, because an outbox id is drawn before its row commits: a fan-out raises a barrier
+ * (the ids drawn so far, and a point in the database's transaction order), and a later fan-out, once every
+ * transaction that could still commit one of those ids has ended, raises the floor to the oldest row still
+ * waiting, at most past those ids. See `raiseOutboxBarrier`.
+ */
+interface OutboxFloor {
+  floor: number;
+  barrier: OutboxBarrier | null;
+}
+
+const floors = new WeakMap<Database, OutboxFloor>();
+
+function floorOf(database: Database): OutboxFloor {
+  let f = floors.get(database);
+  if (!f) floors.set(database, (f = { floor: 0, barrier: null }));
+  return f;
+}
+
+/** Where lookups of the oldest event not fanned out yet may start (0 until this process has fanned out twice). */
+export function outboxFloor(database: Database): number {
+  return floors.get(database)?.floor ?? 0;
+}
+
+const NOTHING: FanOutResult = { events: 0, full: false, deliveries: 0, subscriptionKeys: [] };
 
 /**
- * Where the outbox lag's lookup may start: the oldest event not fanned out yet as this process's dispatcher saw it
- * last (0 when it has not looked). On PostgreSQL the index of such rows keeps an entry for every row fanned out
- * since the last vacuum, and a lookup from the start steps over all of them (tens of milliseconds after a large
- * job run). A row below the mark that commits after the look (its id was drawn earlier) is left out of the lag
- * until the dispatcher's next look finds it; fanning out itself always looks from the start.
+ * Raises the floor to the oldest row still waiting, at most past the ids of a barrier that has passed; answers that
+ * oldest row (null when none waits). `low` is read after the barrier was seen to have passed.
  */
-export function outboxLowMark(database: Database): number {
-  return oldestSeen.get(database) ?? 0;
+async function settleFloor(db: Executor, f: OutboxFloor, reached: OutboxBarrier): Promise<number | null> {
+  const low = await oldestUndispatchedId(db, f.floor);
+  f.floor = Math.max(f.floor, Math.min(low ?? Number.POSITIVE_INFINITY, reached.ceiling + 1));
+  return low;
 }
 
 export async function fanOutEvents(ctx: AppContext, q: { now: number; limit: number; windowMs: number }): Promise<FanOutResult> {
-  // The common case, nothing new: one indexed read, no transaction.
-  const oldest = await oldestUndispatchedId(ctx.database.db);
-  if (oldest === null) return { events: 0, full: false, deliveries: 0, subscriptionKeys: [] };
-  oldestSeen.set(ctx.database, oldest);
+  const f = floorOf(ctx.database);
+  const db = ctx.database.db;
+  // The common case, nothing new: one indexed read, no transaction (one more while a barrier waits to pass).
+  const waiting = f.barrier;
+  if (waiting !== null && (await outboxBarrierPassed(db, waiting))) {
+    if (f.barrier === waiting) f.barrier = null;
+    await settleFloor(db, f, waiting);
+  }
+  if ((await oldestUndispatchedId(db, f.floor)) === null) return NOTHING;
   return ctx.database.transaction(async (trx) => {
-    if (!(await lockFanOut(trx, false))) return { events: 0, full: false, deliveries: 0, subscriptionKeys: [] };
+    if (!(await lockFanOut(trx, false))) return NOTHING;
+    // The barrier before anything else: raising one needs this transaction without a transaction id yet.
+    const reached = f.barrier !== null && (await outboxBarrierPassed(trx, f.barrier)) ? f.barrier : null;
+    if (f.barrier === null || reached !== null) f.barrier = await raiseOutboxBarrier(trx);
+    if (f.barrier.ceiling < f.floor - 1) {
+      // The outbox's ids went back (the database was replaced or restored): look from the beginning again.
+      f.floor = 0;
+      f.barrier = null;
+    }
+    const low = reached !== null ? await settleFloor(trx, f, reached) : await oldestUndispatchedId(trx, f.floor);
+    if (low === null) return NOTHING;
     await withoutJit(trx);
     const subscriptions = await activeSubscriptions(trx);
     if (subscriptions.length === 0) {
       // Nobody to deliver to: the events are only marked, so a backlog goes in larger steps.
       await commitWithoutFlushWait(trx);
-      const events = await markOldestDispatched(trx, q.limit * NO_SUBSCRIBER_FACTOR, q.now);
+      const events = await markOldestDispatched(trx, q.limit * NO_SUBSCRIBER_FACTOR, q.now, low);
       return { events, full: events === q.limit * NO_SUBSCRIBER_FACTOR, deliveries: 0, subscriptionKeys: [] };
     }
     // A transaction writes at most about `limit` deliveries, however many subscriptions there are.
     const limit = Math.max(50, Math.floor(q.limit / Math.max(1, subscriptions.length)));
-    const items = await undispatchedOutbox(trx, limit);
-    if (items.length === 0) return { events: 0, full: false, deliveries: 0, subscriptionKeys: [] };
+    const items = await undispatchedOutbox(trx, limit, low);
+    if (items.length === 0) return NOTHING;
     // A fan-out that a database crash undoes is simply done again: no need to wait for the WAL flush.
     await commitWithoutFlushWait(trx);
     const rows: NewDelivery[] = [];

@@ -35,6 +35,7 @@ export async function appendEvents(db: Executor, events: readonly LineEvent[], n
       )
       .returning('id')
       .execute();
+    // After the events: the transaction has its transaction id before it draws outbox ids (`raiseOutboxBarrier`).
     await db
       .insertInto('outbox')
       .values(ids.map((r) => ({ event_id: r.id, created_at: now })))

@@ -60,8 +60,8 @@ export async function lockFanOut(db: Executor, wait: boolean): Promise<boolean> 
  * after it, and each event is looked up by its key (correlated subqueries), never by a join that could become
  * a scan of the whole event table.
  */
-export async function undispatchedOutbox(db: Executor, limit: number): Promise<OutboxItem[]> {
-  const low = await oldestUndispatchedId(db);
+export async function undispatchedOutbox(db: Executor, limit: number, from = 0): Promise<OutboxItem[]> {
+  const low = await oldestUndispatchedId(db, from);
   if (low === null) return [];
   const r = await sql<{ id: number; event_id: number; created_at: number; line_id: string | null; type: string | null }>`
     select o.id, o.event_id, o.created_at,
@@ -90,10 +90,10 @@ export async function markDispatched(db: Executor, outboxIds: readonly number[],
  * Marks up to `limit` of the oldest events not fanned out yet as fanned out, without reading them (nobody is
  * subscribed); answers how many.
  */
-export async function markOldestDispatched(db: Executor, limit: number, now: number): Promise<number> {
+export async function markOldestDispatched(db: Executor, limit: number, now: number, from = 0): Promise<number> {
   // A bounded range of ids from the oldest such row, like `undispatchedOutbox`: never a walk over rows marked
   // (on PostgreSQL, dead index entries) before it.
-  const low = await oldestUndispatchedId(db);
+  const low = await oldestUndispatchedId(db, from);
   if (low === null) return 0;
   const r = await sql`update outbox set dispatched_at = ${now} where id >= ${low} and id < ${low + limit} and dispatched_at is null`.execute(db);
   return Number(r.numAffectedRows ?? 0);
@@ -101,11 +101,52 @@ export async function markOldestDispatched(db: Executor, limit: number, now: num
 
 /**
  * The outbox id of the oldest event not fanned out yet, or null when there is none (a one-row lookup in the
- * partial index of such rows).
+ * partial index of such rows), looking from outbox id `from` on.
  */
-export async function oldestUndispatchedId(db: Executor): Promise<number | null> {
-  const row = await db.selectFrom('outbox').select('id').where('dispatched_at', 'is', null).orderBy('id').limit(1).executeTakeFirst();
+export async function oldestUndispatchedId(db: Executor, from = 0): Promise<number | null> {
+  const row = await db.selectFrom('outbox').select('id').where('dispatched_at', 'is', null).where('id', '>=', from).orderBy('id').limit(1).executeTakeFirst();
   return row ? Number(row.id) : null;
+}
+
+/**
+ * A point after which no outbox row can appear below `ceiling + 1`: every row with an id up to `ceiling` that will
+ * ever commit belongs to a transaction that ends before the barrier has passed (`outboxBarrierPassed`).
+ *
+ * On PostgreSQL an outbox id is drawn (by `nextval`, outside transactions) before the row commits, so a row can
+ * commit below ids already seen. What bounds it: every writer inserts its events before their outbox rows
+ * (`appendEvents`, `insertEvents`), so a transaction already has its transaction id when it draws an outbox id. The
+ * sequence is read first (`ceiling`: every id drawn so far), and only then does this transaction take an id of its
+ * own (`xid`): every transaction that drew an id up to `ceiling` took its transaction id before `xid`. Once the
+ * oldest transaction still running is younger than `xid`, they have all ended. The caller's transaction must not
+ * have a transaction id yet (no write before this call).
+ *
+ * SQLite has one writer at a time, and this runs inside the write transaction: no row below the ids it sees can
+ * appear later, and the barrier has passed at once.
+ */
+export interface OutboxBarrier {
+  readonly ceiling: number;
+  /** The transaction id (PostgreSQL's 64-bit `xid8`, as text) that every writer of a row up to `ceiling` preceded; null on SQLite. */
+  readonly xid: string | null;
+}
+
+export async function raiseOutboxBarrier(db: Executor): Promise<OutboxBarrier> {
+  if (isSqlite(db)) {
+    const r = await sql<{ id: number | null }>`select max(id) as id from outbox`.execute(db);
+    return { ceiling: Number(r.rows[0]?.id ?? 0), xid: null };
+  }
+  // The sequence's state is not transactional: it has every id drawn so far, committed or not. Read before the xid.
+  // (The serial's sequence hands out ids in increasing order: it has the default cache of one id per draw.)
+  const seq = await sql<{ last_value: string; is_called: boolean }>`select last_value, is_called from outbox_id_seq`.execute(db);
+  const xid = await sql<{ xid: string }>`select pg_current_xact_id()::text as xid`.execute(db);
+  const row = seq.rows[0];
+  return { ceiling: row ? Number(row.last_value) - (row.is_called ? 0 : 1) : 0, xid: xid.rows[0]!.xid };
+}
+
+/** True once every transaction that could still commit an outbox row up to the barrier's `ceiling` has ended. */
+export async function outboxBarrierPassed(db: Executor, barrier: OutboxBarrier): Promise<boolean> {
+  if (barrier.xid === null) return true;
+  const r = await sql<{ passed: boolean }>`select pg_snapshot_xmin(pg_current_snapshot()) > ${barrier.xid}::xid8 as passed`.execute(db);
+  return r.rows[0]?.passed === true;
 }
 
 /**
