@@ -70,7 +70,7 @@ export const addDays = (date, days) => new Date(Date.parse(`${date}T00:00:00Z`) 
 
 /** Rows per table, in the order of the columns `COLUMNS` lists. */
 export const COLUMNS = Object.freeze({
-  products: ['sku', 'name', 'preorder_eligible', 'launch_date', 'allow_backorder', 'created_at', 'updated_at'],
+  products: ['sku', 'name', 'preorder_eligible', 'launch_date', 'allow_backorder', 'created_at', 'updated_at', 'held_backorder', 'held_preorder'],
   stock: ['sku', 'location_id', 'on_hand', 'reserved', 'updated_at'],
   schedule_entries: ['sku', 'location_id', 'date', 'quantity', 'reference', 'created_at'],
   orders: ['id', 'external_id', 'idempotency_key', 'request_hash', 'channel', 'customer_id', 'ordered_at', 'priority', 'ship_country', 'ship_region', 'ship_postal_code'],
@@ -114,7 +114,8 @@ export async function generateWorld(spec, at, sink) {
   const skus = Array.from({ length: spec.skus }, (_, i) => skuName(spec.prefix, i));
   const dates = Array.from({ length: days + 2 }, (_, d) => addDays(today, d));
 
-  for (const sku of skus) await sink('products', [sku, sku, 0, null, 1, now, now]);
+  // Every line of the world is on BackorderHold: each product counts its linesPerSku of them.
+  for (const sku of skus) await sink('products', [sku, sku, 0, null, 1, now, now, spec.linesPerSku, 0]);
 
   // The schedule: receipts on distinct days 1..days per (sku, location); supply[sku][loc][day] in units.
   const expectedDemand = spec.linesPerSku * 2; // quantities are 1-3

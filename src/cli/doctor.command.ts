@@ -39,9 +39,9 @@ async function doctor(ctx: AppContext, options: { repair: boolean }): Promise<nu
   print(found, 'holdfast doctor');
   if (found.ok || !options.repair) return found.ok ? 0 : 1;
   const repaired = await repairIntegrity(ctx, `holdfast doctor --repair (${os.userInfo().username}@${os.hostname()})`);
-  process.stdout.write(`repaired: ${repaired.reserved} reserved, ${repaired.promised} promised quantities (recorded in integrity_repairs)\n`);
+  process.stdout.write(`repaired: ${repaired.reserved} reserved, ${repaired.promised} promised quantities, ${repaired.heldCounts} counts of held lines (recorded in integrity_repairs)\n`);
   for (const c of repaired.changes) {
-    const key = c.subject === 'promised' ? `${c.sku} ${c.location_id} ${c.date}` : `${c.sku} ${c.location_id}`;
+    const key = c.subject === 'promised' ? `${c.sku} ${c.location_id} ${c.date}` : c.subject.startsWith('held_') ? c.sku : `${c.sku} ${c.location_id}`;
     process.stdout.write(`  ${c.subject.padEnd(9)} ${key}: ${c.before ?? 'none'} -> ${c.after}\n`);
   }
   const after = await checkIntegrity(ctx);

@@ -83,6 +83,10 @@ describe.each(DATABASE_KINDS)('the doctor on %s', (kind) => {
     // 7. a promised quantity off by 2, and one for a date no line is promised.
     await db.updateTable('promised_quantities').set({ quantity: sql`quantity + 2` }).where('sku', '=', promised[0]!.sku).where('location_id', '=', promised[0]!.location_id).where('date', '=', promised[0]!.date).execute();
     await db.insertInto('promised_quantities').values({ sku: 'DC-1', location_id: 'EAST', date: '2028-06-20', quantity: 7 }).execute();
+    // 8. a product counting 3 backordered lines too many (job runs find their skus by these counts).
+    const dc2 = await db.selectFrom('products').select(['held_backorder', 'held_preorder']).where('sku', '=', 'DC-2').executeTakeFirstOrThrow();
+    expect(dc2.held_backorder).toBeGreaterThan(0);
+    await db.updateTable('products').set({ held_backorder: sql`held_backorder + 3` }).where('sku', '=', 'DC-2').execute();
 
     const r = await t.api('GET', '/api/admin/integrity');
     expect(r.status, r.text).toBe(200);
@@ -106,13 +110,18 @@ describe.each(DATABASE_KINDS)('the doctor on %s', (kind) => {
     // The held line lost its shipment date, so it no longer counts as promised: its old ledger row is now wrong too.
     expect(problems).toContainEqual(expect.objectContaining({ kind: 'promised_mismatch', sku: 'DC-2', locationId: dated.location_id, date: dated.inventory_availability_date }));
     expect(problems.filter((x) => x.kind === 'promised_mismatch' && x.sku === 'DC-2')).toHaveLength(promised[0]!.date === dated.inventory_availability_date ? 1 : 2);
-    expect(problems.filter((x) => !['promised_mismatch'].includes(x.kind))).toHaveLength(7);
+    expect(problems).toContainEqual({
+      kind: 'held_count_mismatch',
+      sku: 'DC-2',
+      detail: `counts ${dc2.held_backorder + 3} lines on BackorderHold and ${dc2.held_preorder} on PreorderHold, but its lines have ${dc2.held_backorder} and ${dc2.held_preorder}`,
+    });
+    expect(problems.filter((x) => !['promised_mismatch'].includes(x.kind))).toHaveLength(8);
 
     // The same, range by range, one of a kind listed at most: truncated.
     const small = await checkIntegrity(t.service.ctx, { rangeSize: 1, perKind: 1 });
     expect(small.truncated).toBe(true);
     expect(new Set(small.problems.map((x) => x.kind)).size).toBe(small.problems.length);
-    expect(small.problems.map((x) => x.kind).sort()).toEqual(['events_mismatch', 'held_dates', 'invalid_state', 'invalid_status', 'promised_mismatch', 'reserved_mismatch']);
+    expect(small.problems.map((x) => x.kind).sort()).toEqual(['events_mismatch', 'held_count_mismatch', 'held_dates', 'invalid_state', 'invalid_status', 'promised_mismatch', 'reserved_mismatch']);
 
     const env = { DATABASE_URL: t.databaseUrl };
     const check = await runCli(['doctor'], env);
@@ -126,8 +135,10 @@ describe.each(DATABASE_KINDS)('the doctor on %s', (kind) => {
     expect(repair.stdout).toContain('  reserved  DC-1 EAST: 8 -> 3');
     expect(repair.stdout).toContain('  reserved  DC-1 WEST: none -> 2');
     expect(repair.stdout).toContain('  promised  DC-1 EAST 2028-06-20: 7 -> 0');
+    expect(repair.stdout).toContain(`  held_backorder DC-2: ${dc2.held_backorder + 3} -> ${dc2.held_backorder}`);
+    expect(repair.stdout).toMatch(/promised quantities, 1 counts of held lines/);
     const after = repair.stdout.slice(repair.stdout.indexOf('after the repair'));
-    expect(after).not.toMatch(/reserved_mismatch|promised_mismatch/);
+    expect(after).not.toMatch(/reserved_mismatch|promised_mismatch|held_count_mismatch/);
     expect(after).toMatch(/invalid_status/);
 
     expect(await stockRow(t, 'DC-1', 'EAST')).toMatchObject({ reserved: 3 });
@@ -140,6 +151,6 @@ describe.each(DATABASE_KINDS)('the doctor on %s', (kind) => {
 
     // A second repair finds nothing more to correct.
     const again = await runCli(['doctor', '--repair'], env);
-    expect(again.stdout).toContain('repaired: 0 reserved, 0 promised quantities');
+    expect(again.stdout).toContain('repaired: 0 reserved, 0 promised quantities, 0 counts of held lines');
   });
 });

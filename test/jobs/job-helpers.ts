@@ -282,6 +282,21 @@ export async function invariantProblems(db: Kysely<DB>, options: { allowShortage
     const k = `${l.sku}|${l.locationId}|${l.inventoryAvailabilityDate}`;
     promised.set(k, (promised.get(k) ?? 0) + l.quantity);
   }
+  // Every product counts its lines on each hold (what job runs find their next skus by).
+  const heldBy = new Map<string, { BackorderHold: number; PreorderHold: number }>();
+  for (const l of lines.values()) {
+    if (l.statusReason !== 'BackorderHold' && l.statusReason !== 'PreorderHold') continue;
+    const c = heldBy.get(l.sku) ?? { BackorderHold: 0, PreorderHold: 0 };
+    c[l.statusReason]++;
+    heldBy.set(l.sku, c);
+  }
+  for (const p of await db.selectFrom('products').select(['sku', 'held_backorder', 'held_preorder']).execute()) {
+    const c = heldBy.get(p.sku) ?? { BackorderHold: 0, PreorderHold: 0 };
+    if (Number(p.held_backorder) !== c.BackorderHold || Number(p.held_preorder) !== c.PreorderHold) {
+      problems.push(`product ${p.sku} counts ${p.held_backorder} backordered and ${p.held_preorder} preordered lines, its lines ${c.BackorderHold} and ${c.PreorderHold}`);
+    }
+  }
+
   const ledger = await db.selectFrom('promised_quantities').selectAll().execute();
   const ledgerKeys = new Set<string>();
   for (const r of ledger) {

@@ -8,6 +8,7 @@ import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../src/store/tables/index.ts';
 import { IdGenerator } from '../../src/app/ids.ts';
+import { recountHeldLines } from '../../src/store/repositories/integrity.repository.ts';
 import { addDays } from './job-helpers.ts';
 
 /** A small deterministic PRNG (mulberry32). */
@@ -152,6 +153,7 @@ export async function seedBackorders(db: Kysely<DB>, o: SeedOptions): Promise<Se
   );
   // A line's status_seq is the id of the event that put it on hold (what a job run's scope compares).
   await sql`update order_lines set status_seq = e.id from line_events e where e.line_id = order_lines.id and order_lines.status_seq is null`.execute(db);
+  await recountHeldLines(db);
 
   const share = o.onHandShare ?? 0.5;
   const stock: any[] = [];

@@ -2,13 +2,14 @@
  * The doctor (SPEC section 8, `GET /api/admin/integrity`): checks the books against the lines. Every (sku,
  * location)'s `reserved` equals its released, unshipped lines; every line's status reason is known and its fields
  * fit it; every held line has both dates or neither and a location exactly when dated; every line's events
- * account for its version and end in its status reason; the promised quantities equal the held lines' promises.
+ * account for its version and end in its status reason; the promised quantities equal the held lines' promises;
+ * every product's counts of held lines equal its lines.
  *
  * The checks are set-based queries over a range of skus at a time, each range read in one snapshot, with the event
  * loop given back between ranges: bounded memory over a million lines, and the service keeps answering. At most
  * `perKind` problems of each kind are listed (`truncated` says when there were more).
  *
- * The repair recomputes `reserved` and the promised quantities from the lines in one transaction that holds every
+ * The repair recomputes `reserved`, the promised quantities and the counts of held lines from the lines in one transaction that holds every
  * sku's lock, recording each correction (`integrity_repairs`). Lines in an impossible state are reported, never
  * changed: which state they should be in is for a person to decide.
  */
@@ -19,6 +20,7 @@ import {
   catalogSkus,
   findBadLines,
   findEventMismatches,
+  findHeldCountMismatches,
   findPromisedMismatches,
   findReservedMismatches,
   nextSkuRange,
@@ -27,7 +29,7 @@ import {
 } from '../../store/repositories/integrity.repository.ts';
 import type { RepairRow } from '../../store/repositories/integrity.repository.ts';
 
-export const PROBLEM_KINDS = ['reserved_mismatch', 'invalid_status', 'invalid_state', 'held_dates', 'events_mismatch', 'promised_mismatch'] as const;
+export const PROBLEM_KINDS = ['reserved_mismatch', 'invalid_status', 'invalid_state', 'held_dates', 'events_mismatch', 'promised_mismatch', 'held_count_mismatch'] as const;
 export type ProblemKind = (typeof PROBLEM_KINDS)[number];
 
 export interface IntegrityProblem {
@@ -81,6 +83,7 @@ export async function checkIntegrity(ctx: AppContext, options: CheckOptions = {}
       lines: await findBadLines(trx, r, room('invalid_status', 'invalid_state', 'held_dates')),
       events: await findEventMismatches(trx, r, room('events_mismatch')),
       promised: await findPromisedMismatches(trx, r, room('promised_mismatch')),
+      heldCounts: await findHeldCountMismatches(trx, r, room('held_count_mismatch')),
     }));
     for (const m of rows.reserved) {
       const held = `its released, unshipped lines hold ${units(m.held)}`;
@@ -111,6 +114,10 @@ export async function checkIntegrity(ctx: AppContext, options: CheckOptions = {}
       const detail = p.ledger === null ? `no promised quantity, but ${held}` : `promised quantity ${p.ledger}, but ${held}`;
       add({ kind: 'promised_mismatch', sku: p.sku, locationId: p.location_id, date: p.date, detail });
     }
+    for (const h of rows.heldCounts) {
+      const detail = `counts ${h.held_backorder} lines on BackorderHold and ${h.held_preorder} on PreorderHold, but its lines have ${h.backorder} and ${h.preorder}`;
+      add({ kind: 'held_count_mismatch', sku: h.sku, detail });
+    }
     if (r.upTo === null) break;
     await yieldToLoop();
     const after = r.upTo;
@@ -124,11 +131,13 @@ export interface RepairResult {
   readonly reserved: number;
   /** Promised quantities corrected, added or removed. */
   readonly promised: number;
+  /** Products whose counts of held lines (what job runs find their skus by) were corrected. */
+  readonly heldCounts: number;
   /** The corrections as recorded, first ones first (at most `limit`). */
   readonly changes: readonly RepairRow[];
 }
 
-/** Recomputes `reserved` and the promised quantities from the lines, in one transaction, recording each change. */
+/** Recomputes `reserved`, the promised quantities and the counts of held lines from the lines, in one transaction, recording each change. */
 export async function repairIntegrity(ctx: AppContext, actor: string, limit = 1_000): Promise<RepairResult> {
   const { database } = ctx;
   const now = ctx.clock.now();

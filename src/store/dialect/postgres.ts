@@ -9,9 +9,10 @@ import type { Executor } from '../database.ts';
 import { eventDataJson } from '../../domain/order/order-line.ts';
 import type { LineChange, LineEvent, OrderLine } from '../../domain/order/order-line.ts';
 import type { StoredLine, StoredOrder } from '../repositories/orders.repository.ts';
-import { heldSkusOf, promisedDeltas } from './promised-deltas.ts';
+import { heldCountsOf, promisedDeltas } from './promised-deltas.ts';
+import type { HeldCountDelta } from './promised-deltas.ts';
 import { LINE_COLUMNS, lineFromRow } from './line-row.ts';
-import { skusOfRows } from './next-skus.ts';
+import { heldCountTerms, skusUpTo } from './next-skus.ts';
 import type { AtpRows, DatedSkuQuantity, HeldSkusQuery, SkuQuantity, StoreDialect, SupplyRows } from './store-dialect.ts';
 
 const HELD = sql.raw(`status_reason in ('PreorderHold', 'BackorderHold')`);
@@ -31,6 +32,7 @@ async function insertEvents(trx: Executor, withSku: readonly (readonly [LineEven
     returning id, line_id`.execute(trx);
   for (const r of rows.rows) ids.set(r.line_id, Number(r.id));
   const eventIds = [...ids.values()];
+  // After the events: the transaction has its transaction id before it draws outbox ids (`raiseOutboxBarrier`).
   await sql`insert into outbox (event_id, created_at) select unnest(${eventIds}::bigint[]), ${now}::bigint`.execute(trx);
   return ids;
 }
@@ -47,9 +49,15 @@ async function applyPromised(trx: Executor, deltas: readonly DatedSkuQuantity[])
     where p.sku = v.s and p.location_id = v.l and p.date = v.d and p.quantity = 0`.execute(trx);
 }
 
-/** The skus' product rows are locked by then (every writer locks its skus first), so this takes no new lock. */
-async function bumpHeld(trx: Executor, skus: readonly string[]): Promise<void> {
-  if (skus.length) await sql`update products set held_version = held_version + 1 where sku = any(${skus}::text[])`.execute(trx);
+/**
+ * Bumps the held version of the skus and moves their counts of held lines. Their product rows are locked by then
+ * (every writer locks its skus first), so this takes no new lock.
+ */
+async function bumpHeld(trx: Executor, deltas: readonly HeldCountDelta[]): Promise<void> {
+  if (deltas.length === 0) return;
+  await sql`update products p set held_version = p.held_version + 1, held_backorder = p.held_backorder + v.b, held_preorder = p.held_preorder + v.r
+    from unnest(${deltas.map((d) => d.sku)}::text[], ${deltas.map((d) => d.backorder)}::int[], ${deltas.map((d) => d.preorder)}::int[]) as v(sku, b, r)
+    where p.sku = v.sku`.execute(trx);
 }
 
 /** A pool's plain query: the store's few named prepared statements go through it. */
@@ -113,11 +121,11 @@ export function postgresStore(prepared: PreparedQueries): StoreDialect {
     },
 
     async heldSkus(trx, q: HeldSkusQuery): Promise<string[]> {
-      const status = q.withStatus === null ? sql`` : sql`and status_reason = ${sql.lit(q.withStatus)}`;
+      const held = heldCountTerms(q);
       const only = q.only === null ? sql`` : sql`and sku = any(${uniq(q.only)}::text[])`;
-      const rows = await sql<{ sku: string }>`select sku from order_lines
-        where ${HELD} ${status} and sku > ${q.after ?? ''} ${only} order by sku limit ${q.maxLines}`.execute(trx);
-      return skusOfRows(rows.rows.map((r) => r.sku), q);
+      const rows = await sql<{ sku: string; lines: number }>`select sku, ${sql.raw(held.lines)} as lines from products
+        where ${sql.raw(held.condition)} and sku > ${q.after ?? ''} ${only} order by sku limit ${q.maxSkus}`.execute(trx);
+      return skusUpTo(rows.rows.map((r) => [r.sku, Number(r.lines)] as const), q);
     },
 
     async heldVersions(trx, skus) {
@@ -198,7 +206,7 @@ export function postgresStore(prepared: PreparedQueries): StoreDialect {
           as v(id, line_number, sku, quantity, location_id, status_reason, iad, esd, launch_date, backordered_at, version, s)`.execute(trx);
       const placed = lines.map((l) => ({ before: null, after: l }));
       await applyPromised(trx, promisedDeltas(placed));
-      await bumpHeld(trx, heldSkusOf(placed));
+      await bumpHeld(trx, heldCountsOf(placed));
     },
 
     async writeChanges(trx, changes: readonly LineChange[], now: number, runId: string | null) {
@@ -221,7 +229,7 @@ export function postgresStore(prepared: PreparedQueries): StoreDialect {
       const updated = Number(result.numAffectedRows ?? 0);
       if (updated !== sorted.length) throw new RetryableConflict(`${sorted.length - updated} of ${sorted.length} lines changed since they were read`);
       await applyPromised(trx, promisedDeltas(sorted));
-      await bumpHeld(trx, heldSkusOf(sorted));
+      await bumpHeld(trx, heldCountsOf(sorted));
     },
 
     async reserve(trx, rows: readonly SkuQuantity[], now: number) {

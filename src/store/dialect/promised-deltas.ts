@@ -9,11 +9,28 @@ const promiseOf = (l: Placed | null): DatedSkuQuantity | null =>
     ? { sku: l.sku, locationId: l.locationId, date: l.inventoryAvailabilityDate, quantity: l.quantity }
     : null;
 
-/** The skus whose held lines a set of changes touches (a line held before or after). */
-export function heldSkusOf(changes: Iterable<{ readonly before: Pick<OrderLine, 'sku' | 'statusReason'> | null; readonly after: Pick<OrderLine, 'sku' | 'statusReason'> }>): string[] {
-  const skus = new Set<string>();
-  for (const c of changes) if ((c.before !== null && isHeld(c.before.statusReason)) || isHeld(c.after.statusReason)) skus.add(c.after.sku);
-  return [...skus].sort();
+/** A sku whose held lines a set of changes touches, with how its count of lines on each hold moves (maybe by 0). */
+export interface HeldCountDelta {
+  readonly sku: string;
+  readonly backorder: number;
+  readonly preorder: number;
+}
+
+/** The skus whose held lines a set of changes touches (a line held before or after), in sku order. */
+export function heldCountsOf(changes: Iterable<{ readonly before: Pick<OrderLine, 'sku' | 'statusReason'> | null; readonly after: Pick<OrderLine, 'sku' | 'statusReason'> }>): HeldCountDelta[] {
+  const deltas = new Map<string, { sku: string; backorder: number; preorder: number }>();
+  const count = (sku: string, reason: string, sign: number) => {
+    let d = deltas.get(sku);
+    if (!d) deltas.set(sku, (d = { sku, backorder: 0, preorder: 0 }));
+    if (reason === 'BackorderHold') d.backorder += sign;
+    else if (reason === 'PreorderHold') d.preorder += sign;
+  };
+  for (const c of changes) {
+    if (!(c.before !== null && isHeld(c.before.statusReason)) && !isHeld(c.after.statusReason)) continue;
+    if (c.before !== null) count(c.before.sku, c.before.statusReason, -1);
+    count(c.after.sku, c.after.statusReason, 1);
+  }
+  return [...deltas.values()].sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0));
 }
 
 /**

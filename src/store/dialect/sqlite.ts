@@ -10,9 +10,10 @@ import type { Executor } from '../database.ts';
 import { eventDataJson } from '../../domain/order/order-line.ts';
 import type { LineChange, LineEvent, OrderLine } from '../../domain/order/order-line.ts';
 import type { StoredLine, StoredOrder } from '../repositories/orders.repository.ts';
-import { heldSkusOf, promisedDeltas } from './promised-deltas.ts';
+import { heldCountsOf, promisedDeltas } from './promised-deltas.ts';
+import type { HeldCountDelta } from './promised-deltas.ts';
 import { LINE_COLUMNS, lineFromRow } from './line-row.ts';
-import { skusOfRows } from './next-skus.ts';
+import { heldCountTerms, skusUpTo } from './next-skus.ts';
 import type { AtpRows, DatedSkuQuantity, HeldSkusQuery, SkuQuantity, StoreDialect, SupplyRows } from './store-dialect.ts';
 
 export type Prepare = (text: string) => BetterSqlite3.Statement;
@@ -71,8 +72,13 @@ export function sqliteStore(prepare: Prepare): StoreDialect {
       (select value ->> 0, value ->> 1, value ->> 2 from json_each(?))`).run(JSON.stringify(deltas.filter((d) => d.quantity < 0).map((d) => [d.sku, d.locationId, d.date])));
   };
 
-  const bumpHeld = (skus: readonly string[]): void => {
-    if (skus.length) prepare('update products set held_version = held_version + 1 where sku in (select value from json_each(?))').run(JSON.stringify(skus));
+  /** Bumps the held version of the skus and moves their counts of held lines. */
+  const bumpHeld = (deltas: readonly HeldCountDelta[]): void => {
+    if (deltas.length === 0) return;
+    prepare(`update products set held_version = held_version + 1, held_backorder = held_backorder + v.b, held_preorder = held_preorder + v.r
+      from (select value ->> 0 as sku, value ->> 1 as b, value ->> 2 as r from json_each(?)) as v where products.sku = v.sku`).run(
+      JSON.stringify(deltas.map((d) => [d.sku, d.backorder, d.preorder])),
+    );
   };
 
   return {
@@ -96,14 +102,14 @@ export function sqliteStore(prepare: Prepare): StoreDialect {
 
     async heldSkus(_trx: Executor, q: HeldSkusQuery): Promise<string[]> {
       const only = q.only === null ? '' : 'and sku in (select value from json_each(?))';
-      const status = q.withStatus === null ? '' : `and status_reason = '${q.withStatus}'`;
+      const held = heldCountTerms(q);
       const args: unknown[] = [q.after ?? ''];
       if (q.only !== null) args.push(json(q.only));
-      args.push(q.maxLines);
-      const rows = prepare(`select sku from order_lines indexed by order_lines_held where ${HELD} ${status} and sku > ? ${only} order by sku limit ?`)
-        .pluck()
-        .all(...args) as string[];
-      return skusOfRows(rows, q);
+      args.push(q.maxSkus);
+      const rows = prepare(`select sku, ${held.lines} from products indexed by products_held where ${held.condition} and sku > ? ${only} order by sku limit ?`)
+        .raw()
+        .all(...args) as [string, number][];
+      return skusUpTo(rows, q);
     },
 
     async heldVersions(_trx, skus) {
@@ -195,7 +201,7 @@ export function sqliteStore(prepare: Prepare): StoreDialect {
       );
       const placed = lines.map((l) => ({ before: null, after: l }));
       applyPromised(promisedDeltas(placed));
-      bumpHeld(heldSkusOf(placed));
+      bumpHeld(heldCountsOf(placed));
     },
 
     async writeChanges(_trx, changes: readonly LineChange[], now: number, runId: string | null) {
@@ -217,7 +223,7 @@ export function sqliteStore(prepare: Prepare): StoreDialect {
         if (result.changes !== 1) throw new RetryableConflict(`line ${b.id} changed since version ${b.version}`);
       });
       applyPromised(promisedDeltas(sorted));
-      bumpHeld(heldSkusOf(sorted));
+      bumpHeld(heldCountsOf(sorted));
     },
 
     async reserve(_trx, rows: readonly SkuQuantity[], now: number) {

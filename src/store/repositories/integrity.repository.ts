@@ -159,11 +159,51 @@ export async function findPromisedMismatches(db: Executor, r: SkuRange, limit: n
   return rows.rows.map((m) => ({ ...m, ledger: m.ledger === null ? null : Number(m.ledger), held: Number(m.held) }));
 }
 
+// ---------------------------------------------------------------- held counts
+
+export interface HeldCountMismatch {
+  readonly sku: string;
+  readonly held_backorder: number;
+  readonly held_preorder: number;
+  /** What the lines say. */
+  readonly backorder: number;
+  readonly preorder: number;
+}
+
+const heldCountsOfLines = (r: SkuRange | null) => sql`select sku,
+    sum(case when status_reason = 'BackorderHold' then 1 else 0 end) as b, sum(case when status_reason = 'PreorderHold' then 1 else 0 end) as p
+  from order_lines where ${HELD} and ${inRange('sku', r)} group by sku`;
+
+const heldCountMismatches = (r: SkuRange | null) => sql<HeldCountMismatch>`
+  select p.sku, p.held_backorder, p.held_preorder, coalesce(h.b, 0) as backorder, coalesce(h.p, 0) as preorder
+  from products p left join (${heldCountsOfLines(r)}) h on h.sku = p.sku
+  where ${inRange('p.sku', r)} and (p.held_backorder <> coalesce(h.b, 0) or p.held_preorder <> coalesce(h.p, 0))`;
+
+/**
+ * Counts the held lines of the products (those `where` picks, or all) again from their lines; answers how many
+ * products it updated. The repair's; also what a bulk load of lines straight into the tables ends with.
+ */
+export async function recountHeldLines(db: Executor, where: RawBuilder<unknown> = sql`1 = 1`): Promise<number> {
+  const r = await sql`update products set
+      held_backorder = (select count(*) from order_lines l where l.sku = products.sku and l.status_reason = 'BackorderHold'),
+      held_preorder = (select count(*) from order_lines l where l.sku = products.sku and l.status_reason = 'PreorderHold')
+    where ${where}`.execute(db);
+  return Number(r.numAffectedRows ?? 0);
+}
+
+/** Products whose counts of held lines (what job runs find their skus by) differ from their lines. */
+export async function findHeldCountMismatches(db: Executor, r: SkuRange, limit: number): Promise<HeldCountMismatch[]> {
+  const rows = await sql<HeldCountMismatch>`select * from (${heldCountMismatches(r)}) m order by sku limit ${limit}`.execute(db);
+  return rows.rows.map((m) => ({ sku: m.sku, held_backorder: Number(m.held_backorder), held_preorder: Number(m.held_preorder), backorder: Number(m.backorder), preorder: Number(m.preorder) }));
+}
+
 // ---------------------------------------------------------------- repair
 
 export interface RepairCounts {
   readonly reserved: number;
   readonly promised: number;
+  /** Products whose counts of held lines were corrected. */
+  readonly heldCounts: number;
 }
 
 /**
@@ -189,7 +229,18 @@ export async function repairBooks(trx: Executor, actor: string, now: number): Pr
   await sql`insert into promised_quantities (sku, location_id, date, quantity)
     select h.sku, h.location_id, h.date, h.q from (${heldPromises(null)}) h
     where not exists (select 1 from promised_quantities p where p.sku = h.sku and p.location_id = h.location_id and p.date = h.date)`.execute(trx);
-  return { reserved: Number(audit.numAffectedRows ?? 0), promised: Number(promisedAudit.numAffectedRows ?? 0) };
+
+  // A product's counts of held lines, one correction recorded per hold (its location: every location, '*').
+  for (const [subject, column, counted] of [
+    ['held_backorder', 'held_backorder', 'backorder'],
+    ['held_preorder', 'held_preorder', 'preorder'],
+  ] as const) {
+    await sql`insert into integrity_repairs (repaired_at, actor, subject, sku, location_id, date, before, after)
+      select ${now}, ${actor}, ${subject}, sku, '*', null, ${sql.ref(column)}, ${sql.ref(counted)} from (${heldCountMismatches(null)}) m
+      where ${sql.ref(column)} <> ${sql.ref(counted)}`.execute(trx);
+  }
+  const held = await recountHeldLines(trx, sql`sku in (select sku from (${heldCountMismatches(null)}) m)`);
+  return { reserved: Number(audit.numAffectedRows ?? 0), promised: Number(promisedAudit.numAffectedRows ?? 0), heldCounts: held };
 }
 
 export interface RepairRow {
