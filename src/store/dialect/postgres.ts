@@ -135,11 +135,17 @@ export function postgresStore(prepared: PreparedQueries): StoreDialect {
     },
 
     async countInScope(trx, scope, upTo) {
-      const launched = scope.kind.launchedOnly ? sql`and launch_date <= ${scope.today}` : sql``;
       const only = scope.skus === null ? sql`` : sql`and sku = any(${uniq(scope.skus)}::text[])`;
+      if (!scope.kind.launchedOnly) {
+        // Every held line of the status is in scope: the products' counts of them add up to it.
+        const held = heldCountTerms({ withStatus: scope.kind.moves });
+        const r = await sql<{ n: number }>`select coalesce(sum(${sql.raw(held.lines)}), 0)::int as n from products where ${sql.raw(held.condition)} ${only}`.execute(trx);
+        return Number(r.rows[0]?.n ?? 0);
+      }
+      // Only the lines whose launch date has come (a preorder run).
       const limit = upTo === undefined ? sql`` : sql`limit ${upTo}`;
       const r = await sql<{ n: number }>`select count(*)::int as n from (select 1 from order_lines
-        where status_reason = ${sql.lit(scope.kind.moves)} ${launched} ${only} ${limit}) as lines`.execute(trx);
+        where status_reason = ${sql.lit(scope.kind.moves)} and launch_date <= ${scope.today} ${only} ${limit}) as lines`.execute(trx);
       return Number(r.rows[0]?.n ?? 0);
     },
 

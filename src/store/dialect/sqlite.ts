@@ -119,16 +119,19 @@ export function sqliteStore(prepare: Prepare): StoreDialect {
     },
 
     async countInScope(_trx, scope, upTo) {
-      const launched = scope.kind.launchedOnly ? 'and launch_date <= ?' : '';
       const only = scope.skus === null ? '' : 'and sku in (select value from json_each(?))';
-      const args: unknown[] = [];
-      if (scope.kind.launchedOnly) args.push(scope.today);
+      if (!scope.kind.launchedOnly) {
+        // Every held line of the status is in scope: the products' counts of them add up to it.
+        const held = heldCountTerms({ withStatus: scope.kind.moves });
+        const sum = prepare(`select coalesce(sum(${held.lines}), 0) from products indexed by products_held where ${held.condition} ${only}`).pluck();
+        return sum.get(...(scope.skus === null ? [] : [json(scope.skus)])) as number;
+      }
+      // Only the lines whose launch date has come (a preorder run): each line's row is read, and a scan of the table
+      // is cheaper than the held index then.
+      const args: unknown[] = [scope.today];
       if (scope.skus !== null) args.push(json(scope.skus));
-      // Without a launch date to check, the count reads the held index alone (given its own condition: SQLite does
-      // not infer it from the status); with one, each line's row is read anyway, and a scan of the table is cheaper.
-      const source = scope.kind.launchedOnly ? 'order_lines where' : `order_lines indexed by order_lines_held where ${HELD} and`;
       // LIMIT -1: no limit.
-      const stmt = prepare(`select count(*) from (select 1 from ${source} status_reason = '${scope.kind.moves}' ${launched} ${only} limit ?)`).pluck();
+      const stmt = prepare(`select count(*) from (select 1 from order_lines where status_reason = '${scope.kind.moves}' and launch_date <= ? ${only} limit ?)`).pluck();
       return stmt.get(...args, upTo ?? -1) as number;
     },
 

@@ -91,7 +91,10 @@ export interface StoreDialect {
   heldVersions(trx: Executor, skus: readonly string[]): Promise<Map<string, number>>;
   /** The next skus in sku order that have held lines, up to a number of skus or of lines. */
   heldSkus(trx: Executor, q: HeldSkusQuery): Promise<string[]>;
-  /** Lines in a run's scope as it starts (`processed`); with `upTo`, counts no further than that. */
+  /**
+   * Lines in a run's scope as it starts (`processed`): from the products' counts of held lines, or for a preorder run
+   * (lines whose launch date has come) from the lines, then with `upTo` counting no further than that.
+   */
   countInScope(trx: Executor, scope: Omit<RunScope, 'startSeq'>, upTo?: number): Promise<number>;
   /** The id of the last committed line event (0 when none): where a run's scope ends. */
   lastEventId(trx: Executor): Promise<number>;
