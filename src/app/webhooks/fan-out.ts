@@ -13,6 +13,7 @@ import {
   markOldestDispatched,
   oldestUndispatchedId,
   outboxBarrierPassed,
+  outboxCeiling,
   raiseOutboxBarrier,
   undispatchedOutbox,
   withoutJit,
@@ -78,20 +79,32 @@ async function settleFloor(db: Executor, f: OutboxFloor, reached: OutboxBarrier)
 }
 
 export async function fanOutEvents(ctx: AppContext, q: { now: number; limit: number; windowMs: number }): Promise<FanOutResult> {
-  const f = floorOf(ctx.database);
-  const db = ctx.database.db;
+  const { database } = ctx;
+  const f = floorOf(database);
   // The common case, nothing new: one indexed read, no transaction (one more while a barrier waits to pass).
   const waiting = f.barrier;
-  if (waiting !== null && (await outboxBarrierPassed(db, waiting))) {
+  if (waiting !== null && (await outboxBarrierPassed(database.db, waiting))) {
     if (f.barrier === waiting) f.barrier = null;
-    await settleFloor(db, f, waiting);
+    await settleFloor(database.db, f, waiting);
   }
-  if ((await oldestUndispatchedId(db, f.floor)) === null) return NOTHING;
-  return ctx.database.transaction(async (trx) => {
+  if ((await oldestUndispatchedId(database.db, f.floor)) === null) {
+    // Nothing to fan out, but rows may have come and gone (fanned out by another process) or be about to commit:
+    // a barrier over the ids drawn past the floor lets the floor follow them while this process has nothing to do.
+    const ceiling = f.barrier === null ? await outboxCeiling(database.db) : -1;
+    if (ceiling >= f.floor) {
+      const raised = await database.transaction(async (trx) => {
+        await commitWithoutFlushWait(trx);
+        return raiseOutboxBarrier(trx, ceiling);
+      });
+      if (f.barrier === null) f.barrier = raised;
+    }
+    return NOTHING;
+  }
+  return database.transaction(async (trx) => {
     if (!(await lockFanOut(trx, false))) return NOTHING;
     // The barrier before anything else: raising one needs this transaction without a transaction id yet.
     const reached = f.barrier !== null && (await outboxBarrierPassed(trx, f.barrier)) ? f.barrier : null;
-    if (f.barrier === null || reached !== null) f.barrier = await raiseOutboxBarrier(trx);
+    if (f.barrier === null || reached !== null) f.barrier = await raiseOutboxBarrier(trx, await outboxCeiling(trx));
     if (f.barrier.ceiling < f.floor - 1) {
       // The outbox's ids went back (the database was replaced or restored): look from the beginning again.
       f.floor = 0;

@@ -117,11 +117,11 @@ export async function oldestUndispatchedId(db: Executor, from = 0): Promise<numb
  * (`appendEvents`, `insertEvents`), so a transaction already has its transaction id when it draws an outbox id. The
  * sequence is read first (`ceiling`: every id drawn so far), and only then does this transaction take an id of its
  * own (`xid`): every transaction that drew an id up to `ceiling` took its transaction id before `xid`. Once the
- * oldest transaction still running is younger than `xid`, they have all ended. The caller's transaction must not
- * have a transaction id yet (no write before this call).
+ * oldest transaction still running is younger than `xid`, they have all ended. The transaction that takes `xid`
+ * must not have had a transaction id before the sequence was read (no write before it).
  *
- * SQLite has one writer at a time, and this runs inside the write transaction: no row below the ids it sees can
- * appear later, and the barrier has passed at once.
+ * SQLite has one writer at a time and gives ids in commit order: a row committed later has an id above every id
+ * seen before, so the barrier has passed at once.
  */
 export interface OutboxBarrier {
   readonly ceiling: number;
@@ -129,17 +129,26 @@ export interface OutboxBarrier {
   readonly xid: string | null;
 }
 
-export async function raiseOutboxBarrier(db: Executor): Promise<OutboxBarrier> {
+/** The highest outbox id drawn so far, committed or not (on PostgreSQL the sequence's state, which is not transactional). */
+export async function outboxCeiling(db: Executor): Promise<number> {
   if (isSqlite(db)) {
     const r = await sql<{ id: number | null }>`select max(id) as id from outbox`.execute(db);
-    return { ceiling: Number(r.rows[0]?.id ?? 0), xid: null };
+    return Number(r.rows[0]?.id ?? 0);
   }
-  // The sequence's state is not transactional: it has every id drawn so far, committed or not. Read before the xid.
   // (The serial's sequence hands out ids in increasing order: it has the default cache of one id per draw.)
   const seq = await sql<{ last_value: string; is_called: boolean }>`select last_value, is_called from outbox_id_seq`.execute(db);
-  const xid = await sql<{ xid: string }>`select pg_current_xact_id()::text as xid`.execute(db);
   const row = seq.rows[0];
-  return { ceiling: row ? Number(row.last_value) - (row.is_called ? 0 : 1) : 0, xid: xid.rows[0]!.xid };
+  return row ? Number(row.last_value) - (row.is_called ? 0 : 1) : 0;
+}
+
+/**
+ * Raises a barrier over the ids up to `ceiling`, read by `outboxCeiling` before this call (on PostgreSQL, this
+ * transaction's id is taken now, after that read).
+ */
+export async function raiseOutboxBarrier(db: Executor, ceiling: number): Promise<OutboxBarrier> {
+  if (isSqlite(db)) return { ceiling, xid: null };
+  const xid = await sql<{ xid: string }>`select pg_current_xact_id()::text as xid`.execute(db);
+  return { ceiling, xid: xid.rows[0]!.xid };
 }
 
 /** True once every transaction that could still commit an outbox row up to the barrier's `ceiling` has ended. */
