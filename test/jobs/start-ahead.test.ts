@@ -74,12 +74,20 @@ describe.each(DATABASE_KINDS)('a run start read ahead on %s', (kind) => {
       await setOnHand(t, [{ sku: 'SA-1', locationId: 'EAST', onHand: 2 }]);
       const other = await startRun(ctx, { jobType: 'backorder', trigger: 'manual', skus: null }, { leaseTimeoutMs: 60_000, owner: 'other' });
       await runBatch(ctx, other, ['SA-1'], null);
+      // The other run ends a minute after this start was asked for.
+      await t.setClock('2028-06-01T09:01:00Z');
       await endRun(ctx, other.run, 'succeeded', null);
+      otherRunId = other.run.id;
       return stale;
     });
+    let otherRunId = '';
     const started = await runner.start({ jobType: 'backorder', trigger: 'manual', skus: null });
     expect(stale!.processed, 'the snapshot counted all three').toBe(3);
     expect(started.run.processed, 'counted again: one line is still held').toBe(1);
+    // This run holds the lease only after the other ended: it starts then, not when it was asked for.
+    const ended = await ok(t, 'GET', `/api/jobs/runs/${otherRunId}?limit=1`);
+    expect(Date.parse(ended.finishedAt)).toBe(Date.parse('2028-06-01T09:01:00Z'));
+    expect(Date.parse((await ok(t, 'GET', `/api/jobs/runs/${started.run.id}?limit=1`)).startedAt)).toBeGreaterThanOrEqual(Date.parse(ended.finishedAt));
     const run = await started.done;
     expect(run).toMatchObject({ status: 'succeeded', processed: 1, stillOnHold: 1, canceled: 0, movedToFulfillment: 0 });
     await expectInvariants(t.service.database.db);

@@ -124,13 +124,14 @@ export function readRunStartAhead(ctx: AppContext, request: Omit<RunRequest, 'tr
  * Starts a run. The start it reads (with `ahead`, before the transaction) is that of a run started at that snapshot:
  * a line committed later is out of its scope (`startSeq`), and a line in scope that leaves its hold before the run
  * gets to it is counted as the run's end counts any such line. It holds only while no run of the job type started
- * or ended since, which the lease tells (every start and end rewrites it); else it is read again in the transaction.
+ * or ended since, which the lease tells (every start and end rewrites it), and on the business day the run starts;
+ * else it is read again in the transaction. The run's `startedAt` is when it took the lease.
  */
 export async function startRun(ctx: AppContext, request: RunRequest, lease: LeaseOptions, ahead?: StartAhead): Promise<RunFrame> {
   const { database, clock, ids } = ctx;
   await database.store.beforeRun(database.db);
-  const startedAt = clock.now();
-  const early = ahead ? await readStartAhead(ctx, request, startedAt, lease, ahead) : null;
+  const requestedAt = clock.now();
+  const early = ahead ? await readStartAhead(ctx, request, requestedAt, lease, ahead) : null;
   return database.transaction(async (trx) => {
     const holder = await readLease(trx, database.store, request.jobType);
     const realNow = Date.now();
@@ -138,10 +139,13 @@ export async function startRun(ctx: AppContext, request: RunRequest, lease: Leas
       refuseWhileLive(request.jobType, holder, realNow, lease);
       await failDeadRun(ctx, trx, request.jobType, holder, realNow, lease);
     }
-    const { scope, settings, horizon, resolver, policy, locations, processed } =
-      early && sameHolder(early.lease, holder)
-        ? { ...early, scope: { ...early.scope, kind: JOB_KINDS[request.jobType] }, resolver: new CandidateResolver(early.policy, early.locations) }
-        : await readRunStart(ctx, trx, request, startedAt, { count: true });
+    // The run starts once it holds the lease: a start that waited for another runner's run to end (for its lock,
+    // or SQLite's write lock in another process) begins after that run ended, not when it was asked for.
+    const startedAt = Math.max(requestedAt, clock.now());
+    const usable = early !== null && sameHolder(early.lease, holder) && early.scope.today === businessDateOf(startedAt, early.settings.timeZone);
+    const { scope, settings, horizon, resolver, policy, locations, processed } = usable
+      ? { ...early, scope: { ...early.scope, kind: JOB_KINDS[request.jobType] }, resolver: new CandidateResolver(early.policy, early.locations) }
+      : await readRunStart(ctx, trx, request, startedAt, { count: true });
     const run: JobRun = {
       id: ids.next('run'),
       jobType: request.jobType,
