@@ -53,16 +53,14 @@ export async function lockFanOut(db: Executor, wait: boolean): Promise<boolean> 
 }
 
 /**
- * Up to `limit` events not fanned out yet, in outbox order (for one line, the order they happened in).
+ * Up to `limit` events not fanned out yet, in outbox order (for one line, the order they happened in), from `low`,
+ * the oldest of them (`oldestUndispatchedId`).
  *
  * Written to keep its plan whatever the statistics say (they lag behind a burst of events on PostgreSQL): the
- * oldest such row is found first (a one-row index lookup), the batch is then read from a bounded range of ids
- * after it, and each event is looked up by its key (correlated subqueries), never by a join that could become
+ * batch is read from a bounded range of ids after the oldest such row, and each event is looked up by its key (correlated subqueries), never by a join that could become
  * a scan of the whole event table.
  */
-export async function undispatchedOutbox(db: Executor, limit: number, from = 0): Promise<OutboxItem[]> {
-  const low = await oldestUndispatchedId(db, from);
-  if (low === null) return [];
+export async function undispatchedOutbox(db: Executor, limit: number, low: number): Promise<OutboxItem[]> {
   const r = await sql<{ id: number; event_id: number; created_at: number; line_id: string | null; type: string | null }>`
     select o.id, o.event_id, o.created_at,
       (select e.line_id from line_events e where e.id = o.event_id) as line_id,
@@ -87,14 +85,12 @@ export async function markDispatched(db: Executor, outboxIds: readonly number[],
 }
 
 /**
- * Marks up to `limit` of the oldest events not fanned out yet as fanned out, without reading them (nobody is
- * subscribed); answers how many.
+ * Marks up to `limit` of the oldest events not fanned out yet (from `low`, the oldest of them) as fanned out,
+ * without reading them (nobody is subscribed); answers how many.
  */
-export async function markOldestDispatched(db: Executor, limit: number, now: number, from = 0): Promise<number> {
+export async function markOldestDispatched(db: Executor, limit: number, now: number, low: number): Promise<number> {
   // A bounded range of ids from the oldest such row, like `undispatchedOutbox`: never a walk over rows marked
   // (on PostgreSQL, dead index entries) before it.
-  const low = await oldestUndispatchedId(db, from);
-  if (low === null) return 0;
   const r = await sql`update outbox set dispatched_at = ${now} where id >= ${low} and id < ${low + limit} and dispatched_at is null`.execute(db);
   return Number(r.numAffectedRows ?? 0);
 }
