@@ -23,6 +23,7 @@ export interface PlanFrameData {
   readonly policy: FulfillmentPolicy;
   readonly locations: readonly Location[];
   readonly eventContext: Readonly<Record<string, unknown>>;
+  readonly settledKey: string;
 }
 
 export interface PlanRequest {
@@ -62,6 +63,7 @@ export class BatchPlanner {
       policy: frame.policy,
       locations: frame.locations,
       eventContext: { runId: frame.run.id, trigger: frame.run.trigger },
+      settledKey: frame.settledKey,
     };
     return this.ask((id) => ({ id, frame: data, skus, now }) satisfies PlanRequest, (r) => ('planned' in r ? fromWire(r.planned) : null));
   }

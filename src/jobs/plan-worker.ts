@@ -40,7 +40,7 @@ parentPort!.on('message', (request: PlanRequest | StartRequest | 'close') => {
     resolvers.clear();
     resolvers.set(frame.runId, resolver);
   }
-  planAhead(ctx, { scope: frame.scope, settings: frame.settings, horizon: frame.horizon, resolver, eventContext: frame.eventContext }, skus, request.now).then(
+  planAhead(ctx, { scope: frame.scope, settings: frame.settings, horizon: frame.horizon, resolver, eventContext: frame.eventContext, settledKey: frame.settledKey }, skus, request.now).then(
     (planned) => parentPort!.postMessage({ id, planned: toWire(planned) } satisfies PlanResponse),
     failed(id),
   );

@@ -57,6 +57,8 @@ class Interrupted extends Error {}
 export const DEFAULT_BATCH_LINES = 2_000;
 /** The smallest batch an adaptive size goes down to: below it, per-batch costs outweigh the lines. */
 const MIN_BATCH_LINES = 100;
+/** How many times its usual lines a batch may span while the skus it meets are settled. */
+const SETTLED_STRETCH = 10;
 /** The longest pause a batch leaves to intake. */
 const MAX_PAUSE_MS = 250;
 
@@ -64,8 +66,11 @@ export class JobRunner {
   readonly owner = `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   private readonly active = new Map<string, Promise<JobRun>>();
   private stopping = false;
-  /** Batches written from a plan made ahead, and batches planned under their lock (a plan out of date, or none). */
-  readonly batches = { plannedAhead: 0, plannedUnderLock: 0 };
+  /**
+   * Batches written from a plan made ahead, and batches planned under their lock (a plan out of date, or none); skus
+   * skipped as settled, and skus planned.
+   */
+  readonly batches = { plannedAhead: 0, plannedUnderLock: 0, skippedSkus: 0, plannedSkus: 0 };
   private readonly lease: LeaseOptions;
 
   constructor(
@@ -157,7 +162,7 @@ export class JobRunner {
           const share = intakeActive(this.ctx.database);
           while (going.size < (share ? 1 : parallel) && queued.length > 0) {
             const { skus, lines, planned } = queued.shift()!;
-            const batch: Promise<void> = planned.then((ahead) => this.batch(frame, skus, ahead, (ms) => size.took(ms, lines))).finally(() => going.delete(batch));
+            const batch: Promise<void> = planned.then((ahead) => this.batch(frame, skus, ahead, (ms, skipped) => size.took(ms, lines, skipped))).finally(() => going.delete(batch));
             going.add(batch);
           }
           if (going.size === 0) break;
@@ -188,14 +193,16 @@ export class JobRunner {
   }
 
   /** One batch; a batch that cannot be written is recorded line by line as failed and the run goes on. */
-  private async batch(frame: RunFrame, skus: readonly string[], ahead: PlannedBatch | null, took: (ms: number) => void): Promise<void> {
+  private async batch(frame: RunFrame, skus: readonly string[], ahead: PlannedBatch | null, took: (ms: number, skippedShare: number) => void): Promise<void> {
     try {
       const began = performance.now();
       const loop = performance.eventLoopUtilization();
       const result = await runBatch(this.ctx, frame, skus, ahead);
       // The request thread's busy time during the batch (on SQLite all of it; on PostgreSQL without the waits).
-      took(performance.eventLoopUtilization(loop).active);
+      took(performance.eventLoopUtilization(loop).active, result.skipped / Math.max(1, skus.length));
       this.batches[result.usedPlanAhead ? 'plannedAhead' : 'plannedUnderLock']++;
+      this.batches.skippedSkus += result.skipped;
+      this.batches.plannedSkus += skus.length - result.skipped;
       // Intake waits for a batch's commit (its skus' locks; on SQLite the one connection): while orders are
       // arriving, the run leaves the database to them for as long as the batch held it, so intake keeps at least
       // half of its rate and the run keeps going.
@@ -211,9 +218,14 @@ export class JobRunner {
   }
 }
 
-/** The size of the next batch: fixed, or following the time per line of the batches so far towards a target time. */
+/**
+ * The size of the next batch: fixed, or following the time per line of the batches so far towards a target time.
+ * Settled skus are skipped without their lines being read: while most skus of the recent batches were, a batch
+ * spans up to `SETTLED_STRETCH` times as many lines.
+ */
 export class BatchSize {
   private msPerLine: number | null = null;
+  private skippedShare = 0;
 
   constructor(
     private readonly maxLines: number,
@@ -221,14 +233,17 @@ export class BatchSize {
   ) {}
 
   next(): number {
-    if (this.targetMs === null) return this.maxLines;
+    const stretch = Math.min(SETTLED_STRETCH, 1 / Math.max(1 / SETTLED_STRETCH, 1 - this.skippedShare));
+    if (this.targetMs === null) return Math.round(this.maxLines * stretch);
     if (this.msPerLine === null) return Math.min(this.maxLines, MIN_BATCH_LINES * 5);
-    return Math.max(MIN_BATCH_LINES, Math.min(this.maxLines, Math.round(this.targetMs / this.msPerLine)));
+    return Math.max(MIN_BATCH_LINES, Math.min(Math.round(this.maxLines * stretch), Math.round(this.targetMs / this.msPerLine)));
   }
 
-  took(ms: number, lines: number): void {
+  /** A batch of `lines` lines took `ms` of the request thread; `skippedShare` of its skus were skipped as settled. */
+  took(ms: number, lines: number, skippedShare = 0): void {
     const perLine = ms / Math.max(1, lines);
-    // A moving average: one slow batch (a checkpoint, a collection) does not halve the next ones.
+    // Moving averages: one slow batch (a checkpoint, a collection) does not halve the next ones.
     this.msPerLine = this.msPerLine === null ? perLine : 0.7 * this.msPerLine + 0.3 * perLine;
+    this.skippedShare = 0.5 * this.skippedShare + 0.5 * skippedShare;
   }
 }

@@ -33,4 +33,18 @@ describe('batch size', () => {
     expect(size.next()).toBeGreaterThan(750);
     expect(size.next()).toBeLessThan(1_500);
   });
+
+  it('spans up to ten times its lines while the skus it meets are settled, and comes back when they are not', () => {
+    const size = new BatchSize(2_000, null);
+    for (let i = 0; i < 12; i++) size.took(1, size.next(), 1);
+    expect(size.next()).toBe(20_000);
+    size.took(1, 20_000, 0); // a batch of skus planned again: the next one is about twice the cap, then less
+    expect(size.next()).toBeGreaterThan(2_000);
+    expect(size.next()).toBeLessThanOrEqual(4_000);
+    for (let i = 0; i < 30; i++) size.took(1, size.next(), 0);
+    expect(size.next()).toBe(2_000);
+    const half = new BatchSize(2_000, null);
+    for (let i = 0; i < 30; i++) half.took(1, half.next(), 0.5);
+    expect(half.next()).toBe(4_000);
+  });
 });

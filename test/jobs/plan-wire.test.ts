@@ -51,21 +51,25 @@ describe('a plan as it crosses threads', () => {
   const outcomes = new Map<string, JobOutcome>([['lin_1', 'movedToFulfillment'], ['lin_2', 'stillOnHold'], ['lin_3', 'canceled'], ['lin_4', 'stillOnHold']]);
 
   it('rebuilds every field a write reads, and the event data as the JSON the domain made', () => {
-    const back = fromWire(structuredClone(toWire({ plan: { changes, outcomes }, now: 42, digest: 'd' })));
+    const skipped = [['SKU-9', 4]] as const;
+    const settles = [{ sku: 'SKU-1', stillOnHold: 2, validUntil: 1_796_200_000_000 }, { sku: 'SKU-2', stillOnHold: 0, validUntil: null }];
+    const back = fromWire(structuredClone(toWire({ plan: { changes, outcomes }, now: 42, digest: 'd', skipped, settles })));
     expect(back.now).toBe(42);
     expect(back.digest).toBe('d');
+    expect(back.skipped).toEqual(skipped);
+    expect(back.settles).toEqual(settles);
     expect(back.plan.changes.map(written)).toEqual(changes.map(written));
     for (const [i, c] of back.plan.changes.entries()) expect(eventDataJson(c.event)).toBe(JSON.stringify(changes[i]!.event.data));
     expect([...back.plan.outcomes]).toEqual([...outcomes]);
   });
 
   it('keeps only what the write needs of a line', () => {
-    const back = fromWire(toWire({ plan: { changes, outcomes }, now: 1, digest: '' }));
+    const back = fromWire(toWire({ plan: { changes, outcomes }, now: 1, digest: '', skipped: [], settles: [] }));
     expect(Object.keys(back.plan.changes[0]!.before).sort()).toEqual(Object.keys(pick(changes[0]!.before)).sort());
   });
 
   it('carries an empty plan', () => {
-    const back = fromWire(toWire({ plan: { changes: [], outcomes: new Map() }, now: 1, digest: 'x' }));
+    const back = fromWire(toWire({ plan: { changes: [], outcomes: new Map() }, now: 1, digest: 'x', skipped: [], settles: [] }));
     expect(back.plan.changes).toEqual([]);
     expect(back.plan.outcomes.size).toBe(0);
   });

@@ -6,23 +6,24 @@
 import type { AppContext } from '../context.ts';
 import { supplyOf } from '../inventory/supply.ts';
 import { SupplyBook } from '../../domain/atp/promising.ts';
-import { addDays } from '../../domain/calendar/business-date.ts';
 import { JOB_OUTCOMES, planJobBatch } from '../../domain/holds/job-plan.ts';
 import type { JobLine, JobOutcome, JobPlan, JobPlanContext } from '../../domain/holds/job-plan.ts';
 import { inRunScope, jobMovesLine } from '../../domain/holds/job-kind.ts';
 import type { RunScope } from '../../domain/holds/job-kind.ts';
-import type { LineChange } from '../../domain/order/order-line.ts';
 import type { Product } from '../../domain/inventory/product.ts';
+import type { LineChange } from '../../domain/order/order-line.ts';
 import type { CandidateResolver } from '../../domain/policy/fulfillment-policy.ts';
 import type { Settings } from '../../domain/settings/settings.ts';
 import { RetryableConflict } from '../../store/errors.ts';
 import type { Executor } from '../../store/database.ts';
 import type { StoredLine } from '../../store/repositories/orders.repository.ts';
 import { findProducts } from '../../store/repositories/catalog.repository.ts';
-import { addRunCounts, holdsLease, insertFailedRecords } from '../../store/repositories/jobs.repository.ts';
+import { addRunCounts, holdsLease, insertFailedRecords, writeSettledSkus } from '../../store/repositories/jobs.repository.ts';
 import type { RunCounts } from '../../store/repositories/jobs.repository.ts';
 import type { RunFrame } from './start-run.ts';
 import { ZERO_COUNTS } from './start-run.ts';
+import { batchDigest, releasedQuantities, settledAfter, skippableSkus, skuStates, stateKeyOf } from './settled-skus.ts';
+import type { Settles } from './settled-skus.ts';
 
 /** What planning a batch needs besides the lines: the run's fixed context. */
 export interface PlanFrame {
@@ -32,6 +33,8 @@ export interface PlanFrame {
   readonly resolver: CandidateResolver;
   /** Facts every event of the run carries. */
   readonly eventContext: Readonly<Record<string, unknown>>;
+  /** The run's side of the keys of settled skus (`settledContextKey`); absent, no sku is skipped or recorded settled. */
+  readonly settledKey?: string;
 }
 
 export interface BatchInput {
@@ -46,6 +49,7 @@ export const planFrameOf = (frame: RunFrame): PlanFrame => ({
   ...frame,
   eventContext: { runId: frame.run.id, trigger: frame.run.trigger },
 });
+
 
 /** Reads a batch: every held line of the skus, their products and their supply (promises left out: the pass makes them). */
 export async function loadBatch(ctx: AppContext, trx: Executor, frame: Pick<PlanFrame, 'scope' | 'horizon'>, skus: readonly string[]): Promise<BatchInput> {
@@ -97,64 +101,55 @@ export function countsOf(plan: JobPlan): Record<keyof RunCounts, number> {
   return counts;
 }
 
-/** Quantities released per (sku, location): one guarded reservation each. */
-export function releasedQuantities(changes: readonly LineChange[]): { sku: string; locationId: string; quantity: number }[] {
-  const out = new Map<string, { sku: string; locationId: string; quantity: number }>();
-  for (const c of changes) {
-    if (c.after.statusReason !== 'AwaitingFulfillment' || c.before.statusReason === 'AwaitingFulfillment' || c.after.locationId === null) continue;
-    const key = `${c.after.sku}\u0000${c.after.locationId}`;
-    const seen = out.get(key);
-    if (seen) seen.quantity += c.after.quantity;
-    else out.set(key, { sku: c.after.sku, locationId: c.after.locationId, quantity: c.after.quantity });
-  }
-  return [...out.values()];
-}
-
 export interface BatchResult {
   readonly counts: Readonly<Record<keyof RunCounts, number>>;
   readonly changes: readonly LineChange[];
   /** False when a plan made ahead was out of date (or there was none) and the batch was planned under the lock. */
   readonly usedPlanAhead: boolean;
+  /** Skus of the batch skipped as settled (their lines were not read). */
+  readonly skipped: number;
 }
 
 /**
- * A batch planned ahead, outside the write transaction (in another thread, from its own snapshot), with a digest of
- * everything the plan read besides the settings of the run: the held versions of its skus (every change to a sku's
- * held lines bumps it), their stock, their scheduled changes in the window and their products. Under the skus' lock
- * the write takes the digest again: the same, the plan is what planning under the lock would give; different, the
- * batch is planned again there.
+ * A batch's plan, with a digest of everything it read besides the settings of the run: the states of its skus
+ * (`skuStates`: held versions, stock, scheduled changes in the window, products). A batch planned ahead, outside
+ * the write transaction (in another thread, from its own snapshot), is only a proposal: under the skus' lock the
+ * write takes the digest again; the same, the plan is what planning under the lock would give; different, the batch
+ * is planned again there.
  */
 export interface PlannedBatch {
   readonly plan: JobPlan;
   readonly now: number;
   readonly digest: string;
+  /** Skus skipped as settled, each with the lines it counts still on hold. */
+  readonly skipped: readonly (readonly [string, number])[];
+  /** Skus the plan leaves settled, to record once it is written. */
+  readonly settles: readonly Settles[];
 }
 
-/** What a batch's plan depends on besides its held lines' contents (their versions stand for them), as one string. */
-async function inputsDigest(ctx: AppContext, trx: Executor, frame: Pick<PlanFrame, 'scope' | 'horizon'>, skus: readonly string[]): Promise<string> {
-  const { store } = ctx.database;
-  const today = frame.scope.today;
-  const [versions, supply, products] = await Promise.all([
-    store.heldVersions(trx, skus),
-    store.supply(trx, skus, frame.horizon > 0 ? { after: today, until: addDays(today, frame.horizon) } : null, false),
-    findProducts(trx, skus),
-  ]);
-  const sorted = <T>(rows: readonly T[], key: (r: T) => string) => [...rows].map((r) => [key(r), r] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return JSON.stringify([
-    [...versions].sort(([a], [b]) => (a < b ? -1 : 1)),
-    sorted(supply.stock, (r) => `${r.sku}\u0000${r.locationId}`).map(([, r]) => [r.sku, r.locationId, r.onHand, r.reserved]),
-    sorted(supply.scheduled, (r) => `${r.sku}\u0000${r.locationId}\u0000${r.date}`).map(([, r]) => [r.sku, r.locationId, r.date, r.quantity]),
-    [...products.values()].map((p) => [p.sku, p.allowBackorder, p.preorderEligible, p.launchDate]).sort(([a], [b]) => (String(a) < String(b) ? -1 : 1)),
-  ]);
+const NO_PLAN: JobPlan = { changes: [], outcomes: new Map() };
+
+/**
+ * Reads and plans a batch whose skus' states were just read: settled skus are skipped, the others' held lines read
+ * and planned, and what the plan leaves settled worked out.
+ */
+async function planRead(ctx: AppContext, trx: Executor, frame: PlanFrame, states: ReadonlyMap<string, string>, now: number): Promise<PlannedBatch> {
+  const skippable = frame.settledKey === undefined ? new Map<string, number>() : await skippableSkus(trx, frame.scope.kind.jobType, frame.settledKey, states, now);
+  const rest = [...states.keys()].filter((sku) => !skippable.has(sku));
+  const digest = batchDigest(states);
+  const skipped = [...skippable];
+  if (rest.length === 0) return { plan: NO_PLAN, now, digest, skipped, settles: [] };
+  const input = await loadBatch(ctx, trx, frame, rest);
+  const lines = jobLinesOf(frame.resolver, input.lines, input.products);
+  const context = planContextOf(frame, now);
+  const plan = planJobBatch(lines, { ...context, book: input.book });
+  const settles = frame.settledKey === undefined ? [] : settledAfter(lines, plan, input.book, context);
+  return { plan, now, digest, skipped, settles };
 }
 
 /** Plans one batch from a snapshot of its own (what a planner ahead of the writes does). */
 export async function planAhead(ctx: AppContext, frame: PlanFrame, skus: readonly string[], now: number): Promise<PlannedBatch> {
-  const { input, digest } = await ctx.database.read(async (trx) => ({
-    input: await loadBatch(ctx, trx, frame, skus),
-    digest: await inputsDigest(ctx, trx, frame, skus),
-  }));
-  return { plan: planBatch(frame, input, now), now, digest };
+  return ctx.database.read(async (trx) => planRead(ctx, trx, frame, await skuStates(ctx, trx, frame, skus), now));
 }
 
 /**
@@ -170,16 +165,28 @@ export async function runBatch(ctx: AppContext, frame: RunFrame, skus: readonly 
     // A batch lost in a crash is lost whole, and the next run redoes it: its commit need not wait for the disk.
     await database.store.batchSession(trx);
     await database.store.lockSkus(trx, skus);
-    const fresh = ahead !== null && ahead.digest === (await inputsDigest(ctx, trx, frame, skus));
-    const now = fresh ? ahead.now : clock.now();
-    const result = fresh ? ahead.plan : planBatch(plan, await loadBatch(ctx, trx, frame, skus), now);
-    if (!(await database.store.reserve(trx, releasedQuantities(result.changes), now))) {
+    const states = await skuStates(ctx, trx, plan, skus);
+    const fresh = ahead !== null && ahead.digest === batchDigest(states);
+    const planned = fresh ? ahead : await planRead(ctx, trx, plan, states, clock.now());
+    const { changes } = planned.plan;
+    if (!(await database.store.reserve(trx, releasedQuantities(changes), planned.now))) {
       throw new RetryableConflict(`stock of ${skus.length === 1 ? skus[0] : `${skus.length} skus`} changed during the run`);
     }
-    await database.store.writeChanges(trx, result.changes, now, run.id);
-    const counts = countsOf(result);
+    await database.store.writeChanges(trx, changes, planned.now, run.id);
+    if (planned.settles.length > 0 && plan.settledKey !== undefined) {
+      // The key of each settled sku's state as the write left it, read back here: exact, whatever the write did.
+      const written = await skuStates(ctx, trx, plan, planned.settles.map((s) => s.sku));
+      const key = plan.settledKey;
+      await writeSettledSkus(
+        trx,
+        run.jobType,
+        planned.settles.map((s) => ({ sku: s.sku, stateKey: stateKeyOf(key, written.get(s.sku)!), stillOnHold: s.stillOnHold, validUntil: s.validUntil })),
+      );
+    }
+    const counts = countsOf(planned.plan);
+    for (const [, stillOnHold] of planned.skipped) counts.stillOnHold += stillOnHold;
     await addRunCounts(trx, run.id, counts);
-    return { counts, changes: result.changes, usedPlanAhead: fresh };
+    return { counts, changes, usedPlanAhead: fresh, skipped: planned.skipped.length };
   });
 }
 

@@ -17,6 +17,8 @@ export interface PlanWire {
   readonly changes: unknown[];
   /** Line id, outcome, line id, outcome, ... */
   readonly outcomes: string[];
+  readonly skipped: PlannedBatch['skipped'];
+  readonly settles: PlannedBatch['settles'];
 }
 
 const STRIDE = 22;
@@ -32,7 +34,7 @@ export function toWire(planned: PlannedBatch): PlanWire {
   }
   const outcomes: string[] = [];
   for (const [lineId, outcome] of planned.plan.outcomes) outcomes.push(lineId, outcome);
-  return { now: planned.now, digest: planned.digest, changes, outcomes };
+  return { now: planned.now, digest: planned.digest, changes, outcomes, skipped: planned.skipped, settles: planned.settles };
 }
 
 export function fromWire(wire: PlanWire): PlannedBatch {
@@ -74,7 +76,7 @@ export function fromWire(wire: PlanWire): PlannedBatch {
   const outcomes = new Map<string, JobOutcome>();
   for (let i = 0; i < wire.outcomes.length; i += 2) outcomes.set(wire.outcomes[i]!, wire.outcomes[i + 1] as JobOutcome);
   const plan: JobPlan = { changes, outcomes };
-  return { plan, now: wire.now, digest: wire.digest };
+  return { plan, now: wire.now, digest: wire.digest, skipped: wire.skipped, settles: wire.settles };
 }
 
 /** An event whose data came as JSON: parsed only if something reads it (the write stores the JSON as it is). */

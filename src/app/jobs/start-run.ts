@@ -19,6 +19,7 @@ import type { Executor } from '../../store/database.ts';
 import { allLocations } from '../../store/repositories/catalog.repository.ts';
 import { dropLease, finishRun, insertRun, peekLease, readLease, takeLease } from '../../store/repositories/jobs.repository.ts';
 import type { JobRun, LeaseHolder } from '../../store/repositories/jobs.repository.ts';
+import { settledContextKey } from './settled-skus.ts';
 
 export type Trigger = 'scheduled' | 'manual' | 'event';
 
@@ -39,6 +40,8 @@ export interface RunFrame {
   /** What the resolver was made of, as plain data (a planner in another thread rebuilds it). */
   readonly policy: FulfillmentPolicy;
   readonly locations: readonly Location[];
+  /** The run's side of the keys of settled skus (`settledContextKey`). */
+  readonly settledKey: string;
 }
 
 export interface LeaseOptions {
@@ -62,7 +65,7 @@ export async function readRunContext(
 }
 
 /** A run's scope and context as a run of `request` starting at `startedAt` would fix them, read in `trx`. */
-export interface RunStart extends Omit<RunFrame, 'run'> {
+export interface RunStart extends Omit<RunFrame, 'run' | 'settledKey'> {
   /** The lines in scope (`processed`); only when asked for, as it counts every such line. */
   readonly processed: number | null;
 }
@@ -160,7 +163,7 @@ export async function startRun(ctx: AppContext, request: RunRequest, lease: Leas
     };
     await insertRun(trx, run, lease.owner, realNow);
     await takeLease(trx, request.jobType, run.id, lease.owner, realNow);
-    return { run, scope, settings, horizon, resolver, policy, locations };
+    return { run, scope, settings, horizon, resolver, policy, locations, settledKey: settledContextKey({ scope, horizon, settings, policy, locations }) };
   });
 }
 

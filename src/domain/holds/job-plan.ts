@@ -54,9 +54,15 @@ export interface JobPlan {
 
 const DAY_MS = 86_400_000;
 
+/** When a line's cancellation SLA runs out: BackorderHold lines only, with an SLA set (null otherwise). */
+export function slaDeadline(line: Pick<OrderLine, 'statusReason' | 'backorderedAt'>, slaDays: number | null): number | null {
+  return slaDays !== null && line.statusReason === 'BackorderHold' && line.backorderedAt !== null ? line.backorderedAt + slaDays * DAY_MS : null;
+}
+
 /** True when a BackorderHold line's cancellation SLA has run out at `now`. */
 export function slaExpired(line: Pick<OrderLine, 'statusReason' | 'backorderedAt'>, slaDays: number | null, now: number): boolean {
-  return slaDays !== null && line.statusReason === 'BackorderHold' && line.backorderedAt !== null && line.backorderedAt + slaDays * DAY_MS <= now;
+  const deadline = slaDeadline(line, slaDays);
+  return deadline !== null && deadline <= now;
 }
 
 type ScopeContext = Pick<JobPlanContext, 'jobType' | 'today' | 'inScope'>;

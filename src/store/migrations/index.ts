@@ -8,6 +8,7 @@ import { heldVersion } from './2026-12-01-004-held-version.ts';
 import { integrityRepairs } from './2026-12-01-005-integrity-repairs.ts';
 import { webhooks } from './2026-12-01-006-webhooks.ts';
 import { heldCounts } from './2026-12-01-007-held-counts.ts';
+import { settledSkus } from './2026-12-01-008-settled-skus.ts';
 
 /** The migrations, date-named, the same for both databases. */
 export function migrationProvider(dialect: SqlDialect): MigrationProvider {
@@ -22,6 +23,7 @@ export function migrationProvider(dialect: SqlDialect): MigrationProvider {
         '2026-12-01-005-integrity-repairs': integrityRepairs(dialect),
         '2026-12-01-006-webhooks': webhooks(dialect),
         '2026-12-01-007-held-counts': heldCounts(),
+        '2026-12-01-008-settled-skus': settledSkus(),
       };
     },
   };

@@ -278,3 +278,39 @@ export async function listRunRecords(db: Executor, runId: string, q: { after?: [
   }
   return pageOf(out, q.limit, ({ key: _key, ...record }) => record, (r) => r.key);
 }
+
+/** What a run left settled of one sku (`job_settled_skus`). */
+export interface SettledSku {
+  readonly sku: string;
+  readonly stateKey: string;
+  readonly stillOnHold: number;
+  /** When the first cancellation SLA of the sku's held lines runs out (null: none does). */
+  readonly validUntil: number | null;
+}
+
+/** The settled records of the job for those skus (skus without one are left out). */
+export async function readSettledSkus(db: Executor, jobType: string, skus: readonly string[]): Promise<Map<string, SettledSku>> {
+  const out = new Map<string, SettledSku>();
+  for (const part of chunks(skus, 500)) {
+    const rows = await db.selectFrom('job_settled_skus').select(['sku', 'state_key', 'still_on_hold', 'valid_until']).where('job_type', '=', jobType).where('sku', 'in', part).execute();
+    for (const r of rows) out.set(r.sku, { sku: r.sku, stateKey: r.state_key, stillOnHold: Number(r.still_on_hold), validUntil: r.valid_until === null ? null : Number(r.valid_until) });
+  }
+  return out;
+}
+
+/** Records (or replaces) what a run left settled of those skus. */
+export async function writeSettledSkus(db: Executor, jobType: string, settled: readonly SettledSku[]): Promise<void> {
+  for (const part of chunks(settled, 500)) {
+    await db
+      .insertInto('job_settled_skus')
+      .values(part.map((s) => ({ job_type: jobType, sku: s.sku, state_key: s.stateKey, still_on_hold: s.stillOnHold, valid_until: s.validUntil })))
+      .onConflict((oc) =>
+        oc.columns(['job_type', 'sku']).doUpdateSet((eb) => ({
+          state_key: eb.ref('excluded.state_key'),
+          still_on_hold: eb.ref('excluded.still_on_hold'),
+          valid_until: eb.ref('excluded.valid_until'),
+        })),
+      )
+      .execute();
+  }
+}

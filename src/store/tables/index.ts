@@ -1,7 +1,7 @@
 import type { LocationsTable, ProductsTable } from './catalog.table.ts';
 import type { ApiKeysTable, ConfigAuditTable, ConfigTable } from './config.table.ts';
 import type { PromisedQuantitiesTable, ScheduleEntriesTable, StockTable } from './inventory.table.ts';
-import type { JobLeasesTable, JobRunRecordsTable, JobRunsTable } from './jobs.table.ts';
+import type { JobLeasesTable, JobRunRecordsTable, JobRunsTable, JobSettledSkusTable } from './jobs.table.ts';
 import type { LineEventsTable, OrderLinesTable, OrdersTable, OutboxTable } from './orders.table.ts';
 import type { IntegrityRepairsTable } from './integrity.table.ts';
 import type { WebhookDeliveriesTable, WebhookSubscriptionsTable } from './webhooks.table.ts';
@@ -22,6 +22,7 @@ export interface DB {
   job_runs: JobRunsTable;
   job_run_records: JobRunRecordsTable;
   job_leases: JobLeasesTable;
+  job_settled_skus: JobSettledSkusTable;
   integrity_repairs: IntegrityRepairsTable;
   webhook_subscriptions: WebhookSubscriptionsTable;
   webhook_deliveries: WebhookDeliveriesTable;

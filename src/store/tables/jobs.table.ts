@@ -39,3 +39,12 @@ export interface JobLeasesTable {
   owner: string | null;
   heartbeat_at: number;
 }
+
+/** A sku a run of the job left settled: planning the state with key `state_key` changes nothing (until `valid_until`). */
+export interface JobSettledSkusTable {
+  job_type: string;
+  sku: string;
+  state_key: string;
+  still_on_hold: number;
+  valid_until: number | null;
+}
