@@ -50,7 +50,6 @@ export const planFrameOf = (frame: RunFrame): PlanFrame => ({
   eventContext: { runId: frame.run.id, trigger: frame.run.trigger },
 });
 
-
 /** Reads a batch: every held line of the skus, their products and their supply (promises left out: the pass makes them). */
 export async function loadBatch(ctx: AppContext, trx: Executor, frame: Pick<PlanFrame, 'scope' | 'horizon'>, skus: readonly string[]): Promise<BatchInput> {
   const [lines, products, supply] = await Promise.all([
@@ -129,27 +128,35 @@ export interface PlannedBatch {
 
 const NO_PLAN: JobPlan = { changes: [], outcomes: new Map() };
 
-/**
- * Reads and plans a batch whose skus' states were just read: settled skus are skipped, the others' held lines read
- * and planned, and what the plan leaves settled worked out.
- */
-async function planRead(ctx: AppContext, trx: Executor, frame: PlanFrame, states: ReadonlyMap<string, string>, now: number): Promise<PlannedBatch> {
+/** What planning a batch read: its skus' states, the skus skipped as settled, and the others' lines and supply. */
+interface BatchRead {
+  readonly states: ReadonlyMap<string, string>;
+  readonly skipped: readonly (readonly [string, number])[];
+  readonly input: BatchInput | null;
+}
+
+/** Reads a batch whose skus' states were just read: settled skus are skipped, the others' held lines read. */
+async function readBatch(ctx: AppContext, trx: Executor, frame: PlanFrame, states: ReadonlyMap<string, string>, now: number): Promise<BatchRead> {
   const skippable = frame.settledKey === undefined ? new Map<string, number>() : await skippableSkus(trx, frame.scope.kind.jobType, frame.settledKey, states, now);
   const rest = [...states.keys()].filter((sku) => !skippable.has(sku));
-  const digest = batchDigest(states);
-  const skipped = [...skippable];
-  if (rest.length === 0) return { plan: NO_PLAN, now, digest, skipped, settles: [] };
-  const input = await loadBatch(ctx, trx, frame, rest);
-  const lines = jobLinesOf(frame.resolver, input.lines, input.products);
+  return { states, skipped: [...skippable], input: rest.length === 0 ? null : await loadBatch(ctx, trx, frame, rest) };
+}
+
+/** Plans what a batch read, and works out which of its skus the plan leaves settled. */
+function planRead(frame: PlanFrame, read: BatchRead, now: number): PlannedBatch {
+  const digest = batchDigest(read.states);
+  if (read.input === null) return { plan: NO_PLAN, now, digest, skipped: read.skipped, settles: [] };
+  const lines = jobLinesOf(frame.resolver, read.input.lines, read.input.products);
   const context = planContextOf(frame, now);
-  const plan = planJobBatch(lines, { ...context, book: input.book });
-  const settles = frame.settledKey === undefined ? [] : settledAfter(lines, plan, input.book, context);
-  return { plan, now, digest, skipped, settles };
+  const plan = planJobBatch(lines, { ...context, book: read.input.book });
+  const settles = frame.settledKey === undefined ? [] : settledAfter(lines, plan, read.input.book, context);
+  return { plan, now, digest, skipped: read.skipped, settles };
 }
 
 /** Plans one batch from a snapshot of its own (what a planner ahead of the writes does). */
 export async function planAhead(ctx: AppContext, frame: PlanFrame, skus: readonly string[], now: number): Promise<PlannedBatch> {
-  return ctx.database.read(async (trx) => planRead(ctx, trx, frame, await skuStates(ctx, trx, frame, skus), now));
+  const read = await ctx.database.read(async (trx) => readBatch(ctx, trx, frame, await skuStates(ctx, trx, frame, skus), now));
+  return planRead(frame, read, now);
 }
 
 /**
@@ -167,7 +174,8 @@ export async function runBatch(ctx: AppContext, frame: RunFrame, skus: readonly 
     await database.store.lockSkus(trx, skus);
     const states = await skuStates(ctx, trx, plan, skus);
     const fresh = ahead !== null && ahead.digest === batchDigest(states);
-    const planned = fresh ? ahead : await planRead(ctx, trx, plan, states, clock.now());
+    const now = clock.now();
+    const planned = fresh ? ahead : planRead(plan, await readBatch(ctx, trx, plan, states, now), now);
     const { changes } = planned.plan;
     if (!(await database.store.reserve(trx, releasedQuantities(changes), planned.now))) {
       throw new RetryableConflict(`stock of ${skus.length === 1 ? skus[0] : `${skus.length} skus`} changed during the run`);
