@@ -129,8 +129,11 @@ describe.each(DATABASE_KINDS)('the doctor on %s', (kind) => {
     expect(check.stdout).toMatch(/^holdfast doctor: \d+ problems$/m);
     expect(check.stdout).toMatch(/reserved_mismatch +DC-1 EAST: reserved 8, but its released, unshipped lines hold 3 units/);
 
+    const settled = () => db.selectFrom('job_settled_skus').select('sku').execute();
+    expect((await settled()).length, 'the backorder run of the set-up settled skus').toBeGreaterThan(0);
     const repair = await runCli(['doctor', '--repair'], env);
     expect(repair.code, repair.stdout + repair.stderr).toBe(1); // the impossible lines remain
+    expect(await settled(), 'a repair forgets what runs had settled').toEqual([]);
     expect(repair.stdout).toMatch(/^repaired: 2 reserved, \d+ promised quantities/m);
     expect(repair.stdout).toContain('  reserved  DC-1 EAST: 8 -> 3');
     expect(repair.stdout).toContain('  reserved  DC-1 WEST: none -> 2');

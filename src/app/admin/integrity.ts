@@ -28,6 +28,7 @@ import {
   repairsAt,
 } from '../../store/repositories/integrity.repository.ts';
 import type { RepairRow } from '../../store/repositories/integrity.repository.ts';
+import { forgetSettledSkus } from '../../store/repositories/jobs.repository.ts';
 
 export const PROBLEM_KINDS = ['reserved_mismatch', 'invalid_status', 'invalid_state', 'held_dates', 'events_mismatch', 'promised_mismatch', 'held_count_mismatch'] as const;
 export type ProblemKind = (typeof PROBLEM_KINDS)[number];
@@ -145,6 +146,9 @@ export async function repairIntegrity(ctx: AppContext, actor: string, limit = 1_
     // Every writer of a sku's lines or stock holds its lock: with all of them held, the lines stand still.
     await database.lockSkus(trx, await catalogSkus(trx));
     const counts = await repairBooks(trx, actor, now);
+    // A repair follows data someone may have changed outside Holdfast (without the versions its writers move): the
+    // job runs after it plan every sku again rather than trust what they had found settled.
+    await forgetSettledSkus(trx);
     return { ...counts, changes: await repairsAt(trx, now, actor, limit) };
   });
 }

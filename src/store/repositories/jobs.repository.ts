@@ -314,3 +314,8 @@ export async function writeSettledSkus(db: Executor, jobType: string, settled: r
       .execute();
   }
 }
+
+/** Forgets every settled sku: the next run of each job plans every sku again. */
+export async function forgetSettledSkus(db: Executor): Promise<void> {
+  await db.deleteFrom('job_settled_skus').execute();
+}
