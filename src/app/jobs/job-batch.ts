@@ -22,8 +22,8 @@ import { addRunCounts, holdsLease, insertFailedRecords, writeSettledSkus } from 
 import type { RunCounts } from '../../store/repositories/jobs.repository.ts';
 import type { RunFrame } from './start-run.ts';
 import { ZERO_COUNTS } from './start-run.ts';
-import { batchDigest, releasedQuantities, settledAfter, skippableSkus, skuStates, stateKeyOf, stateText, writtenStates } from './settled-skus.ts';
-import type { Settles, SkuState } from './settled-skus.ts';
+import { batchDigest, releasedQuantities, settledAfter, skippableSkus, skuStates, stateKeyOf } from './settled-skus.ts';
+import type { Settles } from './settled-skus.ts';
 
 /** What planning a batch needs besides the lines: the run's fixed context. */
 export interface PlanFrame {
@@ -130,13 +130,13 @@ const NO_PLAN: JobPlan = { changes: [], outcomes: new Map() };
 
 /** What planning a batch read: its skus' states, the skus skipped as settled, and the others' lines and supply. */
 interface BatchRead {
-  readonly states: ReadonlyMap<string, SkuState>;
+  readonly states: ReadonlyMap<string, string>;
   readonly skipped: readonly (readonly [string, number])[];
   readonly input: BatchInput | null;
 }
 
 /** Reads a batch whose skus' states were just read: settled skus are skipped, the others' held lines read. */
-async function readBatch(ctx: AppContext, trx: Executor, frame: PlanFrame, states: ReadonlyMap<string, SkuState>, now: number): Promise<BatchRead> {
+async function readBatch(ctx: AppContext, trx: Executor, frame: PlanFrame, states: ReadonlyMap<string, string>, now: number): Promise<BatchRead> {
   const skippable = frame.settledKey === undefined ? new Map<string, number>() : await skippableSkus(trx, frame.scope.kind.jobType, frame.settledKey, states, now);
   const rest = [...states.keys()].filter((sku) => !skippable.has(sku));
   return { states, skipped: [...skippable], input: rest.length === 0 ? null : await loadBatch(ctx, trx, frame, rest) };
@@ -182,12 +182,13 @@ export async function runBatch(ctx: AppContext, frame: RunFrame, skus: readonly 
     }
     await database.store.writeChanges(trx, changes, planned.now, run.id);
     if (planned.settles.length > 0 && plan.settledKey !== undefined) {
-      const written = writtenStates(states, changes);
+      // The key of each settled sku's state as the write left it, read back here: exact, whatever the write did.
+      const written = await skuStates(ctx, trx, plan, planned.settles.map((s) => s.sku));
       const key = plan.settledKey;
       await writeSettledSkus(
         trx,
         run.jobType,
-        planned.settles.map((s) => ({ sku: s.sku, stateKey: stateKeyOf(key, stateText(written.get(s.sku)!)), stillOnHold: s.stillOnHold, validUntil: s.validUntil })),
+        planned.settles.map((s) => ({ sku: s.sku, stateKey: stateKeyOf(key, written.get(s.sku)!), stillOnHold: s.stillOnHold, validUntil: s.validUntil })),
       );
     }
     const counts = countsOf(planned.plan);

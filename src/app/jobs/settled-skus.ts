@@ -25,7 +25,6 @@ import type { Executor } from '../../store/database.ts';
 import type { StoredLine } from '../../store/repositories/orders.repository.ts';
 import { findProducts } from '../../store/repositories/catalog.repository.ts';
 import { readSettledSkus } from '../../store/repositories/jobs.repository.ts';
-import { heldCountsOf } from '../../store/dialect/promised-deltas.ts';
 
 /** A sku a plan leaves settled: the lines a plan of it counts still on hold, and until when that holds. */
 export interface Settles {
@@ -52,21 +51,11 @@ export const stateKeyOf = (contextKey: string, state: string): string => createH
 
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** What a sku's plan reads of it: its held version (every change to its held lines moves it), stock, receipts, product. */
-export interface SkuState {
-  readonly version: number | null;
-  /** [location, on hand, reserved], in location order. */
-  readonly stock: readonly (readonly [string, number, number])[];
-  /** The scheduled changes inside the horizon, each as JSON, sorted. */
-  readonly scheduled: readonly string[];
-  readonly product: readonly unknown[] | null;
-}
-
-/** A sku's state as one string (what its key is made of). */
-export const stateText = (s: SkuState): string => JSON.stringify([s.version, s.stock, s.scheduled, s.product]);
-
-/** The states of the skus, read in `trx`: everything a batch's plan reads of each. */
-export async function skuStates(ctx: AppContext, trx: Executor, frame: { readonly scope: RunScope; readonly horizon: number }, skus: readonly string[]): Promise<Map<string, SkuState>> {
+/**
+ * Each sku's state as one string: its held version (every change to its held lines moves it), its stock, its
+ * scheduled changes inside the horizon and its product. Everything a batch's plan reads of a sku is in it.
+ */
+export async function skuStates(ctx: AppContext, trx: Executor, frame: { readonly scope: RunScope; readonly horizon: number }, skus: readonly string[]): Promise<Map<string, string>> {
   const { store } = ctx.database;
   const today = frame.scope.today;
   const [versions, supply, products] = await Promise.all([
@@ -74,65 +63,45 @@ export async function skuStates(ctx: AppContext, trx: Executor, frame: { readonl
     store.supply(trx, skus, frame.horizon > 0 ? { after: today, until: addDays(today, frame.horizon) } : null, false),
     findProducts(trx, skus),
   ]);
-  const stock = new Map<string, [string, number, number][]>();
-  const scheduled = new Map<string, string[]>();
-  const push = <T>(m: Map<string, T[]>, sku: string, value: T) => {
-    const list = m.get(sku);
-    if (list) list.push(value);
-    else m.set(sku, [value]);
-  };
-  for (const r of supply.stock) push(stock, r.sku, [r.locationId, r.onHand, r.reserved]);
-  for (const r of supply.scheduled) push(scheduled, r.sku, JSON.stringify([r.locationId, r.date, r.quantity]));
-  const states = new Map<string, SkuState>();
-  for (const sku of skus) {
+  const parts = new Map<string, { version: unknown; stock: string[]; scheduled: string[] }>(skus.map((s) => [s, { version: null, stock: [], scheduled: [] }]));
+  for (const [sku, version] of versions) {
+    const p = parts.get(sku);
+    if (p) p.version = version;
+  }
+  for (const r of supply.stock) parts.get(r.sku)?.stock.push(JSON.stringify([r.locationId, r.onHand, r.reserved]));
+  for (const r of supply.scheduled) parts.get(r.sku)?.scheduled.push(JSON.stringify([r.locationId, r.date, r.quantity]));
+  const states = new Map<string, string>();
+  for (const [sku, p] of parts) {
     const product = products.get(sku);
-    states.set(sku, {
-      version: versions.get(sku) ?? null,
-      stock: (stock.get(sku) ?? []).sort(([a], [b]) => byText(a, b)),
-      scheduled: (scheduled.get(sku) ?? []).sort(byText),
-      product: product ? [product.allowBackorder, product.preorderEligible, product.launchDate] : null,
-    });
+    states.set(
+      sku,
+      JSON.stringify([
+        p.version,
+        p.stock.sort(byText),
+        p.scheduled.sort(byText),
+        product ? [product.allowBackorder, product.preorderEligible, product.launchDate] : null,
+      ]),
+    );
   }
   return states;
 }
 
-/**
- * The states a batch's write leaves its skus in, from their states read under the lock before it: the write moves
- * the held version of every sku whose held lines it changes (`heldCountsOf`, what `writeChanges` bumps) and reserves
- * what it releases; nothing else a plan reads changes while the batch holds the skus' locks. Worked out here rather
- * than read back: a read per batch cost a run over 1,000,000 lines on SQLite about a tenth of its time. Should the
- * two ever differ, a rerun would plan every sku again (test/jobs/settled-skus.test.ts fails on that).
- */
-export function writtenStates(before: ReadonlyMap<string, SkuState>, changes: readonly LineChange[]): Map<string, SkuState> {
-  const bumped = new Set(heldCountsOf(changes).map((d) => d.sku));
-  const reserved = new Map(releasedQuantities(changes).map((r) => [`${r.sku}\u0000${r.locationId}`, r.quantity]));
-  const after = new Map<string, SkuState>();
-  for (const [sku, s] of before) {
-    after.set(sku, {
-      ...s,
-      version: s.version !== null && bumped.has(sku) ? s.version + 1 : s.version,
-      stock: s.stock.map(([location, onHand, held]) => [location, onHand, held + (reserved.get(`${sku}\u0000${location}`) ?? 0)] as const),
-    });
-  }
-  return after;
-}
-
 /** The states of a batch's skus as one string, in sku order: what a plan made ahead is checked against under the lock. */
-export function batchDigest(states: ReadonlyMap<string, SkuState>): string {
-  return JSON.stringify([...states].sort(([a], [b]) => byText(a, b)).map(([sku, s]) => [sku, stateText(s)]));
+export function batchDigest(states: ReadonlyMap<string, string>): string {
+  return JSON.stringify([...states].sort(([a], [b]) => byText(a, b)));
 }
 
 /**
  * The skus of a batch a run may skip: those whose record holds the key of their state now, under this run's
  * context, before its deadline. Answers each with the lines it counts still on hold.
  */
-export async function skippableSkus(trx: Executor, jobType: string, contextKey: string, states: ReadonlyMap<string, SkuState>, now: number): Promise<Map<string, number>> {
+export async function skippableSkus(trx: Executor, jobType: string, contextKey: string, states: ReadonlyMap<string, string>, now: number): Promise<Map<string, number>> {
   const records = await readSettledSkus(trx, jobType, [...states.keys()]);
   const skippable = new Map<string, number>();
   for (const [sku, record] of records) {
     const state = states.get(sku);
     if (state === undefined || (record.validUntil !== null && now >= record.validUntil)) continue;
-    if (record.stateKey === stateKeyOf(contextKey, stateText(state))) skippable.set(sku, record.stillOnHold);
+    if (record.stateKey === stateKeyOf(contextKey, state)) skippable.set(sku, record.stillOnHold);
   }
   return skippable;
 }
