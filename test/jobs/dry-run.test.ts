@@ -13,29 +13,10 @@ import type { TestService } from '../fixtures/test-service.ts';
 import { ADMIN_KEY } from '../fixtures/test-service.ts';
 import { dumpDatabase } from '../fixtures/dump.ts';
 import { expectProblem } from '../fixtures/seed.ts';
-import { DAY_MS, T0, expectInvariants, plusMs, runDetails, runNow, setupWorld } from './job-helpers.ts';
-import { seedBackorders } from './seed.ts';
+import { RUN_COUNTS as COUNTS, T0, byLine, expectInvariants, plusMs, runCountsOf as countsOf, runDetails, runNow, setupWorld } from './job-helpers.ts';
+import { seedBackorders, seedMixedHolds as seedWorld } from './seed.ts';
 import { runCli } from './child-process.ts';
 
-const COUNTS = ['processed', 'movedToFulfillment', 'movedToBackorder', 'stillOnHold', 'canceled', 'failedRecords'] as const;
-const byLine = (records: any[]) => [...records].sort((a, b) => (a.lineId < b.lineId ? -1 : 1));
-const countsOf = (run: any) => Object.fromEntries(COUNTS.map((k) => [k, run[k]]));
-
-/** A world with every kind of move: lines released, re-dated, kept, canceled by SLA; launched preorders. */
-async function seedWorld(t: TestService): Promise<void> {
-  await setupWorld(t, {
-    products: {},
-    settings: { onHandChangeSchedule: true, backorders: true, cancellationSlaDays: 3, atpHorizonDays: 30, jobs: { backorder: { onSupplyChange: false } } },
-  });
-  const db = t.service.database.db;
-  const now = Date.parse(T0);
-  // Old backorders (5 days: past the 3-day SLA), fresh ones, preorders launched today and preorders to come.
-  await seedBackorders(db, { prefix: 'OLD', skus: 4, linesPerSku: 5, now: now - 5 * DAY_MS, seed: 3, onHandShare: 0.4, receiptsPerSku: 2 });
-  await seedBackorders(db, { prefix: 'NEW', skus: 9, linesPerSku: 7, now: now - 60_000, seed: 11, onHandShare: 0.5, receiptsPerSku: 3 });
-  await seedBackorders(db, { prefix: 'PRE', skus: 5, linesPerSku: 6, now: now - 60_000, seed: 5, onHandShare: 0.5, receiptsPerSku: 2, preorderLaunchDate: T0.slice(0, 10) });
-  // Preorders launching in 10 days: both jobs re-date them, neither moves them.
-  await seedBackorders(db, { prefix: 'FUT', skus: 3, linesPerSku: 4, now: now - 60_000, seed: 8, onHandShare: 0.5, receiptsPerSku: 2, preorderLaunchDate: '2028-06-11' });
-}
 
 async function dryRunOverHttp(t: TestService, jobType: string): Promise<any> {
   const r = await t.api('POST', `/api/jobs/${jobType}/runs?dryRun=true`);

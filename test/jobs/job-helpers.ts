@@ -323,3 +323,9 @@ export async function until(what: string, fn: () => Promise<boolean> | boolean, 
     await sleep(everyMs);
   }
 }
+
+/** A run's counts, in the order runs report them. */
+export const RUN_COUNTS = ['processed', 'movedToFulfillment', 'movedToBackorder', 'stillOnHold', 'canceled', 'failedRecords'] as const;
+export const runCountsOf = (run: any) => Object.fromEntries(RUN_COUNTS.map((k) => [k, run[k]]));
+/** Run records in line id order (a run lists them by sku). */
+export const byLine = (records: any[]) => [...records].sort((a, b) => (a.lineId < b.lineId ? -1 : 1));

@@ -9,7 +9,8 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../src/store/tables/index.ts';
 import { IdGenerator } from '../../src/app/ids.ts';
 import { recountHeldLines } from '../../src/store/repositories/integrity.repository.ts';
-import { addDays } from './job-helpers.ts';
+import type { TestService } from '../fixtures/test-service.ts';
+import { DAY_MS, T0, addDays, setupWorld } from './job-helpers.ts';
 
 /** A small deterministic PRNG (mulberry32). */
 export function prng(seed: number): () => number {
@@ -177,4 +178,20 @@ export async function seedBackorders(db: Kysely<DB>, o: SeedOptions): Promise<Se
   await insertChunks(db, 'stock', stock);
   if (receipts.length) await insertChunks(db, 'schedule_entries', receipts);
   return { skus, lines: lines.length, orders: orders.length };
+}
+
+/** A world with every kind of move: lines released, re-dated, kept, canceled by SLA; launched preorders. */
+export async function seedMixedHolds(t: TestService): Promise<void> {
+  await setupWorld(t, {
+    products: {},
+    settings: { onHandChangeSchedule: true, backorders: true, cancellationSlaDays: 3, atpHorizonDays: 30, jobs: { backorder: { onSupplyChange: false } } },
+  });
+  const db = t.service.database.db;
+  const now = Date.parse(T0);
+  // Old backorders (5 days: past the 3-day SLA), fresh ones, preorders launched today and preorders to come.
+  await seedBackorders(db, { prefix: 'OLD', skus: 4, linesPerSku: 5, now: now - 5 * DAY_MS, seed: 3, onHandShare: 0.4, receiptsPerSku: 2 });
+  await seedBackorders(db, { prefix: 'NEW', skus: 9, linesPerSku: 7, now: now - 60_000, seed: 11, onHandShare: 0.5, receiptsPerSku: 3 });
+  await seedBackorders(db, { prefix: 'PRE', skus: 5, linesPerSku: 6, now: now - 60_000, seed: 5, onHandShare: 0.5, receiptsPerSku: 2, preorderLaunchDate: T0.slice(0, 10) });
+  // Preorders launching in 10 days: both jobs re-date them, neither moves them.
+  await seedBackorders(db, { prefix: 'FUT', skus: 3, linesPerSku: 4, now: now - 60_000, seed: 8, onHandShare: 0.5, receiptsPerSku: 2, preorderLaunchDate: '2028-06-11' });
 }

@@ -9,25 +9,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS } from '../fixtures/databases.ts';
 import { startTestService } from '../fixtures/test-service.ts';
 import type { TestService } from '../fixtures/test-service.ts';
-import { DAY_MS, T0, expectInvariants, place, plusMs, runDetails, runNow, setOnHand, setupWorld } from './job-helpers.ts';
-import { seedBackorders } from './seed.ts';
-
-const COUNTS = ['processed', 'movedToFulfillment', 'movedToBackorder', 'stillOnHold', 'canceled', 'failedRecords'] as const;
-const byLine = (records: any[]) => [...records].sort((a, b) => (a.lineId < b.lineId ? -1 : 1));
-const countsOf = (run: any) => Object.fromEntries(COUNTS.map((k) => [k, run[k]]));
-
-async function seedWorld(t: TestService): Promise<void> {
-  await setupWorld(t, {
-    products: {},
-    settings: { onHandChangeSchedule: true, backorders: true, cancellationSlaDays: 3, atpHorizonDays: 30, jobs: { backorder: { onSupplyChange: false } } },
-  });
-  const db = t.service.database.db;
-  const now = Date.parse(T0);
-  await seedBackorders(db, { prefix: 'OLD', skus: 3, linesPerSku: 5, now: now - 5 * DAY_MS, seed: 3, onHandShare: 0.4, receiptsPerSku: 2 });
-  await seedBackorders(db, { prefix: 'NEW', skus: 8, linesPerSku: 7, now: now - 60_000, seed: 11, onHandShare: 0.5, receiptsPerSku: 3 });
-  await seedBackorders(db, { prefix: 'PRE', skus: 4, linesPerSku: 6, now: now - 60_000, seed: 5, onHandShare: 0.5, receiptsPerSku: 2, preorderLaunchDate: T0.slice(0, 10) });
-  await seedBackorders(db, { prefix: 'FUT', skus: 3, linesPerSku: 4, now: now - 60_000, seed: 8, onHandShare: 0.5, receiptsPerSku: 2, preorderLaunchDate: '2028-06-11' });
-}
+import { DAY_MS, T0, byLine, expectInvariants, place, plusMs, runCountsOf, runDetails, runNow, setOnHand } from './job-helpers.ts';
+import { seedMixedHolds } from './seed.ts';
 
 describe.each(DATABASE_KINDS)('settled skus on %s', (kind) => {
   let t: TestService | undefined;
@@ -42,7 +25,7 @@ describe.each(DATABASE_KINDS)('settled skus on %s', (kind) => {
         now: T0,
         config: { jobBatchSkus: 2, jobBatchLines: 15, jobPlannerMinLines: planner === 'planned ahead in the planner thread' ? 0 : Number.MAX_SAFE_INTEGER },
       });
-      await seedWorld(t);
+      await seedMixedHolds(t);
       const service = t;
       const { batches } = service.service.jobs.runner;
 
@@ -55,7 +38,7 @@ describe.each(DATABASE_KINDS)('settled skus on %s', (kind) => {
         const real = await runNow(service, jobType);
         expect(real.status).toBe('succeeded');
         const { records } = await runDetails(service, real.id, 500);
-        expect(countsOf(real)).toEqual(countsOf(dry.body));
+        expect(runCountsOf(real)).toEqual(runCountsOf(dry.body));
         expect(byLine(records)).toEqual(byLine(dry.body.records));
         await expectInvariants(service.service.database.db);
         return { skipped: batches.skippedSkus - skipped0, planned: batches.plannedSkus - planned0, records, real };
