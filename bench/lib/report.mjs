@@ -126,6 +126,21 @@ function charts(sections) {
       yTitle: 'seconds',
       series: series.map((s) => ({ kind: s.kind, values: s.values.map((v) => (Number.isFinite(v) ? v : 0)) })),
     }), '');
+    for (const db of ['sqlite', 'postgres']) {
+      const median = (n, key) => {
+        const samples = backorder.find((x) => x.db === db && x.data.lines === n)?.data[key];
+        return samples?.length ? summary(samples).median : 0;
+      };
+      if (!sizes.some((n) => median(n, 'floorSeconds') > 0)) continue;
+      out.push(`Backorder run and its floor by held lines, ${DB_NAME[db]}, median seconds (bars: the floor, the run's writes alone; line: Holdfast):`, '');
+      out.push(xychart({
+        title: `Backorder run and its floor, ${DB_NAME[db]}`,
+        x: sizes.map((n) => n.toLocaleString('en-US')),
+        xTitle: 'held lines',
+        yTitle: 'seconds',
+        series: [{ kind: 'bar', values: sizes.map((n) => median(n, 'floorSeconds')) }, { kind: 'line', values: sizes.map((n) => median(n, 'seconds')) }],
+      }), '');
+    }
   }
   return out;
 }

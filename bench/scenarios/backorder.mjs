@@ -8,6 +8,7 @@
 import { figure, below, exactly, MiB } from '../lib/figures.mjs';
 import { checkInvariants } from '../lib/invariants.mjs';
 import { runJob } from '../lib/jobs.mjs';
+import { jobFloor } from '../lib/job-floor.mjs';
 import { memory, startHoldfast } from '../lib/processes.mjs';
 
 export const MILLION = 1_000_000;
@@ -56,7 +57,9 @@ export function backorderScenario(size) {
     lines: (ctx) => ctx.sizes.backorder[size],
     estimate(ctx, kind) {
       const lines = ctx.sizes.backorder[size];
-      const perRun = kind === 'sqlite' ? 2 + lines / 30_000 : 3 + lines / 25_000;
+      // The run and its rerun, then the floor on another copy.
+      const floor = ctx.quick && size !== '1m' ? 0 : kind === 'sqlite' ? 1 + lines / 40_000 : 2 + lines / 12_500;
+      const perRun = (kind === 'sqlite' ? 2 + lines / 30_000 : 3 + lines / 25_000) + floor;
       return (ctx.plannedWorld(kind, backorderWorld(lines)) ? 0 : seedEstimate(kind, lines)) + ctx.runs * perRun;
     },
     async run(ctx, kind) {
@@ -64,7 +67,7 @@ export function backorderScenario(size) {
       const world = await ctx.world(kind, backorderWorld(lines), `backorder-${size}`);
       const atScale = lines >= MILLION;
       const barIfScale = (bar) => (atScale ? bar : null);
-      const out = { seconds: [], rerun: [], peak: [], rate: [], released: [], changedByRerun: [], failed: [], wal: [], walOthers: [], notes: [] };
+      const out = { seconds: [], floor: [], ratio: [], rerun: [], peak: [], rate: [], released: [], changedByRerun: [], failed: [], wal: [], walOthers: [], notes: [] };
       for (let run = 1; run <= ctx.runs; run++) {
         const db = await ctx.copy(world, `backorder-${size}`);
         const server = await startHoldfast({ databaseUrl: db.url, logDir: ctx.logDir });
@@ -97,6 +100,19 @@ export function backorderScenario(size) {
           if (problems.length) out.notes.push(`After run 1 the database breaks invariants: ${problems.map((p) => `${p.count} ${p.detail}`).join('; ')}.`);
         }
         await db.drop();
+        // The floor on a fresh copy of the same world, right after the run it is compared with (--quick: at the
+        // largest size only, to stay within its two minutes).
+        if (ctx.quick && size !== '1m') continue;
+        const floorDb = await ctx.copy(world, `backorder-${size}-floor`);
+        try {
+          ctx.note(`run ${run}: the floor (the run's writes alone)`);
+          const floor = await jobFloor(kind, floorDb.url);
+          out.floor.push(floor.seconds);
+          out.ratio.push(out.seconds.at(-1) / floor.seconds);
+          if (floor.lines !== lines) out.notes.push(`Run ${run}: the floor wrote ${floor.lines} lines, not ${lines}.`);
+        } finally {
+          await floorDb.drop();
+        }
       }
       const figures = [
         figure('run', 's', out.seconds, { digits: 1, bar: barIfScale(below(30, '< 30 s')) }),
@@ -107,18 +123,25 @@ export function backorderScenario(size) {
         figure('lines the rerun moved or re-dated', 'lines', out.changedByRerun, { digits: 0, bar: exactly(0, '0') }),
         figure('failed records', 'lines', out.failed, { digits: 0, bar: exactly(0, '0') }),
       ];
+      if (out.floor.length) {
+        figures.splice(1, 0, figure("floor: the run's writes alone, one connection (bench/lib/job-floor.mjs)", 's', out.floor, { digits: 1 }));
+        figures.splice(2, 0, figure('run / floor (of each run and the floor after it)', 'x', out.ratio, { digits: 2 }));
+      }
       if (kind === 'postgres') {
         figures.push(figure('WAL written per held line (whole server)', 'bytes', out.wal, { digits: 0 }));
         figures.push(figure("other databases' transactions meanwhile (0: the WAL is the run's alone)", '', out.walOthers, { digits: 0 }));
       }
+      const floorMethod = out.floor.length
+        ? ' After each run, the floor (bench/lib/job-floor.mjs) on another fresh copy: one connection making only the writes of a run (each held line released or re-dated with its event and outbox row, the reservations and the held counts), about 2,000 lines to a transaction, with nothing decided.'
+        : '';
       return {
         id: `backorder-${size}`,
         title: `Backorder run over ${fmtLines(lines)} held lines`,
         db: kind,
-        method: `${fmtLines(world.spec.skus)} skus x 3 locations, 100 held lines per sku (quantities 1-3) seeded in the state intake leaves, 5 receipts per sku and location in the next 30 days (80% of the demand), stock on hand for half the demand. \`POST /api/jobs/backorder/runs\` on a \`holdfast serve\` started on a fresh copy; the duration is the run's finishedAt - startedAt; then the same again (the rerun).${atScale ? '' : ' The bars of SPEC 10 are for 1,000,000 lines; this size is for the chart.'}`,
+        method: `${fmtLines(world.spec.skus)} skus x 3 locations, 100 held lines per sku (quantities 1-3) seeded in the state intake leaves, 5 receipts per sku and location in the next 30 days (80% of the demand), stock on hand for half the demand. \`POST /api/jobs/backorder/runs\` on a \`holdfast serve\` started on a fresh copy; the duration is the run's finishedAt - startedAt; then the same again (the rerun).${floorMethod}${atScale ? '' : ' The bars of SPEC 10 are for 1,000,000 lines; this size is for the chart.'}`,
         figures,
         notes: out.notes,
-        data: { lines, seconds: out.seconds },
+        data: { lines, seconds: out.seconds, floorSeconds: out.floor },
       };
     },
   };

@@ -1,0 +1,207 @@
+/**
+ * The logic-free floor of a `backorder` run (SPEC 10): only the writes a run over the held lines makes, with
+ * nothing decided. Skus go in order, 20 to a transaction (about 2,000 held lines, the size of a run's batch), and
+ * each transaction reads the held lines of its skus and then, for every one of them:
+ *  - releases every other line to AwaitingFulfillment at the location it was promised at (half the lines, as the
+ *    run on the backorder world releases), and re-dates the others (their dates written as they were);
+ *  - writes one event and one outbox row per line, the event's data shaped like Holdfast's;
+ *  - updates the line: status reason, location, dates, version, and, for a move, the id of its event;
+ *  - reserves the released quantities (one row per sku and location), takes the released lines' promises off the
+ *    promised quantities (one row per sku, location and date), and moves each product's held count and held
+ *    version.
+ * No availability, no priority order, no promise, no settings, no lease, no planner thread: what is left is what
+ * the database takes to store a run's outcome, which a run cannot go below. One connection, with the settings
+ * Holdfast's batches use (PostgreSQL: `synchronous_commit = off`, rows found by key; SQLite: WAL, synchronous
+ * NORMAL, the same cache).
+ */
+import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
+
+const SKUS_PER_BATCH = 20;
+const HELD = `status_reason in ('PreorderHold', 'BackorderHold')`;
+
+/**
+ * Runs the floor on a database (a fresh copy of a seeded world); answers its duration and what it wrote.
+ * @param {'sqlite' | 'postgres'} kind
+ * @param {string} url
+ * @returns {Promise<{ seconds: number, lines: number, released: number }>}
+ */
+export async function jobFloor(kind, url) {
+  const store = kind === 'sqlite' ? sqliteFloor(url) : await postgresFloor(url);
+  try {
+    const skus = await store.skus();
+    const runId = 'run_floor';
+    const started = performance.now();
+    let lines = 0;
+    let released = 0;
+    for (let i = 0; i < skus.length; i += SKUS_PER_BATCH) {
+      const now = Date.now();
+      const done = await store.batch(skus.slice(i, i + SKUS_PER_BATCH), (held) => {
+        const out = held.map((l, k) => {
+          const release = k % 2 === 0;
+          const to = release ? 'AwaitingFulfillment' : l.status_reason;
+          // A released line goes to the location it was promised at (an undated one to the first); a re-dated one stays.
+          const location = release ? (l.location_id ?? 'L1') : l.location_id;
+          const data = JSON.stringify({
+            locationId: location,
+            inventoryAvailabilityDate: l.inventory_availability_date,
+            estimatedShipmentDate: l.estimated_shipment_date,
+            runId,
+          });
+          return { line: l, release, to, location, data, type: release ? 'line.released' : 'line.redated' };
+        });
+        return { rows: out, now, runId };
+      });
+      lines += done.lines;
+      released += done.released;
+    }
+    return { seconds: (performance.now() - started) / 1000, lines, released };
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * Of a batch's outcome: the reserved quantity per (sku, location), the promises released lines give up per (sku,
+ * location, date), and the released lines per sku.
+ */
+function totals(rows) {
+  const reserved = new Map();
+  const promised = new Map();
+  const releasedBySku = new Map();
+  const add = (map, key, quantity) => map.set(key, (map.get(key) ?? 0) + quantity);
+  for (const r of rows) {
+    const l = r.line;
+    if (!releasedBySku.has(l.sku)) releasedBySku.set(l.sku, 0);
+    if (!r.release) continue;
+    add(reserved, `${l.sku}\u0000${r.location}`, l.quantity);
+    if (l.location_id !== null && l.inventory_availability_date !== null) add(promised, `${l.sku}\u0000${l.location_id}\u0000${l.inventory_availability_date}`, l.quantity);
+    releasedBySku.set(l.sku, releasedBySku.get(l.sku) + 1);
+  }
+  const split = (map) => [...map].map(([key, quantity]) => [...key.split('\u0000'), quantity]);
+  return {
+    reserved: split(reserved).map(([sku, location, quantity]) => ({ sku, location, quantity })),
+    promised: split(promised).map(([sku, location, date, quantity]) => ({ sku, location, date, quantity })),
+    releasedBySku: [...releasedBySku].map(([sku, count]) => ({ sku, count })),
+  };
+}
+
+const LINE_READ = `select id, order_id, sku, quantity, version, status_reason, location_id, inventory_availability_date, estimated_shipment_date
+  from order_lines`;
+
+function sqliteFloor(url) {
+  const db = new BetterSqlite3(url, { fileMustExist: true });
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 10000');
+  db.pragma('cache_size = -65536');
+  const read = db.prepare(`${LINE_READ} where sku in (select value from json_each(?)) and ${HELD} order by sku, id`);
+  const event = db.prepare(`insert into line_events (order_id, line_id, sku, type, from_reason, to_reason, at, data, run_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const outbox = db.prepare('insert into outbox (event_id, created_at) values (?, ?)');
+  const move = db.prepare(`update order_lines set status_reason = ?, location_id = ?, inventory_availability_date = ?, estimated_shipment_date = ?,
+    version = ?, status_seq = ? where sku = ? and id = ? and version = ?`);
+  const redate = db.prepare(`update order_lines set location_id = ?, inventory_availability_date = ?, estimated_shipment_date = ?, version = ?
+    where sku = ? and id = ? and version = ?`);
+  const reserve = db.prepare('update stock set reserved = reserved + ?, updated_at = ? where sku = ? and location_id = ?');
+  const unpromise = db.prepare('update promised_quantities set quantity = quantity - ? where sku = ? and location_id = ? and date = ?');
+  const dropEmpty = db.prepare('delete from promised_quantities where sku = ? and location_id = ? and date = ? and quantity = 0');
+  const bump = db.prepare('update products set held_version = held_version + 1, held_backorder = held_backorder - ? where sku = ?');
+  const batch = db.transaction((skus, decide) => {
+    const { rows, now, runId } = decide(read.all(JSON.stringify(skus)));
+    let released = 0;
+    for (const r of rows) {
+      const l = r.line;
+      const eventId = event.run(l.order_id, l.id, l.sku, r.type, l.status_reason, r.to, now, r.data, runId).lastInsertRowid;
+      outbox.run(eventId, now);
+      const changed = r.release
+        ? move.run(r.to, r.location, l.inventory_availability_date, l.estimated_shipment_date, l.version + 1, eventId, l.sku, l.id, l.version)
+        : redate.run(r.location, l.inventory_availability_date, l.estimated_shipment_date, l.version + 1, l.sku, l.id, l.version);
+      if (changed.changes !== 1) throw new Error(`the floor lost line ${l.id}`);
+      if (r.release) released++;
+    }
+    const t = totals(rows);
+    for (const s of t.reserved) reserve.run(s.quantity, now, s.sku, s.location);
+    for (const p of t.promised) {
+      unpromise.run(p.quantity, p.sku, p.location, p.date);
+      dropEmpty.run(p.sku, p.location, p.date);
+    }
+    for (const p of t.releasedBySku) bump.run(p.count, p.sku);
+    return { lines: rows.length, released };
+  });
+  return {
+    skus: async () => db.prepare('select sku from products order by sku').pluck().all(),
+    batch: async (skus, decide) => batch(skus, decide),
+    close: async () => db.close(),
+  };
+}
+
+async function postgresFloor(url) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const q = (text, values) => client.query(text, values);
+  return {
+    skus: async () => (await q('select sku from products order by sku')).rows.map((r) => r.sku),
+    async batch(skus, decide) {
+      await q('begin');
+      try {
+        await q('set local synchronous_commit = off; set local enable_hashjoin = off; set local enable_mergejoin = off');
+        const held = (await q(`${LINE_READ} where sku = any($1::text[]) and ${HELD} order by sku, id`, [skus])).rows;
+        const { rows, now, runId } = decide(held.map((l) => ({ ...l, version: Number(l.version), quantity: Number(l.quantity) })));
+        const col = (f) => rows.map(f);
+        const events = await q(
+          `insert into line_events (order_id, line_id, sku, type, from_reason, to_reason, at, data, run_id)
+           select o, l, s, t, f, r, $7::bigint, d, $9::text from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $8::text[])
+             as v(o, l, s, t, f, r, d) returning id, line_id`,
+          [col((r) => r.line.order_id), col((r) => r.line.id), col((r) => r.line.sku), col((r) => r.type), col((r) => r.line.status_reason), col((r) => r.to), now, col((r) => r.data), runId],
+        );
+        const eventOf = new Map(events.rows.map((e) => [e.line_id, e.id]));
+        await q('insert into outbox (event_id, created_at) select unnest($1::bigint[]), $2::bigint', [events.rows.map((e) => e.id), now]);
+        const updated = await q(
+          `update order_lines set status_reason = v.r, location_id = v.loc, inventory_availability_date = v.iad, estimated_shipment_date = v.esd,
+             version = v.ver + 1, status_seq = coalesce(v.seq, order_lines.status_seq)
+           from unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[]) as v(id, ver, r, loc, iad, esd, seq)
+           where order_lines.id = v.id and order_lines.version = v.ver`,
+          [
+            col((r) => r.line.id),
+            col((r) => r.line.version),
+            col((r) => r.to),
+            col((r) => r.location),
+            col((r) => r.line.inventory_availability_date),
+            col((r) => r.line.estimated_shipment_date),
+            col((r) => (r.release ? eventOf.get(r.line.id) : null)),
+          ],
+        );
+        if (updated.rowCount !== rows.length) throw new Error(`the floor updated ${updated.rowCount} of ${rows.length} lines`);
+        const t = totals(rows);
+        await q(
+          `update stock s set reserved = s.reserved + v.q, updated_at = $4::bigint from unnest($1::text[], $2::text[], $3::bigint[]) as v(sku, loc, q)
+           where s.sku = v.sku and s.location_id = v.loc`,
+          [t.reserved.map((s) => s.sku), t.reserved.map((s) => s.location), t.reserved.map((s) => s.quantity), now],
+        );
+        const promised = [t.promised.map((p) => p.sku), t.promised.map((p) => p.location), t.promised.map((p) => p.date)];
+        await q(
+          `update promised_quantities p set quantity = p.quantity - v.q from unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) as v(sku, loc, d, q)
+           where p.sku = v.sku and p.location_id = v.loc and p.date = v.d`,
+          [...promised, t.promised.map((p) => p.quantity)],
+        );
+        await q(
+          `delete from promised_quantities p using unnest($1::text[], $2::text[], $3::text[]) as v(sku, loc, d)
+           where p.sku = v.sku and p.location_id = v.loc and p.date = v.d and p.quantity = 0`,
+          promised,
+        );
+        await q(
+          `update products p set held_version = p.held_version + 1, held_backorder = p.held_backorder - v.n
+           from unnest($1::text[], $2::int[]) as v(sku, n) where p.sku = v.sku`,
+          [t.releasedBySku.map((p) => p.sku), t.releasedBySku.map((p) => p.count)],
+        );
+        await q('commit');
+        return { lines: rows.length, released: rows.filter((r) => r.release).length };
+      } catch (error) {
+        await q('rollback').catch(() => undefined);
+        throw error;
+      }
+    },
+    close: () => client.end(),
+  };
+}
