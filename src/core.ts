@@ -40,7 +40,7 @@ export interface CoreOptions {
 }
 
 export async function createCore(config: Config, options: CoreOptions = {}): Promise<Core> {
-  const database = openDatabase({ url: config.databaseUrl });
+  const database = openDatabase({ url: config.databaseUrl, checkpointInBackground: true });
   try {
     await database.migrate();
   } catch (error) {

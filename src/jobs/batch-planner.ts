@@ -4,7 +4,7 @@
  * request thread). A plan made ahead is only a proposal: the write checks it under the skus' lock and plans again
  * when anything it read has changed (`runBatch`). When the thread cannot start or fails, runs plan under the lock.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { PlannedBatch } from '../app/jobs/job-batch.ts';
 import { fromWire } from '../app/jobs/plan-wire.ts';
 import type { PlanWire } from '../app/jobs/plan-wire.ts';
@@ -13,6 +13,7 @@ import type { RunScope } from '../domain/holds/job-kind.ts';
 import type { Settings } from '../domain/settings/settings.ts';
 import type { FulfillmentPolicy } from '../domain/policy/fulfillment-policy.ts';
 import type { Location } from '../domain/inventory/location.ts';
+import { moduleWorker } from '../store/module-worker.ts';
 
 /** A run's frame as plain data (what crosses to the thread). */
 export interface PlanFrameData {
@@ -107,14 +108,8 @@ export class BatchPlanner {
 
   private ensureWorker(): Worker | null {
     if (this.worker || this.broken) return this.worker;
-    // From the TypeScript sources (development, tests) the thread needs the TypeScript loader; compiled, it does not.
-    const fromSource = import.meta.url.endsWith('.ts');
     try {
-      const entry = new URL(fromSource ? './plan-worker.ts' : './plan-worker.js', import.meta.url);
-      const workerData = { databaseUrl: this.databaseUrl };
-      const worker = fromSource
-        ? new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); });`, { eval: true, workerData })
-        : new Worker(entry, { workerData });
+      const worker = moduleWorker(import.meta.url, 'plan-worker', { databaseUrl: this.databaseUrl });
       worker.unref();
       worker.on('message', (response: PlanResponse) => {
         const waiter = this.pending.get(response.id);

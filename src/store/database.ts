@@ -18,6 +18,7 @@ import { RetryableConflict } from './errors.ts';
 import type { StoreDialect } from './dialect/store-dialect.ts';
 import { sqliteStore } from './dialect/sqlite.ts';
 import { postgresStore } from './dialect/postgres.ts';
+import { startCheckpointer } from './sqlite/checkpointer.ts';
 
 export type { SqlDialect };
 export type Executor = Kysely<DB> | Transaction<DB>;
@@ -58,12 +59,17 @@ export interface DatabaseOptions {
   /** A SQLite file path, ':memory:', or a postgres:// URL. */
   readonly url: string;
   readonly poolSize?: number;
+  /**
+   * SQLite file: checkpoint from a thread of the process's own (./sqlite/checkpointer.ts) instead of on the commits
+   * of the writer. For a long-lived service; short commands leave it off.
+   */
+  readonly checkpointInBackground?: boolean;
 }
 
 export const isPostgresUrl = (url: string): boolean => /^postgres(ql)?:\/\//.test(url);
 
 export function openDatabase(options: DatabaseOptions): Database {
-  return isPostgresUrl(options.url) ? openPostgres(options) : openSqlite(options.url);
+  return isPostgresUrl(options.url) ? openPostgres(options) : openSqlite(options.url, options.checkpointInBackground === true);
 }
 
 const MAX_ATTEMPTS = 8;
@@ -167,9 +173,10 @@ class ImmediateSqliteDialect extends SqliteDialect {
   }
 }
 
-function openSqlite(file: string): Database {
+function openSqlite(file: string, checkpointInBackground: boolean): Database {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const { raw, database } = cachingSqlite(file);
+  const checkpointer = checkpointInBackground && file !== ':memory:' ? startCheckpointer(file, raw) : null;
   const db = new Kysely<DB>({ dialect: new ImmediateSqliteDialect({ database }) });
   const store = sqliteStore((text) => database.prepare(text));
   return {
@@ -191,7 +198,10 @@ function openSqlite(file: string): Database {
     savepoint,
     migrate: () => runMigrations(db, 'sqlite'),
     ping: () => ping(db),
-    close: () => db.destroy(),
+    async close() {
+      await checkpointer?.close();
+      await db.destroy();
+    },
   };
 }
 
