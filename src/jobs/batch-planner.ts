@@ -13,7 +13,7 @@ import type { RunScope } from '../domain/holds/job-kind.ts';
 import type { Settings } from '../domain/settings/settings.ts';
 import type { FulfillmentPolicy } from '../domain/policy/fulfillment-policy.ts';
 import type { Location } from '../domain/inventory/location.ts';
-import { moduleWorker } from '../store/module-worker.ts';
+import { moduleWorker, stopModuleWorker } from '../store/module-worker.ts';
 
 /** A run's frame as plain data (what crosses to the thread). */
 export interface PlanFrameData {
@@ -94,16 +94,7 @@ export class BatchPlanner {
     this.worker = null;
     this.broken = true;
     this.settleAll();
-    if (worker) {
-      worker.postMessage('close');
-      await new Promise<void>((resolve) => {
-        const force = setTimeout(() => void worker.terminate().finally(resolve), 2_000);
-        worker.once('exit', () => {
-          clearTimeout(force);
-          resolve();
-        });
-      });
-    }
+    if (worker) await stopModuleWorker(worker);
   }
 
   private ensureWorker(): Worker | null {

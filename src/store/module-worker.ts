@@ -12,3 +12,15 @@ export function moduleWorker(base: string, name: string, workerData: unknown): W
     ? new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); });`, { eval: true, workerData })
     : new Worker(entry, { workerData });
 }
+
+/** Asks a module's thread to close (it answers 'close' by exiting) and waits for it, ending it after 2 s at most. */
+export function stopModuleWorker(worker: Worker): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const force = setTimeout(() => void worker.terminate().finally(resolve), 2_000);
+    worker.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    worker.postMessage('close');
+  });
+}

@@ -7,7 +7,7 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Worker } from 'node:worker_threads';
-import { moduleWorker } from '../module-worker.ts';
+import { moduleWorker, stopModuleWorker } from '../module-worker.ts';
 
 /** How often the thread checkpoints. */
 const INTERVAL_MS = 50;
@@ -34,15 +34,5 @@ export function startCheckpointer(file: string, writer: BetterSqlite3.Database):
   };
   worker.once('error', restore);
   worker.once('exit', restore);
-  return {
-    close: () =>
-      new Promise<void>((resolve) => {
-        const force = setTimeout(() => void worker.terminate().finally(resolve), 2_000);
-        worker.once('exit', () => {
-          clearTimeout(force);
-          resolve();
-        });
-        worker.postMessage('close');
-      }),
-  };
+  return { close: () => stopModuleWorker(worker) };
 }
