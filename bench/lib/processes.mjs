@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const HOLDFAST_BIN = path.join(ROOT, 'bin/holdfast.js');
 export const FLOOR_SERVER = path.join(ROOT, 'bench/floor-server.mjs');
+export const ATP_FLOOR_SERVER = path.join(ROOT, 'bench/atp-floor-server.mjs');
 export const ADMIN_KEY = 'hf_bench_admin_key_5b0f1c7e2a9d4e83';
 
 // ---------------------------------------------------------------- HTTP
@@ -185,6 +186,11 @@ export function startHoldfast(o) {
 /** @param {{ databaseUrl: string, logDir: string }} o */
 export function startFloor(o) {
   return startServer('floor', [FLOOR_SERVER], { DATABASE_URL: o.databaseUrl }, o.logDir);
+}
+
+/** The logic-free floor of the ATP query (bench/atp-floor-server.mjs), on SQLite or PostgreSQL. */
+export function startAtpFloor(o) {
+  return startServer('atp-floor', [ATP_FLOOR_SERVER], { DATABASE_URL: o.databaseUrl }, o.logDir);
 }
 
 /**

@@ -12,11 +12,12 @@ import { openSql, Scratch } from '../../bench/lib/databases.mjs';
 import { checkInvariants } from '../../bench/lib/invariants.mjs';
 import { jobFloor } from '../../bench/lib/job-floor.mjs';
 import { runJob } from '../../bench/lib/jobs.mjs';
-import { expectStatus, startFloor, startHoldfast } from '../../bench/lib/processes.mjs';
+import { ADMIN_KEY, expectStatus, startAtpFloor, startFloor, startHoldfast } from '../../bench/lib/processes.mjs';
 import { runDoctor, Worlds } from '../../bench/lib/seed.mjs';
 import { figure, atLeast, below } from '../../bench/lib/figures.mjs';
 import { renderReport } from '../../bench/lib/report.mjs';
 import { backorderWorld } from '../../bench/scenarios/backorder.mjs';
+import { LOCATIONS, skuName } from '../../bench/lib/world.mjs';
 import { INTAKE_WORLD } from '../../bench/scenarios/intake.mjs';
 
 const TIMEOUT = 120_000;
@@ -101,6 +102,39 @@ describe.each(DATABASE_KINDS)('bench seeding on %s', (kind) => {
       // at the stock, so only overselling may show.
       expect((await checkInvariants(kind, db.url)).filter((p) => p.kind !== 'oversold')).toEqual([]);
       await db.drop();
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'the ATP floor answers what Holdfast answers: the same days and the same earliest date',
+    async () => {
+      const world = await h.worlds.world(kind, spec, 'test');
+      const hdb = await h.worlds.copy(world, 'atp-holdfast');
+      const fdb = await h.worlds.copy(world, 'atp-floor');
+      const holdfast = await startHoldfast({ databaseUrl: hdb.url, logDir: h.logDir });
+      const floor = await startAtpFloor({ databaseUrl: fdb.url, logDir: h.logDir });
+      try {
+        let dated = 0;
+        for (const [i, quantity] of [[0, 1], [3, 5], [7, 2], [12, 40], [19, 1]] as const) {
+          for (const location of LOCATIONS) {
+            const query = `/api/atp?sku=${skuName(spec.prefix, i)}&locationId=${location.id}&quantity=${quantity}`;
+            const ours = await expectStatus(200, 'GET', `${holdfast.url}${query}`, { key: ADMIN_KEY });
+            const theirs = await expectStatus(200, 'GET', `${floor.url}${query}`, { key: null });
+            expect(theirs.days).toHaveLength(91);
+            expect(theirs.days).toEqual(ours.days);
+            expect(theirs.earliestDate).toBe(ours.earliestDate);
+            if (ours.earliestDate !== null) dated++;
+          }
+        }
+        // The worlds hold stock, receipts and promises: most answers have a date, and a 40-unit one has none.
+        expect(dated).toBeGreaterThan(5);
+      } finally {
+        await holdfast.stop();
+        await floor.stop();
+        await hdb.drop();
+        await fdb.drop();
+      }
     },
     TIMEOUT,
   );

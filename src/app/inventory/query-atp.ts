@@ -9,7 +9,7 @@ import type { AppContext } from '../context.ts';
 import { SETTINGS_KEY, settingsOver } from '../settings/settings.query.ts';
 import { supplyFromRows } from './supply.ts';
 import { addDays, businessDateOf, fromDayNumber, toDayNumber } from '../../domain/calendar/business-date.ts';
-import { Projection, projectionTable } from '../../domain/atp/projection.ts';
+import { mapProjectionDays, Projection } from '../../domain/atp/projection.ts';
 import { compareLocations } from '../../domain/inventory/location.ts';
 import { DEFAULT_SETTINGS, horizonOf } from '../../domain/settings/settings.ts';
 import type { Settings } from '../../domain/settings/settings.ts';
@@ -45,7 +45,7 @@ const lastSettings = new WeakMap<Database, Settings>();
  * promise gone, or not at all). The schedule window depends on the settings read with it, so it is taken from the
  * settings seen last and read again in the rare case they changed.
  */
-async function readAtpInputs(ctx: AppContext, sku: string) {
+async function readAtpInputs(ctx: AppContext, sku: string, locationId: string | null) {
   const { database } = ctx;
   const now = ctx.clock.now();
   const windowOf = (settings: Settings) => {
@@ -55,7 +55,7 @@ async function readAtpInputs(ctx: AppContext, sku: string) {
   };
   let guess = windowOf(lastSettings.get(database) ?? DEFAULT_SETTINGS);
   for (;;) {
-    const rows = await database.store.atpRows(database.db, sku, guess.window, SETTINGS_KEY);
+    const rows = await database.store.atpRows(database.db, sku, locationId, guess.window, SETTINGS_KEY);
     const settings = settingsOver(rows.settings);
     lastSettings.set(database, settings);
     const actual = windowOf(settings);
@@ -68,7 +68,7 @@ async function readAtpInputs(ctx: AppContext, sku: string) {
 }
 
 export async function queryAtp(ctx: AppContext, sku: string, locationId: string, quantity: number): Promise<AtpAnswer> {
-  const { rows, today, horizon, supply: supplyAt } = await readAtpInputs(ctx, sku);
+  const { rows, today, horizon, supply: supplyAt } = await readAtpInputs(ctx, sku, locationId);
   if (!rows.productExists) throw notFound(`product ${sku}`);
   if (!rows.locations.some((l) => l.id === locationId)) throw notFound(`location ${locationId}`);
   const supply = supplyAt(sku, locationId);
@@ -83,12 +83,12 @@ export async function queryAtp(ctx: AppContext, sku: string, locationId: string,
     horizonDays: horizon,
     earliestDate: earliest === null ? null : addDays(today, earliest),
     // Dates by day number come from the cache of written dates: no date arithmetic per row.
-    days: projectionTable(horizon, supply, projection).map((d) => ({ date: fromDayNumber(day0 + d.day), supply: d.supply, demand: d.demand, projected: d.projected, atp: d.atp })),
+    days: mapProjectionDays(horizon, supply, projection, (day, s, demand, projected, atp) => ({ date: fromDayNumber(day0 + day), supply: s, demand, projected, atp })),
   };
 }
 
 export async function queryAtpAnywhere(ctx: AppContext, sku: string, quantity: number): Promise<AtpAnywhereAnswer> {
-  const { rows, today, horizon, supply: supplyAt } = await readAtpInputs(ctx, sku);
+  const { rows, today, horizon, supply: supplyAt } = await readAtpInputs(ctx, sku, null);
   if (!rows.productExists) throw notFound(`product ${sku}`);
   let best: { day: number; locationId: string } | null = null;
   const locations = rows.locations

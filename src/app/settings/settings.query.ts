@@ -15,10 +15,16 @@ export async function readSettings(db: Executor): Promise<Settings> {
   return settingsOver(await readConfig<Partial<Settings>>(db, SETTINGS_KEY));
 }
 
+/** The last JSON text read and the settings it gave: every ATP answer reads the document, which rarely changes. */
+let lastRead: { text: string; settings: Settings } | null = null;
+
 /** Settings from the stored document (parsed, or its JSON text), over the defaults. */
 export function settingsOver(stored: Partial<Settings> | string | undefined): Settings {
-  const doc = typeof stored === 'string' ? (JSON.parse(stored) as Partial<Settings>) : stored;
-  return doc === undefined ? DEFAULT_SETTINGS : mergeSettings(DEFAULT_SETTINGS, doc);
+  if (typeof stored === 'string') {
+    if (lastRead?.text !== stored) lastRead = { text: stored, settings: mergeSettings(DEFAULT_SETTINGS, JSON.parse(stored) as Partial<Settings>) };
+    return lastRead.settings;
+  }
+  return stored === undefined ? DEFAULT_SETTINGS : mergeSettings(DEFAULT_SETTINGS, stored);
 }
 
 export async function readPolicy(db: Executor): Promise<FulfillmentPolicy> {

@@ -129,9 +129,19 @@ export function promisedByDay(horizon: number, promises: readonly DatedQuantity[
 
 /** The per-day table `GET /api/atp` answers: supply, demand, P(t) and ATP(t) for t = 0..H. */
 export function projectionTable(horizon: number, input: SupplyInput, projection = new Projection(horizon, input)): ProjectionDay[] {
+  return mapProjectionDays(horizon, input, projection, (day, supply, demand, projected, atp) => ({ day, supply, demand, projected, atp }));
+}
+
+/** The same table with each day made by `row`: a caller building its own rows allocates one object per day, not two. */
+export function mapProjectionDays<T>(
+  horizon: number,
+  input: SupplyInput,
+  projection: Projection,
+  row: (day: number, supply: number, demand: number, projected: number, atp: number) => T,
+): T[] {
   const supply = supplyByDay(horizon, input);
   const demand = promisedByDay(horizon, input.promises);
-  const rows: ProjectionDay[] = new Array(horizon + 1);
-  for (let t = 0; t <= horizon; t++) rows[t] = { day: t, supply: supply[t]!, demand: demand[t]!, projected: projection.projected(t), atp: projection.atp(t) };
+  const rows: T[] = new Array(horizon + 1);
+  for (let t = 0; t <= horizon; t++) rows[t] = row(t, supply[t]!, demand[t]!, projection.projected(t), projection.atp(t));
   return rows;
 }

@@ -79,10 +79,10 @@ interface AtpRow {
 const ATP_ROWS = `select exists(select 1 from products where sku = $1) as product,
     (select json_agg(json_build_array(id, priority, active)) from locations) as locations,
     (select value from config where key = $2) as settings,
-    (select json_agg(json_build_array(location_id, on_hand, reserved)) from stock where sku = $1) as stock,
+    (select json_agg(json_build_array(location_id, on_hand, reserved)) from stock where sku = $1 and ($5::text is null or location_id = $5)) as stock,
     (select json_agg(json_build_array(location_id, date, q)) from (select location_id, date, sum(quantity) as q from schedule_entries
-      where sku = $1 and $3::text is not null and date > $3::text and date <= $4::text group by location_id, date) s) as scheduled,
-    (select json_agg(json_build_array(location_id, date, quantity)) from promised_quantities where sku = $1) as promised`;
+      where sku = $1 and ($5::text is null or location_id = $5) and $3::text is not null and date > $3::text and date <= $4::text group by location_id, date) s) as scheduled,
+    (select json_agg(json_build_array(location_id, date, quantity)) from promised_quantities where sku = $1 and ($5::text is null or location_id = $5)) as promised`;
 
 export function postgresStore(prepared: PreparedQueries): StoreDialect {
   return {
@@ -176,10 +176,10 @@ export function postgresStore(prepared: PreparedQueries): StoreDialect {
       };
     },
 
-    async atpRows(_db, sku, window, settingsKey): Promise<AtpRows> {
+    async atpRows(_db, sku, locationId, window, settingsKey): Promise<AtpRows> {
       // One statement sees one snapshot: no transaction, one round trip; prepared once per connection, so each
       // query is only bound and executed.
-      const r = await prepared.query<AtpRow>({ name: 'holdfast_atp_rows', text: ATP_ROWS, values: [sku, settingsKey, window?.after ?? null, window?.until ?? null] });
+      const r = await prepared.query<AtpRow>({ name: 'holdfast_atp_rows', text: ATP_ROWS, values: [sku, settingsKey, window?.after ?? null, window?.until ?? null, locationId] });
       const row = r.rows[0]!;
       const dated = (d: AtpJson[number]): DatedSkuQuantity => ({ sku, locationId: d[0], date: d[1] as string, quantity: Number(d[2]) });
       return {

@@ -101,10 +101,11 @@ export interface StoreDialect {
   supply(trx: Executor, skus: readonly string[], window: { after: string; until: string } | null, withPromised: boolean): Promise<SupplyRows>;
   /**
    * What `GET /api/atp` reads for one sku, as one snapshot with no transaction around it: a single statement on
-   * PostgreSQL (one round trip), synchronous statements on SQLite's one connection. `settingsKey` names the
-   * settings document in `config`.
+   * PostgreSQL (one round trip), synchronous statements on SQLite's one connection. With `locationId`, the supply
+   * rows are that location's only (every location is still listed). `settingsKey` names the settings document in
+   * `config`.
    */
-  atpRows(db: Executor, sku: string, window: { after: string; until: string } | null, settingsKey: string): Promise<AtpRows>;
+  atpRows(db: Executor, sku: string, locationId: string | null, window: { after: string; until: string } | null, settingsKey: string): Promise<AtpRows>;
 
   /**
    * Inserts an order, its lines and their first events with outbox rows; the lines' `status_seq` is their event's
