@@ -39,6 +39,7 @@ const SCENARIOS = [
   backorderScenario('100k'),
   backorderScenario('300k'),
   backorderScenario('1m'),
+  backorderScenario('1m', 'preorder'),
   neverStalled,
   atpQuery,
   scaleOut,

@@ -65,6 +65,8 @@ export const addDays = (date, days) => new Date(Date.parse(`${date}T00:00:00Z`) 
  * @property {number} [scheduledUnits]  or scheduled units per sku, fixed
  * @property {number} [onHandShare]   on hand now per sku as a share of its demand (split over the locations)
  * @property {number} [onHandUnits]   or on hand now at every location, fixed
+ * @property {'backorder' | 'preorder'} [hold]  the lines' hold (default backorder): a preorder world's products are
+ *   preorder-eligible and launch today, so every line is on PreorderHold and in the scope of a `preorder` run
  * @property {number} [seed]
  */
 
@@ -114,8 +116,12 @@ export async function generateWorld(spec, at, sink) {
   const skus = Array.from({ length: spec.skus }, (_, i) => skuName(spec.prefix, i));
   const dates = Array.from({ length: days + 2 }, (_, d) => addDays(today, d));
 
-  // Every line of the world is on BackorderHold: each product counts its linesPerSku of them.
-  for (const sku of skus) await sink('products', [sku, sku, 0, null, 1, now, now, spec.linesPerSku, 0]);
+  // Every line of the world is on the world's hold: each product counts its linesPerSku of them. A preorder world's
+  // products launch today, so a `preorder` run moves every line.
+  const preorder = spec.hold === 'preorder';
+  const launch = preorder ? today : null;
+  const hold = preorder ? { reason: 'PreorderHold', event: 'line.preordered' } : { reason: 'BackorderHold', event: 'line.backordered' };
+  for (const sku of skus) await sink('products', [sku, sku, preorder ? 1 : 0, launch, 1, now, now, preorder ? 0 : spec.linesPerSku, preorder ? spec.linesPerSku : 0]);
 
   // The schedule: receipts on distinct days 1..days per (sku, location); supply[sku][loc][day] in units.
   const expectedDemand = spec.linesPerSku * 2; // quantities are 1-3
@@ -183,15 +189,15 @@ export async function generateWorld(spec, at, sink) {
         inventoryAvailabilityDate: iad,
         estimatedShipmentDate: esd,
         quantity,
-        launchDate: null,
-        backorderedAt: orderedAt,
+        launchDate: launch,
+        backorderedAt: preorder ? null : orderedAt,
         version: 1,
         trigger: 'intake',
       });
-      await sink('line_events', [id, orderId, lineId, sku, 'line.backordered', 'New', 'BackorderHold', orderedAt, data, null]);
+      await sink('line_events', [id, orderId, lineId, sku, hold.event, 'New', hold.reason, orderedAt, data, null]);
       await sink('outbox', [id, orderedAt]);
       await sink('order_lines', [
-        lineId, orderId, n + 1, sku, quantity, locationId, 'BackorderHold', iad, esd, null, orderedAt, 1, priority, orderedAt, 'default', null, null, id,
+        lineId, orderId, n + 1, sku, quantity, locationId, hold.reason, iad, esd, launch, preorder ? null : orderedAt, 1, priority, orderedAt, 'default', null, null, id,
       ]);
     }
   }

@@ -4,6 +4,9 @@
  * on hand for half of it, so the run releases about half the lines and re-dates nearly all the others. Run in a
  * `holdfast serve` process on a fresh copy of the seeded database, then run again with nothing left to change.
  * Bars at 1,000,000 lines, on both databases: under 30 s, under 1 GiB peak resident memory, rerun under 5 s.
+ *
+ * A `preorder` run over the same world with every line on PreorderHold, its product launched today: the run moves
+ * every line, about half to fulfillment and the others to BackorderHold with their dates. Held to the same bars.
  */
 import { figure, below, exactly, MiB } from '../lib/figures.mjs';
 import { checkInvariants } from '../lib/invariants.mjs';
@@ -24,6 +27,9 @@ export const backorderWorld = (lines) => ({
   onHandShare: 0.5,
   seed: 17,
 });
+
+/** The same world with every line on PreorderHold, its product launching today (in scope of a `preorder` run). */
+export const preorderWorld = (lines) => ({ ...backorderWorld(lines), prefix: 'P', hold: /** @type {'preorder'} */ ('preorder') });
 
 export const fmtLines = (n) => n.toLocaleString('en-US');
 
@@ -49,32 +55,38 @@ export async function walSince(ctx, mark, dbName) {
   return { bytes: Number(rows[0].bytes), others: now.others - mark.others };
 }
 
-/** One backorder scenario per size: backorder-100k, backorder-300k, backorder-1m. */
-export function backorderScenario(size) {
+/**
+ * One job scenario per size: backorder-100k, backorder-300k, backorder-1m, and preorder-1m (`job` 'preorder': its
+ * own world, no floor, which is written for a backorder run).
+ */
+export function backorderScenario(size, job = 'backorder') {
+  const name = `${job}-${size}`;
+  const worldOf = job === 'preorder' ? preorderWorld : backorderWorld;
+  const withFloor = job === 'backorder';
   return {
-    name: `backorder-${size}`,
+    name,
     kinds: ['sqlite', 'postgres'],
     lines: (ctx) => ctx.sizes.backorder[size],
     estimate(ctx, kind) {
       const lines = ctx.sizes.backorder[size];
       // The run and its rerun, then the floor on another copy.
-      const floor = ctx.quick && size !== '1m' ? 0 : kind === 'sqlite' ? 1 + lines / 40_000 : 2 + lines / 12_500;
+      const floor = !withFloor || (ctx.quick && size !== '1m') ? 0 : kind === 'sqlite' ? 1 + lines / 40_000 : 2 + lines / 12_500;
       const perRun = (kind === 'sqlite' ? 2 + lines / 30_000 : 3 + lines / 25_000) + floor;
-      return (ctx.plannedWorld(kind, backorderWorld(lines)) ? 0 : seedEstimate(kind, lines)) + ctx.runs * perRun;
+      return (ctx.plannedWorld(kind, worldOf(lines)) ? 0 : seedEstimate(kind, lines)) + ctx.runs * perRun;
     },
     async run(ctx, kind) {
       const lines = ctx.sizes.backorder[size];
-      const world = await ctx.world(kind, backorderWorld(lines), `backorder-${size}`);
+      const world = await ctx.world(kind, worldOf(lines), name);
       const atScale = lines >= MILLION;
       const barIfScale = (bar) => (atScale ? bar : null);
-      const out = { seconds: [], floor: [], ratio: [], rerun: [], peak: [], rate: [], released: [], changedByRerun: [], failed: [], wal: [], walOthers: [], notes: [] };
+      const out = { seconds: [], floor: [], ratio: [], rerun: [], peak: [], rate: [], released: [], backordered: [], changedByRerun: [], failed: [], wal: [], walOthers: [], notes: [] };
       for (let run = 1; run <= ctx.runs; run++) {
-        const db = await ctx.copy(world, `backorder-${size}`);
+        const db = await ctx.copy(world, name);
         const server = await startHoldfast({ databaseUrl: db.url, logDir: ctx.logDir });
         try {
-          ctx.note(`run ${run}: backorder run over ${fmtLines(lines)} held lines`);
+          ctx.note(`run ${run}: ${job} run over ${fmtLines(lines)} held lines`);
           const wal0 = kind === 'postgres' ? await walMark(ctx, db.name) : null;
-          const first = await runJob(server);
+          const first = await runJob(server, job);
           const peak = memory(server.pid).peak;
           if (wal0) {
             const wal = await walSince(ctx, wal0, db.name);
@@ -82,13 +94,14 @@ export function backorderScenario(size) {
             out.walOthers.push(wal.others);
           }
           ctx.note(`run ${run}: the rerun`);
-          const second = await runJob(server);
+          const second = await runJob(server, job);
           for (const r of [first, second]) if (r.run.status !== 'succeeded') out.notes.push(`Run ${run}: a run ended ${r.run.status}: ${r.run.error}`);
           out.seconds.push(first.seconds);
           out.rerun.push(second.seconds);
           out.peak.push(Math.max(peak, memory(server.pid).peak) / MiB);
           out.rate.push(first.run.processed / first.seconds);
           out.released.push(first.run.movedToFulfillment);
+          out.backordered.push(first.run.movedToBackorder);
           out.failed.push(first.run.failedRecords + second.run.failedRecords);
           out.changedByRerun.push(second.changed);
           if (first.run.processed !== lines) out.notes.push(`Run ${run}: the run processed ${first.run.processed} lines, not ${lines}.`);
@@ -102,8 +115,8 @@ export function backorderScenario(size) {
         await db.drop();
         // The floor on a fresh copy of the same world, right after the run it is compared with (--quick: at the
         // largest size only, to stay within its two minutes).
-        if (ctx.quick && size !== '1m') continue;
-        const floorDb = await ctx.copy(world, `backorder-${size}-floor`);
+        if (!withFloor || (ctx.quick && size !== '1m')) continue;
+        const floorDb = await ctx.copy(world, `${name}-floor`);
         try {
           ctx.note(`run ${run}: the floor (the run's writes alone)`);
           const floor = await jobFloor(kind, floorDb.url);
@@ -120,6 +133,7 @@ export function backorderScenario(size) {
         figure('peak resident memory of the serve process (VmHWM)', 'MiB', out.peak, { digits: 0, bar: barIfScale(below(1024, '< 1 GiB')) }),
         figure('rerun with nothing to change', 's', out.rerun, { digits: 2, bar: barIfScale(below(5, '< 5 s')) }),
         figure('lines released by the run', 'lines', out.released, { digits: 0 }),
+        ...(job === 'preorder' ? [figure('lines moved to BackorderHold by the run', 'lines', out.backordered, { digits: 0 })] : []),
         figure('lines the rerun moved or re-dated', 'lines', out.changedByRerun, { digits: 0, bar: exactly(0, '0') }),
         figure('failed records', 'lines', out.failed, { digits: 0, bar: exactly(0, '0') }),
       ];
@@ -134,11 +148,15 @@ export function backorderScenario(size) {
       const floorMethod = out.floor.length
         ? ' After each run, the floor (bench/lib/job-floor.mjs) on another fresh copy: one connection making only the writes of a run (each held line released or re-dated with its event and outbox row, the reservations and the held counts), about 2,000 lines to a transaction, with nothing decided.'
         : '';
+      const what =
+        job === 'preorder'
+          ? `every line on PreorderHold, its product launched today, so the run moves every line: to fulfillment where stock on hand covers it, else to BackorderHold with its dates. \`POST /api/jobs/preorder/runs\``
+          : '`POST /api/jobs/backorder/runs`';
       return {
-        id: `backorder-${size}`,
-        title: `Backorder run over ${fmtLines(lines)} held lines`,
+        id: name,
+        title: `${job === 'preorder' ? 'Preorder' : 'Backorder'} run over ${fmtLines(lines)} held lines`,
         db: kind,
-        method: `${fmtLines(world.spec.skus)} skus x 3 locations, 100 held lines per sku (quantities 1-3) seeded in the state intake leaves, 5 receipts per sku and location in the next 30 days (80% of the demand), stock on hand for half the demand. \`POST /api/jobs/backorder/runs\` on a \`holdfast serve\` started on a fresh copy; the duration is the run's finishedAt - startedAt; then the same again (the rerun).${floorMethod}${atScale ? '' : ' The bars of SPEC 10 are for 1,000,000 lines; this size is for the chart.'}`,
+        method: `${fmtLines(world.spec.skus)} skus x 3 locations, 100 held lines per sku (quantities 1-3) seeded in the state intake leaves, 5 receipts per sku and location in the next 30 days (80% of the demand), stock on hand for half the demand; ${what} on a \`holdfast serve\` started on a fresh copy; the duration is the run's finishedAt - startedAt; then the same again (the rerun).${floorMethod}${atScale ? '' : ' The bars of SPEC 10 are for 1,000,000 lines; this size is for the chart.'}`,
         figures,
         notes: out.notes,
         data: { lines, seconds: out.seconds, floorSeconds: out.floor },

@@ -16,7 +16,7 @@ import { ADMIN_KEY, expectStatus, startAtpFloor, startFloor, startHoldfast } fro
 import { runDoctor, Worlds } from '../../bench/lib/seed.mjs';
 import { figure, atLeast, below } from '../../bench/lib/figures.mjs';
 import { renderReport } from '../../bench/lib/report.mjs';
-import { backorderWorld } from '../../bench/scenarios/backorder.mjs';
+import { backorderWorld, preorderWorld } from '../../bench/scenarios/backorder.mjs';
 import { LOCATIONS, skuName } from '../../bench/lib/world.mjs';
 import { INTAKE_WORLD } from '../../bench/scenarios/intake.mjs';
 
@@ -76,6 +76,51 @@ describe.each(DATABASE_KINDS)('bench seeding on %s', (kind) => {
       } finally {
         await server.stop();
       }
+      expect(await checkInvariants(kind, db.url)).toEqual([]);
+      await db.drop();
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'seeds a preorder world whose preorder run moves every line: about half to fulfillment, the rest to BackorderHold',
+    async () => {
+      const world = await h.worlds.world(kind, preorderWorld(2_000), 'test-preorder');
+      expect(await checkInvariants(kind, world.db.url, { fresh: true })).toEqual([]);
+      expect(await runDoctor(world.db.url)).toMatchObject({ code: 0 });
+      const seeded = await rows(
+        kind,
+        world.db.url,
+        `select (select count(*) from order_lines where status_reason = 'PreorderHold' and launch_date is not null and backordered_at is null) as held,
+          (select sum(held_preorder) from products where preorder_eligible = 1) as counted`,
+      );
+      expect(Object.fromEntries(Object.entries(seeded[0]!).map(([k, v]) => [k, Number(v)]))).toEqual({ held: 2_000, counted: 2_000 });
+
+      const db = await h.worlds.copy(world, 'preorder-run');
+      const server = await startHoldfast({ databaseUrl: db.url, logDir: h.logDir });
+      try {
+        const first = await runJob(server, 'preorder');
+        expect(first.run).toMatchObject({ status: 'succeeded', processed: 2_000, failedRecords: 0, stillOnHold: 0 });
+        expect(first.run.movedToFulfillment).toBeGreaterThan(700);
+        expect(first.run.movedToFulfillment).toBeLessThan(1_300);
+        expect(first.run.movedToFulfillment + first.run.movedToBackorder).toBe(2_000);
+        const rerun = await runJob(server, 'preorder');
+        expect(rerun.run).toMatchObject({ status: 'succeeded', processed: 0, movedToFulfillment: 0, movedToBackorder: 0 });
+        expect(rerun.changed).toBe(0);
+      } finally {
+        await server.stop();
+      }
+      const after = await rows(
+        kind,
+        db.url,
+        `select (select count(*) from order_lines where status_reason = 'PreorderHold') as preorder,
+          (select count(*) from order_lines where status_reason = 'BackorderHold' and backordered_at is not null) as backorder,
+          (select sum(held_backorder) from products) as counted`,
+      );
+      const [moved] = after.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Number(v)])));
+      expect(moved!.preorder).toBe(0);
+      expect(moved!.backorder).toBeGreaterThan(700);
+      expect(moved!.counted).toBe(moved!.backorder);
       expect(await checkInvariants(kind, db.url)).toEqual([]);
       await db.drop();
     },
