@@ -24,37 +24,30 @@ export const atpQuery = {
     const runs = [];
     const floors = [];
     const notes = [];
-    let holdfastDays = null;
     const args = atpArgs(ADMIN_KEY, spec.prefix, spec.skus, LOCATIONS.map((l) => l.id));
-    /** Warms a server up, then answers wrk's figures for one connection. */
-    const load = async (server, label, run) => {
-      ctx.note(`run ${run}: ${label} warming up`);
-      await runWrk({ url: server.url, connections: 1, seconds: s.warmup, args });
-      ctx.note(`run ${run}: ${label}, one connection for ${s.seconds} s`);
-      return runWrk({ url: server.url, connections: 1, seconds: s.seconds, args });
-    };
-    for (let run = 1; run <= ctx.runs; run++) {
-      const db = await ctx.copy(world, 'atp');
-      const server = await startHoldfast({ databaseUrl: db.url, logDir: ctx.logDir });
+    const first = `/api/atp?sku=${skuName(spec.prefix, 0)}&locationId=${LOCATIONS[0].id}&quantity=1`;
+    /** On a fresh copy of the world: starts a server, takes one answer, warms it up and answers wrk's figures. */
+    const measure = async (label, start, run) => {
+      const db = await ctx.copy(world, label);
+      const server = await start({ databaseUrl: db.url, logDir: ctx.logDir });
       try {
-        const sample = await expectStatus(200, 'GET', `${server.url}/api/atp?sku=${skuName(spec.prefix, 0)}&locationId=${LOCATIONS[0].id}&quantity=1`);
-        if (!('earliestDate' in sample) || !Array.isArray(sample.days)) notes.push(`Run ${run}: the ATP answer lacks earliestDate or days: ${JSON.stringify(sample).slice(0, 200)}`);
-        holdfastDays = sample.days?.length ?? null;
-        runs.push(await load(server, 'Holdfast', run));
+        const sample = await expectStatus(200, 'GET', `${server.url}${first}`);
+        ctx.note(`run ${run}: ${label} warming up`);
+        await runWrk({ url: server.url, connections: 1, seconds: s.warmup, args });
+        ctx.note(`run ${run}: ${label}, one connection for ${s.seconds} s`);
+        return { sample, result: await runWrk({ url: server.url, connections: 1, seconds: s.seconds, args }) };
       } finally {
         await server.stop();
         await db.drop();
       }
-      const fdb = await ctx.copy(world, 'atp-floor');
-      const floor = await startAtpFloor({ databaseUrl: fdb.url, logDir: ctx.logDir });
-      try {
-        const sample = await expectStatus(200, 'GET', `${floor.url}/api/atp?sku=${skuName(spec.prefix, 0)}&locationId=${LOCATIONS[0].id}&quantity=1`);
-        if (sample.days?.length !== holdfastDays) notes.push(`Run ${run}: the floor answers ${sample.days?.length} days, Holdfast ${holdfastDays}: the two answers differ in size.`);
-        floors.push(await load(floor, 'the floor', run));
-      } finally {
-        await floor.stop();
-        await fdb.drop();
-      }
+    };
+    for (let run = 1; run <= ctx.runs; run++) {
+      const ours = await measure('atp', startHoldfast, run);
+      if (!('earliestDate' in ours.sample) || !Array.isArray(ours.sample.days)) notes.push(`Run ${run}: the ATP answer lacks earliestDate or days: ${JSON.stringify(ours.sample).slice(0, 200)}`);
+      runs.push(ours.result);
+      const floor = await measure('atp-floor', startAtpFloor, run);
+      if (floor.sample.days?.length !== ours.sample.days?.length) notes.push(`Run ${run}: the floor answers ${floor.sample.days?.length} days, Holdfast ${ours.sample.days?.length}: the two answers differ in size.`);
+      floors.push(floor.result);
     }
     return {
       id: 'atp-query',
