@@ -1,13 +1,15 @@
 /**
- * The logic-free floor of a `backorder` run (SPEC 10): only the writes a run over the held lines makes, with
- * nothing decided. Skus go in order, 20 to a transaction (about 2,000 held lines, the size of a run's batch), and
- * each transaction reads the held lines of its skus and then, for every one of them:
+ * The logic-free floor of a `backorder` or `preorder` run (SPEC 10): only the writes a run over the held lines
+ * makes, with nothing decided. Skus go in order, 20 to a transaction (about 2,000 held lines, the size of a run's
+ * batch), and each transaction reads the held lines of its skus and then, for every one of them:
  *  - releases every other line to AwaitingFulfillment at the location it was promised at (half the lines, as the
- *    run on the backorder world releases), and re-dates the others (their dates written as they were);
+ *    runs on the bench's worlds release); a backorder floor re-dates the others (their dates written as they
+ *    were), a preorder floor moves them to BackorderHold (their dates kept, backordered now), so that, as in a
+ *    preorder run, every line changes status;
  *  - writes one event and one outbox row per line, the event's data shaped like Holdfast's;
  *  - updates the line: status reason, location, dates, version, and, for a move, the id of its event;
  *  - reserves the released quantities (one row per sku and location), takes the released lines' promises off the
- *    promised quantities (one row per sku, location and date), and moves each product's held count and held
+ *    promised quantities (one row per sku, location and date), and moves each product's held counts and held
  *    version.
  * No availability, no priority order, no promise, no settings, no lease, no planner thread: what is left is what
  * the database takes to store a run's outcome, which a run cannot go below. One connection, with the settings
@@ -21,12 +23,13 @@ const SKUS_PER_BATCH = 20;
 const HELD = `status_reason in ('PreorderHold', 'BackorderHold')`;
 
 /**
- * Runs the floor on a database (a fresh copy of a seeded world); answers its duration and what it wrote.
+ * Runs the floor of a job's run on a database (a fresh copy of a seeded world); answers its duration and what it wrote.
  * @param {'sqlite' | 'postgres'} kind
  * @param {string} url
+ * @param {'backorder' | 'preorder'} [job]
  * @returns {Promise<{ seconds: number, lines: number, released: number }>}
  */
-export async function jobFloor(kind, url) {
+export async function jobFloor(kind, url, job = 'backorder') {
   const store = kind === 'sqlite' ? sqliteFloor(url) : await postgresFloor(url);
   try {
     const skus = await store.skus();
@@ -39,7 +42,7 @@ export async function jobFloor(kind, url) {
       const done = await store.batch(skus.slice(i, i + SKUS_PER_BATCH), (held) => {
         const out = held.map((l, k) => {
           const release = k % 2 === 0;
-          const to = release ? 'AwaitingFulfillment' : l.status_reason;
+          const to = release ? 'AwaitingFulfillment' : job === 'preorder' ? 'BackorderHold' : l.status_reason;
           // A released line goes to the location it was promised at (an undated one to the first); a re-dated one stays.
           const location = release ? (l.location_id ?? 'L1') : l.location_id;
           const data = JSON.stringify({
@@ -48,7 +51,8 @@ export async function jobFloor(kind, url) {
             estimatedShipmentDate: l.estimated_shipment_date,
             runId,
           });
-          return { line: l, release, to, location, data, type: release ? 'line.released' : 'line.redated' };
+          const type = release ? 'line.released' : to === l.status_reason ? 'line.redated' : 'line.backordered';
+          return { line: l, release, moved: to !== l.status_reason, to, location, data, type, backorderedAt: to === 'BackorderHold' && to !== l.status_reason ? now : null };
         });
         return { rows: out, now, runId };
       });
@@ -63,26 +67,30 @@ export async function jobFloor(kind, url) {
 
 /**
  * Of a batch's outcome: the reserved quantity per (sku, location), the promises released lines give up per (sku,
- * location, date), and the released lines per sku.
+ * location, date), and how each sku's counts of held lines move.
  */
 function totals(rows) {
   const reserved = new Map();
   const promised = new Map();
-  const releasedBySku = new Map();
+  const held = new Map();
   const add = (map, key, quantity) => map.set(key, (map.get(key) ?? 0) + quantity);
   for (const r of rows) {
     const l = r.line;
-    if (!releasedBySku.has(l.sku)) releasedBySku.set(l.sku, 0);
+    const counts = held.get(l.sku) ?? { backorder: 0, preorder: 0 };
+    held.set(l.sku, counts);
+    if (r.moved) {
+      counts[l.status_reason === 'PreorderHold' ? 'preorder' : 'backorder']--;
+      if (r.to === 'BackorderHold') counts.backorder++;
+    }
     if (!r.release) continue;
     add(reserved, `${l.sku}\u0000${r.location}`, l.quantity);
     if (l.location_id !== null && l.inventory_availability_date !== null) add(promised, `${l.sku}\u0000${l.location_id}\u0000${l.inventory_availability_date}`, l.quantity);
-    releasedBySku.set(l.sku, releasedBySku.get(l.sku) + 1);
   }
   const split = (map) => [...map].map(([key, quantity]) => [...key.split('\u0000'), quantity]);
   return {
     reserved: split(reserved).map(([sku, location, quantity]) => ({ sku, location, quantity })),
     promised: split(promised).map(([sku, location, date, quantity]) => ({ sku, location, date, quantity })),
-    releasedBySku: [...releasedBySku].map(([sku, count]) => ({ sku, count })),
+    held: [...held].map(([sku, counts]) => ({ sku, ...counts })),
   };
 }
 
@@ -100,13 +108,13 @@ function sqliteFloor(url) {
   const event = db.prepare(`insert into line_events (order_id, line_id, sku, type, from_reason, to_reason, at, data, run_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const outbox = db.prepare('insert into outbox (event_id, created_at) values (?, ?)');
   const move = db.prepare(`update order_lines set status_reason = ?, location_id = ?, inventory_availability_date = ?, estimated_shipment_date = ?,
-    version = ?, status_seq = ? where sku = ? and id = ? and version = ?`);
+    backordered_at = coalesce(?, backordered_at), version = ?, status_seq = ? where sku = ? and id = ? and version = ?`);
   const redate = db.prepare(`update order_lines set location_id = ?, inventory_availability_date = ?, estimated_shipment_date = ?, version = ?
     where sku = ? and id = ? and version = ?`);
   const reserve = db.prepare('update stock set reserved = reserved + ?, updated_at = ? where sku = ? and location_id = ?');
   const unpromise = db.prepare('update promised_quantities set quantity = quantity - ? where sku = ? and location_id = ? and date = ?');
   const dropEmpty = db.prepare('delete from promised_quantities where sku = ? and location_id = ? and date = ? and quantity = 0');
-  const bump = db.prepare('update products set held_version = held_version + 1, held_backorder = held_backorder - ? where sku = ?');
+  const bump = db.prepare('update products set held_version = held_version + 1, held_backorder = held_backorder + ?, held_preorder = held_preorder + ? where sku = ?');
   const batch = db.transaction((skus, decide) => {
     const { rows, now, runId } = decide(read.all(JSON.stringify(skus)));
     let released = 0;
@@ -114,8 +122,8 @@ function sqliteFloor(url) {
       const l = r.line;
       const eventId = event.run(l.order_id, l.id, l.sku, r.type, l.status_reason, r.to, now, r.data, runId).lastInsertRowid;
       outbox.run(eventId, now);
-      const changed = r.release
-        ? move.run(r.to, r.location, l.inventory_availability_date, l.estimated_shipment_date, l.version + 1, eventId, l.sku, l.id, l.version)
+      const changed = r.moved
+        ? move.run(r.to, r.location, l.inventory_availability_date, l.estimated_shipment_date, r.backorderedAt, l.version + 1, eventId, l.sku, l.id, l.version)
         : redate.run(r.location, l.inventory_availability_date, l.estimated_shipment_date, l.version + 1, l.sku, l.id, l.version);
       if (changed.changes !== 1) throw new Error(`the floor lost line ${l.id}`);
       if (r.release) released++;
@@ -126,7 +134,7 @@ function sqliteFloor(url) {
       unpromise.run(p.quantity, p.sku, p.location, p.date);
       dropEmpty.run(p.sku, p.location, p.date);
     }
-    for (const p of t.releasedBySku) bump.run(p.count, p.sku);
+    for (const p of t.held) bump.run(p.backorder, p.preorder, p.sku);
     return { lines: rows.length, released };
   });
   return {
@@ -159,8 +167,8 @@ async function postgresFloor(url) {
         await q('insert into outbox (event_id, created_at) select unnest($1::bigint[]), $2::bigint', [events.rows.map((e) => e.id), now]);
         const updated = await q(
           `update order_lines set status_reason = v.r, location_id = v.loc, inventory_availability_date = v.iad, estimated_shipment_date = v.esd,
-             version = v.ver + 1, status_seq = coalesce(v.seq, order_lines.status_seq)
-           from unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[]) as v(id, ver, r, loc, iad, esd, seq)
+             backordered_at = coalesce(v.bo, order_lines.backordered_at), version = v.ver + 1, status_seq = coalesce(v.seq, order_lines.status_seq)
+           from unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::bigint[]) as v(id, ver, r, loc, iad, esd, seq, bo)
            where order_lines.id = v.id and order_lines.version = v.ver`,
           [
             col((r) => r.line.id),
@@ -169,7 +177,8 @@ async function postgresFloor(url) {
             col((r) => r.location),
             col((r) => r.line.inventory_availability_date),
             col((r) => r.line.estimated_shipment_date),
-            col((r) => (r.release ? eventOf.get(r.line.id) : null)),
+            col((r) => (r.moved ? eventOf.get(r.line.id) : null)),
+            col((r) => r.backorderedAt),
           ],
         );
         if (updated.rowCount !== rows.length) throw new Error(`the floor updated ${updated.rowCount} of ${rows.length} lines`);
@@ -191,9 +200,9 @@ async function postgresFloor(url) {
           promised,
         );
         await q(
-          `update products p set held_version = p.held_version + 1, held_backorder = p.held_backorder - v.n
-           from unnest($1::text[], $2::int[]) as v(sku, n) where p.sku = v.sku`,
-          [t.releasedBySku.map((p) => p.sku), t.releasedBySku.map((p) => p.count)],
+          `update products p set held_version = p.held_version + 1, held_backorder = p.held_backorder + v.b, held_preorder = p.held_preorder + v.r
+           from unnest($1::text[], $2::int[], $3::int[]) as v(sku, b, r) where p.sku = v.sku`,
+          [t.held.map((p) => p.sku), t.held.map((p) => p.backorder), t.held.map((p) => p.preorder)],
         );
         await q('commit');
         return { lines: rows.length, released: rows.filter((r) => r.release).length };

@@ -57,12 +57,11 @@ export async function walSince(ctx, mark, dbName) {
 
 /**
  * One job scenario per size: backorder-100k, backorder-300k, backorder-1m, and preorder-1m (`job` 'preorder': its
- * own world, no floor, which is written for a backorder run).
+ * own world, and a floor that moves every line as a preorder run does).
  */
 export function backorderScenario(size, job = 'backorder') {
   const name = `${job}-${size}`;
   const worldOf = job === 'preorder' ? preorderWorld : backorderWorld;
-  const withFloor = job === 'backorder';
   return {
     name,
     kinds: ['sqlite', 'postgres'],
@@ -70,7 +69,7 @@ export function backorderScenario(size, job = 'backorder') {
     estimate(ctx, kind) {
       const lines = ctx.sizes.backorder[size];
       // The run and its rerun, then the floor on another copy.
-      const floor = !withFloor || (ctx.quick && size !== '1m') ? 0 : kind === 'sqlite' ? 1 + lines / 40_000 : 2 + lines / 12_500;
+      const floor = ctx.quick && size !== '1m' ? 0 : kind === 'sqlite' ? 1 + lines / 40_000 : 2 + lines / 12_500;
       const perRun = (kind === 'sqlite' ? 2 + lines / 30_000 : 3 + lines / 25_000) + floor;
       return (ctx.plannedWorld(kind, worldOf(lines)) ? 0 : seedEstimate(kind, lines)) + ctx.runs * perRun;
     },
@@ -115,11 +114,11 @@ export function backorderScenario(size, job = 'backorder') {
         await db.drop();
         // The floor on a fresh copy of the same world, right after the run it is compared with (--quick: at the
         // largest size only, to stay within its two minutes).
-        if (!withFloor || (ctx.quick && size !== '1m')) continue;
+        if (ctx.quick && size !== '1m') continue;
         const floorDb = await ctx.copy(world, `${name}-floor`);
         try {
           ctx.note(`run ${run}: the floor (the run's writes alone)`);
-          const floor = await jobFloor(kind, floorDb.url);
+          const floor = await jobFloor(kind, floorDb.url, job);
           out.floor.push(floor.seconds);
           out.ratio.push(out.seconds.at(-1) / floor.seconds);
           if (floor.lines !== lines) out.notes.push(`Run ${run}: the floor wrote ${floor.lines} lines, not ${lines}.`);
@@ -146,7 +145,7 @@ export function backorderScenario(size, job = 'backorder') {
         figures.push(figure("other databases' transactions meanwhile (0: the WAL is the run's alone)", '', out.walOthers, { digits: 0 }));
       }
       const floorMethod = out.floor.length
-        ? ' After each run, the floor (bench/lib/job-floor.mjs) on another fresh copy: one connection making only the writes of a run (each held line released or re-dated with its event and outbox row, the reservations and the held counts), about 2,000 lines to a transaction, with nothing decided.'
+        ? ` After each run, the floor (bench/lib/job-floor.mjs) on another fresh copy: one connection making only the writes of a run (every other held line released, the others ${job === 'preorder' ? 'moved to BackorderHold' : 're-dated'}, each with its event and outbox row, the reservations and the held counts), about 2,000 lines to a transaction, with nothing decided.`
         : '';
       const what =
         job === 'preorder'
