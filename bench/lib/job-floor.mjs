@@ -51,8 +51,9 @@ export async function jobFloor(kind, url, job = 'backorder') {
             estimatedShipmentDate: l.estimated_shipment_date,
             runId,
           });
-          const type = release ? 'line.released' : to === l.status_reason ? 'line.redated' : 'line.backordered';
-          return { line: l, release, moved: to !== l.status_reason, to, location, data, type, backorderedAt: to === 'BackorderHold' && to !== l.status_reason ? now : null };
+          const moved = to !== l.status_reason;
+          const type = release ? 'line.released' : moved ? 'line.backordered' : 'line.redated';
+          return { line: l, release, moved, to, location, data, type, backorderedAt: moved && to === 'BackorderHold' ? now : null };
         });
         return { rows: out, now, runId };
       });
