@@ -6,6 +6,7 @@
  */
 import { figure, below, exactly } from '../lib/figures.mjs';
 import { ADMIN_KEY, expectStatus, startAtpFloor, startHoldfast } from '../lib/processes.mjs';
+import { bucketsSince, readRouteBuckets, serviceTimes } from '../lib/service-time.mjs';
 import { atpArgs, runWrk } from '../lib/wrk.mjs';
 import { LOCATIONS, skuName } from '../lib/world.mjs';
 import { backorderWorld, fmtLines, seedEstimate } from './backorder.mjs';
@@ -23,11 +24,16 @@ export const atpQuery = {
     const world = await ctx.world(kind, spec, `backorder-${s.name}`);
     const runs = [];
     const floors = [];
+    const services = [];
     const notes = [];
     const args = atpArgs(ADMIN_KEY, spec.prefix, spec.skus, LOCATIONS.map((l) => l.id));
     const first = `/api/atp?sku=${skuName(spec.prefix, 0)}&locationId=${LOCATIONS[0].id}&quantity=1`;
-    /** On a fresh copy of the world: starts a server, takes one answer, warms it up and answers wrk's figures. */
-    const measure = async (label, start, run) => {
+    const ATP_ROUTE = { method: 'GET', route: '/api/atp', status: 200 };
+    /**
+     * On a fresh copy of the world: starts a server, takes one answer, warms it up and answers wrk's figures; with
+     * `inside`, also how long the measured answers took inside the service (its duration histogram).
+     */
+    const measure = async (label, start, run, inside = false) => {
       const db = await ctx.copy(world, label);
       const server = await start({ databaseUrl: db.url, logDir: ctx.logDir });
       try {
@@ -35,14 +41,20 @@ export const atpQuery = {
         ctx.note(`run ${run}: ${label} warming up`);
         await runWrk({ url: server.url, connections: 1, seconds: s.warmup, args });
         ctx.note(`run ${run}: ${label}, one connection for ${s.seconds} s`);
-        return { sample, result: await runWrk({ url: server.url, connections: 1, seconds: s.seconds, args }) };
+        const before = inside ? await readRouteBuckets(server.url, ATP_ROUTE) : null;
+        const result = await runWrk({ url: server.url, connections: 1, seconds: s.seconds, args });
+        const service = before ? serviceTimes(bucketsSince(before, await readRouteBuckets(server.url, ATP_ROUTE)), 0.002) : null;
+        return { sample, result, service };
       } finally {
         await server.stop();
         await db.drop();
       }
     };
     for (let run = 1; run <= ctx.runs; run++) {
-      const ours = await measure('atp', startHoldfast, run);
+      const ours = await measure('atp', startHoldfast, run, true);
+      services.push(ours.service);
+      // With one connection at most one answer is in flight when wrk stops.
+      if (Math.abs(ours.service.answers - ours.result.requests) > 1) notes.push(`Run ${run}: the service counted ${ours.service.answers} ATP answers in the measured load, wrk ${ours.result.requests}.`);
       if (!('earliestDate' in ours.sample) || !Array.isArray(ours.sample.days)) notes.push(`Run ${run}: the ATP answer lacks earliestDate or days: ${JSON.stringify(ours.sample).slice(0, 200)}`);
       runs.push(ours.result);
       const floor = await measure('atp-floor', startAtpFloor, run);
@@ -53,13 +65,15 @@ export const atpQuery = {
       id: 'atp-query',
       title: `Earliest date with ${fmtLines(s.lines)} held lines stored`,
       db: kind,
-      method: `wrk, 1 connection, ${s.seconds} s after a ${s.warmup} s warm-up: \`GET /api/atp?sku=&locationId=&quantity=\` for a random sku of ${fmtLines(spec.skus)}, location and quantity 1-5, on a fresh copy of the backorder world (${fmtLines(s.lines)} held lines, with their promises and a 30-day schedule). Each answer holds the whole horizon (91 days). Then the same load, on another fresh copy, against the floor (bench/atp-floor-server.mjs: Fastify reading only the (sku, location)'s stock, scheduled changes and promised quantities, one statement on PostgreSQL, and answering the same table; no key, settings, product or location check).`,
+      method: `wrk, 1 connection, ${s.seconds} s after a ${s.warmup} s warm-up: \`GET /api/atp?sku=&locationId=&quantity=\` for a random sku of ${fmtLines(spec.skus)}, location and quantity 1-5, on a fresh copy of the backorder world (${fmtLines(s.lines)} held lines, with their promises and a 30-day schedule). Each answer holds the whole horizon (91 days). Then the same load, on another fresh copy, against the floor (bench/atp-floor-server.mjs: Fastify reading only the (sku, location)'s stock, scheduled changes and promised quantities, one statement on PostgreSQL, and answering the same table; no key, settings, product or location check). Holdfast's own time for the same answers comes from its duration histogram (\`GET /metrics\` before and after the load: onRequest to the response written), so a tail can be told apart from the machine's.`,
       figures: [
         figure('p50', 'ms', runs.map((r) => r.latencyMs.p50), { digits: 2 }),
         figure('p99', 'ms', runs.map((r) => r.latencyMs.p99), { digits: 2, bar: below(2, '< 2 ms') }),
         figure('max', 'ms', runs.map((r) => r.latencyMs.max), { digits: 1 }),
         figure('queries per second (one at a time)', 'queries/s', runs.map((r) => r.rate), { digits: 0 }),
         figure('failed requests', '', runs.map((r) => r.errors), { digits: 0, bar: exactly(0, '0') }),
+        figure('answered within 2 ms inside the service (its duration histogram)', '%', services.map((x) => 100 * x.withinShare), { digits: 2 }),
+        figure('service time p99, at most (histogram bound)', 'ms', services.map((x) => 1000 * x.p99AtMostSeconds), { digits: 1 }),
         figure('floor p50', 'ms', floors.map((r) => r.latencyMs.p50), { digits: 2 }),
         figure('floor p99', 'ms', floors.map((r) => r.latencyMs.p99), { digits: 2 }),
         figure('p99 / floor p99', 'x', runs.map((r, i) => r.latencyMs.p99 / floors[i].latencyMs.p99), { digits: 2 }),

@@ -16,6 +16,7 @@ import { ADMIN_KEY, expectStatus, startAtpFloor, startFloor, startHoldfast } fro
 import { runDoctor, Worlds } from '../../bench/lib/seed.mjs';
 import { figure, atLeast, below } from '../../bench/lib/figures.mjs';
 import { renderReport } from '../../bench/lib/report.mjs';
+import { bucketsSince, readRouteBuckets, routeBuckets, serviceTimes } from '../../bench/lib/service-time.mjs';
 import { backorderWorld, preorderWorld } from '../../bench/scenarios/backorder.mjs';
 import { LOCATIONS, skuName } from '../../bench/lib/world.mjs';
 import { INTAKE_WORLD } from '../../bench/scenarios/intake.mjs';
@@ -198,7 +199,9 @@ describe.each(DATABASE_KINDS)('bench seeding on %s', (kind) => {
       const fdb = await h.worlds.copy(world, 'atp-floor');
       const holdfast = await startHoldfast({ databaseUrl: hdb.url, logDir: h.logDir });
       const floor = await startAtpFloor({ databaseUrl: fdb.url, logDir: h.logDir });
+      const atpRoute = { method: 'GET', route: '/api/atp', status: 200 };
       try {
+        const before = await readRouteBuckets(holdfast.url, atpRoute);
         let dated = 0;
         for (const [i, quantity] of [[0, 1], [3, 5], [7, 2], [12, 40], [19, 1]] as const) {
           for (const location of LOCATIONS) {
@@ -213,6 +216,12 @@ describe.each(DATABASE_KINDS)('bench seeding on %s', (kind) => {
         }
         // The worlds hold stock, receipts and promises: most answers have a date, and a 40-unit one has none.
         expect(dated).toBeGreaterThan(5);
+        // The service's duration histogram counted exactly these 15 answers, each within its last bound.
+        const times = serviceTimes(bucketsSince(before, await readRouteBuckets(holdfast.url, atpRoute)), 0.002);
+        expect(times.answers).toBe(15);
+        expect(times.withinShare).toBeGreaterThanOrEqual(0);
+        expect(times.withinShare).toBeLessThanOrEqual(1);
+        expect(times.p99AtMostSeconds).toBeGreaterThan(0);
       } finally {
         await holdfast.stop();
         await floor.stop();
@@ -276,6 +285,36 @@ describe('the floor server', () => {
     },
     TIMEOUT,
   );
+});
+
+describe('service times from the duration histogram', () => {
+  const scrape = (counts: number[]) =>
+    [
+      '# TYPE holdfast_http_request_duration_seconds histogram',
+      ...[0.0005, 0.001, 0.002, 0.005].map((le, i) => `holdfast_http_request_duration_seconds_bucket{le="${le}",method="GET",route="/api/atp",status_code="200"} ${counts[i]}`),
+      `holdfast_http_request_duration_seconds_bucket{le="+Inf",method="GET",route="/api/atp",status_code="200"} ${counts[4]}`,
+      'holdfast_http_request_duration_seconds_bucket{le="0.002",method="GET",route="/health",status_code="200"} 999',
+      'holdfast_http_request_duration_seconds_bucket{le="0.002",method="GET",route="/api/atp",status_code="404"} 999',
+    ].join('\n');
+  const atp = { method: 'GET', route: '/api/atp', status: 200 };
+
+  it('reads one route and status, bounds in order, +Inf last', () => {
+    expect(routeBuckets(scrape([1, 2, 3, 4, 5]), atp)).toEqual([[0.0005, 1], [0.001, 2], [0.002, 3], [0.005, 4], [Infinity, 5]]);
+    expect(routeBuckets(scrape([1, 2, 3, 4, 5]), { ...atp, route: '/api/orders' })).toEqual([]);
+  });
+
+  it('counts what a load added: the share within a bound and the bound that holds p99', () => {
+    const before = routeBuckets(scrape([10, 10, 10, 10, 10]), atp);
+    // 1,000 answers: 900 under 0.5 ms, 985 under 1 ms, 995 under 2 ms, the rest under 5 ms.
+    const after = routeBuckets(scrape([910, 995, 1005, 1010, 1010]), atp);
+    expect(serviceTimes(bucketsSince(before, after), 0.002)).toEqual({ answers: 1000, withinShare: 0.995, p99AtMostSeconds: 0.002 });
+    // A route first answered during the load has no buckets before it.
+    expect(serviceTimes(bucketsSince([], after), 0.001).withinShare).toBeCloseTo(995 / 1010);
+  });
+
+  it('refuses a bound the histogram does not have', () => {
+    expect(() => serviceTimes(routeBuckets(scrape([1, 2, 3, 4, 5]), atp), 0.003)).toThrow(/no bucket bound at 0.003 s/);
+  });
 });
 
 describe('the report', () => {
