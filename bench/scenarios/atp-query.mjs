@@ -11,6 +11,9 @@ import { atpArgs, runWrk } from '../lib/wrk.mjs';
 import { LOCATIONS, skuName } from '../lib/world.mjs';
 import { backorderWorld, fmtLines, seedEstimate } from './backorder.mjs';
 
+/** The answers whose time inside the service the scenario reads from its duration histogram. */
+const ATP_ROUTE = { method: 'GET', route: '/api/atp', status: 200 };
+
 export const atpQuery = {
   name: 'atp-query',
   kinds: ['sqlite', 'postgres'],
@@ -28,7 +31,6 @@ export const atpQuery = {
     const notes = [];
     const args = atpArgs(ADMIN_KEY, spec.prefix, spec.skus, LOCATIONS.map((l) => l.id));
     const first = `/api/atp?sku=${skuName(spec.prefix, 0)}&locationId=${LOCATIONS[0].id}&quantity=1`;
-    const ATP_ROUTE = { method: 'GET', route: '/api/atp', status: 200 };
     /**
      * On a fresh copy of the world: starts a server, takes one answer, warms it up and answers wrk's figures; with
      * `inside`, also how long the measured answers took inside the service (its duration histogram).
