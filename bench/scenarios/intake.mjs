@@ -12,17 +12,26 @@ import { median } from '../lib/stats.mjs';
 import { openSql } from '../lib/databases.mjs';
 import { checkInvariants } from '../lib/invariants.mjs';
 import { ADMIN_KEY, cpuSeconds, startFloor, startHoldfast } from '../lib/processes.mjs';
+import { bucketsSince, readRouteBuckets, serviceTimes } from '../lib/service-time.mjs';
 import { intakeArgs, runWrk } from '../lib/wrk.mjs';
 
 /** 1,000 skus with ample stock at every location: every line of every order is released. */
 export const INTAKE_WORLD = { prefix: 'I', skus: 1000, linesPerSku: 0, onHandUnits: 1_000_000_000, seed: 11 };
 
-/** One wrk load on a server, with the server's CPU time per answered order. */
+/** The answers to new orders, whose time inside Holdfast the scenario reads from its duration histogram. */
+const ORDERS_ROUTE = { method: 'POST', route: '/api/orders', status: 201 };
+
+/**
+ * One wrk load on a server, with the server's CPU time per answered order; with `inside` (Holdfast), also how long
+ * the same answers took inside the service (within SPEC 10's 20 ms, and the bound that holds their p99).
+ */
 async function measure(server, o) {
+  const before = o.inside ? await readRouteBuckets(server.url, ORDERS_ROUTE) : null;
   const cpu0 = cpuSeconds(server.pid);
   const r = await runWrk({ url: server.url, connections: o.connections, seconds: o.seconds, args: intakeArgs(ADMIN_KEY, o.prefix, o.skus, o.tag) });
   const cpu = cpuSeconds(server.pid) - cpu0;
-  return { ...r, cpuMsPerOrder: r.requests > 0 ? (cpu * 1000) / r.requests : NaN };
+  const service = before ? serviceTimes(bucketsSince(before, await readRouteBuckets(server.url, ORDERS_ROUTE)), 0.02) : null;
+  return { ...r, connections: o.connections, cpuMsPerOrder: r.requests > 0 ? (cpu * 1000) / r.requests : NaN, service };
 }
 
 const warm = (server, o, seconds) => runWrk({ url: server.url, connections: 16, seconds, args: intakeArgs(ADMIN_KEY, o.prefix, o.skus, `warm${o.run}`) });
@@ -55,7 +64,7 @@ export const intakeFloor = {
         for (const connections of s.connections) {
           for (const [name, server] of [['floor', floor], ['holdfast', holdfast]]) {
             ctx.note(`run ${run}: ${name} at ${connections} connections`);
-            byConnections[connections][name].push(await measure(server, { ...load, connections, seconds: s.seconds, tag: `r${run}c${connections}` }));
+            byConnections[connections][name].push(await measure(server, { ...load, connections, seconds: s.seconds, tag: `r${run}c${connections}`, inside: server === holdfast }));
           }
         }
       } finally {
@@ -71,6 +80,10 @@ export const intakeFloor = {
     }
 
     const at = byConnections[16] ?? byConnections[s.connections.at(-1)];
+    at.holdfast.forEach((h, i) => {
+      // At most one answer per connection is in flight when wrk stops.
+      if (Math.abs(h.service.answers - h.requests) > h.connections) notes.push(`Run ${i + 1}: the service counted ${h.service.answers} new orders in the measured load, wrk ${h.requests}.`);
+    });
     const ratios = at.holdfast.map((h, i) => h.rate / at.floor[i].rate);
     const rows = s.connections.map((c) => {
       const { floor, holdfast } = byConnections[c];
@@ -82,13 +95,15 @@ export const intakeFloor = {
       id: 'intake-floor',
       title: 'Intake against its floor',
       db: kind,
-      method: `wrk (1 thread) posts 3-line orders (quantity 1, three distinct skus of ${INTAKE_WORLD.skus.toLocaleString('en-US')}, ample stock: every line is released at the first location) for ${s.seconds} s per connection count, to Holdfast and to the floor (bench/floor-server.mjs: Fastify + better-sqlite3 writing the order, its lines, their events and outbox rows and the stock reservations, one transaction per order) on copies of one database made by \`holdfast migrate\`; the two take turns at each count, after a ${s.warmup} s warm-up each. CPU per order is the server process's user + system time (/proc/<pid>/stat) over the answered orders.`,
+      method: `wrk (1 thread) posts 3-line orders (quantity 1, three distinct skus of ${INTAKE_WORLD.skus.toLocaleString('en-US')}, ample stock: every line is released at the first location) for ${s.seconds} s per connection count, to Holdfast and to the floor (bench/floor-server.mjs: Fastify + better-sqlite3 writing the order, its lines, their events and outbox rows and the stock reservations, one transaction per order) on copies of one database made by \`holdfast migrate\`; the two take turns at each count, after a ${s.warmup} s warm-up each. CPU per order is the server process's user + system time (/proc/<pid>/stat) over the answered orders. Holdfast's own time for the same orders comes from its duration histogram (\`GET /metrics\` before and after each load: onRequest to the response written), so a tail can be told apart from the machine's.`,
       figures: [
         figure('Holdfast at 16 connections', 'orders/s', at.holdfast.map((x) => x.rate), { digits: 0 }),
         figure('floor at 16 connections', 'orders/s', at.floor.map((x) => x.rate), { digits: 0 }),
         figure('Holdfast / floor', 'x', ratios, { digits: 2, bar: atLeast(0.7, '>= 0.7x') }),
         figure('Holdfast p50 latency', 'ms', at.holdfast.map((x) => x.latencyMs.p50), { digits: 1 }),
         figure('Holdfast p99 latency', 'ms', at.holdfast.map((x) => x.latencyMs.p99), { digits: 1, bar: below(20, '< 20 ms') }),
+        figure('Holdfast orders answered within 20 ms inside the service (its duration histogram)', '%', at.holdfast.map((x) => 100 * x.service.withinShare), { digits: 2 }),
+        figure('Holdfast service time p99, at most (histogram bound)', 'ms', at.holdfast.map((x) => 1000 * x.service.p99AtMostSeconds), { digits: 0 }),
         figure('floor p99 latency', 'ms', at.floor.map((x) => x.latencyMs.p99), { digits: 1 }),
         figure('Holdfast CPU per order', 'ms', at.holdfast.map((x) => x.cpuMsPerOrder), { digits: 2 }),
         figure('floor CPU per order', 'ms', at.floor.map((x) => x.cpuMsPerOrder), { digits: 2 }),
