@@ -35,6 +35,7 @@ export class Progress {
   }
 
   update(value, task) {
+    this.value = value;
     this.bar.update(value, { task, left: this.left(value) });
   }
 
@@ -67,10 +68,10 @@ export class Progress {
     }
   }
 
-  /** Names the step under way in the current task. */
+  /** Names the step under way in the current task; the bar stays where the clock has moved it. */
   note(step) {
     this.step = step;
-    this.update(Math.min(this.total, Math.round(this.done)), `${this.label}: ${step}`);
+    this.update(Math.max(this.value ?? 0, Math.min(this.total, Math.round(this.done))), `${this.label}: ${step}`);
   }
 
   log(text) {

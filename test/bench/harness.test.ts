@@ -2,7 +2,7 @@
  * The benchmark harness itself (bench/), not timed: a seeded world is what Holdfast would have left (it passes the
  * invariants and `holdfast doctor` on every database, a backorder run releases about half of it and a rerun changes
  * nothing), the invariant check can fail (and the doctor agrees), the job floor writes a run's outcome, the floor server makes an intake's writes on a database made by `holdfast migrate`,
- * and the report judges bars and draws its charts.
+ * the progress bar does not jump back within a task, and the report judges bars and draws its charts.
  */
 import os from 'node:os';
 import path from 'node:path';
@@ -15,6 +15,7 @@ import { runJob } from '../../bench/lib/jobs.mjs';
 import { ADMIN_KEY, expectStatus, startAtpFloor, startFloor, startHoldfast } from '../../bench/lib/processes.mjs';
 import { runDoctor, Worlds } from '../../bench/lib/seed.mjs';
 import { figure, atLeast, below } from '../../bench/lib/figures.mjs';
+import { Progress } from '../../bench/lib/progress.mjs';
 import { renderReport } from '../../bench/lib/report.mjs';
 import { bucketsSince, readRouteBuckets, routeBuckets, serviceTimes } from '../../bench/lib/service-time.mjs';
 import { backorderWorld, preorderWorld } from '../../bench/scenarios/backorder.mjs';
@@ -314,6 +315,24 @@ describe('service times from the duration histogram', () => {
 
   it('refuses a bound the histogram does not have', () => {
     expect(() => serviceTimes(routeBuckets(scrape([1, 2, 3, 4, 5]), atp), 0.003)).toThrow(/no bucket bound at 0.003 s/);
+  });
+});
+
+describe('the progress bar', () => {
+  it('keeps the ground a task has covered when the task names its next step', async () => {
+    const progress = new Progress(100);
+    try {
+      await progress.task('a task', 10, async () => {
+        await new Promise((r) => setTimeout(r, 1300));
+        const moved = progress.value;
+        expect(moved).toBeGreaterThan(0);
+        progress.note('the next step');
+        expect(progress.value).toBe(moved);
+      });
+      expect(progress.value).toBe(10);
+    } finally {
+      progress.stop();
+    }
   });
 });
 
