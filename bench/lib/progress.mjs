@@ -11,6 +11,7 @@ export class Progress {
   constructor(totalSeconds) {
     this.total = Math.max(1, Math.round(totalSeconds));
     this.done = 0;
+    this.value = 0;
     this.multi = new cliProgress.MultiBar({
       format: '{bar} {percentage}% | {duration_formatted} elapsed, {left} | {task}',
       barsize: 30,
@@ -71,7 +72,7 @@ export class Progress {
   /** Names the step under way in the current task; the bar stays where the clock has moved it. */
   note(step) {
     this.step = step;
-    this.update(Math.max(this.value ?? 0, Math.min(this.total, Math.round(this.done))), `${this.label}: ${step}`);
+    this.update(this.value, `${this.label}: ${step}`);
   }
 
   log(text) {

@@ -52,3 +52,20 @@ export async function readRouteBuckets(serverUrl, of) {
   if (r.status !== 200 || typeof r.body !== 'string') throw new Error(`GET ${serverUrl}/metrics answered ${r.status}`);
   return routeBuckets(r.body, of);
 }
+
+/**
+ * Runs `load` on a server and reads what it added to one route's buckets: the load's own result, and its answers'
+ * service times as `serviceTimes` gives them.
+ * @template T
+ * @param {string} serverUrl
+ * @param {{ method: string, route: string, status: number }} of
+ * @param {number} withinSeconds  a bucket bound
+ * @param {() => Promise<T>} load
+ * @returns {Promise<{ result: T, service: ReturnType<typeof serviceTimes> }>}
+ */
+export async function measureServiceTimes(serverUrl, of, withinSeconds, load) {
+  const before = await readRouteBuckets(serverUrl, of);
+  const result = await load();
+  const after = await readRouteBuckets(serverUrl, of);
+  return { result, service: serviceTimes(bucketsSince(before, after), withinSeconds) };
+}

@@ -6,7 +6,7 @@
  */
 import { figure, below, exactly } from '../lib/figures.mjs';
 import { ADMIN_KEY, expectStatus, startAtpFloor, startHoldfast } from '../lib/processes.mjs';
-import { bucketsSince, readRouteBuckets, serviceTimes } from '../lib/service-time.mjs';
+import { measureServiceTimes } from '../lib/service-time.mjs';
 import { atpArgs, runWrk } from '../lib/wrk.mjs';
 import { LOCATIONS, skuName } from '../lib/world.mjs';
 import { backorderWorld, fmtLines, seedEstimate } from './backorder.mjs';
@@ -43,10 +43,9 @@ export const atpQuery = {
         ctx.note(`run ${run}: ${label} warming up`);
         await runWrk({ url: server.url, connections: 1, seconds: s.warmup, args });
         ctx.note(`run ${run}: ${label}, one connection for ${s.seconds} s`);
-        const before = inside ? await readRouteBuckets(server.url, ATP_ROUTE) : null;
-        const result = await runWrk({ url: server.url, connections: 1, seconds: s.seconds, args });
-        const service = before ? serviceTimes(bucketsSince(before, await readRouteBuckets(server.url, ATP_ROUTE)), 0.002) : null;
-        return { sample, result, service };
+        const load = () => runWrk({ url: server.url, connections: 1, seconds: s.seconds, args });
+        if (!inside) return { sample, result: await load(), service: null };
+        return { sample, ...(await measureServiceTimes(server.url, ATP_ROUTE, 0.002, load)) };
       } finally {
         await server.stop();
         await db.drop();

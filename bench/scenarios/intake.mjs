@@ -12,7 +12,7 @@ import { median } from '../lib/stats.mjs';
 import { openSql } from '../lib/databases.mjs';
 import { checkInvariants } from '../lib/invariants.mjs';
 import { ADMIN_KEY, cpuSeconds, startFloor, startHoldfast } from '../lib/processes.mjs';
-import { bucketsSince, readRouteBuckets, serviceTimes } from '../lib/service-time.mjs';
+import { measureServiceTimes } from '../lib/service-time.mjs';
 import { intakeArgs, runWrk } from '../lib/wrk.mjs';
 
 /** 1,000 skus with ample stock at every location: every line of every order is released. */
@@ -26,12 +26,15 @@ const ORDERS_ROUTE = { method: 'POST', route: '/api/orders', status: 201 };
  * the same answers took inside the service (within SPEC 10's 20 ms, and the bound that holds their p99).
  */
 async function measure(server, o) {
-  const before = o.inside ? await readRouteBuckets(server.url, ORDERS_ROUTE) : null;
-  const cpu0 = cpuSeconds(server.pid);
-  const r = await runWrk({ url: server.url, connections: o.connections, seconds: o.seconds, args: intakeArgs(ADMIN_KEY, o.prefix, o.skus, o.tag) });
-  const cpu = cpuSeconds(server.pid) - cpu0;
-  const service = before ? serviceTimes(bucketsSince(before, await readRouteBuckets(server.url, ORDERS_ROUTE)), 0.02) : null;
-  return { ...r, connections: o.connections, cpuMsPerOrder: r.requests > 0 ? (cpu * 1000) / r.requests : NaN, service };
+  const load = async () => {
+    const cpu0 = cpuSeconds(server.pid);
+    const r = await runWrk({ url: server.url, connections: o.connections, seconds: o.seconds, args: intakeArgs(ADMIN_KEY, o.prefix, o.skus, o.tag) });
+    const cpu = cpuSeconds(server.pid) - cpu0;
+    return { ...r, cpuMsPerOrder: r.requests > 0 ? (cpu * 1000) / r.requests : NaN };
+  };
+  if (!o.inside) return { ...(await load()), service: null };
+  const { result, service } = await measureServiceTimes(server.url, ORDERS_ROUTE, 0.02, load);
+  return { ...result, service };
 }
 
 const warm = (server, o, seconds) => runWrk({ url: server.url, connections: 16, seconds, args: intakeArgs(ADMIN_KEY, o.prefix, o.skus, `warm${o.run}`) });
@@ -79,10 +82,11 @@ export const intakeFloor = {
       await fdb.drop();
     }
 
-    const at = byConnections[16] ?? byConnections[s.connections.at(-1)];
+    const atConnections = byConnections[16] ? 16 : s.connections.at(-1);
+    const at = byConnections[atConnections];
     at.holdfast.forEach((h, i) => {
       // At most one answer per connection is in flight when wrk stops.
-      if (Math.abs(h.service.answers - h.requests) > h.connections) notes.push(`Run ${i + 1}: the service counted ${h.service.answers} new orders in the measured load, wrk ${h.requests}.`);
+      if (Math.abs(h.service.answers - h.requests) > atConnections) notes.push(`Run ${i + 1}: the service counted ${h.service.answers} new orders in the measured load, wrk ${h.requests}.`);
     });
     const ratios = at.holdfast.map((h, i) => h.rate / at.floor[i].rate);
     const rows = s.connections.map((c) => {

@@ -17,7 +17,7 @@ import { runDoctor, Worlds } from '../../bench/lib/seed.mjs';
 import { figure, atLeast, below } from '../../bench/lib/figures.mjs';
 import { Progress } from '../../bench/lib/progress.mjs';
 import { renderReport } from '../../bench/lib/report.mjs';
-import { bucketsSince, readRouteBuckets, routeBuckets, serviceTimes } from '../../bench/lib/service-time.mjs';
+import { bucketsSince, measureServiceTimes, routeBuckets, serviceTimes } from '../../bench/lib/service-time.mjs';
 import { backorderWorld, preorderWorld } from '../../bench/scenarios/backorder.mjs';
 import { LOCATIONS, skuName } from '../../bench/lib/world.mjs';
 import { INTAKE_WORLD } from '../../bench/scenarios/intake.mjs';
@@ -202,23 +202,24 @@ describe.each(DATABASE_KINDS)('bench seeding on %s', (kind) => {
       const floor = await startAtpFloor({ databaseUrl: fdb.url, logDir: h.logDir });
       const atpRoute = { method: 'GET', route: '/api/atp', status: 200 };
       try {
-        const before = await readRouteBuckets(holdfast.url, atpRoute);
-        let dated = 0;
-        for (const [i, quantity] of [[0, 1], [3, 5], [7, 2], [12, 40], [19, 1]] as const) {
-          for (const location of LOCATIONS) {
-            const query = `/api/atp?sku=${skuName(spec.prefix, i)}&locationId=${location.id}&quantity=${quantity}`;
-            const ours = await expectStatus(200, 'GET', `${holdfast.url}${query}`, { key: ADMIN_KEY });
-            const theirs = await expectStatus(200, 'GET', `${floor.url}${query}`, { key: null });
-            expect(theirs.days).toHaveLength(91);
-            expect(theirs.days).toEqual(ours.days);
-            expect(theirs.earliestDate).toBe(ours.earliestDate);
-            if (ours.earliestDate !== null) dated++;
+        const { result: dated, service: times } = await measureServiceTimes(holdfast.url, atpRoute, 0.002, async () => {
+          let dated = 0;
+          for (const [i, quantity] of [[0, 1], [3, 5], [7, 2], [12, 40], [19, 1]] as const) {
+            for (const location of LOCATIONS) {
+              const query = `/api/atp?sku=${skuName(spec.prefix, i)}&locationId=${location.id}&quantity=${quantity}`;
+              const ours = await expectStatus(200, 'GET', `${holdfast.url}${query}`, { key: ADMIN_KEY });
+              const theirs = await expectStatus(200, 'GET', `${floor.url}${query}`, { key: null });
+              expect(theirs.days).toHaveLength(91);
+              expect(theirs.days).toEqual(ours.days);
+              expect(theirs.earliestDate).toBe(ours.earliestDate);
+              if (ours.earliestDate !== null) dated++;
+            }
           }
-        }
+          return dated;
+        });
         // The worlds hold stock, receipts and promises: most answers have a date, and a 40-unit one has none.
         expect(dated).toBeGreaterThan(5);
         // The service's duration histogram counted exactly these 15 answers, each within its last bound.
-        const times = serviceTimes(bucketsSince(before, await readRouteBuckets(holdfast.url, atpRoute)), 0.002);
         expect(times.answers).toBe(15);
         expect(times.withinShare).toBeGreaterThanOrEqual(0);
         expect(times.withinShare).toBeLessThanOrEqual(1);
