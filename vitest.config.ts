@@ -8,6 +8,10 @@ export default defineConfig({
     // Two files at a time even on 2 cores (vitest's default there is one): most of a file's time is spent waiting
     // on servers, databases and the browser, and the whole suite then keeps well under 10 minutes.
     maxWorkers: Math.max(2, os.availableParallelism() - 1),
+    // One fork runs file after file without importing the service again for each (no test mocks a module, stubs a
+    // global or sets the environment): on this 2-core machine the suite took 462 s instead of 567 s, its imports
+    // 13 s instead of 101 s.
+    isolate: false,
     globalSetup: ['test/fixtures/build.global.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
