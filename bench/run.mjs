@@ -9,6 +9,7 @@
  *   npm run bench -- --only backorder-1m   one scenario (a prefix picks several: --only backorder,intake)
  *   npm run bench -- --pg | --sqlite       one database only
  *   npm run bench -- --runs 5 --out FILE   more runs; another output file
+ *   npm run bench -- --keep-logs           keeps the servers' logs (say with HOLDFAST_BENCH_NODE_ARGS=--trace-gc-nvp)
  *
  * PostgreSQL scenarios use HOLDFAST_BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/test), on which they
  * create and drop scratch databases. Needs wrk (apt-get install -y wrk). HOLDFAST_BENCH_NODE_ARGS passes node flags
@@ -67,7 +68,8 @@ const SIZES = {
   },
 };
 
-const USAGE = `usage: npm run bench -- [--quick] [--only name[,name...]] [--sqlite | --pg] [--runs N] [--out FILE] [--plan]
+const USAGE = `usage: npm run bench -- [--quick] [--only name[,name...]] [--sqlite | --pg] [--runs N] [--out FILE] [--plan] [--keep-logs]
+  --keep-logs keeps the servers' logs (else kept only when a scenario failed)
   --plan prints the scenarios it would run with their planned minutes, and runs nothing
 scenarios: ${SCENARIOS.map((s) => s.name).join(', ')}`;
 
@@ -83,6 +85,7 @@ function options() {
         runs: { type: 'string' },
         out: { type: 'string' },
         plan: { type: 'boolean', default: false },
+        'keep-logs': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
       allowPositionals: false,
@@ -108,6 +111,7 @@ function options() {
     kinds: parsed.sqlite ? ['sqlite'] : parsed.pg ? ['postgres'] : ['sqlite', 'postgres'],
     pgRequired: parsed.pg,
     runs,
+    keepLogs: parsed['keep-logs'],
     plan: parsed.plan,
     out: path.resolve(ROOT, out),
   };
@@ -228,10 +232,11 @@ async function main() {
   fs.writeFileSync(o.out, report);
   fs.writeFileSync(o.out.replace(/\.md$/, '') + '.json', `${JSON.stringify({ machine, command, runs, quick: o.quick, started, sections, skipped, failed }, null, 1)}\n`);
 
-  // Server logs are kept when something failed.
-  const logs = failed.length ? `; the servers' logs are in ${logDir}` : '';
+  // Server logs are kept when something failed, or when asked.
+  const keep = failed.length > 0 || o.keepLogs;
+  const logs = keep ? `; the servers' logs are in ${logDir}` : '';
   process.stdout.write(`${summaryText(sections, failed)}\nWritten to ${path.relative(process.cwd(), o.out) || o.out}${logs}.\n`);
-  if (!failed.length) fs.rmSync(work, { recursive: true, force: true });
+  if (!keep) fs.rmSync(work, { recursive: true, force: true });
   process.exitCode = failed.length ? 1 : 0;
 }
 

@@ -12,6 +12,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -39,11 +40,27 @@ const STEPS = [
     output: 'dist/console',
     run() {
       exec(bin('vite'), ['build', '--config', 'web/vite.config.ts', '--logLevel', 'warn']);
+      precompress(path.join(ROOT, 'dist/console/assets'));
     },
   },
 ];
 
 const STAMP = '.build-stamp';
+
+/**
+ * Writes a Brotli (`.br`) and a gzip (`.gz`) copy beside each script, style sheet and SVG of the console, which the
+ * service sends to a browser that accepts them (a third to a fifth of the bytes), compressed once here rather than on
+ * every request.
+ */
+function precompress(dir) {
+  for (const name of fs.readdirSync(dir)) {
+    if (!/\.(js|css|svg)$/.test(name)) continue;
+    const file = path.join(dir, name);
+    const data = fs.readFileSync(file);
+    fs.writeFileSync(`${file}.br`, zlib.brotliCompressSync(data, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: data.length } }));
+    fs.writeFileSync(`${file}.gz`, zlib.gzipSync(data, { level: 9 }));
+  }
+}
 
 /** The newest modification time under a file or folder (0 when it does not exist). */
 function newest(p) {

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS } from '../fixtures/databases.ts';
 import { startTestService } from '../fixtures/test-service.ts';
@@ -113,6 +114,9 @@ describe('the console at /', () => {
     fs.mkdirSync(path.join(dir, 'assets'));
     fs.writeFileSync(path.join(dir, 'index.html'), '<!doctype html><div id="root"></div><script type="module" src="/assets/app-1a2b.js"></script>');
     fs.writeFileSync(path.join(dir, 'assets', 'app-1a2b.js'), 'console.log("console")');
+    // The build writes these two beside each asset; their bytes here tell which file was sent.
+    fs.writeFileSync(path.join(dir, 'assets', 'app-1a2b.js.br'), zlib.brotliCompressSync('console.log("br")'));
+    fs.writeFileSync(path.join(dir, 'assets', 'app-1a2b.js.gz'), zlib.gzipSync('console.log("gz")'));
     fs.writeFileSync(path.join(dir, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
     t = await startTestService('sqlite', { now: T0, config: { consoleDir: dir } });
     bare = await startTestService('sqlite', { now: T0, config: { consoleDir: path.join(dir, 'missing') } });
@@ -152,6 +156,39 @@ describe('the console at /', () => {
     const icon = await t.api('GET', '/favicon.svg', undefined, { key: null });
     expect(icon.status).toBe(200);
     expect(icon.headers['cache-control']).toBe('no-cache');
+  });
+
+  it('sends an asset Brotli- or gzip-compressed to a client that accepts it, and as it is to one that does not', async () => {
+    const get = (acceptEncoding?: string) =>
+      t.service.app.inject({ method: 'GET', url: '/assets/app-1a2b.js', headers: acceptEncoding === undefined ? {} : { 'accept-encoding': acceptEncoding } });
+    const cases = [
+      ['gzip, deflate, br', 'br', (b: Buffer) => zlib.brotliDecompressSync(b), 'console.log("br")'],
+      ['gzip', 'gzip', (b: Buffer) => zlib.gunzipSync(b), 'console.log("gz")'],
+      [undefined, undefined, (b: Buffer) => b, 'console.log("console")'],
+      ['identity', undefined, (b: Buffer) => b, 'console.log("console")'],
+    ] as const;
+    for (const [accept, encoding, decode, text] of cases) {
+      const r = await get(accept);
+      expect(r.statusCode, String(accept)).toBe(200);
+      expect(r.headers['content-encoding'], String(accept)).toBe(encoding);
+      expect(String(r.headers['content-type']), String(accept)).toMatch(/javascript/);
+      expect(r.headers.vary, String(accept)).toBe('accept-encoding');
+      expect(r.headers['cache-control'], String(accept)).toContain('immutable');
+      expect(decode(r.rawPayload).toString(), String(accept)).toBe(text);
+    }
+  });
+
+  it('the build leaves a Brotli and a gzip copy of every script and style sheet of the console, each the same bytes', () => {
+    const assets = path.resolve(import.meta.dirname, '../../dist/console/assets');
+    const files = fs.readdirSync(assets).filter((f) => /\.(js|css)$/.test(f));
+    expect(files.some((f) => f.endsWith('.js')) && files.some((f) => f.endsWith('.css'))).toBe(true);
+    for (const f of files) {
+      const original = fs.readFileSync(path.join(assets, f));
+      const br = fs.readFileSync(path.join(assets, `${f}.br`));
+      expect(zlib.brotliDecompressSync(br).equals(original), f).toBe(true);
+      expect(zlib.gunzipSync(fs.readFileSync(path.join(assets, `${f}.gz`))).equals(original), f).toBe(true);
+      if (original.length > 10_000) expect(br.length, f).toBeLessThan(original.length / 2);
+    }
   });
 
   it('never shadows the API: unknown API paths and missing files stay problem+json 404s', async () => {

@@ -62,11 +62,15 @@ export async function homeRoutes(app: FastifyInstance, consoleDir: string | null
     prefix: '/',
     wildcard: false,
     index: false,
+    // The build writes a .br and a .gz beside each asset: a browser that accepts one gets it.
+    preCompressed: true,
     cacheControl: false,
     setHeaders(res, file) {
       // Vite names assets by content hash: they never change under one name.
       const immutable = file.includes(`${path.sep}assets${path.sep}`);
       res.setHeader('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
+      // The same URL is sent compressed or not by what the browser accepts: a cache on the way must keep both apart.
+      res.setHeader('vary', 'accept-encoding');
     },
   });
 
