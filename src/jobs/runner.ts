@@ -127,6 +127,7 @@ export class JobRunner {
     const startedReal = Date.now();
     let lost = false;
     let failure: string | null = null;
+    const bulk = this.ctx.database.bulkWrites();
     const beat = setInterval(() => {
       heartbeat(this.ctx, run).then(
         (held) => {
@@ -190,6 +191,7 @@ export class JobRunner {
       }
     } finally {
       clearInterval(beat);
+      bulk();
     }
     // With the database gone the run could not record its end: answer the failure as this process saw it.
     const ended: JobRun = (await readRun(this.ctx, run.id).catch(() => undefined)) ?? { ...run, status: 'failed', error: failure ?? 'the run could not be read back' };

@@ -46,10 +46,17 @@ export interface Database {
   /** Runs `fn` inside a savepoint of `trx`: when it throws, what it wrote is rolled back and the transaction goes on. */
   savepoint<T>(trx: Executor, fn: () => Promise<T>): Promise<T>;
   migrate(): Promise<string[]>;
+  /**
+   * Says bulk writes (a job run) go on until the returned function is called; calls may overlap. A SQLite service
+   * then checkpoints at a smaller WAL (./sqlite/checkpointer.ts); elsewhere it changes nothing.
+   */
+  bulkWrites(): () => void;
   /** A round trip to the database (health checks). */
   ping(): Promise<void>;
   close(): Promise<void>;
 }
+
+const noop = () => undefined;
 
 async function ping(db: Kysely<DB>): Promise<void> {
   await sql`select 1`.execute(db);
@@ -196,6 +203,7 @@ function openSqlite(file: string, checkpointInBackground: boolean): Database {
       }),
     async lockSkus() {},
     savepoint,
+    bulkWrites: () => checkpointer?.bulkWrites() ?? noop,
     migrate: () => runMigrations(db, 'sqlite'),
     ping: () => ping(db),
     async close() {
@@ -228,6 +236,7 @@ function openPostgres(options: DatabaseOptions): Database {
     read: (fn) => db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(fn),
     lockSkus: (trx, skus) => store.lockSkus(trx, skus),
     savepoint,
+    bulkWrites: () => noop,
     // Kysely's migrator locks its own table, so several processes starting together migrate once.
     migrate: () => runMigrations(db, 'postgres'),
     ping: () => ping(db),

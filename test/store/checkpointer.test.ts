@@ -60,4 +60,34 @@ describe('SQLite checkpoints', () => {
       await r.database.close();
     }
   });
+
+  it("the writer's own backstop follows the writer: large for orders, smaller while bulk writes go on, back after the last", async () => {
+    const file = path.join(dir, 'follows.db');
+    const database = openDatabase({ url: file, checkpointInBackground: true });
+    const backstop = async () => Number(Object.values((await sql`pragma wal_autocheckpoint`.execute(database.db)).rows[0] as object)[0]);
+    try {
+      const idle = await backstop();
+      const first = database.bulkWrites();
+      const bulk = await backstop();
+      const second = database.bulkWrites();
+      first();
+      first(); // ending twice is ending once: the second run still writes
+      expect(await backstop()).toBe(bulk);
+      second();
+      expect(await backstop()).toBe(idle);
+      expect(bulk).toBeGreaterThan(1_000); // still far above SQLite's own 1,000 pages
+      expect(bulk).toBeLessThan(idle);
+    } finally {
+      await database.close();
+    }
+    const alone = openDatabase({ url: path.join(dir, 'alone.db') });
+    try {
+      const end = alone.bulkWrites();
+      const pages = (await sql`pragma wal_autocheckpoint`.execute(alone.db)).rows[0];
+      end();
+      expect(Object.values(pages as object)[0]).toBe(1_000); // without the thread, SQLite's default stays
+    } finally {
+      await alone.close();
+    }
+  });
 });

@@ -4,6 +4,11 @@
  * thread that committed: in a job run over 1,000,000 held lines that was about a third of the request thread's
  * time. A service instead checkpoints from a thread of its own (./checkpoint-worker.ts), and its writer connection
  * checkpoints by itself only past a far larger WAL, as a backstop should that thread fall behind or stop.
+ *
+ * Under steady intake the thread stays a few MiB behind the writer, so the WAL starts over only at the backstop,
+ * after the writer's own checkpoint: a stall of the request thread each time. How large the backstop should be
+ * depends on who writes (docs/scaling.md, "A backstop that follows the writer"): orders want it large (fewer stalls),
+ * a job run wants it smaller (a run fills any backstop, and its many reads search the whole WAL's index).
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Worker } from 'node:worker_threads';
@@ -11,10 +16,16 @@ import { moduleWorker, stopModuleWorker } from '../module-worker.ts';
 
 /** How often the thread checkpoints. */
 const INTERVAL_MS = 50;
-/** The writer's own checkpoints start past this many WAL pages (4 KiB each): 64 MiB. */
-const BACKSTOP_PAGES = 16_384;
+/** The writer's own checkpoints start past this many WAL pages (4 KiB each): 256 MiB. */
+const BACKSTOP_PAGES = 65_536;
+/** The same while bulk writes (a job run) go on: 64 MiB. */
+const BULK_BACKSTOP_PAGES = 16_384;
+/** SQLite's default, for a writer left to checkpoint alone. */
+const DEFAULT_AUTOCHECKPOINT = 1_000;
 
 export interface Checkpointer {
+  /** Tells the checkpointer bulk writes go on until the returned function is called (calls may overlap). */
+  bulkWrites(): () => void;
   close(): Promise<void>;
 }
 
@@ -24,15 +35,33 @@ export function startCheckpointer(file: string, writer: BetterSqlite3.Database):
   try {
     worker = moduleWorker(import.meta.url, 'checkpoint-worker', { file, intervalMs: INTERVAL_MS });
   } catch {
-    return { close: async () => undefined }; // no thread: the writer keeps checkpointing as it always did
+    // No thread: the writer keeps checkpointing as it always did.
+    return { bulkWrites: () => () => undefined, close: async () => undefined };
   }
   worker.unref();
-  writer.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
+  let alive = true;
+  let bulk = 0;
+  const backstop = () => {
+    if (alive && writer.open) writer.pragma(`wal_autocheckpoint = ${bulk > 0 ? BULK_BACKSTOP_PAGES : BACKSTOP_PAGES}`);
+  };
+  backstop();
   // A thread that dies hands checkpointing back to the writer.
   const restore = () => {
-    if (writer.open) writer.pragma('wal_autocheckpoint = 1000');
+    alive = false;
+    if (writer.open) writer.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT}`);
   };
   worker.once('error', restore);
   worker.once('exit', restore);
-  return { close: () => stopModuleWorker(worker) };
+  return {
+    bulkWrites() {
+      if (bulk++ === 0) backstop();
+      let ended = false;
+      return () => {
+        if (ended) return;
+        ended = true;
+        if (--bulk === 0) backstop();
+      };
+    },
+    close: () => stopModuleWorker(worker),
+  };
 }
