@@ -42,7 +42,12 @@ export function startCheckpointer(file: string, writer: BetterSqlite3.Database):
   let alive = true;
   let bulk = 0;
   const backstop = () => {
-    if (alive && writer.open) writer.pragma(`wal_autocheckpoint = ${bulk > 0 ? BULK_BACKSTOP_PAGES : BACKSTOP_PAGES}`);
+    if (!alive || !writer.open) return;
+    try {
+      writer.pragma(`wal_autocheckpoint = ${bulk > 0 ? BULK_BACKSTOP_PAGES : BACKSTOP_PAGES}`);
+    } catch {
+      // The connection is busy (a statement still iterating): the backstop stays as it was, which is only slower.
+    }
   };
   backstop();
   // A thread that dies hands checkpointing back to the writer.
