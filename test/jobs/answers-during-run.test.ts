@@ -4,12 +4,12 @@
  * every statement runs on the request thread, a run that never yielded would hold every answer until it ended.
  * The latencies are printed, not asserted (timing bars live in bench/).
  */
-import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestService } from '../fixtures/test-service.ts';
 import type { TestService } from '../fixtures/test-service.ts';
 import { T0, setupWorld } from './job-helpers.ts';
 import { ADMIN_KEY } from '../fixtures/test-service.ts';
+import { walBackstop } from '../fixtures/databases.ts';
 import { seedBackorders } from './seed.ts';
 
 describe('answers during a job run on sqlite', () => {
@@ -27,8 +27,7 @@ describe('answers during a job run on sqlite', () => {
 
     const started = await t.service.jobs.run('backorder', 'manual');
     // The writer checkpoints at a smaller WAL while the run writes (src/store/sqlite/checkpointer.ts).
-    const backstop = async () => Number(Object.values((await sql`pragma wal_autocheckpoint`.execute(t!.service.database.db)).rows[0] as object)[0]);
-    const backstopDuringRun = await backstop();
+    const backstopDuringRun = await walBackstop(t.service.database.db);
     expect(t.service.jobs.runner.activeCount, 'the run was still going when its backstop was read').toBe(1);
     const answered: { path: string; ms: number; runStillGoing: boolean }[] = [];
     const paths = ['/health', '/api/order-lines?statusReason=BackorderHold&limit=5'];
@@ -44,7 +43,7 @@ describe('answers during a job run on sqlite', () => {
     }
     const run = await started.done;
     expect(run).toMatchObject({ status: 'succeeded', processed: seeded.lines });
-    expect(backstopDuringRun).toBeLessThan(await backstop());
+    expect(backstopDuringRun).toBeLessThan(await walBackstop(t.service.database.db));
     const during = answered.filter((a) => a.runStillGoing);
     const ms = during.map((a) => a.ms).sort((a, b) => a - b);
     const at = (q: number) => ms[Math.min(ms.length - 1, Math.floor(q * ms.length))]?.toFixed(1);

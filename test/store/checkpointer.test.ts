@@ -10,6 +10,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/store/database.ts';
+import { walBackstop } from '../fixtures/databases.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'holdfast-checkpointer-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -64,7 +65,7 @@ describe('SQLite checkpoints', () => {
   it("the writer's own backstop follows the writer: large for orders, smaller while bulk writes go on, back after the last", async () => {
     const file = path.join(dir, 'follows.db');
     const database = openDatabase({ url: file, checkpointInBackground: true });
-    const backstop = async () => Number(Object.values((await sql`pragma wal_autocheckpoint`.execute(database.db)).rows[0] as object)[0]);
+    const backstop = () => walBackstop(database.db);
     try {
       const idle = await backstop();
       const first = database.bulkWrites();
@@ -83,9 +84,9 @@ describe('SQLite checkpoints', () => {
     const alone = openDatabase({ url: path.join(dir, 'alone.db') });
     try {
       const end = alone.bulkWrites();
-      const pages = (await sql`pragma wal_autocheckpoint`.execute(alone.db)).rows[0];
+      const pages = await walBackstop(alone.db);
       end();
-      expect(Object.values(pages as object)[0]).toBe(1_000); // without the thread, SQLite's default stays
+      expect(pages).toBe(1_000); // without the thread, SQLite's default stays
     } finally {
       await alone.close();
     }

@@ -42,9 +42,10 @@ export function startCheckpointer(file: string, writer: BetterSqlite3.Database):
   let alive = true;
   let bulk = 0;
   const backstop = () => {
-    if (!alive || !writer.open) return;
+    if (!writer.open) return;
+    const pages = !alive ? DEFAULT_AUTOCHECKPOINT : bulk > 0 ? BULK_BACKSTOP_PAGES : BACKSTOP_PAGES;
     try {
-      writer.pragma(`wal_autocheckpoint = ${bulk > 0 ? BULK_BACKSTOP_PAGES : BACKSTOP_PAGES}`);
+      writer.pragma(`wal_autocheckpoint = ${pages}`);
     } catch {
       // The connection is busy (a statement still iterating): the backstop stays as it was, which is only slower.
     }
@@ -53,7 +54,7 @@ export function startCheckpointer(file: string, writer: BetterSqlite3.Database):
   // A thread that dies hands checkpointing back to the writer.
   const restore = () => {
     alive = false;
-    if (writer.open) writer.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT}`);
+    backstop();
   };
   worker.once('error', restore);
   worker.once('exit', restore);
