@@ -19,6 +19,7 @@ import type { StoreDialect } from './dialect/store-dialect.ts';
 import { sqliteStore } from './dialect/sqlite.ts';
 import { postgresStore } from './dialect/postgres.ts';
 import { startCheckpointer } from './sqlite/checkpointer.ts';
+import { StatementCache } from './sqlite/statement-cache.ts';
 
 export type { SqlDialect };
 export type Executor = Kysely<DB> | Transaction<DB>;
@@ -134,7 +135,10 @@ async function runMigrations(db: Kysely<DB>, dialect: SqlDialect): Promise<strin
 
 // ---------------------------------------------------------------- SQLite
 
-/** better-sqlite3 with prepared statements cached by SQL text (Kysely prepares on every query otherwise). */
+/** How many prepared statements the SQLite connection keeps; a service uses about a hundred. */
+const STATEMENT_CACHE_SIZE = 500;
+
+/** better-sqlite3 with its prepared statements cached by SQL text. */
 function cachingSqlite(file: string) {
   const raw = new BetterSqlite3(file);
   raw.pragma('journal_mode = WAL');
@@ -142,20 +146,12 @@ function cachingSqlite(file: string) {
   raw.pragma('foreign_keys = ON');
   raw.pragma('busy_timeout = 10000');
   raw.pragma('cache_size = -65536');
-  const cache = new Map<string, BetterSqlite3.Statement>();
+  const statements = new StatementCache((text) => raw.prepare(text), STATEMENT_CACHE_SIZE);
   return {
     raw,
     database: {
       prepare(text: string) {
-        let stmt = cache.get(text);
-        if (stmt) {
-          cache.delete(text); // re-insert: keeps the map in least-recently-used order
-        } else {
-          stmt = raw.prepare(text);
-          if (cache.size >= 500) cache.delete(cache.keys().next().value!);
-        }
-        cache.set(text, stmt);
-        return stmt;
+        return statements.get(text);
       },
       close() {
         raw.close();
