@@ -51,6 +51,23 @@ describe('SQLite checkpoints', () => {
     }
   });
 
+  it('under light load the WAL starts over behind the thread, so it stays far below the backstop', async () => {
+    const file = path.join(dir, 'light.db');
+    const database = openDatabase({ url: file, checkpointInBackground: true });
+    try {
+      await sql`create table filler (v text not null)`.execute(database.db);
+      // 2 MB in 20 commits with pauses longer than the thread's interval: each new commit finds the WAL copied.
+      for (let i = 0; i < 20; i++) {
+        await sql`insert into filler (v) values (${'x'.repeat(100_000)})`.execute(database.db);
+        await sleep(150);
+      }
+      expect(fs.statSync(`${file}-wal`).size).toBeLessThan(1_000_000);
+      expect(fs.statSync(file).size).toBeGreaterThan(2_000_000);
+    } finally {
+      await database.close();
+    }
+  });
+
   it('without it (short commands), the same writes stay in the WAL until the writer passes its own threshold', async () => {
     const r = await writeAndWatch('writer', false, 500);
     try {
