@@ -17,14 +17,20 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Opens a fresh file, writes about 2 MB in 20 commits, and answers the file's size before, then after `waitMs`. */
-async function writeAndWatch(name: string, checkpointInBackground: boolean, waitMs: number) {
+/**
+ * Opens a fresh file, writes about 2 MB in 20 commits (`pauseMs` apart), and answers the file's size before, then
+ * after `waitMs`.
+ */
+async function writeAndWatch(name: string, checkpointInBackground: boolean, waitMs: number, pauseMs = 0) {
   const file = path.join(dir, `${name}.db`);
   const database = openDatabase({ url: file, checkpointInBackground });
   try {
     await sql`create table filler (v text not null)`.execute(database.db);
     const before = fs.statSync(file).size;
-    for (let i = 0; i < 20; i++) await sql`insert into filler (v) values (${'x'.repeat(100_000)})`.execute(database.db);
+    for (let i = 0; i < 20; i++) {
+      await sql`insert into filler (v) values (${'x'.repeat(100_000)})`.execute(database.db);
+      if (pauseMs > 0) await sleep(pauseMs);
+    }
     const deadline = Date.now() + waitMs;
     while (fs.statSync(file).size < before + 1_000_000 && Date.now() < deadline) await sleep(25);
     const after = fs.statSync(file).size;
@@ -52,19 +58,13 @@ describe('SQLite checkpoints', () => {
   });
 
   it('under light load the WAL starts over behind the thread, so it stays far below the backstop', async () => {
-    const file = path.join(dir, 'light.db');
-    const database = openDatabase({ url: file, checkpointInBackground: true });
+    // Pauses longer than the thread's interval: each new commit finds the WAL copied.
+    const r = await writeAndWatch('light', true, 0, 150);
     try {
-      await sql`create table filler (v text not null)`.execute(database.db);
-      // 2 MB in 20 commits with pauses longer than the thread's interval: each new commit finds the WAL copied.
-      for (let i = 0; i < 20; i++) {
-        await sql`insert into filler (v) values (${'x'.repeat(100_000)})`.execute(database.db);
-        await sleep(150);
-      }
-      expect(fs.statSync(`${file}-wal`).size).toBeLessThan(1_000_000);
-      expect(fs.statSync(file).size).toBeGreaterThan(2_000_000);
+      expect(fs.statSync(`${r.file}-wal`).size).toBeLessThan(1_000_000);
+      expect(fs.statSync(r.file).size).toBeGreaterThan(2_000_000);
     } finally {
-      await database.close();
+      await r.database.close();
     }
   });
 
