@@ -20,6 +20,7 @@ import { sqliteStore } from './dialect/sqlite.ts';
 import { postgresStore } from './dialect/postgres.ts';
 import { startCheckpointer } from './sqlite/checkpointer.ts';
 import { StatementCache } from './sqlite/statement-cache.ts';
+import { readDirectly } from './direct-reads.ts';
 
 export type { SqlDialect };
 export type Executor = Kysely<DB> | Transaction<DB>;
@@ -106,22 +107,23 @@ function withRetries(db: Kysely<DB>) {
   };
 }
 
-const SAVEPOINT = CompiledQuery.raw('savepoint hf_unit');
-const RELEASE = CompiledQuery.raw('release savepoint hf_unit');
-const ROLLBACK_TO = CompiledQuery.raw('rollback to savepoint hf_unit');
-
-/** Same syntax on both databases; one name, since a name refers to the latest savepoint that has it. */
-async function savepoint<T>(trx: Executor, fn: () => Promise<T>): Promise<T> {
-  await trx.executeQuery(SAVEPOINT);
-  try {
-    const result = await fn();
-    await trx.executeQuery(RELEASE);
-    return result;
-  } catch (error) {
-    await trx.executeQuery(ROLLBACK_TO);
-    await trx.executeQuery(RELEASE);
-    throw error;
-  }
+/**
+ * A savepoint whose statements `run` executes: the same syntax on both databases, and one name, since a name refers
+ * to the latest savepoint that has it.
+ */
+function savepoints(run: (trx: Executor, text: string) => unknown) {
+  return async <T>(trx: Executor, fn: () => Promise<T>): Promise<T> => {
+    await run(trx, 'savepoint hf_unit');
+    try {
+      const result = await fn();
+      await run(trx, 'release savepoint hf_unit');
+      return result;
+    } catch (error) {
+      await run(trx, 'rollback to savepoint hf_unit');
+      await run(trx, 'release savepoint hf_unit');
+      throw error;
+    }
+  };
 }
 
 async function runMigrations(db: Kysely<DB>, dialect: SqlDialect): Promise<string[]> {
@@ -184,25 +186,30 @@ function openSqlite(file: string, checkpointInBackground: boolean): Database {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const { raw, database } = cachingSqlite(file);
   const checkpointer = checkpointInBackground && file !== ':memory:' ? startCheckpointer(file, raw) : null;
+  const prepare = (text: string) => database.prepare(text);
   const db = new Kysely<DB>({ dialect: new ImmediateSqliteDialect({ database }) });
-  const store = sqliteStore((text) => database.prepare(text));
+  const store = sqliteStore(prepare);
+  const transaction = withRetries(db);
   return {
     dialect: 'sqlite',
     db,
     store,
-    transaction: withRetries(db),
+    // A transaction or a read holds the one connection until it ends, so its reads may run on it directly; `db`
+    // itself may not: its statements wait for the connection, and directly they would run inside another's transaction.
+    transaction: (fn) => transaction((trx) => fn(readDirectly(trx, prepare))),
     // Holding Kysely's one connection keeps other statements of this process out; BEGIN (deferred) reads one snapshot.
     read: (fn) =>
       db.connection().execute(async (conn) => {
         raw.exec('begin');
         try {
-          return await fn(conn);
+          return await fn(readDirectly(conn, prepare));
         } finally {
           if (raw.inTransaction) raw.exec('commit');
         }
       }),
     async lockSkus() {},
-    savepoint,
+    // One per order in a group commit: prepared statements on the one connection, as the store's own.
+    savepoint: savepoints((_trx, text) => prepare(text).run()),
     bulkWrites: () => checkpointer?.bulkWrites() ?? noop,
     migrate: () => runMigrations(db, 'sqlite'),
     ping: () => ping(db),
@@ -235,7 +242,7 @@ function openPostgres(options: DatabaseOptions): Database {
     transaction: withRetries(db),
     read: (fn) => db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(fn),
     lockSkus: (trx, skus) => store.lockSkus(trx, skus),
-    savepoint,
+    savepoint: savepoints((trx, text) => trx.executeQuery(CompiledQuery.raw(text))),
     bulkWrites: () => noop,
     // Kysely's migrator locks its own table, so several processes starting together migrate once.
     migrate: () => runMigrations(db, 'postgres'),

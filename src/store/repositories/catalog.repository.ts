@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { Executor } from '../database.ts';
+import { selectRows } from '../direct-reads.ts';
 import type { Location } from '../../domain/inventory/location.ts';
 import type { Product } from '../../domain/inventory/product.ts';
 import type { LocationsTable, ProductsTable } from '../tables/catalog.table.ts';
@@ -47,7 +48,7 @@ export async function getProduct(db: Executor, sku: string): Promise<Product | u
 export async function findProducts(db: Executor, skus: readonly string[]): Promise<Map<string, Product>> {
   const out = new Map<string, Product>();
   for (const part of chunks([...new Set(skus)], 500)) {
-    const rows = await db.selectFrom('products').selectAll().where('sku', 'in', part).execute();
+    const rows = await selectRows(db, db.selectFrom('products').selectAll().where('sku', 'in', part));
     for (const r of rows) out.set(r.sku, toProduct(r));
   }
   return out;

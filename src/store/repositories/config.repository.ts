@@ -1,6 +1,7 @@
 /** Small JSON documents (settings, policies, the manual clock), each change audited. */
 import { sql } from 'kysely';
 import type { Executor } from '../database.ts';
+import { selectRows } from '../direct-reads.ts';
 import { pageOf } from './pagination.ts';
 import type { StoreDialect } from '../dialect/store-dialect.ts';
 import type { Page } from './pagination.ts';
@@ -34,7 +35,7 @@ export async function bumpConfigVersion(db: Executor, now: number): Promise<void
 }
 
 export async function readConfigVersion(db: Executor): Promise<string> {
-  const row = await db.selectFrom('config').select('value').where('key', '=', VERSION_KEY).executeTakeFirst();
+  const [row] = await selectRows(db, db.selectFrom('config').select('value').where('key', '=', VERSION_KEY));
   return row?.value ?? '0';
 }
 

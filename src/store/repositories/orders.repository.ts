@@ -4,6 +4,7 @@
  */
 import type { ExpressionBuilder, Selectable } from 'kysely';
 import type { Executor } from '../database.ts';
+import { selectRows } from '../direct-reads.ts';
 import type { OrderLinesTable, OrdersTable } from '../tables/orders.table.ts';
 import type { OrderLine } from '../../domain/order/order-line.ts';
 import { STATE_OF, STATUS_REASONS } from '../../domain/order/line-status.ts';
@@ -82,7 +83,7 @@ export async function findOrderByKeys(db: Executor, externalId: string, idempote
   q = idempotencyKey === null
     ? q.where('external_id', '=', externalId)
     : q.where((eb) => eb.or([eb('external_id', '=', externalId), eb('idempotency_key', '=', idempotencyKey)]));
-  const rows = await q.execute();
+  const rows = await selectRows(db, q);
   // A key match wins over an external id match: the key is what the client said identifies the request.
   const row = rows.find((r) => idempotencyKey !== null && r.idempotency_key === idempotencyKey) ?? rows[0];
   return row && toOrder(row);
