@@ -3,8 +3,9 @@
  * result pipeline, which costs more than running the statement: intake makes several reads an order on the request
  * thread. An executor the SQLite store has registered (a transaction or a read, which holds the one connection until
  * it ends) runs them as prepared statements on that connection, at once (better-sqlite3 is synchronous, as the
- * store's own statements are); any other executor (PostgreSQL, or one not registered) runs them through Kysely. The rows are the same either way: the SQLite driver answers `all()` of
- * the same statement, and the Kysely instance has no result plugins.
+ * store's own statements are); any other executor (PostgreSQL, or one not registered) runs them through Kysely.
+ * The rows are the same either way: the SQLite driver answers `all()` of the same statement, and the Kysely
+ * instance has no result plugins.
  */
 import type { CompiledQuery } from 'kysely';
 import type BetterSqlite3 from 'better-sqlite3';
