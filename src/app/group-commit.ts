@@ -27,7 +27,16 @@ export class GroupCommit {
   private flushing = false;
   private lastArrival = -Infinity;
 
-  constructor(private readonly database: Database) {}
+  /**
+   * Units that arrive while a group works join it before its commit. Only with one writer (SQLite), whose statements
+   * hold the loop: elsewhere a group's work lets requests in as it goes, and a late unit's skus would be locked
+   * after the group's, out of the sku order that keeps two processes from deadlocking.
+   */
+  private readonly joinsLate: boolean;
+
+  constructor(private readonly database: Database) {
+    this.joinsLate = !database.store.concurrentWriters;
+  }
 
   /** Whether units are waiting or being written, or one arrived within the last `withinMs` (intake is going on). */
   active(withinMs: number): boolean {
@@ -55,6 +64,7 @@ export class GroupCommit {
     }
   }
 
+  /** `units` grows by the units that join late; a group run again runs them too. */
   private async commit(units: Unit[]): Promise<void> {
     const { database } = this;
     let done: [Unit, unknown][];
@@ -64,15 +74,15 @@ export class GroupCommit {
         const live = units.filter((u) => !u.failed);
         await database.lockSkus(trx, live.flatMap((u) => u.skus));
         // A unit alone needs no savepoint: if it fails, the transaction holds nothing else.
-        if (live.length === 1) return [[live[0]!, await live[0]!.work(trx)]];
-        for (const unit of live) {
-          try {
-            out.push([unit, await database.savepoint(trx, () => unit.work(trx))]);
-          } catch (error) {
-            // The database gave up on the whole transaction: run the group again.
-            if (isTransactionLost(error)) throw error;
-            unit.failed = { error };
-          }
+        if (live.length === 1) out.push([live[0]!, await live[0]!.work(trx)]);
+        else await this.eachInSavepoint(trx, live, out);
+        if (this.joinsLate && units.length < MAX_GROUP) {
+          // The group's statements never let the loop read a socket, so orders that arrived meanwhile wait for
+          // this commit and then for a whole group of their own. One turn of the loop reads them; they join.
+          await new Promise((resolve) => setImmediate(resolve));
+          const late = this.queue.splice(0, MAX_GROUP - units.length);
+          units.push(...late);
+          await this.eachInSavepoint(trx, late, out);
         }
         return out;
       });
@@ -82,6 +92,18 @@ export class GroupCommit {
     }
     for (const u of units) if (u.failed) u.reject(u.failed.error);
     for (const [u, value] of done) u.resolve(value);
+  }
+
+  private async eachInSavepoint(trx: Executor, units: readonly Unit[], out: [Unit, unknown][]): Promise<void> {
+    for (const unit of units) {
+      try {
+        out.push([unit, await this.database.savepoint(trx, () => unit.work(trx))]);
+      } catch (error) {
+        // The database gave up on the whole transaction: run the group again.
+        if (isTransactionLost(error)) throw error;
+        unit.failed = { error };
+      }
+    }
   }
 }
 

@@ -20,7 +20,7 @@ import { sqliteStore } from './dialect/sqlite.ts';
 import { postgresStore } from './dialect/postgres.ts';
 import { startCheckpointer } from './sqlite/checkpointer.ts';
 import { StatementCache } from './sqlite/statement-cache.ts';
-import { readDirectly } from './direct-reads.ts';
+import { holdsConnection, readDirectly } from './direct-reads.ts';
 
 export type { SqlDialect };
 export type Executor = Kysely<DB> | Transaction<DB>;
@@ -188,7 +188,11 @@ function openSqlite(file: string, checkpointInBackground: boolean): Database {
   const checkpointer = checkpointInBackground && file !== ':memory:' ? startCheckpointer(file, raw) : null;
   const prepare = (text: string) => database.prepare(text);
   const db = new Kysely<DB>({ dialect: new ImmediateSqliteDialect({ database }) });
-  const store = sqliteStore(prepare);
+  // ATP's reads run at once, outside Kysely. A group commit may hold its transaction open across a turn of the loop
+  // (src/app/group-commit.ts): a read then waits for the connection instead of seeing what the group wrote so far.
+  const store = sqliteStore(prepare, (executor, read) =>
+    raw.inTransaction && !holdsConnection(executor) ? db.connection().execute(async () => read()) : read(),
+  );
   const transaction = withRetries(db);
   return {
     dialect: 'sqlite',

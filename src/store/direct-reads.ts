@@ -21,6 +21,11 @@ export function readDirectly<E extends Executor>(executor: E, prepare: Prepare):
   return executor;
 }
 
+/** Whether `executor` holds the connection (a transaction or a read the SQLite store registered). */
+export function holdsConnection(executor: Executor): boolean {
+  return direct.has(executor);
+}
+
 /** The rows of a select, run directly when its executor allows it. */
 export async function selectRows<R>(db: Executor, query: { compile(): CompiledQuery<R>; execute(): Promise<R[]> }): Promise<R[]> {
   const prepare = direct.get(db);

@@ -2,7 +2,7 @@
  * Group commit of intake: orders that arrive together share one write transaction, each in its own savepoint, and
  * each is answered after the commit. One order that fails (an unknown sku, a line refused) fails alone and writes
  * nothing; the others are placed; a repeated externalId in the same group answers the original order; the books
- * stay exact.
+ * stay exact. On SQLite a unit that arrives while a group works joins that group.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS } from '../fixtures/databases.ts';
@@ -11,6 +11,9 @@ import type { TestService } from '../fixtures/test-service.ts';
 import { placeOrder } from '../../src/app/orders/place-order.ts';
 import type { PlaceOrderInput } from '../../src/app/orders/place-order.ts';
 import { AppError } from '../../src/app/errors.ts';
+import { GroupCommit } from '../../src/app/group-commit.ts';
+import { findProducts, upsertProduct } from '../../src/store/repositories/catalog.repository.ts';
+import type { Database, Executor } from '../../src/store/database.ts';
 import { T0, expectInvariants } from '../jobs/job-helpers.ts';
 
 describe.each(DATABASE_KINDS)('group commit of intake on %s', (kind) => {
@@ -63,5 +66,30 @@ describe.each(DATABASE_KINDS)('group commit of intake on %s', (kind) => {
     expect(ga.filter((l: any) => l.statusReason === 'BackorderHold')).toHaveLength(14);
     expect((await api('GET', '/api/inventory/GA')).body.locations).toEqual([{ locationId: 'EAST', onHand: 10, reserved: 10, available: 0, shortage: 0 }]);
     await expectInvariants(database.db);
+  });
+
+  it('lets units that arrive while a group works join it on SQLite, each in its savepoint; elsewhere they wait', async () => {
+    t = await startTestService(kind, { now: T0 });
+    const database = t.service.database;
+    let transactions = 0;
+    const counted: Database = { ...database, transaction: (fn) => (transactions++, database.transaction(fn)) };
+    const group = new GroupCommit(counted);
+    const write = (sku: string, refuse = false) => async (trx: Executor) => {
+      await upsertProduct(trx, { sku, name: sku, preorderEligible: false, launchDate: null, allowBackorder: false }, 1_000);
+      if (refuse) throw new AppError('conflict', `${sku} refused`);
+      return sku;
+    };
+    let arrivals!: Promise<Promise<string>[]>;
+    const first = group.run(['L-1'], async (trx) => {
+      // Two units arrive while the group works: they are seen at the next turn of the loop.
+      arrivals = new Promise((resolve) => setImmediate(() => resolve([group.run(['L-2'], write('L-2')), group.run(['L-3'], write('L-3', true))])));
+      return write('L-1')(trx);
+    });
+    expect(await first).toBe('L-1');
+    const [second, third] = await Promise.allSettled(await arrivals);
+    expect(second).toEqual({ status: 'fulfilled', value: 'L-2' });
+    expect(third).toMatchObject({ status: 'rejected', reason: { message: 'L-3 refused' } });
+    expect(transactions, 'one transaction when they joined, one more when they waited').toBe(kind === 'sqlite' ? 1 : 2);
+    expect([...(await findProducts(database.db, ['L-1', 'L-2', 'L-3'])).keys()].sort()).toEqual(['L-1', 'L-2']);
   });
 });

@@ -81,4 +81,24 @@ describe.each(DATABASE_KINDS)('reads on %s', (kind) => {
     await expect(open).rejects.toThrow('rolled back');
     expect((await outside).has('SKU-4')).toBe(false);
   });
+
+  it("ATP's reads outside a transaction never see what an open transaction wrote", async () => {
+    const atp = () => database.store.atpRows(database.db, 'SKU-1', null, null, 'settings');
+    expect((await atp()).supply.stock).toEqual([]);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const open = database.transaction(async (trx) => {
+      await trx.insertInto('locations').values({ id: 'L1', name: 'L1', priority: 1, handling_days: 0, active: 1, created_at: 1, updated_at: 1 }).execute();
+      await trx.insertInto('stock').values({ sku: 'SKU-1', location_id: 'L1', on_hand: 111, reserved: 0, updated_at: 1 }).execute();
+      await gate;
+      throw new Error('rolled back');
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // A group commit holds its transaction open across a turn of the loop the same way (src/app/group-commit.ts).
+    const outside = atp();
+    release();
+    await expect(open).rejects.toThrow('rolled back');
+    expect((await outside).supply.stock).toEqual([]);
+    expect((await outside).locations).toEqual([]);
+  });
 });

@@ -36,7 +36,13 @@ const bySkuThenId = (x: LineChange, y: LineChange): number => {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 };
 
-export function sqliteStore(prepare: Prepare): StoreDialect {
+/**
+ * Runs `read`, synchronous statements of `db` outside every transaction, on the one connection: at once unless another
+ * holds a transaction open on it (a group commit across a turn of the loop), then once that has ended.
+ */
+export type OutsideTransactions = <T>(db: Executor, read: () => T) => T | Promise<T>;
+
+export function sqliteStore(prepare: Prepare, outside: OutsideTransactions): StoreDialect {
   /** A multi-row INSERT of `columns` for `rows` rows (statement cached per row count). */
   const insertMany = (table: string, columns: readonly string[], rows: readonly Row[]): void => {
     for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
@@ -93,6 +99,32 @@ export function sqliteStore(prepare: Prepare): StoreDialect {
             .all(sku, locationId, window.after, window.until) as Row[]).map(dated);
     const promised = (prepare('select date, quantity from promised_quantities where sku = ? and location_id = ?').raw().all(sku, locationId) as Row[]).map(dated);
     return { stock: stock === undefined ? [] : [{ sku, locationId, onHand: stock[0] as number, reserved: stock[1] as number }], scheduled, promised };
+  };
+
+  /** The stock, scheduled changes in `window` and (`withPromised`) promised quantities of `skus`. */
+  const supplyRows = (skus: readonly string[], window: { after: string; until: string } | null, withPromised: boolean): SupplyRows => {
+    if (skus.length === 0) return { stock: [], scheduled: [], promised: [] };
+    const keys = json(skus);
+    const stock = (prepare('select sku, location_id, on_hand, reserved from stock where sku in (select value from json_each(?))').raw().all(keys) as Row[]).map((r) => ({
+      sku: r[0] as string,
+      locationId: r[1] as string,
+      onHand: r[2] as number,
+      reserved: r[3] as number,
+    }));
+    const dated = (r: Row): DatedSkuQuantity => ({ sku: r[0] as string, locationId: r[1] as string, date: r[2] as string, quantity: r[3] as number });
+    const scheduled =
+      window === null
+        ? []
+        : (
+            prepare(`select sku, location_id, date, sum(quantity) from schedule_entries
+              where sku in (select value from json_each(?)) and date > ? and date <= ? group by sku, location_id, date`)
+              .raw()
+              .all(keys, window.after, window.until) as Row[]
+          ).map(dated);
+    const promised = withPromised
+      ? (prepare('select sku, location_id, date, quantity from promised_quantities where sku in (select value from json_each(?))').raw().all(keys) as Row[]).map(dated)
+      : [];
+    return { stock, scheduled, promised };
   };
 
   return {
@@ -154,41 +186,22 @@ export function sqliteStore(prepare: Prepare): StoreDialect {
     },
 
     async supply(_trx, skus, window, withPromised): Promise<SupplyRows> {
-      if (skus.length === 0) return { stock: [], scheduled: [], promised: [] };
-      const keys = json(skus);
-      const stock = (prepare('select sku, location_id, on_hand, reserved from stock where sku in (select value from json_each(?))').raw().all(keys) as Row[]).map((r) => ({
-        sku: r[0] as string,
-        locationId: r[1] as string,
-        onHand: r[2] as number,
-        reserved: r[3] as number,
-      }));
-      const dated = (r: Row): DatedSkuQuantity => ({ sku: r[0] as string, locationId: r[1] as string, date: r[2] as string, quantity: r[3] as number });
-      const scheduled =
-        window === null
-          ? []
-          : (
-              prepare(`select sku, location_id, date, sum(quantity) from schedule_entries
-                where sku in (select value from json_each(?)) and date > ? and date <= ? group by sku, location_id, date`)
-                .raw()
-                .all(keys, window.after, window.until) as Row[]
-            ).map(dated);
-      const promised = withPromised
-        ? (prepare('select sku, location_id, date, quantity from promised_quantities where sku in (select value from json_each(?))').raw().all(keys) as Row[]).map(dated)
-        : [];
-      return { stock, scheduled, promised };
+      return supplyRows(skus, window, withPromised);
     },
 
     async atpRows(db, sku, locationId, window, settingsKey): Promise<AtpRows> {
       // Synchronous statements on the one connection: nothing commits between them, so they read one snapshot.
-      const product = prepare('select 1 from products where sku = ?').raw().get(sku) !== undefined;
-      const locations = (prepare('select id, priority, active from locations').raw().all() as Row[]).map((r) => ({
-        id: r[0] as string,
-        priority: r[1] as number,
-        active: r[2] === 1,
-      }));
-      const settings = prepare('select value from config where key = ?').raw().get(settingsKey) as Row | undefined;
-      const supply = locationId === null ? await this.supply(db, [sku], window, true) : locationSupply(sku, locationId, window);
-      return { productExists: product, locations, settings: settings?.[0] as string | undefined, supply };
+      return outside(db, () => {
+        const product = prepare('select 1 from products where sku = ?').raw().get(sku) !== undefined;
+        const locations = (prepare('select id, priority, active from locations').raw().all() as Row[]).map((r) => ({
+          id: r[0] as string,
+          priority: r[1] as number,
+          active: r[2] === 1,
+        }));
+        const settings = prepare('select value from config where key = ?').raw().get(settingsKey) as Row | undefined;
+        const supply = locationId === null ? supplyRows([sku], window, true) : locationSupply(sku, locationId, window);
+        return { productExists: product, locations, settings: settings?.[0] as string | undefined, supply };
+      });
     },
 
     async insertOrder(_trx, order: StoredOrder, lines: readonly OrderLine[], events: readonly LineEvent[]) {
