@@ -2,7 +2,8 @@
  * Group commit of intake: orders that arrive together share one write transaction, each in its own savepoint, and
  * each is answered after the commit. One order that fails (an unknown sku, a line refused) fails alone and writes
  * nothing; the others are placed; a repeated externalId in the same group answers the original order; the books
- * stay exact. On SQLite a unit that arrives while a group works joins that group.
+ * stay exact. On SQLite a unit that arrives while a group works joins that group. A group runs without savepoints
+ * until a unit fails; then it runs again with one per unit, and so do the next few groups.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS } from '../fixtures/databases.ts';
@@ -68,28 +69,79 @@ describe.each(DATABASE_KINDS)('group commit of intake on %s', (kind) => {
     await expectInvariants(database.db);
   });
 
-  it('lets units that arrive while a group works join it on SQLite, each in its savepoint; elsewhere they wait', async () => {
+  /** A group commit over `database` that counts its transactions and savepoints. */
+  function counting(database: Database) {
+    const seen = { transactions: 0, savepoints: 0 };
+    const counted: Database = {
+      ...database,
+      transaction: (fn) => (seen.transactions++, database.transaction(fn)),
+      savepoint: (trx, fn) => (seen.savepoints++, database.savepoint(trx, fn)),
+    };
+    return { group: new GroupCommit(counted), seen };
+  }
+  const write = (sku: string, refuse = false) => async (trx: Executor) => {
+    await upsertProduct(trx, { sku, name: sku, preorderEligible: false, launchDate: null, allowBackorder: false }, 1_000);
+    if (refuse) throw new AppError('conflict', `${sku} refused`);
+    return sku;
+  };
+  const stored = async (database: Database, skus: string[]) => [...(await findProducts(database.db, skus)).keys()].sort();
+
+  it('lets units that arrive while a group works join it on SQLite; elsewhere they wait', async () => {
     t = await startTestService(kind, { now: T0 });
     const database = t.service.database;
-    let transactions = 0;
-    const counted: Database = { ...database, transaction: (fn) => (transactions++, database.transaction(fn)) };
-    const group = new GroupCommit(counted);
-    const write = (sku: string, refuse = false) => async (trx: Executor) => {
-      await upsertProduct(trx, { sku, name: sku, preorderEligible: false, launchDate: null, allowBackorder: false }, 1_000);
-      if (refuse) throw new AppError('conflict', `${sku} refused`);
-      return sku;
-    };
-    let arrivals!: Promise<Promise<string>[]>;
+    const { group, seen } = counting(database);
+    let arrivals: Promise<string>[] | undefined;
+    let arrived!: () => void;
+    const bothArrived = new Promise<void>((resolve) => (arrived = resolve));
     const first = group.run(['L-1'], async (trx) => {
-      // Two units arrive while the group works: they are seen at the next turn of the loop.
-      arrivals = new Promise((resolve) => setImmediate(() => resolve([group.run(['L-2'], write('L-2')), group.run(['L-3'], write('L-3', true))])));
+      // Two units arrive while the group works (once, should the work run again): seen at the next turn of the loop.
+      if (!arrivals) setImmediate(() => ((arrivals = [group.run(['L-2'], write('L-2')), group.run(['L-3'], write('L-3'))]), arrived()));
       return write('L-1')(trx);
     });
     expect(await first).toBe('L-1');
-    const [second, third] = await Promise.allSettled(await arrivals);
-    expect(second).toEqual({ status: 'fulfilled', value: 'L-2' });
-    expect(third).toMatchObject({ status: 'rejected', reason: { message: 'L-3 refused' } });
-    expect(transactions, 'one transaction when they joined, one more when they waited').toBe(kind === 'sqlite' ? 1 : 2);
-    expect([...(await findProducts(database.db, ['L-1', 'L-2', 'L-3'])).keys()].sort()).toEqual(['L-1', 'L-2']);
+    await bothArrived;
+    expect(await Promise.all(arrivals!)).toEqual(['L-2', 'L-3']);
+    expect(seen.transactions, 'one transaction when they joined, one more when they waited').toBe(kind === 'sqlite' ? 1 : 2);
+    expect(seen.savepoints, 'units that all succeed need no savepoints').toBe(0);
+    expect(await stored(database, ['L-1', 'L-2', 'L-3'])).toEqual(['L-1', 'L-2', 'L-3']);
+  });
+
+  it('runs a group again with a savepoint per unit when one fails, so it fails alone; the next groups keep them', async () => {
+    t = await startTestService(kind, { now: T0 });
+    const database = t.service.database;
+    const { group, seen } = counting(database);
+    // Three units arrive together; the middle one is refused after it wrote.
+    const firsts = await Promise.allSettled([group.run(['F-1'], write('F-1')), group.run(['F-2'], write('F-2', true)), group.run(['F-3'], write('F-3'))]);
+    expect(firsts).toEqual([
+      { status: 'fulfilled', value: 'F-1' },
+      { status: 'rejected', reason: expect.objectContaining({ code: 'conflict', detail: 'F-2 refused' }) },
+      { status: 'fulfilled', value: 'F-3' },
+    ]);
+    expect(seen, 'tried without savepoints, then again with one per unit').toEqual({ transactions: 2, savepoints: 3 });
+    expect(await stored(database, ['F-1', 'F-2', 'F-3'])).toEqual(['F-1', 'F-3']);
+
+    // The group after a failure runs with savepoints at once.
+    expect(await Promise.all([group.run(['N-1'], write('N-1')), group.run(['N-2'], write('N-2'))])).toEqual(['N-1', 'N-2']);
+    expect(seen).toEqual({ transactions: 3, savepoints: 5 });
+    // A unit alone needs none, and its error is the answer.
+    await expect(group.run(['A-1'], write('A-1', true))).rejects.toMatchObject({ detail: 'A-1 refused' });
+    expect(seen).toEqual({ transactions: 4, savepoints: 5 });
+    expect(await stored(database, ['N-1', 'N-2', 'A-1'])).toEqual(['N-1', 'N-2']);
+  });
+
+  it('tries without savepoints again once some groups have succeeded with them', async () => {
+    t = await startTestService(kind, { now: T0 });
+    const { group, seen } = counting(t.service.database);
+    await Promise.allSettled([group.run(['R-0'], write('R-0')), group.run(['R-1'], write('R-1', true))]);
+    expect(seen).toEqual({ transactions: 2, savepoints: 2 });
+    let groups = 0;
+    while (seen.savepoints > 0 && groups < 20) {
+      const before = seen.savepoints;
+      expect(await Promise.all([group.run([`S-${groups}a`], write(`S-${groups}a`)), group.run([`S-${groups}b`], write(`S-${groups}b`))])).toHaveLength(2);
+      groups++;
+      if (seen.savepoints === before) break;
+    }
+    expect(groups, 'groups run with savepoints after the failure, the last one without').toBe(9);
+    expect(seen.transactions).toBe(2 + groups);
   });
 });

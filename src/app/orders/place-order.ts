@@ -48,7 +48,7 @@ export async function placeOrder(ctx: AppContext, input: PlaceOrderInput, idempo
   const lineNumbers = numberLines(input);
   const requestHash = sha256(canonicalJson(normalized(input, lineNumbers)));
   const skus = [...new Set(input.lines.map((l) => l.sku))];
-  // Orders arriving together share one commit, each in its own savepoint, each answered after the commit.
+  // Orders arriving together share one commit, each answered after the commit; one that fails fails alone.
   const group = groupCommitOf(ctx.database);
   for (let attempt = 0; ; attempt++) {
     try {
