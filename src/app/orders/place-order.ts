@@ -103,9 +103,9 @@ async function placeInTransaction(
   const existing = await findOrderByKeys(trx, input.externalId, idempotencyKey);
   if (existing) return replay(trx, existing, requestHash, idempotencyKey !== null && existing.idempotencyKey === idempotencyKey);
 
+  // The group commit locked the order's skus before its units ran (`group.run(skus, ...)`).
   const skus = [...new Set(input.lines.map((l) => l.sku))];
   const { store } = ctx.database;
-  await store.lockSkus(trx, skus);
   const products = await findProducts(trx, skus);
   const unknown: FieldError[] = input.lines.flatMap((l, i) => (products.has(l.sku) ? [] : [{ path: `/lines/${i}/sku`, message: `unknown sku "${l.sku}"` }]));
   if (unknown.length) throw invalid(unknown);

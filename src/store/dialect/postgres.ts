@@ -13,7 +13,7 @@ import { heldCountsOf, promisedDeltas } from './promised-deltas.ts';
 import type { HeldCountDelta } from './promised-deltas.ts';
 import { LINE_COLUMNS, lineFromRow } from './line-row.ts';
 import { heldCountTerms, skusUpTo } from './next-skus.ts';
-import type { AtpRows, DatedSkuQuantity, HeldSkusQuery, SkuQuantity, StoreDialect, SupplyRows } from './store-dialect.ts';
+import type { AtpRows, DatedSkuQuantity, HeldSkusQuery, SkuQuantity, StockRow, StoreDialect, SupplyRows } from './store-dialect.ts';
 
 const HELD = sql.raw(`status_reason in ('PreorderHold', 'BackorderHold')`);
 const uniq = (values: Iterable<string>) => [...new Set(values)];
@@ -157,23 +157,20 @@ export function postgresStore(prepared: PreparedQueries): StoreDialect {
     async supply(trx, skus, window, withPromised): Promise<SupplyRows> {
       if (skus.length === 0) return { stock: [], scheduled: [], promised: [] };
       const keys = uniq(skus);
-      const stock = await sql<{ sku: string; location_id: string; on_hand: number; reserved: number }>`
-        select sku, location_id, on_hand, reserved from stock where sku = any(${keys}::text[])`.execute(trx);
-      type Dated = { sku: string; location_id: string; date: string; quantity: number };
-      const dated = (r: Dated): DatedSkuQuantity => ({ sku: r.sku, locationId: r.location_id, date: r.date, quantity: Number(r.quantity) });
-      const scheduled =
-        window === null
-          ? { rows: [] as Dated[] }
-          : await sql<Dated>`select sku, location_id, date, sum(quantity) as quantity from schedule_entries
-              where sku = any(${keys}::text[]) and date > ${window.after} and date <= ${window.until} group by sku, location_id, date`.execute(trx);
-      const promised = withPromised
-        ? await sql<Dated>`select sku, location_id, date, quantity from promised_quantities where sku = any(${keys}::text[])`.execute(trx)
-        : { rows: [] as Dated[] };
-      return {
-        stock: stock.rows.map((r) => ({ sku: r.sku, locationId: r.location_id, onHand: r.on_hand, reserved: r.reserved })),
-        scheduled: scheduled.rows.map(dated),
-        promised: promised.rows.map(dated),
-      };
+      // One round trip: stock rows (kind 0), scheduled changes in the window summed by day (1), promised quantities (2).
+      const scheduled = window === null ? sql`` : sql`union all select 1, sku, location_id, date, sum(quantity)::bigint, null from schedule_entries
+        where sku = any(${keys}::text[]) and date > ${window.after} and date <= ${window.until} group by sku, location_id, date`;
+      const promised = withPromised ? sql`union all select 2, sku, location_id, date, quantity::bigint, null from promised_quantities where sku = any(${keys}::text[])` : sql``;
+      const r = await sql<{ kind: number; sku: string; location_id: string; date: string | null; a: string; b: string | null }>`
+        select 0 as kind, sku, location_id, null::text as date, on_hand::bigint as a, reserved::bigint as b from stock where sku = any(${keys}::text[])
+        ${scheduled} ${promised}`.execute(trx);
+      const stock: StockRow[] = [];
+      const dated: [DatedSkuQuantity[], DatedSkuQuantity[]] = [[], []];
+      for (const x of r.rows) {
+        if (x.kind === 0) stock.push({ sku: x.sku, locationId: x.location_id, onHand: Number(x.a), reserved: Number(x.b) });
+        else dated[x.kind - 1]!.push({ sku: x.sku, locationId: x.location_id, date: x.date!, quantity: Number(x.a) });
+      }
+      return { stock, scheduled: dated[0], promised: dated[1] };
     },
 
     async atpRows(_db, sku, locationId, window, settingsKey): Promise<AtpRows> {
