@@ -18,22 +18,26 @@ import type { AtpRows, DatedSkuQuantity, HeldSkusQuery, SkuQuantity, StockRow, S
 const HELD = sql.raw(`status_reason in ('PreorderHold', 'BackorderHold')`);
 const uniq = (values: Iterable<string>) => [...new Set(values)];
 
-/** Inserts events (each with its line's sku) with an outbox row each; answers the event id of each line. */
+/**
+ * Inserts events (each with its line's sku) with an outbox row each, in one statement; answers the event id of each
+ * line. The outbox rows take their ids from rows the events' insert returned, so after this transaction has its
+ * transaction id (`raiseOutboxBarrier`).
+ */
 async function insertEvents(trx: Executor, withSku: readonly (readonly [LineEvent, string])[], now: number, runId: string | null): Promise<Map<string, number>> {
   const ids = new Map<string, number>();
   if (withSku.length === 0) return ids;
   const events = withSku.map(([e]) => e);
   const rows = await sql<{ id: number; line_id: string }>`
-    insert into line_events (order_id, line_id, sku, type, from_reason, to_reason, at, data, run_id)
-    select o, l, s, t, f, r, a, d, ${runId}::text from unnest(
-      ${events.map((e) => e.orderId)}::text[], ${events.map((e) => e.lineId)}::text[], ${withSku.map(([, sku]) => sku)}::text[], ${events.map((e) => e.type)}::text[],
-      ${events.map((e) => e.from)}::text[], ${events.map((e) => e.to)}::text[], ${events.map((e) => e.at)}::bigint[],
-      ${events.map((e) => eventDataJson(e))}::text[]) as v(o, l, s, t, f, r, a, d)
-    returning id, line_id`.execute(trx);
+    with e as (
+      insert into line_events (order_id, line_id, sku, type, from_reason, to_reason, at, data, run_id)
+      select o, l, s, t, f, r, a, d, ${runId}::text from unnest(
+        ${events.map((e) => e.orderId)}::text[], ${events.map((e) => e.lineId)}::text[], ${withSku.map(([, sku]) => sku)}::text[], ${events.map((e) => e.type)}::text[],
+        ${events.map((e) => e.from)}::text[], ${events.map((e) => e.to)}::text[], ${events.map((e) => e.at)}::bigint[],
+        ${events.map((e) => eventDataJson(e))}::text[]) as v(o, l, s, t, f, r, a, d)
+      returning id, line_id),
+    o as (insert into outbox (event_id, created_at) select id, ${now}::bigint from e order by id)
+    select id, line_id from e`.execute(trx);
   for (const r of rows.rows) ids.set(r.line_id, Number(r.id));
-  const eventIds = [...ids.values()];
-  // After the events: the transaction has its transaction id before it draws outbox ids (`raiseOutboxBarrier`).
-  await sql`insert into outbox (event_id, created_at) select unnest(${eventIds}::bigint[]), ${now}::bigint`.execute(trx);
   return ids;
 }
 
