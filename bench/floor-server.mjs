@@ -5,7 +5,9 @@
  * with the location and dates), one event and one outbox row per line, and the stock reservation per line. No key
  * check, no validation, no availability check, no policy: what is left is the cost of HTTP, JSON and the writes,
  * which Holdfast's intake cannot go below. It runs on a database with Holdfast's own schema and data (a copy of the
- * one Holdfast is measured on), with the pragmas Holdfast opens SQLite with.
+ * one Holdfast is measured on), with the pragmas Holdfast opens SQLite with for durability and caching (WAL,
+ * synchronous NORMAL, foreign keys, busy timeout, cache size); it checkpoints as SQLite does by default, on its
+ * commits, where Holdfast checkpoints from a thread of its own and keeps savepoint pages in memory (`temp_store`).
  *
  *   DATABASE_URL=<sqlite file> PORT=3100 node bench/floor-server.mjs
  *

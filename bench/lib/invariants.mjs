@@ -4,6 +4,7 @@
  *  - `reserved` equals the released, unshipped lines of each (sku, location);
  *  - every line is in a known status reason; a held line has both dates and a location, or none of them;
  *  - `promised_quantities` equals the held lines' promises summed per (sku, location, date);
+ *  - each product's counts of held lines (`held_backorder`, `held_preorder`) equal its lines';
  *  - each line's version equals its number of events, and its `status_seq` is the id of its last status move;
  *  - each event has an outbox row (only right before any delivery, so only for a fresh seed).
  * Answers the problems found, each with a count and a plain description; none means the data is consistent.
@@ -51,6 +52,13 @@ const CHECKS = [
     detail: 'lines whose version differs from their number of events',
     sql: `select count(*) as n from order_lines l left join (select line_id, count(*) as c from line_events group by line_id) e on e.line_id = l.id
           where coalesce(e.c, 0) <> l.version`,
+  },
+  {
+    kind: 'held_counts',
+    detail: "products whose counts of held lines (what a run finds its skus by) differ from their lines",
+    sql: `select count(*) as n from products p left join (select sku, sum(case when status_reason = 'BackorderHold' then 1 else 0 end) as b,
+            sum(case when status_reason = 'PreorderHold' then 1 else 0 end) as r from order_lines where ${HELD} group by sku) h on h.sku = p.sku
+          where p.held_backorder <> coalesce(h.b, 0) or p.held_preorder <> coalesce(h.r, 0)`,
   },
   {
     kind: 'status_seq',

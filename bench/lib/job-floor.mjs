@@ -1,7 +1,9 @@
 /**
  * The logic-free floor of a `backorder` or `preorder` run (SPEC 10): only the writes a run over the held lines
- * makes, with nothing decided. Skus go in order, 20 to a transaction (about 2,000 held lines, the size of a run's
- * batch), and each transaction reads the held lines of its skus and then, for every one of them:
+ * makes, with nothing decided. Skus go in order, 20 to a transaction (about 2,000 held lines, the most a run's batch
+ * takes; runs size their batches by the request thread's time, 100 ms on PostgreSQL and 15 ms on SQLite, so they may
+ * commit more often than the floor), and each transaction reads the held lines of its skus and then, for every one
+ * of them:
  *  - releases every other line to AwaitingFulfillment at the location it was promised at (half the lines, as the
  *    runs on the bench's worlds release); a backorder floor re-dates the others (their dates written as they
  *    were), a preorder floor moves them to BackorderHold (their dates kept, backordered now), so that, as in a

@@ -35,7 +35,7 @@ export function renderReport(o) {
   push('# Holdfast benchmarks', '');
   push(
     `Written by \`${o.command}\` on ${o.started.toISOString().slice(0, 16).replace('T', ' ')} UTC in ${formatNumber(minutes, 1)} minutes, ` +
-      `${o.runs} run${o.runs === 1 ? '' : 's'} per figure (min / median / max; a bar is judged on the median).` +
+      `${o.runs} run${o.runs === 1 ? '' : 's'} per figure (min / median / max; a bar is judged on the median, a count of failures on every run, and a bar fails when a run gave no value).` +
       (o.quick ? ' **Quick mode: smaller sizes and one run each, for development; not the figures of SPEC 10.**' : ''),
     '',
   );

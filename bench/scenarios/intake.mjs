@@ -111,7 +111,7 @@ export const intakeFloor = {
         figure('floor p99 latency', 'ms', at.floor.map((x) => x.latencyMs.p99), { digits: 1 }),
         figure('Holdfast CPU per order', 'ms', at.holdfast.map((x) => x.cpuMsPerOrder), { digits: 2 }),
         figure('floor CPU per order', 'ms', at.floor.map((x) => x.cpuMsPerOrder), { digits: 2 }),
-        figure('Holdfast failed requests (socket errors, timeouts, non-2xx)', '', at.holdfast.map((x) => x.errors), { digits: 0, bar: exactly(0, '0') }),
+        figure('Holdfast failed requests (socket errors, timeouts, non-2xx)', '', at.holdfast.map((x) => x.errors), { digits: 0, bar: exactly(0) }),
       ],
       tables: [
         [
@@ -182,7 +182,7 @@ export const intakeHotSkus = {
         figure(`CPU per order, ${heldLabel}`, 'ms', results.held.map((x) => x.cpuMsPerOrder), { digits: 2 }),
         figure('new lines given a date, no held lines', '%', results.none.map((x) => x.datedShare * 100), { digits: 0 }),
         figure(`new lines given a date, ${heldLabel}`, '%', results.held.map((x) => x.datedShare * 100), { digits: 0 }),
-        figure('failed requests', '', [...results.none, ...results.held].map((x) => x.errors), { digits: 0, bar: exactly(0, '0') }),
+        figure('failed requests', '', [...results.none, ...results.held].map((x) => x.errors), { digits: 0, bar: exactly(0) }),
       ],
       notes: [],
     };

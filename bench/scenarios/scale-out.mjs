@@ -88,7 +88,7 @@ export const scaleOut = {
         figure('WAL per order (whole server)', 'bytes', out.walPerOrder, { digits: 0 }),
         figure("other databases' transactions meanwhile (0: the WAL is intake's alone)", '', out.walOthers, { digits: 0 }),
         figure('database connections held by two processes', '', out.connections, { digits: 0 }),
-        figure('failed requests', '', out.errors, { digits: 0, bar: exactly(0, '0') }),
+        figure('failed requests', '', out.errors, { digits: 0, bar: exactly(0) }),
       ],
       notes: [],
     };

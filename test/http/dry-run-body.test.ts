@@ -21,16 +21,21 @@ const record = (lineId: string) => ({
 });
 const zero = { movedToFulfillment: 0, movedToBackorder: 0, stillOnHold: 0, canceled: 0, failedRecords: 0 };
 
-function fake(batches: (DryRunBatch | Error)[], processed: number, planned: { n: number } = { n: 0 }): DryRun {
+/** `planned.n`: batches handed out so far; `planned.closed`: the planning was ended (its generator finished or was returned). */
+function fake(batches: (DryRunBatch | Error)[], processed: number, planned: { n: number; closed?: boolean } = { n: 0 }): DryRun {
   return {
     jobType: 'backorder',
     startedAt: Date.parse('2028-06-01T09:00:00Z'),
     processed,
     async *batches() {
-      for (const b of batches) {
-        planned.n++;
-        if (b instanceof Error) throw b;
-        yield b;
+      try {
+        for (const b of batches) {
+          planned.n++;
+          if (b instanceof Error) throw b;
+          yield b;
+        }
+      } finally {
+        planned.closed = true;
       }
     },
   };
@@ -87,17 +92,17 @@ describe('the dry run body', () => {
   });
 
   it('plans no further ahead of the client than the stream buffer (64 KiB), and stops when the client goes', async () => {
-    const planned = { n: 0 };
+    const planned: { n: number; closed?: boolean } = { n: 0 };
     const many = Array.from({ length: 1000 }, (_, i) => ({ records: [record(`l${i}`)], counts: zero }));
     const stream = dryRunBody(fake(many, 0, planned), () => undefined);
     const it = stream[Symbol.asyncIterator]();
     await it.next();
     await new Promise((r) => setTimeout(r, 50));
     expect(planned.n).toBeLessThan(1000);
+    expect(planned.closed).toBeUndefined();
+    // The client goes: the planning is ended (its generator returned), not merely left waiting on a full buffer.
     stream.destroy();
-    await new Promise((r) => setTimeout(r, 20));
-    const after = planned.n;
-    await new Promise((r) => setTimeout(r, 50));
-    expect(planned.n).toBe(after);
+    await expect.poll(() => planned.closed, { timeout: 2000 }).toBe(true);
+    expect(planned.n).toBeLessThan(1000);
   });
 });

@@ -56,8 +56,7 @@ describe.each(DATABASE_KINDS)('API keys on %s', (kind) => {
     const lastUsed = async () => (await t.api('GET', '/api/keys?limit=500')).body.items.find((k: { id: string }) => k.id === created.id).lastUsedAt;
     expect(await lastUsed()).toBeNull();
     expectStatus(await t.api('GET', '/api/orders', undefined, { key: created.key }), 200);
-    await new Promise((r) => setTimeout(r, 50)); // the write runs after the answer
-    expect(await lastUsed()).toBe(AT_T0);
+    await expect.poll(lastUsed, { timeout: 5000 }).toBe(AT_T0); // the write runs after the answer
     await t.setClock('2028-06-01T09:00:30Z');
     expectStatus(await t.api('GET', '/api/orders', undefined, { key: created.key }), 200);
     await new Promise((r) => setTimeout(r, 50));

@@ -19,9 +19,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Opens a fresh file, writes about 2 MB in 20 commits (`pauseMs` apart), and answers the file's size before, then
- * after `waitMs`.
+ * once it has grown by `grownBy` bytes or `waitMs` has passed.
  */
-async function writeAndWatch(name: string, checkpointInBackground: boolean, waitMs: number, pauseMs = 0) {
+async function writeAndWatch(name: string, checkpointInBackground: boolean, waitMs: number, pauseMs = 0, grownBy = 1_000_000) {
   const file = path.join(dir, `${name}.db`);
   const database = openDatabase({ url: file, checkpointInBackground });
   try {
@@ -32,7 +32,7 @@ async function writeAndWatch(name: string, checkpointInBackground: boolean, wait
       if (pauseMs > 0) await sleep(pauseMs);
     }
     const deadline = Date.now() + waitMs;
-    while (fs.statSync(file).size < before + 1_000_000 && Date.now() < deadline) await sleep(25);
+    while (fs.statSync(file).size < before + grownBy && Date.now() < deadline) await sleep(25);
     const after = fs.statSync(file).size;
     const rows = await sql<{ n: number }>`select count(*) as n from filler`.execute(database.db);
     return { before, after, rows: Number(rows.rows[0]!.n), file, database };
@@ -59,10 +59,10 @@ describe('SQLite checkpoints', () => {
 
   it('under light load the WAL starts over behind the thread, so it stays far below the backstop', async () => {
     // Pauses longer than the thread's interval: each new commit finds the WAL copied.
-    const r = await writeAndWatch('light', true, 0, 150);
+    const r = await writeAndWatch('light', true, 10_000, 150, 2_000_000);
     try {
       expect(fs.statSync(`${r.file}-wal`).size).toBeLessThan(1_000_000);
-      expect(fs.statSync(r.file).size).toBeGreaterThan(2_000_000);
+      expect(r.after).toBeGreaterThan(2_000_000);
     } finally {
       await r.database.close();
     }

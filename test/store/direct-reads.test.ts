@@ -69,12 +69,16 @@ describe.each(DATABASE_KINDS)('reads on %s', (kind) => {
   it('outside a transaction never see what an open transaction wrote', async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
+    let wrote!: () => void;
+    const written = new Promise<void>((resolve) => (wrote = resolve));
     const open = database.transaction(async (trx) => {
       await upsertProduct(trx, { sku: 'SKU-4', name: 'Four', preorderEligible: false, launchDate: null, allowBackorder: false }, 4_000);
+      wrote();
       await gate;
       throw new Error('rolled back');
     });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // The read starts only once the open transaction has written.
+    await written;
     // On SQLite this waits for the one connection; run directly it would read inside the open transaction.
     const outside = findProducts(database.db, ['SKU-4']);
     release();
@@ -87,13 +91,16 @@ describe.each(DATABASE_KINDS)('reads on %s', (kind) => {
     expect((await atp()).supply.stock).toEqual([]);
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
+    let wrote!: () => void;
+    const written = new Promise<void>((resolve) => (wrote = resolve));
     const open = database.transaction(async (trx) => {
       await trx.insertInto('locations').values({ id: 'L1', name: 'L1', priority: 1, handling_days: 0, active: 1, created_at: 1, updated_at: 1 }).execute();
       await trx.insertInto('stock').values({ sku: 'SKU-1', location_id: 'L1', on_hand: 111, reserved: 0, updated_at: 1 }).execute();
+      wrote();
       await gate;
       throw new Error('rolled back');
     });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await written;
     // A group commit holds its transaction open across a turn of the loop the same way (src/app/group-commit.ts).
     const outside = atp();
     release();

@@ -7,6 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS, scratchDatabase } from '../fixtures/databases.ts';
 import type { DatabaseKind, ScratchDatabase } from '../fixtures/databases.ts';
+import { parseMetrics, sample } from '../fixtures/metrics.ts';
 import { startReceiver } from '../fixtures/webhook-receiver.ts';
 import type { Receiver } from '../fixtures/webhook-receiver.ts';
 import { startCli } from '../jobs/child-process.ts';
@@ -156,6 +157,11 @@ describe.each(DATABASE_KINDS)('serve processes delivering webhooks on %s', (kind
     expect(rx.concurrentDuplicates).toEqual([]);
     // Healthy processes and a healthy receiver: not even one repeat.
     expect(rx.received.length).toBe(1_000);
+    // Both processes delivered (SPEC 7: they share the work), each counting its own in /metrics.
+    const delivered = [];
+    for (const c of [a, b]) delivered.push(sample(parseMetrics((await call(c.base, 'GET', '/metrics')).json), 'holdfast_webhook_deliveries_total', { outcome: 'delivered' }));
+    expect(delivered[0]! + delivered[1]!, `delivered by each: ${delivered.join(', ')}`).toBe(1_000);
+    expect(Math.min(...delivered), `delivered by each: ${delivered.join(', ')}`).toBeGreaterThan(0);
     for (const c of [a, b]) c.cli.child.kill('SIGTERM');
     for (const c of [a, b]) expect((await c.cli.exited).code).toBe(0);
   });
