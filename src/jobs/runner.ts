@@ -64,6 +64,8 @@ const MAX_PAUSE_MS = 250;
 /**
  * The pause after a batch while intake goes on, as a share of the time the batch held the database: a quarter more,
  * as the run's other threads (the planner's reads, SQLite's checkpoints) still take part of the cores meanwhile.
+ * Twice as long made a run under intake a third longer and bought intake hardly any more of its rate
+ * (docs/scaling.md): what it lacks then is CPU, not the database.
  */
 const PAUSE_SHARE = 1.25;
 
@@ -164,7 +166,8 @@ export class JobRunner {
             after = skus[skus.length - 1]!;
             queued.push({ skus, lines, planned: planner ? planner.plan(frame, skus, this.ctx.clock.now()) : Promise.resolve(null) });
           }
-          // While intake is going on, one batch at a time, each followed by a pause as long as it took (below).
+          // While intake is going on, one batch at a time, each followed by a pause a quarter longer than it took,
+          // at most MAX_PAUSE_MS (below).
           const share = intakeActive(this.ctx.database);
           while (going.size < (share ? 1 : parallel) && queued.length > 0) {
             const { skus, lines, planned } = queued.shift()!;
