@@ -29,6 +29,8 @@ export const neverStalled = {
     const out = { health: [], read: [], runSeconds: [], idle: [], during: [], intakeRunSeconds: [], wrkErrors: [], unfinished: [] };
     const notes = [];
     for (let run = 1; run <= ctx.runs; run++) {
+      // Of this run's two job runs (probed, under intake), those that did not succeed.
+      let unfinished = 0;
       // Probes alone.
       {
         const db = await ctx.copy(world, 'stalled-probes');
@@ -39,8 +41,10 @@ export const neverStalled = {
           await sleep(200);
           const job = await runJob(server);
           const probes = await prober.stop();
-          if (job.run.status !== 'succeeded') notes.push(`Run ${run}: the probed run ended ${job.run.status}: ${job.run.error}`);
-          out.unfinished.push(job.run.status === 'succeeded' ? 0 : 1);
+          if (job.run.status !== 'succeeded') {
+            notes.push(`Run ${run}: the probed run ended ${job.run.status}: ${job.run.error}`);
+            unfinished++;
+          }
           out.health.push(probes.health);
           out.read.push(probes.read);
           for (const [name, r] of Object.entries(probes)) {
@@ -65,8 +69,10 @@ export const neverStalled = {
           wrk.stop();
           const w = await wrk.done;
           out.wrkErrors.push(w.errors);
-          if (job.run.status !== 'succeeded') notes.push(`Run ${run}: the run under intake ended ${job.run.status}: ${job.run.error}`);
-          out.unfinished[out.unfinished.length - 1] += job.run.status === 'succeeded' ? 0 : 1;
+          if (job.run.status !== 'succeeded') {
+            notes.push(`Run ${run}: the run under intake ended ${job.run.status}: ${job.run.error}`);
+            unfinished++;
+          }
           const runStart = Date.parse(job.run.startedAt);
           const runEnd = Date.parse(job.run.finishedAt);
           // The first second of load is its warm-up.
@@ -79,6 +85,7 @@ export const neverStalled = {
           await db.drop();
         }
       }
+      out.unfinished.push(unfinished);
     }
     const p = (list, q) => list.map((x) => percentile(x.latenciesMs, q));
     const max = (list) => list.map((x) => Math.max(...x.latenciesMs));

@@ -158,8 +158,9 @@ describe.each(DATABASE_KINDS)('serve processes delivering webhooks on %s', (kind
     // Healthy processes and a healthy receiver: not even one repeat.
     expect(rx.received.length).toBe(1_000);
     // Both processes delivered (SPEC 7: they share the work), each counting its own in /metrics.
-    const delivered = [];
-    for (const c of [a, b]) delivered.push(sample(parseMetrics((await call(c.base, 'GET', '/metrics')).json), 'holdfast_webhook_deliveries_total', { outcome: 'delivered' }));
+    const delivered = await Promise.all(
+      [a, b].map(async (c) => sample(parseMetrics((await call(c.base, 'GET', '/metrics')).json), 'holdfast_webhook_deliveries_total', { outcome: 'delivered' })),
+    );
     expect(delivered[0]! + delivered[1]!, `delivered by each: ${delivered.join(', ')}`).toBe(1_000);
     expect(Math.min(...delivered), `delivered by each: ${delivered.join(', ')}`).toBeGreaterThan(0);
     for (const c of [a, b]) c.cli.child.kill('SIGTERM');
