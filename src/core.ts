@@ -70,6 +70,9 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     // A thread with a connection of its own needs a database another connection can open.
     planner: config.databaseUrl === ':memory:' ? null : new BatchPlanner(config.databaseUrl),
     plannerMinLines: config.jobPlannerMinLines,
+    // On SQLite a batch and intake share the request thread, and a planner still reading during the pause would take
+    // the core intake has then; on PostgreSQL the run mostly waits on the database, and intake keeps its share.
+    pauseAfterPlanning: !database.store.concurrentWriters,
     eventDebounceMs: config.eventDebounceMs,
     log: (level, message, fields) => logFn?.(level, message, fields),
   });

@@ -43,6 +43,12 @@ export interface RunnerOptions {
   readonly planner?: BatchPlanner | null;
   /** Runs with fewer lines in scope than this plan under the lock: a thread is not worth it for a few batches. */
   readonly plannerMinLines?: number;
+  /**
+   * While intake goes on, the pause after a batch starts only once the next batch's plan (made meanwhile in the
+   * planner's thread) is ready, and lasts in proportion to both: the planner then leaves intake the cores as well as
+   * the database (docs/scaling.md, "The pause waits for the next plan").
+   */
+  readonly pauseAfterPlanning?: boolean;
   readonly log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -54,6 +60,15 @@ export interface StartedRun {
 
 class Interrupted extends Error {}
 
+/** A batch waiting its turn: its skus, the lines it was sized for, and its plan (made ahead, or null). */
+interface Queued {
+  readonly skus: readonly string[];
+  readonly lines: number;
+  planned: Promise<PlannedBatch | null>;
+  /** Whether `planned` has settled. */
+  ready: boolean;
+}
+
 export const DEFAULT_BATCH_LINES = 2_000;
 /** The smallest batch an adaptive size goes down to: below it, per-batch costs outweigh the lines. */
 const MIN_BATCH_LINES = 100;
@@ -62,10 +77,10 @@ const SETTLED_STRETCH = 10;
 /** The longest pause a batch leaves to intake. */
 const MAX_PAUSE_MS = 250;
 /**
- * The pause after a batch while intake goes on, as a share of the time the batch held the database: a quarter more,
- * as the run's other threads (the planner's reads, SQLite's checkpoints) still take part of the cores meanwhile.
- * Twice as long made a run under intake a third longer and bought intake hardly any more of its rate
- * (docs/scaling.md): what it lacks then is CPU, not the database.
+ * The pause after a batch while intake goes on, as a share of the time the batch held the database (with
+ * `pauseAfterPlanning`, until the next plan was ready too): a quarter more, as SQLite's checkpoints still take part
+ * of the cores meanwhile. Twice as long made a run under intake a third longer and bought intake hardly any more of
+ * its rate (docs/scaling.md): what it lacks then is CPU, not the database.
  */
 const PAUSE_SHARE = 1.25;
 
@@ -75,9 +90,10 @@ export class JobRunner {
   private stopping = false;
   /**
    * Batches written from a plan made ahead, and batches planned under their lock (a plan out of date, or none); skus
-   * skipped as settled, and skus planned.
+   * skipped as settled, and skus planned; pauses left to intake, and those of them that began while the planner's
+   * thread was still planning.
    */
-  readonly batches = { plannedAhead: 0, plannedUnderLock: 0, skippedSkus: 0, plannedSkus: 0 };
+  readonly batches = { plannedAhead: 0, plannedUnderLock: 0, skippedSkus: 0, plannedSkus: 0, pauses: 0, pausesWhilePlanning: 0 };
   private readonly lease: LeaseOptions;
 
   constructor(
@@ -147,7 +163,7 @@ export class JobRunner {
       const planner = run.processed >= (this.options.plannerMinLines ?? 0) ? (this.options.planner ?? null) : null;
       // With a planner, the next batches are read and planned in its thread while these are written.
       const lookahead = planner ? parallel + 1 : parallel;
-      const queued: { skus: readonly string[]; lines: number; planned: Promise<PlannedBatch | null> }[] = [];
+      const queued: Queued[] = [];
       const size = new BatchSize(this.options.batchLines ?? DEFAULT_BATCH_LINES, this.options.batchTargetMs ?? null);
       const going = new Set<Promise<void>>();
       try {
@@ -164,14 +180,19 @@ export class JobRunner {
               break;
             }
             after = skus[skus.length - 1]!;
-            queued.push({ skus, lines, planned: planner ? planner.plan(frame, skus, this.ctx.clock.now()) : Promise.resolve(null) });
+            const entry: Queued = { skus, lines, planned: Promise.resolve(null), ready: true };
+            if (planner) {
+              entry.ready = false;
+              entry.planned = planner.plan(frame, skus, this.ctx.clock.now()).finally(() => (entry.ready = true));
+            }
+            queued.push(entry);
           }
           // While intake is going on, one batch at a time, each followed by a pause a quarter longer than it took,
           // at most MAX_PAUSE_MS (below).
           const share = intakeActive(this.ctx.database);
           while (going.size < (share ? 1 : parallel) && queued.length > 0) {
             const { skus, lines, planned } = queued.shift()!;
-            const batch: Promise<void> = planned.then((ahead) => this.batch(frame, skus, ahead, (ms, skipped) => size.took(ms, lines, skipped))).finally(() => going.delete(batch));
+            const batch: Promise<void> = planned.then((ahead) => this.batch(frame, skus, ahead, (ms, skipped) => size.took(ms, lines, skipped), () => queued[0])).finally(() => going.delete(batch));
             going.add(batch);
           }
           if (going.size === 0) break;
@@ -202,8 +223,17 @@ export class JobRunner {
     return ended;
   }
 
-  /** One batch; a batch that cannot be written is recorded line by line as failed and the run goes on. */
-  private async batch(frame: RunFrame, skus: readonly string[], ahead: PlannedBatch | null, took: (ms: number, skippedShare: number) => void): Promise<void> {
+  /**
+   * One batch; a batch that cannot be written is recorded line by line as failed and the run goes on. `next` is the
+   * batch after it, if one is queued.
+   */
+  private async batch(
+    frame: RunFrame,
+    skus: readonly string[],
+    ahead: PlannedBatch | null,
+    took: (ms: number, skippedShare: number) => void,
+    next: () => Queued | undefined,
+  ): Promise<void> {
     try {
       const began = performance.now();
       const loop = performance.eventLoopUtilization();
@@ -216,7 +246,12 @@ export class JobRunner {
       // Intake waits for a batch's commit (its skus' locks; on SQLite the one connection): while orders are
       // arriving, the run leaves the database to them for a little longer than the batch held it, so intake keeps
       // at least half of its rate and the run keeps going.
-      if (intakeActive(this.ctx.database)) await sleep(Math.min(MAX_PAUSE_MS, PAUSE_SHARE * (performance.now() - began)));
+      if (intakeActive(this.ctx.database)) {
+        if (this.options.pauseAfterPlanning) await next()?.planned;
+        this.batches.pauses++;
+        if (next()?.ready === false) this.batches.pausesWhilePlanning++;
+        await sleep(Math.min(MAX_PAUSE_MS, PAUSE_SHARE * (performance.now() - began)));
+      }
       this.ctx.metrics.linesMoved(result.changes.map((c) => c.event));
     } catch (error) {
       if (error instanceof LeaseLost) throw error;

@@ -2,9 +2,10 @@
  * Batches planned ahead in the planner thread (SPEC section 5 must not notice): a run that plans ahead ends exactly
  * where a run planning every batch under its lock ends, on identical copies of one database; a plan made ahead whose
  * inputs changed before its write (a receipt, a count, a new held line, a cancel) is planned again under the lock;
- * intake and cancels going on during a planned run leave the books exact.
+ * while orders arrive, a pause left to them starts on SQLite only once the next plan is ready (on PostgreSQL right
+ * after the write); intake and cancels going on during a run with a planner leave the books exact.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../src/store/tables/index.ts';
 import { DATABASE_KINDS, scratchDatabase } from '../fixtures/databases.ts';
@@ -13,6 +14,7 @@ import type { TestService } from '../fixtures/test-service.ts';
 import { planAhead, planFrameOf, runBatch } from '../../src/app/jobs/job-batch.ts';
 import { startRun } from '../../src/app/jobs/start-run.ts';
 import { endRun } from '../../src/app/jobs/end-run.ts';
+import { BatchPlanner } from '../../src/jobs/batch-planner.ts';
 import { T0, expectInvariants, lineSnapshot, ok, place, setOnHand, setupWorld } from './job-helpers.ts';
 import { seedBackorders } from './seed.ts';
 
@@ -90,6 +92,49 @@ describe.each(DATABASE_KINDS)('batches planned ahead on %s', (kind) => {
     await endRun(ctx, frame.run, 'succeeded', null);
     expect((await ok(t, 'GET', `/api/orders/${a.id}`)).lines[0].statusReason).toBe('AwaitingFulfillment');
     expect((await ok(t, 'GET', `/api/orders/${b.id}`)).lines[0].statusReason).toBe('BackorderHold');
+    await expectInvariants(t.service.database.db);
+  });
+
+  it(kind === 'sqlite' ? 'starts each pause left to intake once the next plan is ready' : 'pauses for intake without waiting for the next plan', async () => {
+    const t = await startTestService(kind, { now: T0, config: { jobBatchLines: 50, jobPlannerMinLines: 0 } });
+    services.push(t);
+    await setupWorld(t, { products: {}, settings: { backorders: true, onHandChangeSchedule: true, jobs: { backorder: { onSupplyChange: false } } } });
+    const seeded = await seedBackorders(t.service.database.db, { prefix: 'PI', skus: 40, linesPerSku: 30, now: Date.parse(T0), seed: 3, receiptsPerSku: 2 });
+    // A planner slower than the writes: each plan is ready 40 ms after the thread's answer.
+    const plan = BatchPlanner.prototype.plan;
+    const slow = vi.spyOn(BatchPlanner.prototype, 'plan').mockImplementation(async function (this: BatchPlanner, ...args) {
+      const planned = await plan.apply(this, args);
+      await new Promise((resolve) => setTimeout(resolve, 40));
+      return planned;
+    });
+    // Orders keep arriving from before the run starts until it has ended.
+    let running = true;
+    let placed = 0;
+    await place(t, 'first', [[seeded.skus[0]!, 1]]);
+    const intake = (async () => {
+      while (running) {
+        await place(t, `intake-${placed}`, [[seeded.skus[(placed * 7) % seeded.skus.length]!, 1]]);
+        placed++;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    })();
+    let plans = 0;
+    try {
+      const run = await (await t.service.jobs.run('backorder', 'manual')).done;
+      expect(run.status).toBe('succeeded');
+    } finally {
+      running = false;
+      await intake;
+      plans = slow.mock.calls.length;
+      slow.mockRestore();
+    }
+    expect(plans, 'plans made ahead').toBeGreaterThan(5);
+    const { pauses, pausesWhilePlanning, plannedAhead } = t.service.jobs.runner.batches;
+    expect(placed).toBeGreaterThan(0);
+    expect(plannedAhead).toBeGreaterThan(0);
+    expect(pauses, 'pauses left to intake').toBeGreaterThan(5);
+    if (kind === 'sqlite') expect(pausesWhilePlanning).toBe(0);
+    else expect(pausesWhilePlanning, `of ${pauses} pauses`).toBeGreaterThan(0);
     await expectInvariants(t.service.database.db);
   });
 
