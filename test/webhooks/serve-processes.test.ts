@@ -157,10 +157,12 @@ describe.each(DATABASE_KINDS)('serve processes delivering webhooks on %s', (kind
     expect(rx.concurrentDuplicates).toEqual([]);
     // Healthy processes and a healthy receiver: not even one repeat.
     expect(rx.received.length).toBe(1_000);
-    // Both processes delivered (SPEC 7: they share the work), each counting its own in /metrics.
-    const delivered = await Promise.all(
-      [a, b].map(async (c) => sample(parseMetrics((await call(c.base, 'GET', '/metrics')).json), 'holdfast_webhook_deliveries_total', { outcome: 'delivered' })),
-    );
+    // Both processes delivered (SPEC 7: they share the work), each counting its own in /metrics. A process counts a
+    // delivery once it has recorded the receiver's answer, a moment after the receiver has seen the request.
+    const deliveredByEach = () =>
+      Promise.all([a, b].map(async (c) => sample(parseMetrics((await call(c.base, 'GET', '/metrics')).json), 'holdfast_webhook_deliveries_total', { outcome: 'delivered' })));
+    await expect.poll(async () => (await deliveredByEach()).reduce((x, y) => x + y, 0), { timeout: 10_000 }).toBe(1_000);
+    const delivered = await deliveredByEach();
     expect(delivered[0]! + delivered[1]!, `delivered by each: ${delivered.join(', ')}`).toBe(1_000);
     expect(Math.min(...delivered), `delivered by each: ${delivered.join(', ')}`).toBeGreaterThan(0);
     for (const c of [a, b]) c.cli.child.kill('SIGTERM');
