@@ -243,16 +243,19 @@ export class JobRunner {
       this.batches[result.usedPlanAhead ? 'plannedAhead' : 'plannedUnderLock']++;
       this.batches.skippedSkus += result.skipped;
       this.batches.plannedSkus += skus.length - result.skipped;
+      this.ctx.metrics.linesMoved(result.changes.map((c) => c.event));
       // Intake waits for a batch's commit (its skus' locks; on SQLite the one connection): while orders are
-      // arriving, the run leaves the database to them for a little longer than the batch held it, so intake keeps
-      // at least half of its rate and the run keeps going.
+      // arriving, the run leaves the database to them for a little longer than the batch held it (with
+      // `pauseAfterPlanning`, than until the next plan was ready), so intake keeps at least half of its rate and the
+      // run keeps going.
       if (intakeActive(this.ctx.database)) {
-        if (this.options.pauseAfterPlanning) await next()?.planned;
+        const following = next();
+        // How the next plan settles is the next batch's concern, not this one's; a stopping run does not wait for it.
+        if (this.options.pauseAfterPlanning && following && !this.stopping) await following.planned.catch(() => null);
         this.batches.pauses++;
-        if (next()?.ready === false) this.batches.pausesWhilePlanning++;
+        if (following?.ready === false) this.batches.pausesWhilePlanning++;
         await sleep(Math.min(MAX_PAUSE_MS, PAUSE_SHARE * (performance.now() - began)));
       }
-      this.ctx.metrics.linesMoved(result.changes.map((c) => c.event));
     } catch (error) {
       if (error instanceof LeaseLost) throw error;
       const message = error instanceof Error ? error.message : String(error);

@@ -100,33 +100,35 @@ describe.each(DATABASE_KINDS)('batches planned ahead on %s', (kind) => {
     services.push(t);
     await setupWorld(t, { products: {}, settings: { backorders: true, onHandChangeSchedule: true, jobs: { backorder: { onSupplyChange: false } } } });
     const seeded = await seedBackorders(t.service.database.db, { prefix: 'PI', skus: 40, linesPerSku: 30, now: Date.parse(T0), seed: 3, receiptsPerSku: 2 });
-    // A planner slower than the writes: each plan is ready 40 ms after the thread's answer.
+    // A planner far slower than the writes: each plan is ready 150 ms after the thread's answer.
     const plan = BatchPlanner.prototype.plan;
     const slow = vi.spyOn(BatchPlanner.prototype, 'plan').mockImplementation(async function (this: BatchPlanner, ...args) {
       const planned = await plan.apply(this, args);
-      await new Promise((resolve) => setTimeout(resolve, 40));
+      await new Promise((resolve) => setTimeout(resolve, 150));
       return planned;
     });
     // Orders keep arriving from before the run starts until it has ended.
     let running = true;
     let placed = 0;
-    await place(t, 'first', [[seeded.skus[0]!, 1]]);
-    const intake = (async () => {
-      while (running) {
-        await place(t, `intake-${placed}`, [[seeded.skus[(placed * 7) % seeded.skus.length]!, 1]]);
-        placed++;
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    })();
+    let intake: Promise<void> = Promise.resolve();
     let plans = 0;
     try {
+      await place(t, 'first', [[seeded.skus[0]!, 1]]);
+      intake = (async () => {
+        while (running) {
+          await place(t, `intake-${placed}`, [[seeded.skus[(placed * 7) % seeded.skus.length]!, 1]]);
+          placed++;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      })();
       const run = await (await t.service.jobs.run('backorder', 'manual')).done;
       expect(run.status).toBe('succeeded');
     } finally {
       running = false;
-      await intake;
       plans = slow.mock.calls.length;
       slow.mockRestore();
+      // An order that failed fails the test here.
+      await intake;
     }
     expect(plans, 'plans made ahead').toBeGreaterThan(5);
     const { pauses, pausesWhilePlanning, plannedAhead } = t.service.jobs.runner.batches;
