@@ -180,11 +180,8 @@ export class JobRunner {
               break;
             }
             after = skus[skus.length - 1]!;
-            const entry: Queued = { skus, lines, planned: Promise.resolve(null), ready: true };
-            if (planner) {
-              entry.ready = false;
-              entry.planned = planner.plan(frame, skus, this.ctx.clock.now()).finally(() => (entry.ready = true));
-            }
+            const entry: Queued = { skus, lines, planned: Promise.resolve(null), ready: planner === null };
+            if (planner) entry.planned = planner.plan(frame, skus, this.ctx.clock.now()).finally(() => (entry.ready = true));
             queued.push(entry);
           }
           // While intake is going on, one batch at a time, each followed by a pause a quarter longer than it took,

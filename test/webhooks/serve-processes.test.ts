@@ -163,7 +163,6 @@ describe.each(DATABASE_KINDS)('serve processes delivering webhooks on %s', (kind
       Promise.all([a, b].map(async (c) => sample(parseMetrics((await call(c.base, 'GET', '/metrics')).json), 'holdfast_webhook_deliveries_total', { outcome: 'delivered' })));
     await expect.poll(async () => (await deliveredByEach()).reduce((x, y) => x + y, 0), { timeout: 10_000 }).toBe(1_000);
     const delivered = await deliveredByEach();
-    expect(delivered[0]! + delivered[1]!, `delivered by each: ${delivered.join(', ')}`).toBe(1_000);
     expect(Math.min(...delivered), `delivered by each: ${delivered.join(', ')}`).toBeGreaterThan(0);
     for (const c of [a, b]) c.cli.child.kill('SIGTERM');
     for (const c of [a, b]) expect((await c.cli.exited).code).toBe(0);
