@@ -146,15 +146,22 @@ export class JobRunner {
     let lost = false;
     let failure: string | null = null;
     const bulk = this.ctx.database.bulkWrites();
+    // One beat at a time: a beat that waits (the database busy) is not joined by more, each holding a connection.
+    let beating = false;
     const beat = setInterval(() => {
-      heartbeat(this.ctx, run).then(
-        (held) => {
-          if (!held) lost = true;
-        },
-        () => {
-          // A missed beat is no failure by itself: the next batch renews the lease or fails the run.
-        },
-      );
+      if (beating) return;
+      beating = true;
+      heartbeat(this.ctx, run)
+        .then(
+          (held) => {
+            if (!held) lost = true;
+          },
+          () => {
+            // A missed beat is no failure by itself: the next one tries again, and a batch ends the run if another
+            // runner has taken the lease meanwhile.
+          },
+        )
+        .finally(() => (beating = false));
     }, Math.max(50, Math.floor(this.options.leaseTimeoutMs / 3)));
     try {
       let after: string | null = null;

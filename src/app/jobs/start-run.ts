@@ -134,7 +134,10 @@ export async function startRun(ctx: AppContext, request: RunRequest, lease: Leas
   const { database, clock, ids } = ctx;
   await database.store.beforeRun(database.db);
   const requestedAt = clock.now();
-  const early = ahead ? await readStartAhead(ctx, request, requestedAt, lease, ahead) : null;
+  // A run in progress is refused at once, from a look without a lock: the lock would wait for that run's batches.
+  const seen = await peekLease(database.db, request.jobType);
+  if (seen.runId !== null) refuseWhileLive(request.jobType, seen, Date.now(), lease);
+  const early = ahead ? ((await readRunStartAhead(ctx, request, requestedAt, ahead.minLines)) ?? (await ahead.reader(request, requestedAt))) : null;
   return database.transaction(async (trx) => {
     const holder = await readLease(trx, database.store, request.jobType);
     const realNow = Date.now();
@@ -167,13 +170,6 @@ export async function startRun(ctx: AppContext, request: RunRequest, lease: Leas
   });
 }
 
-async function readStartAhead(ctx: AppContext, request: RunRequest, startedAt: number, lease: LeaseOptions, ahead: StartAhead): Promise<RunStartAhead | null> {
-  // A run in progress is refused at once, not after counting for a run that cannot start.
-  const holder = await peekLease(ctx.database.db, request.jobType);
-  if (holder.runId !== null) refuseWhileLive(request.jobType, holder, Date.now(), lease);
-  return (await readRunStartAhead(ctx, request, startedAt, ahead.minLines)) ?? (await ahead.reader(request, startedAt));
-}
-
 function refuseWhileLive(jobType: JobType, holder: LeaseHolder, realNow: number, lease: LeaseOptions): void {
   if (holder.heartbeatAt > realNow - lease.leaseTimeoutMs) {
     throw new AppError('job_running', `a ${jobType} run (${holder.runId}) is in progress; try again when it has ended`);
@@ -188,6 +184,9 @@ const sameHolder = (a: LeaseHolder, b: LeaseHolder): boolean => a.runId === b.ru
  */
 export async function reapDeadRun(ctx: AppContext, jobType: JobType, lease: LeaseOptions): Promise<boolean> {
   const { database } = ctx;
+  // A look without a lock first: the lock waits for the batches of a live run, which is nearly always what it finds.
+  const seen = await peekLease(database.db, jobType);
+  if (seen.runId === null || seen.heartbeatAt > Date.now() - lease.leaseTimeoutMs) return false;
   return database.transaction(async (trx) => {
     const holder = await readLease(trx, database.store, jobType);
     const realNow = Date.now();

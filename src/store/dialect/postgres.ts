@@ -97,7 +97,7 @@ export function postgresStore(prepared: PreparedQueries): StoreDialect {
       await sql`select sku from products where sku = any(${sorted}::text[]) order by sku for update`.execute(trx);
     },
     async lockRow(trx, table, keyColumn, key, mode = 'update') {
-      await sql`select 1 from ${sql.table(table)} where ${sql.ref(keyColumn)} = ${key} ${sql.raw(mode === 'share' ? 'for share' : 'for update')}`.execute(trx);
+      await sql`select 1 from ${sql.table(table)} where ${sql.ref(keyColumn)} = ${key} ${sql.raw(mode === 'keyShare' ? 'for key share' : 'for update')}`.execute(trx);
     },
     isUniqueViolation(error) {
       return (error as { code?: string } | null)?.code === '23505';

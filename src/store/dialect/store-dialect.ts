@@ -67,9 +67,10 @@ export interface StoreDialect {
   lockSkus(trx: Executor, skus: Iterable<string>): Promise<void>;
   /**
    * Locks one row for the rest of the transaction (a job lease, a config document): `update` excludes every other
-   * lock; `share` only writers, so several transactions may hold it together.
+   * lock; `keyShare` only `update` locks (and changes of the key), so several transactions may hold it together and an
+   * update of the row's other columns waits for none of them.
    */
-  lockRow(trx: Executor, table: 'job_leases' | 'config', keyColumn: 'job_type' | 'key', key: string, mode?: 'update' | 'share'): Promise<void>;
+  lockRow(trx: Executor, table: 'job_leases' | 'config', keyColumn: 'job_type' | 'key', key: string, mode?: 'update' | 'keyShare'): Promise<void>;
   isUniqueViolation(error: unknown): boolean;
   /**
    * Sets a job batch's transaction up: its commit may return before its WAL reaches the disk (a crash may lose it

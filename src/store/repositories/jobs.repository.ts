@@ -92,10 +92,16 @@ export async function takeLease(db: Executor, jobType: string, runId: string, ow
 
 /**
  * True when the run still holds its job type's lease, which then stays with it until the transaction ends: a batch
- * commits only while its run holds the lease. A share lock, so the batches of one run do not queue on each other.
+ * commits only while its run holds the lease. Whoever changes the holder locks the row for update first
+ * (`readLease`), which waits for the batches that hold it and makes later ones wait, so they see the new holder.
+ *
+ * A key-share lock: the batches of one run do not queue on each other, and the heartbeat (`renewLease`, which changes
+ * only `heartbeat_at`) does not queue on them. With share locks it did: PostgreSQL grants a new share lock at once
+ * while an update waits for the ones held, so with two batches in flight whose transactions overlapped, the
+ * heartbeat waited as long as the overlap lasted, and a healthy run was marked dead.
  */
 export async function holdsLease(db: Executor, store: StoreDialect, jobType: string, runId: string): Promise<boolean> {
-  await store.lockRow(db, 'job_leases', 'job_type', jobType, 'share');
+  await store.lockRow(db, 'job_leases', 'job_type', jobType, 'keyShare');
   const row = await db.selectFrom('job_leases').select('run_id').where('job_type', '=', jobType).executeTakeFirst();
   return row?.run_id === runId;
 }

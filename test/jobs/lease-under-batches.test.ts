@@ -1,0 +1,85 @@
+/**
+ * A run's lease stays fresh while its batches keep the lease row locked (PostgreSQL). Each batch holds a lock on
+ * the lease row until it commits, so that a takeover waits for it; with two batches in flight whose transactions
+ * overlap, some batch holds that lock at every moment. The heartbeat must still renew the lease, and a watch for dead
+ * runs must neither wait behind those batches nor mark the run failed.
+ *
+ * (PostgreSQL grants a new share lock at once while an update waits for the share locks already held, so an update
+ * of the lease row could wait for as long as the overlap lasts; the full bench once saw a healthy run over
+ * 1,000,000 lines marked dead after 32 s of heartbeats queued that way.)
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { DATABASE_KINDS } from '../fixtures/databases.ts';
+import { startTestService } from '../fixtures/test-service.ts';
+import type { TestService } from '../fixtures/test-service.ts';
+import { peekLease } from '../../src/store/repositories/jobs.repository.ts';
+import { expectInvariants, setupWorld, sleep } from './job-helpers.ts';
+import { seedBackorders } from './seed.ts';
+
+const LEASE_TIMEOUT_MS = 1_500;
+
+describe.runIf(DATABASE_KINDS.includes('postgres'))('the lease of a run whose batches overlap, on postgres', () => {
+  let t: TestService | undefined;
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    await t?.close();
+    t = undefined;
+  });
+
+  it('is renewed by the heartbeat and not reaped while batches hold the lease row', async () => {
+    t = await startTestService('postgres', {
+      config: { manualClock: false, leaseTimeoutMs: LEASE_TIMEOUT_MS, jobParallelBatches: 2, jobBatchSkus: 2, jobPlannerMinLines: Number.MAX_SAFE_INTEGER },
+    });
+    await setupWorld(t, { products: {}, settings: { backorders: true, onHandChangeSchedule: true, jobs: { backorder: { onSupplyChange: false } } } });
+    const seeded = await seedBackorders(t.service.database.db, { prefix: 'LB', skus: 60, linesPerSku: 4, now: Date.now() - 3_600_000, seed: 21, receiptsPerSku: 1 });
+    const { service } = t;
+    const store = service.database.store;
+    // Each batch holds its transaction (and its lock on the lease row) 150-350 ms longer, in a varying amount, so
+    // the two batches in flight do not commit together: one of them holds the lock at every moment.
+    const write = store.writeChanges.bind(store);
+    let batches = 0;
+    vi.spyOn(store, 'writeChanges').mockImplementation(async (...args: Parameters<typeof write>) => {
+      batches++;
+      await sleep(150 + ((batches * 97) % 200));
+      return write(...args);
+    });
+
+    const started = await service.jobs.run('backorder', 'manual');
+    let ended = false;
+    const done = started.done.finally(() => (ended = true));
+    let stalest = 0;
+    let samples = 0;
+    let reaped = 0;
+    let longestReap = 0;
+    const reaps: Promise<void>[] = [];
+    while (!ended) {
+      const lease = await peekLease(service.database.db, 'backorder');
+      if (!ended && lease.runId === started.run.id) {
+        stalest = Math.max(stalest, Date.now() - lease.heartbeatAt);
+        samples++;
+      }
+      // The watch `serve` runs every lease timeout, here every 250 ms; it must not wait behind the batches either.
+      if (samples % 10 === 0) {
+        reaps.push(
+          (async () => {
+            const began = Date.now();
+            if (await service.jobs.runner.reapDeadRun('backorder')) reaped++;
+            longestReap = Math.max(longestReap, Date.now() - began);
+          })(),
+        );
+      }
+      await sleep(25);
+    }
+    const run = await done;
+    await Promise.all(reaps);
+    expect(run.status, run.error ?? '').toBe('succeeded');
+    expect(reaped).toBe(0);
+    expect(longestReap, 'the longest look for a dead run (ms)').toBeLessThan(LEASE_TIMEOUT_MS / 3);
+    expect(run.processed).toBe(seeded.lines);
+    expect(batches, 'batches written').toBeGreaterThanOrEqual(20);
+    expect(samples, 'the lease was read during the run').toBeGreaterThan(40);
+    // The heartbeat beats every third of the timeout: a lease never older than the timeout was renewed throughout.
+    expect(stalest, `the oldest heartbeat seen during the run (${samples} reads)`).toBeLessThan(LEASE_TIMEOUT_MS);
+    await expectInvariants(service.database.db);
+  }, 120_000);
+});
