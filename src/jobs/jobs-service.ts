@@ -63,8 +63,17 @@ export class JobsService {
   async startBackground(options: { cron: boolean }): Promise<void> {
     if (options.cron) await this.scheduler.start();
     this.options.planner?.prestart();
+    // One look per job type at a time: a look that waits for a lock is not joined by more, each holding a connection.
+    const looking = new Set<string>();
     this.reaper = setInterval(() => {
-      for (const jobType of JOB_TYPES) void this.runner.reapDeadRun(jobType).catch(() => undefined);
+      for (const jobType of JOB_TYPES) {
+        if (looking.has(jobType)) continue;
+        looking.add(jobType);
+        void this.runner
+          .reapDeadRun(jobType)
+          .catch(() => undefined)
+          .finally(() => looking.delete(jobType));
+      }
     }, Math.max(1_000, this.leaseTimeoutMs));
     this.reaper.unref?.();
   }

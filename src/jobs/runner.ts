@@ -146,10 +146,15 @@ export class JobRunner {
     let lost = false;
     let failure: string | null = null;
     const bulk = this.ctx.database.bulkWrites();
-    // One beat at a time: a beat that waits (the database busy) is not joined by more, each holding a connection.
+    // One beat at a time: a beat that waits (the database busy) is not joined by more, each holding a connection; a
+    // beat due meanwhile goes as soon as it lands.
     let beating = false;
-    const beat = setInterval(() => {
-      if (beating) return;
+    let due = false;
+    const sendBeat = (): void => {
+      if (beating) {
+        due = true;
+        return;
+      }
       beating = true;
       heartbeat(this.ctx, run)
         .then(
@@ -161,8 +166,15 @@ export class JobRunner {
             // runner has taken the lease meanwhile.
           },
         )
-        .finally(() => (beating = false));
-    }, Math.max(50, Math.floor(this.options.leaseTimeoutMs / 3)));
+        .finally(() => {
+          beating = false;
+          if (due) {
+            due = false;
+            sendBeat();
+          }
+        });
+    };
+    const beat = setInterval(sendBeat, Math.max(50, Math.floor(this.options.leaseTimeoutMs / 3)));
     try {
       let after: string | null = null;
       let exhausted = false;

@@ -9,6 +9,9 @@
  * 1,000,000 lines marked dead after 32 s of heartbeats queued that way.)
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { loadConfig } from '../../src/config/config.ts';
+import { createService } from '../../src/service.ts';
+import type { Service } from '../../src/service.ts';
 import { DATABASE_KINDS } from '../fixtures/databases.ts';
 import { startTestService } from '../fixtures/test-service.ts';
 import type { TestService } from '../fixtures/test-service.ts';
@@ -20,8 +23,11 @@ const LEASE_TIMEOUT_MS = 1_500;
 
 describe.runIf(DATABASE_KINDS.includes('postgres'))('the lease of a run whose batches overlap, on postgres', () => {
   let t: TestService | undefined;
+  let other: Service | undefined;
   afterEach(async () => {
     vi.restoreAllMocks();
+    await other?.close();
+    other = undefined;
     await t?.close();
     t = undefined;
   });
@@ -81,5 +87,42 @@ describe.runIf(DATABASE_KINDS.includes('postgres'))('the lease of a run whose ba
     // The heartbeat beats every third of the timeout: a lease never older than the timeout was renewed throughout.
     expect(stalest, `the oldest heartbeat seen during the run (${samples} reads)`).toBeLessThan(LEASE_TIMEOUT_MS);
     await expectInvariants(service.database.db);
+  }, 120_000);
+
+  it('still fences a takeover: it waits for the batch in flight, and the old run writes nothing after it', async () => {
+    const config = { manualClock: false, jobParallelBatches: 1, jobBatchSkus: 2, jobPlannerMinLines: Number.MAX_SAFE_INTEGER };
+    // The first service beats every 20 s; the second takes a lease for dead after 300 ms without a beat.
+    t = await startTestService('postgres', { config: { ...config, leaseTimeoutMs: 60_000 } });
+    other = await createService(loadConfig({}, { databaseUrl: t.databaseUrl, logLevel: 'silent', ...config, leaseTimeoutMs: 300 }));
+    await setupWorld(t, { products: {}, settings: { backorders: true, onHandChangeSchedule: true, jobs: { backorder: { onSupplyChange: false } } } });
+    await seedBackorders(t.service.database.db, { prefix: 'LF', skus: 20, linesPerSku: 4, now: Date.now() - 3_600_000, seed: 22, receiptsPerSku: 1 });
+    const store = t.service.database.store;
+    const write = store.writeChanges.bind(store);
+    // The first run's batches hold their transaction 800 ms; `written` is when each had written (its commit follows).
+    const written: number[] = [];
+    let entered!: () => void;
+    const firstBatch = new Promise<void>((resolve) => (entered = resolve));
+    vi.spyOn(store, 'writeChanges').mockImplementation(async (...args: Parameters<typeof write>) => {
+      entered();
+      await sleep(800);
+      const result = await write(...args);
+      written.push(Date.now());
+      return result;
+    });
+
+    const first = await t.service.jobs.run('backorder', 'manual');
+    await firstBatch;
+    await sleep(400);
+    // To the second service the first run now looks dead, while its batch is still open.
+    const asked = Date.now();
+    const second = await other.jobs.run('backorder', 'manual');
+    const [firstRun, secondRun] = await Promise.all([first.done, second.done]);
+    expect(firstRun.status).toBe('failed');
+    expect(secondRun.status, secondRun.error ?? '').toBe('succeeded');
+    expect(written.length, 'batches the first run wrote').toBeGreaterThanOrEqual(1);
+    // The takeover waited for the batch in flight (about 400 ms), and no batch of the first run was written after it.
+    expect(secondRun.startedAt - asked, 'how long the takeover waited (ms)').toBeGreaterThan(200);
+    for (const at of written) expect(at, 'a batch of the first run written after the takeover').toBeLessThanOrEqual(secondRun.startedAt);
+    await expectInvariants(t.service.database.db);
   }, 120_000);
 });
