@@ -58,14 +58,14 @@ describe.runIf(DATABASE_KINDS.includes('postgres'))('the lease of a run whose ba
     let reaped = 0;
     let longestReap = 0;
     const reaps: Promise<void>[] = [];
-    while (!ended) {
+    for (let tick = 0; !ended; tick++) {
       const lease = await peekLease(service.database.db, 'backorder');
       if (!ended && lease.runId === started.run.id) {
         stalest = Math.max(stalest, Date.now() - lease.heartbeatAt);
         samples++;
       }
       // The watch `serve` runs every lease timeout, here every 250 ms; it must not wait behind the batches either.
-      if (samples % 10 === 0) {
+      if (tick % 10 === 0) {
         reaps.push(
           (async () => {
             const began = Date.now();

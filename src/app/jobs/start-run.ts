@@ -170,8 +170,11 @@ export async function startRun(ctx: AppContext, request: RunRequest, lease: Leas
   });
 }
 
+/** Whether the lease's holder beat within the timeout (a holder that has not is taken for dead). */
+const beatRecently = (holder: LeaseHolder, realNow: number, lease: LeaseOptions): boolean => holder.heartbeatAt > realNow - lease.leaseTimeoutMs;
+
 function refuseWhileLive(jobType: JobType, holder: LeaseHolder, realNow: number, lease: LeaseOptions): void {
-  if (holder.heartbeatAt > realNow - lease.leaseTimeoutMs) {
+  if (beatRecently(holder, realNow, lease)) {
     throw new AppError('job_running', `a ${jobType} run (${holder.runId}) is in progress; try again when it has ended`);
   }
 }
@@ -186,11 +189,11 @@ export async function reapDeadRun(ctx: AppContext, jobType: JobType, lease: Leas
   const { database } = ctx;
   // A look without a lock first: the lock waits for the batches of a live run, which is nearly always what it finds.
   const seen = await peekLease(database.db, jobType);
-  if (seen.runId === null || seen.heartbeatAt > Date.now() - lease.leaseTimeoutMs) return false;
+  if (seen.runId === null || beatRecently(seen, Date.now(), lease)) return false;
   return database.transaction(async (trx) => {
     const holder = await readLease(trx, database.store, jobType);
     const realNow = Date.now();
-    if (holder.runId === null || holder.heartbeatAt > realNow - lease.leaseTimeoutMs) return false;
+    if (holder.runId === null || beatRecently(holder, realNow, lease)) return false;
     await failDeadRun(ctx, trx, jobType, holder, realNow, lease);
     await dropLease(trx, jobType, holder.runId);
     return true;
