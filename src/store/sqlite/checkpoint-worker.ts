@@ -1,27 +1,45 @@
 /**
  * The SQLite checkpointer's thread: on a connection of its own, it copies the pages committed to the WAL into the
  * database file every few milliseconds (a passive checkpoint: it never waits for, nor blocks, the writer or a
- * reader), so the writer's commits only append to the WAL. On 'close' it checkpoints once more and exits.
+ * reader), so the writer's commits only append to the WAL; close to the writer's backstop it checkpoints back to back
+ * (./checkpoint-pace.ts). On 'close' it checkpoints once more and exits.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
+import { nextPassDelay } from './checkpoint-pace.ts';
+import type { CheckpointPass } from './checkpoint-pace.ts';
 
-const { file, intervalMs } = workerData as { file: string; intervalMs: number };
-const db = new BetterSqlite3(file, { fileMustExist: true });
+/** What the service's thread says: close, or from which WAL size (pages) to hurry (null: never). */
+export type CheckpointerMessage = 'close' | { readonly hurryFrom: number | null };
+
+const start = workerData as { file: string; intervalMs: number; hurryFrom: number | null };
+const db = new BetterSqlite3(start.file, { fileMustExist: true });
 db.pragma('busy_timeout = 1000');
 
-const checkpoint = () => {
+let hurryFrom = start.hurryFrom;
+let previous: CheckpointPass | null = null;
+
+const checkpoint = (): CheckpointPass | null => {
   try {
-    db.pragma('wal_checkpoint(PASSIVE)');
+    return (db.pragma('wal_checkpoint(PASSIVE)') as CheckpointPass[])[0] ?? null;
   } catch {
     // Busy or the file went away: the next tick tries again, and the writer's own checkpoints are the backstop.
+    return null;
   }
 };
-const timer = setInterval(checkpoint, intervalMs);
+const tick = () => {
+  const pass = checkpoint();
+  timer = setTimeout(tick, nextPassDelay(pass, previous, hurryFrom, start.intervalMs));
+  previous = pass;
+};
+let timer = setTimeout(tick, start.intervalMs);
 
-parentPort!.on('message', (message: 'close') => {
-  if (message !== 'close') return;
-  clearInterval(timer);
+parentPort!.on('message', (message: CheckpointerMessage) => {
+  if (message !== 'close') {
+    hurryFrom = message.hurryFrom;
+    return;
+  }
+  clearTimeout(timer);
   checkpoint();
   db.close();
   process.exit(0);

@@ -5,8 +5,11 @@
  * time. A service instead checkpoints from a thread of its own (./checkpoint-worker.ts), and its writer connection
  * checkpoints by itself only past a far larger WAL, as a backstop should that thread fall behind or stop.
  *
- * Under steady intake the thread stays a few MiB behind the writer, so the WAL starts over only at the backstop,
- * after the writer's own checkpoint: a stall of the request thread each time. How large the backstop should be
+ * Under steady intake the thread stays behind the writer (10-25 MiB at 2,000 orders/s here, since each pass syncs
+ * the pages it copied), so the WAL starts over only at the backstop, after the writer's own checkpoint: it copies and
+ * syncs what the thread had not, a stall of the request thread of 70-130 ms. So in the last 128 MiB before the
+ * backstop the thread checkpoints back to back (./checkpoint-pace.ts): the writer then finds a few MiB left or none,
+ * and the stall shrinks to about 20 ms (docs/scaling.md, "A thread that hurries"). How large the backstop should be
  * depends on who writes (docs/scaling.md, "A backstop that follows the writer"): orders want it large (fewer stalls),
  * a job run wants it smaller (a run fills any backstop, and its many reads search the whole WAL's index).
  *
@@ -17,6 +20,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Worker } from 'node:worker_threads';
 import { moduleWorker, stopModuleWorker } from '../module-worker.ts';
+import type { CheckpointerMessage } from './checkpoint-worker.ts';
 
 /** How often the thread checkpoints. */
 const INTERVAL_MS = 50;
@@ -27,6 +31,11 @@ const INTERVAL_MS = 50;
 const BACKSTOP_PAGES = 262_144;
 /** The same while bulk writes (a job run) go on: 64 MiB. */
 const BULK_BACKSTOP_PAGES = 16_384;
+/**
+ * The thread checkpoints back to back once the WAL is this close to the backstop (128 MiB: at 2,000 orders/s, the
+ * last second before it). Not during bulk writes, which keep both cores busy.
+ */
+const HURRY_MARGIN_PAGES = 32_768;
 /** SQLite's default, for a writer left to checkpoint alone. */
 const DEFAULT_AUTOCHECKPOINT = 1_000;
 
@@ -39,8 +48,9 @@ export interface Checkpointer {
 /** Starts checkpointing `file` from a thread; `writer` is the service's connection to it. */
 export function startCheckpointer(file: string, writer: BetterSqlite3.Database): Checkpointer {
   let worker: Worker;
+  const hurryFrom = (bulk: number): number | null => (bulk > 0 ? null : BACKSTOP_PAGES - HURRY_MARGIN_PAGES);
   try {
-    worker = moduleWorker(import.meta.url, 'checkpoint-worker', { file, intervalMs: INTERVAL_MS });
+    worker = moduleWorker(import.meta.url, 'checkpoint-worker', { file, intervalMs: INTERVAL_MS, hurryFrom: hurryFrom(0) });
   } catch {
     // No thread: the writer keeps checkpointing as it always did.
     return { bulkWrites: () => () => undefined, close: async () => undefined };
@@ -56,6 +66,7 @@ export function startCheckpointer(file: string, writer: BetterSqlite3.Database):
     } catch {
       // The connection is busy (a statement still iterating): the backstop stays as it was, which is only slower.
     }
+    if (alive) worker.postMessage({ hurryFrom: hurryFrom(bulk) } satisfies CheckpointerMessage);
   };
   backstop();
   // A thread that dies hands checkpointing back to the writer.

@@ -1,0 +1,34 @@
+/**
+ * The checkpointer thread's pace (src/store/sqlite/checkpoint-pace.ts): passes an interval apart, back to back close
+ * to the writer's backstop while passes still find new pages, and never in a loop over a WAL nobody writes.
+ */
+import { describe, expect, it } from 'vitest';
+import { nextPassDelay } from '../../src/store/sqlite/checkpoint-pace.ts';
+
+const pass = (log: number, checkpointed = log, busy = 0) => ({ busy, log, checkpointed });
+const HURRY_FROM = 1_000;
+const INTERVAL = 50;
+
+describe('checkpointer pace', () => {
+  it('waits the interval while the WAL is below the hurry mark', () => {
+    expect(nextPassDelay(pass(10), pass(5), HURRY_FROM, INTERVAL)).toBe(INTERVAL);
+    expect(nextPassDelay(pass(999), pass(500), HURRY_FROM, INTERVAL)).toBe(INTERVAL);
+  });
+
+  it('goes again at once past the mark while the writer adds pages', () => {
+    expect(nextPassDelay(pass(1_000), pass(900), HURRY_FROM, INTERVAL)).toBe(0);
+    expect(nextPassDelay(pass(5_000, 4_800), pass(4_900, 4_700), HURRY_FROM, INTERVAL)).toBe(0);
+    // The first pass, or the first after a failed one, has nothing to compare with: it goes again to find out.
+    expect(nextPassDelay(pass(5_000), null, HURRY_FROM, INTERVAL)).toBe(0);
+  });
+
+  it('waits the interval once a pass finds nothing new (the writer is idle), so an idle WAL is not polled in a loop', () => {
+    expect(nextPassDelay(pass(5_000), pass(5_000), HURRY_FROM, INTERVAL)).toBe(INTERVAL);
+  });
+
+  it('never hurries when told not to (bulk writes), after a failed pass, or when another checkpoint held the WAL', () => {
+    expect(nextPassDelay(pass(5_000), pass(4_000), null, INTERVAL)).toBe(INTERVAL);
+    expect(nextPassDelay(null, pass(4_000), HURRY_FROM, INTERVAL)).toBe(INTERVAL);
+    expect(nextPassDelay(pass(5_000, 4_000, 1), pass(4_000), HURRY_FROM, INTERVAL)).toBe(INTERVAL);
+  });
+});
