@@ -8,11 +8,12 @@ import { parentPort, workerData } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
 import { nextPassDelay } from './checkpoint-pace.ts';
 import type { CheckpointPass } from './checkpoint-pace.ts';
+import type { CheckpointerStart } from './checkpointer.ts';
 
 /** What the service's thread says: close, or from which WAL size (pages) to hurry (null: never). */
 export type CheckpointerMessage = 'close' | { readonly hurryFrom: number | null };
 
-const start = workerData as { file: string; intervalMs: number; hurryFrom: number | null };
+const start = workerData as CheckpointerStart;
 const db = new BetterSqlite3(start.file, { fileMustExist: true });
 db.pragma('busy_timeout = 1000');
 

@@ -45,12 +45,24 @@ export interface Checkpointer {
   close(): Promise<void>;
 }
 
-/** Starts checkpointing `file` from a thread; `writer` is the service's connection to it. */
-export function startCheckpointer(file: string, writer: BetterSqlite3.Database): Checkpointer {
+/** What the thread starts with (./checkpoint-worker.ts). */
+export interface CheckpointerStart {
+  readonly file: string;
+  readonly intervalMs: number;
+  readonly hurryFrom: number | null;
+}
+
+const checkpointThread = (start: CheckpointerStart): Worker => moduleWorker(import.meta.url, 'checkpoint-worker', start);
+
+/**
+ * Starts checkpointing `file` from a thread; `writer` is the service's connection to it. `startThread` starts the
+ * thread (tests pass a stand-in).
+ */
+export function startCheckpointer(file: string, writer: BetterSqlite3.Database, startThread = checkpointThread): Checkpointer {
   let worker: Worker;
   const hurryFrom = (bulk: number): number | null => (bulk > 0 ? null : BACKSTOP_PAGES - HURRY_MARGIN_PAGES);
   try {
-    worker = moduleWorker(import.meta.url, 'checkpoint-worker', { file, intervalMs: INTERVAL_MS, hurryFrom: hurryFrom(0) });
+    worker = startThread({ file, intervalMs: INTERVAL_MS, hurryFrom: hurryFrom(0) });
   } catch {
     // No thread: the writer keeps checkpointing as it always did.
     return { bulkWrites: () => () => undefined, close: async () => undefined };
