@@ -14,11 +14,11 @@ export interface CheckpointPass {
 }
 
 /**
- * Milliseconds until the next pass. `hurryFrom` is the WAL size in pages from which the thread hurries (null: it
- * never does); `previous` is the pass before `pass` (null for the first, or after a pass that failed).
+ * Milliseconds until the next pass. `hurryFrom` is the WAL size in pages from which the thread hurries; `previous`
+ * is the pass before `pass` (null for the first, or after a pass that failed).
  */
-export function nextPassDelay(pass: CheckpointPass | null, previous: CheckpointPass | null, hurryFrom: number | null, intervalMs: number): number {
-  if (pass === null || hurryFrom === null || pass.busy !== 0 || pass.log < hurryFrom) return intervalMs;
+export function nextPassDelay(pass: CheckpointPass | null, previous: CheckpointPass | null, hurryFrom: number, intervalMs: number): number {
+  if (pass === null || pass.busy !== 0 || pass.log < hurryFrom) return intervalMs;
   // Nothing new since the pass before: the writer is idle (its next commit starts the WAL over), no need to hurry.
   const progressed = previous === null || pass.log !== previous.log || pass.checkpointed !== previous.checkpointed;
   return progressed ? 0 : intervalMs;

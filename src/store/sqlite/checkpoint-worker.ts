@@ -10,8 +10,8 @@ import { nextPassDelay } from './checkpoint-pace.ts';
 import type { CheckpointPass } from './checkpoint-pace.ts';
 import type { CheckpointerStart } from './checkpointer.ts';
 
-/** What the service's thread says: close, or from which WAL size (pages) to hurry (null: never). */
-export type CheckpointerMessage = 'close' | { readonly hurryFrom: number | null };
+/** What the service's thread says: close, or from which WAL size (pages) to hurry. */
+export type CheckpointerMessage = 'close' | { readonly hurryFrom: number };
 
 const start = workerData as CheckpointerStart;
 const db = new BetterSqlite3(start.file, { fileMustExist: true });

@@ -33,7 +33,7 @@ const BACKSTOP_PAGES = 262_144;
 const BULK_BACKSTOP_PAGES = 16_384;
 /**
  * The thread checkpoints back to back once the WAL is this close to the backstop (128 MiB: at 2,000 orders/s, the
- * last second before it). Not during bulk writes, which keep both cores busy.
+ * last second before it); during bulk writes, past half their backstop.
  */
 const HURRY_MARGIN_PAGES = 32_768;
 /** SQLite's default, for a writer left to checkpoint alone. */
@@ -49,7 +49,7 @@ export interface Checkpointer {
 export interface CheckpointerStart {
   readonly file: string;
   readonly intervalMs: number;
-  readonly hurryFrom: number | null;
+  readonly hurryFrom: number;
 }
 
 const checkpointThread = (start: CheckpointerStart): Worker => moduleWorker(import.meta.url, 'checkpoint-worker', start);
@@ -60,7 +60,7 @@ const checkpointThread = (start: CheckpointerStart): Worker => moduleWorker(impo
  */
 export function startCheckpointer(file: string, writer: BetterSqlite3.Database, startThread = checkpointThread): Checkpointer {
   let worker: Worker;
-  const hurryFrom = (bulk: number): number | null => (bulk > 0 ? null : BACKSTOP_PAGES - HURRY_MARGIN_PAGES);
+  const hurryFrom = (bulk: number): number => (bulk > 0 ? BULK_BACKSTOP_PAGES / 2 : BACKSTOP_PAGES - HURRY_MARGIN_PAGES);
   try {
     worker = startThread({ file, intervalMs: INTERVAL_MS, hurryFrom: hurryFrom(0) });
   } catch {
