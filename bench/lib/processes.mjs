@@ -226,6 +226,16 @@ export function cpuSeconds(pid) {
   return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond();
 }
 
+/**
+ * CPU seconds the whole machine has been busy so far, summed over its cores (/proc/stat: every state but idle and
+ * iowait), so a window's figure counts the database server, the client and the kernel as well as the service.
+ */
+export function machineCpuSeconds() {
+  const fields = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
+  const [user, nice, system, , , irq, softirq, steal] = fields;
+  return (user + nice + system + irq + softirq + steal) / ticksPerSecond();
+}
+
 /** Peak and current resident memory of a process, in bytes (VmHWM, VmRSS). */
 export function memory(pid) {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');

@@ -12,7 +12,7 @@ import { figure, below, exactly, MiB } from '../lib/figures.mjs';
 import { checkInvariants } from '../lib/invariants.mjs';
 import { runJob } from '../lib/jobs.mjs';
 import { jobFloor } from '../lib/job-floor.mjs';
-import { memory, startHoldfast } from '../lib/processes.mjs';
+import { cpuSeconds, machineCpuSeconds, memory, startHoldfast } from '../lib/processes.mjs';
 
 export const MILLION = 1_000_000;
 
@@ -78,14 +78,17 @@ export function backorderScenario(size, job = 'backorder') {
       const world = await ctx.world(kind, worldOf(lines), name);
       const atScale = lines >= MILLION;
       const barIfScale = (bar) => (atScale ? bar : null);
-      const out = { seconds: [], floor: [], ratio: [], rerun: [], peak: [], rate: [], released: [], backordered: [], changedByRerun: [], failed: [], unfinished: [], wal: [], walOthers: [], notes: [] };
+      const out = { seconds: [], floor: [], ratio: [], rerun: [], peak: [], rate: [], released: [], backordered: [], changedByRerun: [], failed: [], unfinished: [], wal: [], walOthers: [], cpu: [], serveCpu: [], floorCpu: [], notes: [] };
       for (let run = 1; run <= ctx.runs; run++) {
         const db = await ctx.copy(world, name);
         const server = await startHoldfast({ databaseUrl: db.url, logDir: ctx.logDir });
         try {
           ctx.note(`run ${run}: ${job} run over ${fmtLines(lines)} held lines`);
           const wal0 = kind === 'postgres' ? await walMark(ctx, db.name) : null;
+          const [machine0, serve0] = [machineCpuSeconds(), cpuSeconds(server.pid)];
           const first = await runJob(server, job);
+          out.cpu.push(machineCpuSeconds() - machine0);
+          out.serveCpu.push(cpuSeconds(server.pid) - serve0);
           const peak = memory(server.pid).peak;
           if (wal0) {
             const wal = await walSince(ctx, wal0, db.name);
@@ -120,7 +123,9 @@ export function backorderScenario(size, job = 'backorder') {
         const floorDb = await ctx.copy(world, `${name}-floor`);
         try {
           ctx.note(`run ${run}: the floor (the run's writes alone)`);
+          const machine0 = machineCpuSeconds();
           const floor = await jobFloor(kind, floorDb.url, job);
+          out.floorCpu.push(machineCpuSeconds() - machine0);
           out.floor.push(floor.seconds);
           out.ratio.push(out.seconds.at(-1) / floor.seconds);
           if (floor.lines !== lines) out.notes.push(`Run ${run}: the floor wrote ${floor.lines} lines, not ${lines}.`);
@@ -143,6 +148,14 @@ export function backorderScenario(size, job = 'backorder') {
         figures.splice(1, 0, figure("floor: the run's writes alone, one connection (bench/lib/job-floor.mjs)", 's', out.floor, { digits: 1 }));
         figures.splice(2, 0, figure('run / floor (of each run and the floor after it)', 'x', out.ratio, { digits: 2 }));
       }
+      // What the run costs the machine: with every core busy, CPU per line, not waiting, sets how fast it can go.
+      const cores = ctx.machine?.cores;
+      figures.push(
+        figure(`CPU of the whole machine during the run (core-seconds${cores ? `; ${cores} cores` : ''})`, 's', out.cpu, { digits: 1 }),
+        figure('of it, the serve process', 's', out.serveCpu, { digits: 1 }),
+        figure('CPU per held line, whole machine', 'us', out.cpu.map((c) => (c * 1e6) / lines), { digits: 0 }),
+      );
+      if (out.floorCpu.length) figures.push(figure('CPU of the whole machine during the floor', 's', out.floorCpu, { digits: 1 }));
       if (kind === 'postgres') {
         figures.push(figure('WAL written per held line (whole server)', 'bytes', out.wal, { digits: 0 }));
         figures.push(figure("other databases' transactions meanwhile (0: the WAL is the run's alone)", '', out.walOthers, { digits: 0 }));
@@ -158,7 +171,7 @@ export function backorderScenario(size, job = 'backorder') {
         id: name,
         title: `${job === 'preorder' ? 'Preorder' : 'Backorder'} run over ${fmtLines(lines)} held lines`,
         db: kind,
-        method: `${fmtLines(world.spec.skus)} skus x 3 locations, 100 held lines per sku (quantities 1-3) seeded in the state intake leaves, 5 receipts per sku and location in the next 30 days (80% of the demand), stock on hand for half the demand; ${what} on a \`holdfast serve\` started on a fresh copy; the duration is the run's finishedAt - startedAt; then the same again (the rerun).${floorMethod}${atScale ? '' : ' The bars of SPEC 10 are for 1,000,000 lines; this size is for the chart.'}`,
+        method: `${fmtLines(world.spec.skus)} skus x 3 locations, 100 held lines per sku (quantities 1-3) seeded in the state intake leaves, 5 receipts per sku and location in the next 30 days (80% of the demand), stock on hand for half the demand; ${what} on a \`holdfast serve\` started on a fresh copy; the duration is the run's finishedAt - startedAt; then the same again (the rerun).${floorMethod} CPU is the whole machine's busy time (/proc/stat, every core, the database server and the bench included) from the request that starts the run until the bench sees it has ended (it asks every 250 ms)${out.floorCpu.length ? ', and over the floor' : ''}.${atScale ? '' : ' The bars of SPEC 10 are for 1,000,000 lines; this size is for the chart.'}`,
         figures,
         notes: out.notes,
         data: { lines, seconds: out.seconds, floorSeconds: out.floor },

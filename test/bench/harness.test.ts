@@ -12,7 +12,7 @@ import { openSql, Scratch } from '../../bench/lib/databases.mjs';
 import { checkInvariants } from '../../bench/lib/invariants.mjs';
 import { jobFloor } from '../../bench/lib/job-floor.mjs';
 import { runJob } from '../../bench/lib/jobs.mjs';
-import { ADMIN_KEY, expectStatus, startAtpFloor, startFloor, startHoldfast } from '../../bench/lib/processes.mjs';
+import { ADMIN_KEY, cpuSeconds, expectStatus, machineCpuSeconds, startAtpFloor, startFloor, startHoldfast } from '../../bench/lib/processes.mjs';
 import { runDoctor, Worlds } from '../../bench/lib/seed.mjs';
 import { figure, atLeast, below, exactly, verdict } from '../../bench/lib/figures.mjs';
 import { Progress } from '../../bench/lib/progress.mjs';
@@ -286,6 +286,24 @@ describe('the floor server', () => {
     },
     TIMEOUT,
   );
+});
+
+describe('CPU counters', () => {
+  it('count the work of another process in the machine\'s busy time, and a sleeping one not in its own', async () => {
+    const { spawn } = await import('node:child_process');
+    // A child that spins for 600 ms of wall time, then exits; the machine's counter must see at least most of it.
+    const busy = spawn(process.execPath, ['-e', 'const end = Date.now() + 600; while (Date.now() < end);']);
+    const sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 1500)']);
+    await new Promise((r) => setTimeout(r, 150)); // both started
+    const [machine0, sleeper0] = [machineCpuSeconds(), cpuSeconds(sleeper.pid!)];
+    await new Promise((r) => busy.on('exit', r));
+    const machine = machineCpuSeconds() - machine0;
+    const slept = cpuSeconds(sleeper.pid!) - sleeper0;
+    sleeper.kill();
+    // The spinner ran for about 450 ms of this window on a core of its own (more if other work shared the machine).
+    expect(machine).toBeGreaterThan(0.3);
+    expect(slept).toBeLessThan(0.1);
+  });
 });
 
 describe('service times from the duration histogram', () => {
