@@ -22,7 +22,8 @@ import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 
 const SKUS_PER_BATCH = 20;
-const HELD = `status_reason in ('PreorderHold', 'BackorderHold')`;
+// Held lines as the service finds them: open (the partial index order_lines_open), with a held status.
+const HELD = `settled_reason is null and status_reason in ('PreorderHold', 'BackorderHold')`;
 
 /**
  * Runs the floor of a job's run on a database (a fresh copy of a seeded world); answers its duration and what it wrote.

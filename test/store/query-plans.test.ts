@@ -10,8 +10,7 @@ import { startTestService } from '../fixtures/test-service.ts';
 import type { TestService } from '../fixtures/test-service.ts';
 import { T0, setupWorld } from '../jobs/job-helpers.ts';
 import { seedBackorders } from '../jobs/seed.ts';
-
-const HELD = `status_reason in ('PreorderHold', 'BackorderHold')`;
+import { LINE_COLUMNS } from '../../src/store/dialect/line-row.ts';
 
 describe.each(DATABASE_KINDS)('query plans on %s', (kind) => {
   let t: TestService;
@@ -41,16 +40,26 @@ describe.each(DATABASE_KINDS)('query plans on %s', (kind) => {
   }
 
   const skuSet = kind === 'sqlite' ? `(select value from json_each('["QP-00001","QP-00002"]'))` : `(select unnest(array['QP-00001','QP-00002']))`;
-  const indexed = kind === 'sqlite' ? 'indexed by order_lines_held' : '';
 
-  it('walks the next skus of a run through the held index, in order, without sorting', async () => {
-    const p = await plan(`select sku from order_lines ${indexed} where ${HELD} and sku > 'QP-00050' order by sku limit 2000`);
-    expect(p).toMatch(/order_lines_held/);
-    expect(p).not.toMatch(/TEMP B-TREE|Sort/);
+  it('walks the next skus of a run through the products with held lines, in order', async () => {
+    const indexed = kind === 'sqlite' ? 'indexed by products_held' : '';
+    const p = await plan(`select sku from products ${indexed} where (held_backorder > 0 or held_preorder > 0) and sku > 'QP-00050' order by sku limit 2000`);
+    expect(p).toMatch(kind === 'sqlite' ? /products_held/ : /products/);
+    expect(p).not.toMatch(/order_lines/);
+    if (kind === 'sqlite') expect(p).not.toMatch(/TEMP B-TREE/);
   });
 
-  it("reads a batch's held lines through the held index", async () => {
-    expect(await plan(`select id from order_lines ${indexed} where sku in ${skuSet} and ${HELD}`)).toMatch(/order_lines_held/);
+  it("reads a batch's held lines through the index of open lines", async () => {
+    const indexed = kind === 'sqlite' ? 'indexed by order_lines_open' : '';
+    const p = await plan(`select ${LINE_COLUMNS} from order_lines ${indexed} where sku in ${skuSet} and settled_reason is null and status_reason in ('PreorderHold', 'BackorderHold')`);
+    expect(p).toMatch(/order_lines_open/);
+    expect(p).not.toMatch(/SCAN order_lines|Seq Scan on order_lines/);
+  });
+
+  it('lists a settled status through the index of settled lines, newest first', async () => {
+    const p = await plan(`select id from order_lines where settled_reason = 'CanceledByRequest' order by ordered_at desc, id desc limit 51`);
+    expect(p).toMatch(/order_lines_settled/);
+    expect(p).not.toMatch(/TEMP B-TREE|Sort/);
   });
 
   it("reads a sku's promises from the promised quantities, not from the held lines", async () => {

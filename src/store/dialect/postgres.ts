@@ -15,7 +15,8 @@ import { LINE_COLUMNS, lineFromRow } from './line-row.ts';
 import { heldCountTerms, skusUpTo } from './next-skus.ts';
 import type { AtpRows, DatedSkuQuantity, HeldSkusQuery, SkuQuantity, StockRow, StoreDialect, SupplyRows } from './store-dialect.ts';
 
-const HELD = sql.raw(`status_reason in ('PreorderHold', 'BackorderHold')`);
+/** Held lines: open (no settled reason, the partial index `order_lines_open`), with a held status. */
+const HELD = sql.raw(`settled_reason is null and status_reason in ('PreorderHold', 'BackorderHold')`);
 const uniq = (values: Iterable<string>) => [...new Set(values)];
 
 /**
@@ -149,7 +150,7 @@ export function postgresStore(prepared: PreparedQueries): StoreDialect {
       // Only the lines whose launch date has come (a preorder run).
       const limit = upTo === undefined ? sql`` : sql`limit ${upTo}`;
       const r = await sql<{ n: number }>`select count(*)::int as n from (select 1 from order_lines
-        where status_reason = ${sql.lit(scope.kind.moves)} and launch_date <= ${scope.today} ${only} ${limit}) as lines`.execute(trx);
+        where settled_reason is null and status_reason = ${sql.lit(scope.kind.moves)} and launch_date <= ${scope.today} ${only} ${limit}) as lines`.execute(trx);
       return Number(r.rows[0]?.n ?? 0);
     },
 

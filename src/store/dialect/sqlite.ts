@@ -18,9 +18,10 @@ import type { AtpRows, DatedSkuQuantity, HeldSkusQuery, SkuQuantity, StoreDialec
 
 export type Prepare = (text: string) => BetterSqlite3.Statement;
 
-const HELD = `status_reason in ('PreorderHold', 'BackorderHold')`;
+/** Held lines: open (no settled reason, the partial index `order_lines_open`), with a held status. */
+const HELD = `settled_reason is null and status_reason in ('PreorderHold', 'BackorderHold')`;
 // The hot statements name their index: without ANALYZE statistics the planner may prefer a scan of
-// order_lines_reason and a temporary b-tree, which costs the whole table per batch.
+// order_lines_settled and a temporary b-tree, which costs the whole table per batch.
 /** Rows per multi-row insert: well inside SQLite's 32,766 bound parameters. */
 const ROWS_PER_INSERT = 100;
 
@@ -142,7 +143,7 @@ export function sqliteStore(prepare: Prepare, outside: OutsideTransactions): Sto
 
     async heldLines(_trx: Executor, skus: readonly string[]): Promise<StoredLine[]> {
       if (skus.length === 0) return [];
-      const rows = prepare(`select ${LINE_COLUMNS} from order_lines indexed by order_lines_held where sku in (select value from json_each(?)) and ${HELD}`).raw().all(json(skus)) as Row[];
+      const rows = prepare(`select ${LINE_COLUMNS} from order_lines indexed by order_lines_open where sku in (select value from json_each(?)) and ${HELD}`).raw().all(json(skus)) as Row[];
       return rows.map(lineFromRow);
     },
 

@@ -178,10 +178,18 @@ export interface LineFilter {
   readonly limit: number;
 }
 
+/**
+ * The statuses of a settled line: `order_lines.settled_reason` (generated) holds them and the status list's index
+ * is on it. An open line's status is in no index, so a job run's updates touch none; open lines are listed from
+ * the newest-first index.
+ */
+const SETTLED: ReadonlySet<StatusReason> = new Set(['Shipped', 'CanceledByRequest', 'BackorderSlaExpired', 'OutOfStock']);
+
 /** Lines newest first (the order's orderedAt, then line id). */
 export async function listLines(db: Executor, f: LineFilter): Promise<Page<StoredLine>> {
   let q = db.selectFrom('order_lines').selectAll().orderBy('ordered_at', 'desc').orderBy('id', 'desc').limit(f.limit + 1);
-  if (f.statusReason !== undefined) q = q.where('status_reason', '=', f.statusReason);
+  const reason = f.statusReason;
+  if (reason !== undefined) q = SETTLED.has(reason) ? q.where('settled_reason', '=', reason) : q.where('status_reason', '=', reason);
   if (f.sku !== undefined) q = q.where('sku', '=', f.sku);
   if (f.orderId !== undefined) q = q.where('order_id', '=', f.orderId);
   const after = f.after;

@@ -43,6 +43,7 @@ export async function countBackordersByAge(db: Executor, now: number, upperDays:
   const rows = await db
     .selectFrom('order_lines')
     .select((eb) => [bucket.as('bucket'), eb.fn.countAll<number>().as('lines'), eb.fn.sum<number>('quantity').as('units')])
+    .where('settled_reason', 'is', null)
     .where('status_reason', '=', 'BackorderHold')
     .where('backordered_at', 'is not', null)
     .groupBy(bucket)
@@ -78,6 +79,7 @@ export async function preorderDemand(db: Executor, today: string, limit: number)
   const held = await db
     .selectFrom('order_lines')
     .select((eb) => ['sku', eb.fn.countAll<number>().as('lines'), eb.fn.sum<number>('quantity').as('units')])
+    .where('settled_reason', 'is', null)
     .where('status_reason', '=', 'PreorderHold')
     .where('sku', 'in', skus)
     .groupBy('sku')
