@@ -58,8 +58,10 @@ describe.each(DATABASE_KINDS)('open and settled lines on %s', (kind) => {
   it("finds a sku's held lines through the open lines, not the released or settled ones", async () => {
     const sku = 'OL-00001';
     const held = await db.selectFrom('order_lines').select('id').where('sku', '=', sku).where('status_reason', 'in', ['PreorderHold', 'BackorderHold']).execute();
+    const released = await db.selectFrom('order_lines').select('id').where('sku', '=', sku).where('status_reason', '=', 'AwaitingFulfillment').execute();
     const read = await db.transaction().execute((trx) => t.service.database.store.heldLines(trx, [sku]));
     expect(held.length).toBeGreaterThan(0);
+    expect(released.length).toBeGreaterThan(0);
     expect(read.map((l) => l.id).sort()).toEqual(held.map((l) => l.id).sort());
   });
 

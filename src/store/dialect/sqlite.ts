@@ -20,8 +20,8 @@ export type Prepare = (text: string) => BetterSqlite3.Statement;
 
 /** Held lines: open (no settled reason, the partial index `order_lines_open`), with a held status. */
 const HELD = `settled_reason is null and status_reason in ('PreorderHold', 'BackorderHold')`;
-// The hot statements name their index: without ANALYZE statistics the planner may prefer a scan of
-// order_lines_settled and a temporary b-tree, which costs the whole table per batch.
+// The hot statements name their index: without ANALYZE statistics the planner may prefer another index and a
+// temporary b-tree, which costs the whole table per batch.
 /** Rows per multi-row insert: well inside SQLite's 32,766 bound parameters. */
 const ROWS_PER_INSERT = 100;
 

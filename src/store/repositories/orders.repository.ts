@@ -179,11 +179,11 @@ export interface LineFilter {
 }
 
 /**
- * The statuses of a settled line: `order_lines.settled_reason` (generated) holds them and the status list's index
- * is on it. An open line's status is in no index, so a job run's updates touch none; open lines are listed from
- * the newest-first index.
+ * The statuses of a settled line (fulfilled or canceled): `order_lines.settled_reason` (generated) holds them and
+ * the status list's index is on it. An open line's status is in no index, so a job run's updates touch none; open
+ * lines are listed from the newest-first index.
  */
-const SETTLED: ReadonlySet<StatusReason> = new Set(['Shipped', 'CanceledByRequest', 'BackorderSlaExpired', 'OutOfStock']);
+const SETTLED: ReadonlySet<StatusReason> = new Set(reasonsIn(['Canceled', 'Fulfilled']));
 
 /** Lines newest first (the order's orderedAt, then line id). */
 export async function listLines(db: Executor, f: LineFilter): Promise<Page<StoredLine>> {
