@@ -2,7 +2,7 @@
 /**
  * The logic-free floor of intake (SPEC 10): Fastify + better-sqlite3 doing only the writes of an intake that
  * releases every line of an order at one location, one transaction per order: the order, its lines (released,
- * with the location and dates), one event and one outbox row per line, and the stock reservation per line. No key
+ * with the location and dates), one event per line (the webhooks' outbox), and the stock reservation per line. No key
  * check, no validation, no availability check, no policy: what is left is the cost of HTTP, JSON and the writes,
  * which Holdfast's intake cannot go below. It runs on a database with Holdfast's own schema and data (a copy of the
  * one Holdfast is measured on), with the pragmas Holdfast opens SQLite with for durability and caching (WAL,
@@ -32,7 +32,6 @@ const insertOrder = db.prepare(`insert into orders (id, external_id, idempotency
   ship_country, ship_region, ship_postal_code) values (?, ?, null, '', 'default', null, ?, 0, null, null, null)`);
 const insertEvent = db.prepare(`insert into line_events (order_id, line_id, sku, type, from_reason, to_reason, at, data, run_id)
   values (?, ?, ?, 'line.released', 'New', 'AwaitingFulfillment', ?, ?, null)`);
-const insertOutbox = db.prepare('insert into outbox (event_id, created_at) values (?, ?)');
 const insertLine = db.prepare(`insert into order_lines (id, order_id, line_number, sku, quantity, location_id, status_reason, inventory_availability_date,
   estimated_shipment_date, launch_date, backordered_at, version, priority, ordered_at, channel, ship_country, ship_region, status_seq)
   values (?, ?, ?, ?, ?, ?, 'AwaitingFulfillment', ?, ?, null, null, 1, 0, ?, 'default', null, null, ?)`);
@@ -77,7 +76,6 @@ const place = db.transaction((body) => {
       trigger: 'intake',
     });
     const eventId = insertEvent.run(orderId, line.id, line.sku, now, data).lastInsertRowid;
-    insertOutbox.run(eventId, now);
     insertLine.run(line.id, orderId, line.lineNumber, line.sku, line.quantity, line.locationId, today, shipDate, now, eventId);
     return line;
   });

@@ -192,7 +192,7 @@ export async function scalar(sql, text, params = []) {
 // ---------------------------------------------------------------- bulk writes
 
 /** Tables in the order their rows may be written (foreign keys point backwards). */
-const WRITE_ORDER = ['products', 'schedule_entries', 'orders', 'order_lines', 'line_events', 'outbox', 'promised_quantities', 'stock'];
+const WRITE_ORDER = ['products', 'schedule_entries', 'orders', 'order_lines', 'line_events', 'promised_quantities', 'stock'];
 const FLUSH_ROWS = 50_000;
 
 /**

@@ -8,7 +8,7 @@
  *    runs on the bench's worlds release); a backorder floor re-dates the others (their dates written as they
  *    were), a preorder floor moves them to BackorderHold (their dates kept, backordered now), so that, as in a
  *    preorder run, every line changes status;
- *  - writes one event and one outbox row per line, the event's data shaped like Holdfast's;
+ *  - writes one event per line (the events are the webhooks' outbox), the event's data shaped like Holdfast's;
  *  - updates the line: status reason, location, dates, version, and, for a move, the id of its event;
  *  - reserves the released quantities (one row per sku and location), takes the released lines' promises off the
  *    promised quantities (one row per sku, location and date), and moves each product's held counts and held
@@ -110,7 +110,6 @@ function sqliteFloor(url) {
   db.pragma('cache_size = -65536');
   const read = db.prepare(`${LINE_READ} where sku in (select value from json_each(?)) and ${HELD} order by sku, id`);
   const event = db.prepare(`insert into line_events (order_id, line_id, sku, type, from_reason, to_reason, at, data, run_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const outbox = db.prepare('insert into outbox (event_id, created_at) values (?, ?)');
   const move = db.prepare(`update order_lines set status_reason = ?, location_id = ?, inventory_availability_date = ?, estimated_shipment_date = ?,
     backordered_at = coalesce(?, backordered_at), version = ?, status_seq = ? where sku = ? and id = ? and version = ?`);
   const redate = db.prepare(`update order_lines set location_id = ?, inventory_availability_date = ?, estimated_shipment_date = ?, version = ?
@@ -125,7 +124,6 @@ function sqliteFloor(url) {
     for (const r of rows) {
       const l = r.line;
       const eventId = event.run(l.order_id, l.id, l.sku, r.type, l.status_reason, r.to, now, r.data, runId).lastInsertRowid;
-      outbox.run(eventId, now);
       const changed = r.moved
         ? move.run(r.to, r.location, l.inventory_availability_date, l.estimated_shipment_date, r.backorderedAt, l.version + 1, eventId, l.sku, l.id, l.version)
         : redate.run(r.location, l.inventory_availability_date, l.estimated_shipment_date, l.version + 1, l.sku, l.id, l.version);
@@ -168,7 +166,6 @@ async function postgresFloor(url) {
           [col((r) => r.line.order_id), col((r) => r.line.id), col((r) => r.line.sku), col((r) => r.type), col((r) => r.line.status_reason), col((r) => r.to), now, col((r) => r.data), runId],
         );
         const eventOf = new Map(events.rows.map((e) => [e.line_id, e.id]));
-        await q('insert into outbox (event_id, created_at) select unnest($1::bigint[]), $2::bigint', [events.rows.map((e) => e.id), now]);
         const updated = await q(
           `update order_lines set status_reason = v.r, location_id = v.loc, inventory_availability_date = v.iad, estimated_shipment_date = v.esd,
              backordered_at = coalesce(v.bo, order_lines.backordered_at), version = v.ver + 1, status_seq = coalesce(v.seq, order_lines.status_seq)

@@ -2,7 +2,7 @@
  * The data a scenario runs on, generated row by row in the state Holdfast's intake would have left it: orders of
  * 1-3 lines of distinct skus, each line on Backorder Hold with the promise intake gave it when it arrived (the
  * earliest date its quantity fitted at a location, after every line before it, with nothing on hand then), one
- * `line.backordered` event and one outbox row per line, `status_seq` the id of that event, the promised quantities
+ * `line.backordered` event per line, `status_seq` the id of that event, the promised quantities
  * summed per (sku, location, date), the schedule, and the stock that has been booked since (a share of the demand,
  * so about that share of the lines can be released by the next `backorder` run).
  *
@@ -81,7 +81,6 @@ export const COLUMNS = Object.freeze({
     'launch_date', 'backordered_at', 'version', 'priority', 'ordered_at', 'channel', 'ship_country', 'ship_region', 'status_seq',
   ],
   line_events: ['id', 'order_id', 'line_id', 'sku', 'type', 'from_reason', 'to_reason', 'at', 'data', 'run_id'],
-  outbox: ['event_id', 'created_at'],
   promised_quantities: ['sku', 'location_id', 'date', 'quantity'],
 });
 
@@ -92,7 +91,6 @@ export function expectedCounts(spec, generated) {
     stock: spec.skus * LOCATIONS.length,
     order_lines: spec.skus * spec.linesPerSku,
     line_events: spec.skus * spec.linesPerSku,
-    outbox: spec.skus * spec.linesPerSku,
     orders: generated.orders,
     schedule_entries: generated.scheduleEntries,
   };
@@ -195,7 +193,6 @@ export async function generateWorld(spec, at, sink) {
         trigger: 'intake',
       });
       await sink('line_events', [id, orderId, lineId, sku, hold.event, 'New', hold.reason, orderedAt, data, null]);
-      await sink('outbox', [id, orderedAt]);
       await sink('order_lines', [
         lineId, orderId, n + 1, sku, quantity, locationId, hold.reason, iad, esd, launch, preorder ? null : orderedAt, 1, priority, orderedAt, 'default', null, null, id,
       ]);

@@ -161,7 +161,7 @@ export function backorderScenario(size, job = 'backorder') {
         figures.push(figure("other databases' transactions meanwhile (0: the WAL is the run's alone)", '', out.walOthers, { digits: 0 }));
       }
       const floorMethod = out.floor.length
-        ? ` After each run, the floor (bench/lib/job-floor.mjs) on another fresh copy: one connection making only the writes of a run (every other held line released, the others ${job === 'preorder' ? 'moved to BackorderHold' : 're-dated'}, each with its event and outbox row, the reservations and the held counts), about 2,000 lines to a transaction, with nothing decided.`
+        ? ` After each run, the floor (bench/lib/job-floor.mjs) on another fresh copy: one connection making only the writes of a run (every other held line released, the others ${job === 'preorder' ? 'moved to BackorderHold' : 're-dated'}, each with its event, the reservations and the held counts), about 2,000 lines to a transaction, with nothing decided.`
         : '';
       const what =
         job === 'preorder'

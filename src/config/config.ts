@@ -41,7 +41,7 @@ export interface Config {
   readonly webhookConcurrency: number;
   /** Webhooks: how often an idle dispatcher looks for new events. */
   readonly webhookPollMs: number;
-  /** Webhooks: fanned-out outbox rows and settled deliveries are pruned after this long (default 7 days). */
+  /** Webhooks: settled deliveries are pruned after this long (default 7 days). */
   readonly webhookRetentionMs: number;
   readonly timeouts: Timeouts;
 }

@@ -1,8 +1,8 @@
 /**
- * The webhook dispatcher that `serve` runs: one loop that fans new outbox events out into deliveries, claims
+ * The webhook dispatcher that `serve` runs: one loop that fans new events (the outbox) out into deliveries, claims
  * due deliveries and sends them, and records how each attempt went, plus a pruner now and then.
  *
- * - After commit, at least once: only committed outbox rows are read, and a delivery is settled only after its
+ * - After commit, at least once: only committed events are read, and a delivery is settled only after its
  *   answer; a process that dies leaves its claims to expire, and they are sent again.
  * - Per subscription, at most `concurrency` requests are out at a time, so a slow or dead receiver uses up only
  *   its own slots and never delays another subscription.
@@ -22,9 +22,9 @@ export interface DispatcherOptions {
   readonly pollMs: number;
   /** Requests out at once per subscription (as many more wait claimed, ready to go). */
   readonly concurrency: number;
-  /** Deliveries written per fan-out transaction, about (outbox rows per transaction with one subscription). */
+  /** Deliveries written per fan-out transaction, about (events per transaction with one subscription). */
   readonly fanOutBatch: number;
-  /** Fanned-out outbox rows and settled deliveries older than this are pruned. */
+  /** Settled deliveries older than this are pruned. */
   readonly retentionMs: number;
   readonly pruneEveryMs: number;
   readonly log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
@@ -219,7 +219,7 @@ export class WebhookDispatcher {
       maxBatches: 50,
       pause: () => new Promise((r) => setImmediate(r)),
     });
-    if (pruned.outbox + pruned.deliveries > 0) this.options.log?.('info', 'webhook tables pruned', pruned);
+    if (pruned.deliveries > 0) this.options.log?.('info', 'webhook tables pruned', pruned);
   }
 
   private sleep(ms: number): Promise<void> {

@@ -56,7 +56,7 @@ describe.each(DATABASE_KINDS)('bench seeding on %s', (kind) => {
     async () => {
       const world = await h.worlds.world(kind, spec, 'test');
       expect(world.generated.lines).toBe(2_000);
-      expect(await checkInvariants(kind, world.db.url, { fresh: true })).toEqual([]);
+      expect(await checkInvariants(kind, world.db.url)).toEqual([]);
       expect(await runDoctor(world.db.url)).toMatchObject({ code: 0 });
       const held = await rows(
         kind,
@@ -68,7 +68,8 @@ describe.each(DATABASE_KINDS)('bench seeding on %s', (kind) => {
       expect(Number(held[0]!.undated)).toBeGreaterThan(0);
       expect(Number(held[0]!.undated)).toBeLessThan(1_000);
       // Old events were fanned out long ago: a server started on the seed has no backlog to dispatch.
-      expect(await rows(kind, world.db.url, 'select count(*) as n from outbox where dispatched_at is null')).toEqual([{ n: 0 }]);
+      expect(await rows(kind, world.db.url, 'select count(*) as n from line_events where id > (select event_id from webhook_fan_out)')).toEqual([{ n: 0 }]);
+      expect(Number((await rows(kind, world.db.url, 'select event_id as n from webhook_fan_out'))[0]!.n)).toBe(2_000);
 
       const db = await h.worlds.copy(world, 'run');
       const server = await startHoldfast({ databaseUrl: db.url, logDir: h.logDir });
@@ -96,7 +97,7 @@ describe.each(DATABASE_KINDS)('bench seeding on %s', (kind) => {
     'seeds a preorder world whose preorder run moves every line: about half to fulfillment, the rest to BackorderHold',
     async () => {
       const world = await h.worlds.world(kind, preorderWorld(2_000), 'test-preorder');
-      expect(await checkInvariants(kind, world.db.url, { fresh: true })).toEqual([]);
+      expect(await checkInvariants(kind, world.db.url)).toEqual([]);
       expect(await runDoctor(world.db.url)).toMatchObject({ code: 0 });
       const seeded = await counts(
         kind,
@@ -137,7 +138,7 @@ describe.each(DATABASE_KINDS)('bench seeding on %s', (kind) => {
   );
 
   it(
-    "the job floor writes a run's outcome: each held line released or re-dated with its event and outbox row, and the data adds up",
+    "the job floor writes a run's outcome: each held line released or re-dated with its event, and the data adds up",
     async () => {
       const world = await h.worlds.world(kind, spec, 'test');
       const db = await h.worlds.copy(world, 'job-floor');
@@ -146,12 +147,12 @@ describe.each(DATABASE_KINDS)('bench seeding on %s', (kind) => {
       const written = await counts(
         kind,
         db.url,
-        `select (select count(*) from line_events) as events, (select count(*) from outbox) as outbox,
+        `select (select count(*) from line_events) as events,
           (select count(*) from order_lines where status_reason = 'AwaitingFulfillment') as released,
           (select count(*) from order_lines where status_reason = 'BackorderHold') as held,
           (select sum(held_backorder) from products) as counted`,
       );
-      expect(written).toEqual({ events: 4_000, outbox: 4_000, released: 1_000, held: 1_000, counted: 1_000 });
+      expect(written).toEqual({ events: 4_000, released: 1_000, held: 1_000, counted: 1_000 });
       // Reservations, promises, versions and status moves all match the lines. The floor releases without looking
       // at the stock, so only overselling may show.
       expect((await checkInvariants(kind, db.url)).filter((p) => p.kind !== 'oversold')).toEqual([]);
@@ -171,7 +172,7 @@ describe.each(DATABASE_KINDS)('bench seeding on %s', (kind) => {
         kind,
         db.url,
         `select (select count(*) from line_events where type = 'line.backordered') as backordered,
-          (select count(*) from outbox) as outbox,
+          (select count(*) from line_events) as events,
           (select count(*) from order_lines where status_reason = 'AwaitingFulfillment') as released,
           (select count(*) from order_lines where status_reason = 'BackorderHold' and backordered_at is not null) as held,
           (select count(*) from order_lines where status_reason = 'PreorderHold') as preorder,
@@ -180,7 +181,7 @@ describe.each(DATABASE_KINDS)('bench seeding on %s', (kind) => {
       );
       expect(written).toEqual({
         backordered: 1_000,
-        outbox: 4_000,
+        events: 4_000,
         released: 1_000,
         held: 1_000,
         preorder: 0,
@@ -279,10 +280,10 @@ describe('the floor server', () => {
         'sqlite',
         db.url,
         `select (select count(*) from orders) as orders, (select count(*) from order_lines) as lines, (select count(*) from line_events) as events,
-          (select count(*) from outbox) as outbox, (select sum(reserved) from stock) as reserved`,
+          (select sum(reserved) from stock) as reserved`,
       );
-      expect(counts[0]).toEqual({ orders: 1, lines: 3, events: 3, outbox: 3, reserved: 6 });
-      expect(await checkInvariants('sqlite', db.url, { fresh: true })).toEqual([]);
+      expect(counts[0]).toEqual({ orders: 1, lines: 3, events: 3, reserved: 6 });
+      expect(await checkInvariants('sqlite', db.url)).toEqual([]);
     },
     TIMEOUT,
   );

@@ -27,7 +27,7 @@ import { recountHeldLines } from '../../src/store/repositories/integrity.reposit
 
 const LOCATION_IDS = ['EAST', 'WEST', 'NORTH', 'n2', 'N10'];
 const OFF = 'ZZ-OFF';
-const WIPE = ['integrity_repairs', 'job_run_records', 'job_runs', 'job_leases', 'outbox', 'line_events', 'promised_quantities', 'order_lines', 'orders', 'schedule_entries', 'stock'];
+const WIPE = ['integrity_repairs', 'job_run_records', 'job_runs', 'job_leases', 'line_events', 'promised_quantities', 'order_lines', 'orders', 'schedule_entries', 'stock'];
 const COUNTS = ['processed', 'movedToFulfillment', 'movedToBackorder', 'stillOnHold', 'canceled', 'failedRecords'] as const;
 const byLine = (records: any[]) => [...records].sort((a, b) => (a.lineId < b.lineId ? -1 : 1));
 const countsOf = (run: any) => Object.fromEntries(COUNTS.map((k) => [k, run[k]]));

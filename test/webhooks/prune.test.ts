@@ -1,7 +1,7 @@
 /**
- * Housekeeping of the webhook tables (issue 12): outbox rows fanned out, and deliveries settled, more than the
- * retention (7 days) ago are deleted in bounded batches; rows still to fan out, deliveries still being tried,
- * and recent rows stay; a deleted subscription's log goes, then its row.
+ * Housekeeping of the webhook tables (issue 12): deliveries settled more than the retention (7 days) ago are
+ * deleted in bounded batches; recent ones stay, and so do the events (the outbox is the lines' history); a deleted
+ * subscription's log goes, then its row.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS } from '../fixtures/databases.ts';
@@ -39,21 +39,21 @@ describe.each(DATABASE_KINDS)('pruning the webhook tables on %s', (kind) => {
     await rx.waitFor((r) => r.delivered().length === 5 && r.received.length === 10, 20_000, '5 events to 2 subscriptions');
     await t.service.webhooks.stop();
     expect(await tableCount(t, 'webhook_deliveries')).toBe(10);
-    expect(await tableCount(t, 'outbox')).toBe(5);
+    const events = await tableCount(t, 'line_events');
 
-    // An event written now, not fanned out yet (the dispatcher is stopped): never pruned.
+    // An event written now, not fanned out yet (the dispatcher is stopped).
     await placeOrder(t, 'PR-late', [['PR-1', 1]]);
     const now = Date.now();
     const prune = (at: number, maxBatches = 100) => pruneWebhooks(t.service.ctx, { now: at, retentionMs: 7 * DAY, batch: 2, maxBatches, pause });
 
-    expect(await prune(now)).toEqual({ outbox: 0, deliveries: 0 });
-    expect(await prune(now + 6 * DAY)).toEqual({ outbox: 0, deliveries: 0 });
+    expect(await prune(now)).toEqual({ deliveries: 0 });
+    expect(await prune(now + 6 * DAY)).toEqual({ deliveries: 0 });
 
     // Bounded: one call does at most maxBatches statements of `batch` rows.
-    expect(await prune(now + 8 * DAY, 1)).toEqual({ outbox: 2, deliveries: 0 });
-    expect(await prune(now + 8 * DAY)).toEqual({ outbox: 3, deliveries: 10 });
-    expect(await tableCount(t, 'outbox')).toBe(1);
+    expect(await prune(now + 8 * DAY, 1)).toEqual({ deliveries: 2 });
+    expect(await prune(now + 8 * DAY)).toEqual({ deliveries: 8 });
     expect(await tableCount(t, 'webhook_deliveries')).toBe(0);
+    expect(await tableCount(t, 'line_events')).toBe(events + 1);
   });
 
   it("removes a deleted subscription's log and then its row", async () => {

@@ -1,6 +1,6 @@
 /**
- * Events while nobody is subscribed: the dispatcher marks them fanned out without reading them, and a
- * subscription made afterwards gets only the events after it, never that backlog.
+ * Events while nobody is subscribed: the dispatcher moves the fan-out position past them without reading them,
+ * and a subscription made afterwards gets only the events after it, never that backlog.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS } from '../fixtures/databases.ts';
@@ -28,17 +28,21 @@ describe.each(DATABASE_KINDS)('events with nobody subscribed on %s', (kind) => {
     await rx?.close();
   });
 
-  const undispatched = async () =>
-    Number((await t.service.database.db.selectFrom('outbox').select((e) => e.fn.countAll().as('n')).where('dispatched_at', 'is', null).executeTakeFirstOrThrow()).n);
+  const db = () => t.service.database.db;
+  /** Events after the fan-out position. */
+  const undispatched = async () => {
+    const position = Number((await db().selectFrom('webhook_fan_out').select('event_id').executeTakeFirstOrThrow()).event_id);
+    return Number((await db().selectFrom('line_events').select((e) => e.fn.countAll().as('n')).where('id', '>', position).executeTakeFirstOrThrow()).n);
+  };
 
-  it('marks the backlog fanned out, with no delivery, and a later subscription gets only later events', async () => {
+  it('passes the backlog, with no delivery, and a later subscription gets only later events', async () => {
     for (let i = 0; i < 30; i++) await placeOrder(t, `UN-before-${i}`, [['UN-1', 1]]);
     const deadline = Date.now() + 10_000;
     while ((await undispatched()) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(await undispatched()).toBe(0);
-    const outboxRows = Number((await t.service.database.db.selectFrom('outbox').select((e) => e.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
-    expect(outboxRows).toBeGreaterThanOrEqual(30);
-    const deliveries = Number((await t.service.database.db.selectFrom('webhook_deliveries').select((e) => e.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const events = Number((await db().selectFrom('line_events').select((e) => e.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    expect(events).toBeGreaterThanOrEqual(30);
+    const deliveries = Number((await db().selectFrom('webhook_deliveries').select((e) => e.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
     expect(deliveries).toBe(0);
 
     rx = await startReceiver();

@@ -1,6 +1,6 @@
 /**
  * A dry run (SPEC section 5): what a manual run started now would do, computed as that run computes it, and
- * writing nothing at all (no lease, no run, no line, stock, event, outbox or webhook row).
+ * writing nothing at all (no lease, no run, no line, stock, event or webhook row).
  *
  * It starts from the same `readRunStart` as a run (scope, settings, candidates, the lines in scope, the last
  * committed event), then walks the same batches: `nextSkus`, `loadBatch` and `planBatch`, each batch read in one

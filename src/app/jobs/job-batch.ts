@@ -1,6 +1,6 @@
 /**
  * One batch of a job run: the held lines of a few skus, planned by the domain (SPEC section 5) and written in one
- * transaction with their events, outbox rows, reservations, promised quantities and the run's counters, committed
+ * transaction with their events, reservations, promised quantities and the run's counters, committed
  * only while the run still holds its lease. A dry run plans the same way and writes nothing.
  */
 import type { AppContext } from '../context.ts';
@@ -180,7 +180,7 @@ export async function runBatch(ctx: AppContext, frame: RunFrame, skus: readonly 
     if (!(await database.store.reserve(trx, releasedQuantities(changes), planned.now))) {
       throw new RetryableConflict(`stock of ${skus.length === 1 ? skus[0] : `${skus.length} skus`} changed during the run`);
     }
-    await database.store.writeChanges(trx, changes, planned.now, run.id);
+    await database.store.writeChanges(trx, changes, run.id);
     if (planned.settles.length > 0 && plan.settledKey !== undefined) {
       // The key of each settled sku's state as the write left it, read back here: exact, whatever the write did.
       const written = await skuStates(ctx, trx, plan, planned.settles.map((s) => s.sku));

@@ -4,7 +4,6 @@
  */
 import type { AppContext } from '../context.ts';
 import { heldLineCounts, oldestWaitingEvents } from '../../store/repositories/monitoring.repository.ts';
-import { outboxFloor } from '../webhooks/fan-out.ts';
 
 /**
  * The outbox lag in seconds: the age, on the service clock, of the oldest event the webhook dispatcher has not
@@ -13,7 +12,7 @@ import { outboxFloor } from '../webhooks/fan-out.ts';
  * already sent once are a receiver's trouble, not the dispatcher's lag, and are left out.
  */
 export async function outboxLagSeconds(ctx: AppContext): Promise<number> {
-  const { undispatched, untried } = await oldestWaitingEvents(ctx.database.db, outboxFloor(ctx.database));
+  const { undispatched, untried } = await oldestWaitingEvents(ctx.database.db);
   const oldest = [undispatched, untried].filter((v): v is number => v !== null);
   if (oldest.length === 0) return 0;
   return Math.max(0, (ctx.clock.now() - Math.min(...oldest)) / 1000);

@@ -50,7 +50,7 @@ async function cancelLines(ctx: AppContext, actor: Actor, orderId: string, lineN
         }
       }
     }
-    await writeLineChanges(ctx, trx, changes, now);
+    await writeLineChanges(ctx, trx, changes);
     const after = changes.reduce((lines, c) => lines.map((l) => (l.id === c.after.id ? c.after : l)), current.lines);
     const freedSkus = changes.filter((c) => c.before.locationId !== null).map((c) => c.before.sku);
     return { order: { ...current, lines: after }, freed: freedSkus, moves: changes.map((c) => c.event) };

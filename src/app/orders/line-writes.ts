@@ -3,9 +3,9 @@ import type { Executor } from '../../store/database.ts';
 import type { LineChange } from '../../domain/order/order-line.ts';
 
 /**
- * Writes line changes with their events, outbox rows and promised quantities; the caller's transaction makes them
- * one commit with the stock change.
+ * Writes line changes with their events (the webhooks' outbox) and promised quantities; the caller's transaction
+ * makes them one commit with the stock change.
  */
-export async function writeLineChanges(ctx: AppContext, trx: Executor, changes: readonly LineChange[], now: number): Promise<void> {
-  await ctx.database.store.writeChanges(trx, changes, now, null);
+export async function writeLineChanges(ctx: AppContext, trx: Executor, changes: readonly LineChange[]): Promise<void> {
+  await ctx.database.store.writeChanges(trx, changes, null);
 }

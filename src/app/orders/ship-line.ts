@@ -22,7 +22,7 @@ export async function shipLine(ctx: AppContext, actor: Actor, lineId: string): P
     if (line.locationId === null || !(await shipFromStock(trx, line.sku, line.locationId, line.quantity, now))) {
       throw new Error(`stock of ${line.sku} at ${line.locationId} holds less reserved than line ${line.id}`);
     }
-    await writeLineChanges(ctx, trx, [moved.change], now);
+    await writeLineChanges(ctx, trx, [moved.change]);
     return moved.change.after;
   });
   ctx.metrics.linesMoved([{ from: 'AwaitingFulfillment', to: 'Shipped' }]);

@@ -1,9 +1,9 @@
 /**
- * Housekeeping of the webhook tables, in bounded batches (each its own short transaction): outbox rows fanned
- * out and deliveries settled more than the retention ago (7 days), and what deleted subscriptions left behind.
+ * Housekeeping of the webhook tables, in bounded batches (each its own short transaction): deliveries settled more
+ * than the retention ago (7 days), and what deleted subscriptions left behind. (The outbox is the line events, the
+ * lines' history: nothing of it is pruned.)
  */
 import type { AppContext } from '../context.ts';
-import { pruneOutbox } from '../../store/repositories/outbox.repository.ts';
 import { deleteDeliveriesOf, pruneDeliveries } from '../../store/repositories/webhook-deliveries.repository.ts';
 import { deletedSubscriptionKeys, removeSubscriptionRow } from '../../store/repositories/webhook-subscriptions.repository.ts';
 
@@ -18,17 +18,11 @@ export interface PruneOptions {
   readonly pause: () => Promise<void>;
 }
 
-export async function pruneWebhooks(ctx: AppContext, o: PruneOptions): Promise<{ outbox: number; deliveries: number }> {
+export async function pruneWebhooks(ctx: AppContext, o: PruneOptions): Promise<{ deliveries: number }> {
   const db = ctx.database.db;
   const cutoff = o.now - o.retentionMs;
-  let outbox = 0;
   let deliveries = 0;
   let batches = 0;
-  for (let n = o.batch; n === o.batch && batches < o.maxBatches; batches++) {
-    n = await pruneOutbox(db, cutoff, o.batch);
-    outbox += n;
-    await o.pause();
-  }
   for (let n = o.batch; n === o.batch && batches < o.maxBatches; batches++) {
     n = await pruneDeliveries(db, cutoff, o.batch);
     deliveries += n;
@@ -42,5 +36,5 @@ export async function pruneWebhooks(ctx: AppContext, o: PruneOptions): Promise<{
       await o.pause();
     }
   }
-  return { outbox, deliveries };
+  return { deliveries };
 }

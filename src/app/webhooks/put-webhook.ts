@@ -1,6 +1,6 @@
 /**
  * Creates or replaces a webhook subscription (SPEC section 7). A new subscription receives the events that
- * happen after it is created: it remembers the last outbox id written, under the fan-out lock, so no event is
+ * happen after it is created: it remembers the last event id written, under the fan-out lock, so no event is
  * fanned out between that read and its commit. The secret is required to create one; a replacement that leaves
  * it out keeps the old secret.
  */
@@ -9,7 +9,7 @@ import type { FieldError } from '../errors.ts';
 import type { AppContext } from '../context.ts';
 import { eventListProblem, webhookUrlProblem } from '../../domain/webhooks/webhook-events.ts';
 import { lockFanOut } from '../../store/repositories/outbox.repository.ts';
-import { findSubscription, insertSubscription, lastOutboxId, updateSubscription } from '../../store/repositories/webhook-subscriptions.repository.ts';
+import { findSubscription, insertSubscription, lastEventId, updateSubscription } from '../../store/repositories/webhook-subscriptions.repository.ts';
 import type { StoredSubscription } from '../../store/repositories/webhook-subscriptions.repository.ts';
 
 export interface PutWebhookInput {
@@ -36,7 +36,7 @@ export async function putWebhook(ctx: AppContext, id: string, input: PutWebhookI
     const write = { id, url: input.url, secret, events: [...input.events], active: input.active ?? true, description: input.description ?? null };
     const now = ctx.clock.now();
     if (existing) await updateSubscription(trx, existing.key, write, now);
-    else await insertSubscription(trx, write, await lastOutboxId(trx), now);
+    else await insertSubscription(trx, write, await lastEventId(trx), now);
     const subscription = await findSubscription(trx, id);
     return { subscription: subscription!, created: !existing };
   });

@@ -20,24 +20,23 @@ const HELD = sql.raw(`settled_reason is null and status_reason in ('PreorderHold
 const uniq = (values: Iterable<string>) => [...new Set(values)];
 
 /**
- * Inserts events (each with its line's sku) with an outbox row each, in one statement; answers the event id of each
- * line. The outbox rows take their ids from rows the events' insert returned, so after this transaction has its
- * transaction id (`raiseOutboxBarrier`).
+ * Inserts events (each with its line's sku) in one statement; answers the event id of each line. The events are
+ * the outbox: the statement takes the transaction's id before it draws the first event id, which the fan-out's
+ * barrier counts on (`raiseOutboxBarrier`).
  */
-async function insertEvents(trx: Executor, withSku: readonly (readonly [LineEvent, string])[], now: number, runId: string | null): Promise<Map<string, number>> {
+async function insertEvents(trx: Executor, withSku: readonly (readonly [LineEvent, string])[], runId: string | null): Promise<Map<string, number>> {
   const ids = new Map<string, number>();
   if (withSku.length === 0) return ids;
   const events = withSku.map(([e]) => e);
+  // The condition runs for each row before the row draws its id (the column default, evaluated above the scan).
   const rows = await sql<{ id: number; line_id: string }>`
-    with e as (
-      insert into line_events (order_id, line_id, sku, type, from_reason, to_reason, at, data, run_id)
-      select o, l, s, t, f, r, a, d, ${runId}::text from unnest(
-        ${events.map((e) => e.orderId)}::text[], ${events.map((e) => e.lineId)}::text[], ${withSku.map(([, sku]) => sku)}::text[], ${events.map((e) => e.type)}::text[],
-        ${events.map((e) => e.from)}::text[], ${events.map((e) => e.to)}::text[], ${events.map((e) => e.at)}::bigint[],
-        ${events.map((e) => eventDataJson(e))}::text[]) as v(o, l, s, t, f, r, a, d)
-      returning id, line_id),
-    o as (insert into outbox (event_id, created_at) select id, ${now}::bigint from e order by id)
-    select id, line_id from e`.execute(trx);
+    insert into line_events (order_id, line_id, sku, type, from_reason, to_reason, at, data, run_id)
+    select o, l, s, t, f, r, a, d, ${runId}::text from unnest(
+      ${events.map((e) => e.orderId)}::text[], ${events.map((e) => e.lineId)}::text[], ${withSku.map(([, sku]) => sku)}::text[], ${events.map((e) => e.type)}::text[],
+      ${events.map((e) => e.from)}::text[], ${events.map((e) => e.to)}::text[], ${events.map((e) => e.at)}::bigint[],
+      ${events.map((e) => eventDataJson(e))}::text[]) as v(o, l, s, t, f, r, a, d)
+    where pg_current_xact_id() is not null
+    returning id, line_id`.execute(trx);
   for (const r of rows.rows) ids.set(r.line_id, Number(r.id));
   return ids;
 }
@@ -201,7 +200,7 @@ export function postgresStore(prepared: PreparedQueries): StoreDialect {
         values (${order.id}, ${order.externalId}, ${order.idempotencyKey}, ${order.requestHash}, ${order.channel}, ${order.customerId}, ${order.orderedAt},
           ${order.priority}, ${order.shipTo.country}, ${order.shipTo.region}, ${order.shipTo.postalCode})`.execute(trx);
       const skuOf = new Map(lines.map((l) => [l.id, l.sku]));
-      const seq = await insertEvents(trx, events.map((e) => [e, skuOf.get(e.lineId)!] as const), order.orderedAt, null);
+      const seq = await insertEvents(trx, events.map((e) => [e, skuOf.get(e.lineId)!] as const), null);
       const col = <T>(f: (l: OrderLine) => T) => lines.map(f);
       await sql`insert into order_lines (id, order_id, line_number, sku, quantity, location_id, status_reason, inventory_availability_date,
           estimated_shipment_date, launch_date, backordered_at, version, priority, ordered_at, channel, ship_country, ship_region, status_seq)
@@ -217,10 +216,10 @@ export function postgresStore(prepared: PreparedQueries): StoreDialect {
       await bumpHeld(trx, heldCountsOf(placed));
     },
 
-    async writeChanges(trx, changes: readonly LineChange[], now: number, runId: string | null) {
+    async writeChanges(trx, changes: readonly LineChange[], runId: string | null) {
       if (changes.length === 0) return;
       const sorted = [...changes].sort((a, b) => (a.after.id < b.after.id ? -1 : a.after.id > b.after.id ? 1 : 0));
-      const seq = await insertEvents(trx, sorted.map((c) => [c.event, c.after.sku] as const), now, runId);
+      const seq = await insertEvents(trx, sorted.map((c) => [c.event, c.after.sku] as const), runId);
       const col = <T>(f: (c: LineChange) => T) => sorted.map(f);
       // A move sets status_seq to its event; a re-dating keeps it. PostgreSQL compares values, so a re-dating
       // that leaves the indexed columns as they were can stay on its page without touching an index.

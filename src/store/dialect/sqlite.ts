@@ -53,8 +53,8 @@ export function sqliteStore(prepare: Prepare, outside: OutsideTransactions): Sto
     }
   };
 
-  /** Inserts events (each with its line's sku) in order and answers their ids, with an outbox row each. */
-  const insertEvents = (events: readonly (readonly [LineEvent, string])[], now: number, runId: string | null): number[] => {
+  /** Inserts events (each with its line's sku) in order and answers their ids. */
+  const insertEvents = (events: readonly (readonly [LineEvent, string])[], runId: string | null): number[] => {
     const ids: number[] = [];
     for (let i = 0; i < events.length; i += ROWS_PER_INSERT) {
       const part = events.slice(i, i + ROWS_PER_INSERT);
@@ -65,7 +65,6 @@ export function sqliteStore(prepare: Prepare, outside: OutsideTransactions): Sto
       const last = Number(result.lastInsertRowid);
       const first = last - part.length + 1;
       for (let k = 0; k < part.length; k++) ids.push(first + k);
-      prepare('insert into outbox (event_id, created_at) select id, ? from line_events where id between ? and ?').run(now, first, last);
     }
     return ids;
   };
@@ -221,7 +220,7 @@ export function sqliteStore(prepare: Prepare, outside: OutsideTransactions): Sto
         order.shipTo.postalCode,
       );
       const skuOf = new Map(lines.map((l) => [l.id, l.sku]));
-      const ids = insertEvents(events.map((e) => [e, skuOf.get(e.lineId)!] as const), order.orderedAt, null);
+      const ids = insertEvents(events.map((e) => [e, skuOf.get(e.lineId)!] as const), null);
       const seqOf = new Map(events.map((e, i) => [e.lineId, ids[i]!]));
       insertMany(
         'order_lines',
@@ -235,11 +234,11 @@ export function sqliteStore(prepare: Prepare, outside: OutsideTransactions): Sto
       bumpHeld(heldCountsOf(placed));
     },
 
-    async writeChanges(_trx, changes: readonly LineChange[], now: number, runId: string | null) {
+    async writeChanges(_trx, changes: readonly LineChange[], runId: string | null) {
       if (changes.length === 0) return;
       // In (sku, id) order, the order of the table and of the event index: neighbouring rows share pages.
       const sorted = [...changes].sort(bySkuThenId);
-      const ids = insertEvents(sorted.map((c) => [c.event, c.after.sku] as const), now, runId);
+      const ids = insertEvents(sorted.map((c) => [c.event, c.after.sku] as const), runId);
       // Rows are found by their primary key (sku, id): a batch's rows sit together.
       const move = prepare(`update order_lines set status_reason = ?, location_id = ?, inventory_availability_date = ?, estimated_shipment_date = ?,
         launch_date = ?, backordered_at = ?, version = ?, status_seq = ? where sku = ? and id = ? and version = ?`);

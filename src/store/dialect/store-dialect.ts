@@ -1,7 +1,7 @@
 /**
  * What differs between SQLite and PostgreSQL, behind one small interface: locks, error codes, and the hot paths
- * that must be set-based to be fast (the held lines a job walks, a batch of line changes with their events, outbox
- * rows and promised quantities, reservations, the supply of a set of skus). `sqlite.ts` and `postgres.ts` implement
+ * that must be set-based to be fast (the held lines a job walks, a batch of line changes with their events
+ * and promised quantities, reservations, the supply of a set of skus). `sqlite.ts` and `postgres.ts` implement
  * it side by side; repositories and use cases call it and never ask which database they are on.
  *
  * Every method takes the transaction it runs in (on SQLite, where one connection serves the process, holding the
@@ -109,15 +109,15 @@ export interface StoreDialect {
   atpRows(db: Executor, sku: string, locationId: string | null, window: { after: string; until: string } | null, settingsKey: string): Promise<AtpRows>;
 
   /**
-   * Inserts an order, its lines and their first events with outbox rows; the lines' `status_seq` is their event's
+   * Inserts an order, its lines and their first events; the lines' `status_seq` is their event's
    * id, and held lines with a promise add to the promised quantities.
    */
   insertOrder(trx: Executor, order: StoredOrder, lines: readonly OrderLine[], events: readonly LineEvent[]): Promise<void>;
   /**
    * Writes line changes, each only if the line is still at the version it was read at (else RetryableConflict),
-   * with their events (tagged with the run, if any) and outbox rows; keeps the promised quantities in step.
+   * with their events (tagged with the run, if any); keeps the promised quantities in step.
    */
-  writeChanges(trx: Executor, changes: readonly LineChange[], now: number, runId: string | null): Promise<void>;
+  writeChanges(trx: Executor, changes: readonly LineChange[], runId: string | null): Promise<void>;
   /** Reserves every row's quantity where that much is available; false (and nothing reserved) when any guard refused. */
   reserve(trx: Executor, rows: readonly SkuQuantity[], now: number): Promise<boolean>;
 }

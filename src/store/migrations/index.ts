@@ -10,6 +10,7 @@ import { webhooks } from './2026-12-01-006-webhooks.ts';
 import { heldCounts } from './2026-12-01-007-held-counts.ts';
 import { settledSkus } from './2026-12-01-008-settled-skus.ts';
 import { openLines } from './2026-12-04-001-open-lines.ts';
+import { eventsOutbox } from './2026-12-04-002-events-outbox.ts';
 
 /** The migrations, date-named, the same for both databases. */
 export function migrationProvider(dialect: SqlDialect): MigrationProvider {
@@ -26,6 +27,7 @@ export function migrationProvider(dialect: SqlDialect): MigrationProvider {
         '2026-12-01-007-held-counts': heldCounts(),
         '2026-12-01-008-settled-skus': settledSkus(),
         '2026-12-04-001-open-lines': openLines(dialect),
+        '2026-12-04-002-events-outbox': eventsOutbox(),
       };
     },
   };

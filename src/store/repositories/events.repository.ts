@@ -1,10 +1,10 @@
 /**
- * Line history and the outbox. Every event is written with the state change it records, and queued in the
- * outbox in the same transaction, so delivery after commit can never miss or invent one.
+ * Line history, which is also the webhooks' outbox: every event is written in the transaction of the state change
+ * it records (by the store's `insertOrder` and `writeChanges`), so delivery after commit can never miss or invent
+ * one.
  */
 import type { Executor } from '../database.ts';
-import type { LineEvent } from '../../domain/order/order-line.ts';
-import { chunks, pageOf } from './pagination.ts';
+import { pageOf } from './pagination.ts';
 import type { Page } from './pagination.ts';
 
 export interface StoredEvent {
@@ -16,31 +16,6 @@ export interface StoredEvent {
   readonly to: string;
   readonly at: number;
   readonly data: Record<string, unknown>;
-}
-
-export async function appendEvents(db: Executor, events: readonly LineEvent[], now: number): Promise<void> {
-  for (const part of chunks(events, 500)) {
-    const ids = await db
-      .insertInto('line_events')
-      .values(
-        part.map((e) => ({
-          order_id: e.orderId,
-          line_id: e.lineId,
-          type: e.type,
-          from_reason: e.from,
-          to_reason: e.to,
-          at: e.at,
-          data: JSON.stringify(e.data),
-        })),
-      )
-      .returning('id')
-      .execute();
-    // After the events: the transaction has its transaction id before it draws outbox ids (`raiseOutboxBarrier`).
-    await db
-      .insertInto('outbox')
-      .values(ids.map((r) => ({ event_id: r.id, created_at: now })))
-      .execute();
-  }
 }
 
 /** An order's line history, oldest first, read through its lines (events are indexed by sku and line). */

@@ -15,14 +15,14 @@ export async function heldLineCounts(db: Executor): Promise<Record<'PreorderHold
 }
 
 /**
- * The service-clock times of the oldest event not fanned out yet and of the oldest event not yet sent once to a
- * subscriber (null when there is none), in one statement: on SQLite every statement queues for the one connection.
- * The first looks only at outbox ids from `fromOutboxId` on (rows below it were fanned out when it was taken).
+ * The service-clock times of the oldest event not fanned out yet (after the fan-out position) and of the oldest
+ * event not yet sent once to a subscriber (null when there is none), in one statement: on SQLite every statement
+ * queues for the one connection.
  */
-export async function oldestWaitingEvents(db: Executor, fromOutboxId = 0): Promise<{ undispatched: number | null; untried: number | null }> {
+export async function oldestWaitingEvents(db: Executor): Promise<{ undispatched: number | null; untried: number | null }> {
   const r = await sql<{ undispatched: number | null; untried: number | null }>`
     select
-      (select created_at from outbox where dispatched_at is null and id >= ${fromOutboxId} order by id limit 1) as undispatched,
+      (select at from line_events where id > (select event_id from webhook_fan_out where id = 1) order by id limit 1) as undispatched,
       (select queued_at from webhook_deliveries where status = 'pending' and attempts = 0 order by queued_at limit 1) as untried`.execute(db);
   const row = r.rows[0];
   const num = (v: number | null | undefined) => (v === null || v === undefined ? null : Number(v));

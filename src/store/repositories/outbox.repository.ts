@@ -1,18 +1,18 @@
 /**
- * The outbox as the webhook dispatcher reads it: events not yet fanned out, oldest first; the mark that they
- * were; and pruning of rows fanned out long ago. (Writing the outbox is `appendEvents`' job.)
+ * The outbox as the webhook dispatcher reads it. The line events are the outbox: each is written in the
+ * transaction of the change it records, and one row, the fan-out position, says up to which event id every event
+ * has been fanned out to the subscriptions. Nothing is written per event beyond the event itself.
  */
 import { sql } from 'kysely';
 import { isSqlite } from './dialect-check.ts';
 import type { Executor } from '../database.ts';
 
 export interface OutboxItem {
-  readonly outboxId: number;
   readonly eventId: number;
   readonly lineId: string;
   readonly type: string;
   /** The event's time on the service clock. */
-  readonly createdAt: number;
+  readonly at: number;
 }
 
 /** The PostgreSQL advisory-lock key of fanning out (any fixed number no other lock uses). */
@@ -53,114 +53,83 @@ export async function lockFanOut(db: Executor, wait: boolean): Promise<boolean> 
 }
 
 /**
- * Up to `limit` events not fanned out yet, in outbox order (for one line, the order they happened in), from `low`,
- * the oldest of them (`oldestUndispatchedId`).
- *
- * Written to keep its plan whatever the statistics say (they lag behind a burst of events on PostgreSQL): the
- * batch is read from a bounded range of ids after the oldest such row, and each event is looked up by its key (correlated subqueries), never by a join that could become
- * a scan of the whole event table.
+ * The fan-out position (every event up to it has been fanned out) and the newest event id written so far, in one
+ * statement: two primary-key lookups.
  */
-export async function undispatchedOutbox(db: Executor, limit: number, low: number): Promise<OutboxItem[]> {
-  const r = await sql<{ id: number; event_id: number; created_at: number; line_id: string | null; type: string | null }>`
-    select o.id, o.event_id, o.created_at,
-      (select e.line_id from line_events e where e.id = o.event_id) as line_id,
-      (select e.type from line_events e where e.id = o.event_id) as type
-    from (
-      select id, event_id, created_at from outbox
-      where id >= ${low} and id < ${low + 4 * limit} and dispatched_at is null
-      order by id limit ${limit}) as o
-    order by o.id`.execute(db);
-  return r.rows.map((row) => ({
-    outboxId: Number(row.id),
-    eventId: Number(row.event_id),
-    lineId: row.line_id ?? '',
-    type: row.type ?? '',
-    createdAt: Number(row.created_at),
-  }));
+export async function fanOutState(db: Executor): Promise<{ position: number; newest: number }> {
+  const r = await sql<{ position: number | null; newest: number | null }>`
+    select (select event_id from webhook_fan_out where id = 1) as position, (select max(id) from line_events) as newest`.execute(db);
+  return { position: Number(r.rows[0]?.position ?? 0), newest: Number(r.rows[0]?.newest ?? 0) };
 }
 
-export async function markDispatched(db: Executor, outboxIds: readonly number[], now: number): Promise<void> {
-  if (outboxIds.length === 0) return;
-  await db.updateTable('outbox').set({ dispatched_at: now }).where('id', 'in', outboxIds).execute();
+/** Up to `limit` events after `position` and up to `upTo`, oldest first (for one line, the order they happened in). */
+export async function eventsAfter(db: Executor, position: number, upTo: number, limit: number): Promise<OutboxItem[]> {
+  const rows = await db
+    .selectFrom('line_events')
+    .select(['id', 'line_id', 'type', 'at'])
+    .where('id', '>', position)
+    .where('id', '<=', upTo)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ eventId: Number(r.id), lineId: r.line_id, type: r.type, at: Number(r.at) }));
+}
+
+/** Moves the fan-out position forward to `to` (never back). */
+export async function advanceFanOut(db: Executor, to: number, now: number): Promise<void> {
+  await db.updateTable('webhook_fan_out').set({ event_id: to, updated_at: now }).where('id', '=', 1).where('event_id', '<', to).execute();
 }
 
 /**
- * Marks up to `limit` of the oldest events not fanned out yet (from `low`, the oldest of them) as fanned out,
- * without reading them (nobody is subscribed); answers how many.
+ * The service-clock time of the oldest event after `position` (null when there is none): the event the
+ * dispatcher has waited for longest.
  */
-export async function markOldestDispatched(db: Executor, limit: number, now: number, low: number): Promise<number> {
-  // A bounded range of ids from the oldest such row, like `undispatchedOutbox`: never a walk over rows marked
-  // (on PostgreSQL, dead index entries) before it.
-  const r = await sql`update outbox set dispatched_at = ${now} where id >= ${low} and id < ${low + limit} and dispatched_at is null`.execute(db);
-  return Number(r.numAffectedRows ?? 0);
+export async function oldestEventAfter(db: Executor, position: number): Promise<number | null> {
+  const row = await db.selectFrom('line_events').select('at').where('id', '>', position).orderBy('id').limit(1).executeTakeFirst();
+  return row ? Number(row.at) : null;
 }
 
 /**
- * The outbox id of the oldest event not fanned out yet, or null when there is none (a one-row lookup in the
- * partial index of such rows), looking from outbox id `from` on.
- */
-export async function oldestUndispatchedId(db: Executor, from = 0): Promise<number | null> {
-  const row = await db.selectFrom('outbox').select('id').where('dispatched_at', 'is', null).where('id', '>=', from).orderBy('id').limit(1).executeTakeFirst();
-  return row ? Number(row.id) : null;
-}
-
-/**
- * A point after which no outbox row can appear below `ceiling + 1`: every row with an id up to `ceiling` that will
- * ever commit belongs to a transaction that ends before the barrier has passed (`outboxBarrierPassed`).
+ * A point past which no event can appear at or below `ceiling`: every event with an id up to `ceiling` that will
+ * ever commit belongs to a transaction that has ended once the barrier has passed (`outboxBarrierPassed`).
  *
- * On PostgreSQL an outbox id is drawn (by `nextval`, outside transactions) before the row commits, so a row can
- * commit below ids already seen. What bounds it: every writer inserts its events before their outbox rows
- * (`appendEvents`, `insertEvents`), so a transaction already has its transaction id when it draws an outbox id. The
- * sequence is read first (`ceiling`: every id drawn so far), and only then does this transaction take an id of its
- * own (`xid`): every transaction that drew an id up to `ceiling` took its transaction id before `xid`. Once the
- * oldest transaction still running is younger than `xid`, they have all ended. The transaction that takes `xid`
- * must not have had a transaction id before the sequence was read (no write before it).
+ * On PostgreSQL an event id is drawn (by `nextval`, outside transactions) before the event commits, so an event can
+ * commit below ids already seen. What bounds it: every writer of events has its transaction id before it draws
+ * event ids (`insertEvents` asks for it in the statement that draws them). The sequence is read first (`ceiling`:
+ * every id drawn so far), and only then the transaction ids of this database's sessions: each transaction that
+ * drew an id up to `ceiling` and has not ended is one of them. Once none of those is running any more, they have
+ * all ended. Transactions that began later, and those of other databases on the server, are not waited for; a
+ * long write transaction of this database holds the fan-out back until it ends (nothing is lost meanwhile).
  *
- * SQLite has one writer at a time and gives ids in commit order: a row committed later has an id above every id
+ * SQLite has one writer at a time and gives ids in commit order: an event committed later has an id above every id
  * seen before, so the barrier has passed at once.
  */
 export interface OutboxBarrier {
   readonly ceiling: number;
-  /** The transaction id (PostgreSQL's 64-bit `xid8`, as text) that every writer of a row up to `ceiling` preceded; null on SQLite. */
-  readonly xid: string | null;
+  /** The transaction ids (as text) of this database's sessions after `ceiling` was read; null on SQLite. */
+  readonly xids: readonly string[] | null;
 }
 
-/** The highest outbox id drawn so far, committed or not (on PostgreSQL the sequence's state, which is not transactional). */
-export async function outboxCeiling(db: Executor): Promise<number> {
+/** Raises a barrier over the event ids drawn so far, committed or not. Not inside a transaction. */
+export async function raiseOutboxBarrier(db: Executor): Promise<OutboxBarrier> {
   if (isSqlite(db)) {
-    const r = await sql<{ id: number | null }>`select max(id) as id from outbox`.execute(db);
-    return Number(r.rows[0]?.id ?? 0);
+    const r = await sql<{ id: number | null }>`select max(id) as id from line_events`.execute(db);
+    return { ceiling: Number(r.rows[0]?.id ?? 0), xids: null };
   }
   // (The serial's sequence hands out ids in increasing order: it has the default cache of one id per draw.)
-  const seq = await sql<{ last_value: string; is_called: boolean }>`select last_value, is_called from outbox_id_seq`.execute(db);
+  const seq = await sql<{ last_value: string; is_called: boolean }>`select last_value, is_called from line_events_id_seq`.execute(db);
   const row = seq.rows[0];
-  return row ? Number(row.last_value) - (row.is_called ? 0 : 1) : 0;
+  const ceiling = row ? Number(row.last_value) - (row.is_called ? 0 : 1) : 0;
+  // A statement of its own, after the sequence was read.
+  const running = await sql<{ xid: string }>`select backend_xid::text as xid from pg_stat_activity
+    where datname = current_database() and backend_xid is not null`.execute(db);
+  return { ceiling, xids: running.rows.map((r) => r.xid) };
 }
 
-/**
- * Raises a barrier over the ids up to `ceiling`, read by `outboxCeiling` before this call (on PostgreSQL, this
- * transaction's id is taken now, after that read).
- */
-export async function raiseOutboxBarrier(db: Executor, ceiling: number): Promise<OutboxBarrier> {
-  if (isSqlite(db)) return { ceiling, xid: null };
-  const xid = await sql<{ xid: string }>`select pg_current_xact_id()::text as xid`.execute(db);
-  return { ceiling, xid: xid.rows[0]!.xid };
-}
-
-/** True once every transaction that could still commit an outbox row up to the barrier's `ceiling` has ended. */
+/** True once no transaction that could still commit an event up to the barrier's `ceiling` is running. */
 export async function outboxBarrierPassed(db: Executor, barrier: OutboxBarrier): Promise<boolean> {
-  if (barrier.xid === null) return true;
-  const r = await sql<{ passed: boolean }>`select pg_snapshot_xmin(pg_current_snapshot()) > ${barrier.xid}::xid8 as passed`.execute(db);
+  if (barrier.xids === null || barrier.xids.length === 0) return true;
+  const r = await sql<{ passed: boolean }>`select not exists (
+      select 1 from pg_stat_activity where backend_xid::text = any(${barrier.xids}::text[])) as passed`.execute(db);
   return r.rows[0]?.passed === true;
-}
-
-/**
- * Deletes outbox rows fanned out before `cutoff`, looking only at the `limit` oldest rows (so it never scans
- * the table); answers how many went.
- */
-export async function pruneOutbox(db: Executor, cutoff: number, limit: number): Promise<number> {
-  const r = await sql`delete from outbox where id in (
-      select id from (select id, dispatched_at from outbox order by id limit ${limit}) as head
-      where head.dispatched_at is not null and head.dispatched_at < ${cutoff})`.execute(db);
-  return Number(r.numAffectedRows ?? 0);
 }

@@ -17,7 +17,7 @@ export interface StoredSubscription {
   readonly events: string[];
   readonly active: boolean;
   readonly description: string | null;
-  readonly afterOutboxId: number;
+  readonly afterEventId: number;
   readonly createdAt: number;
   readonly updatedAt: number;
 }
@@ -39,7 +39,7 @@ const toSubscription = (r: Selectable<WebhookSubscriptionsTable>): StoredSubscri
   events: JSON.parse(r.events),
   active: r.active === 1,
   description: r.description,
-  afterOutboxId: Number(r.after_outbox_id),
+  afterEventId: Number(r.after_event_id),
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
@@ -51,13 +51,13 @@ export async function findSubscription(db: Executor, id: string, forUpdate = fal
   return row && toSubscription(row);
 }
 
-/** The highest outbox id written so far: a new subscription gets the events above it. */
-export async function lastOutboxId(db: Executor): Promise<number> {
-  const row = await db.selectFrom('outbox').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
+/** The highest event id written so far: a new subscription gets the events above it. */
+export async function lastEventId(db: Executor): Promise<number> {
+  const row = await db.selectFrom('line_events').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
   return Number(row?.id ?? 0);
 }
 
-export async function insertSubscription(db: Executor, s: SubscriptionWrite, afterOutboxId: number, now: number): Promise<void> {
+export async function insertSubscription(db: Executor, s: SubscriptionWrite, afterEventId: number, now: number): Promise<void> {
   await db
     .insertInto('webhook_subscriptions')
     .values({
@@ -67,7 +67,7 @@ export async function insertSubscription(db: Executor, s: SubscriptionWrite, aft
       events: JSON.stringify(s.events),
       active: s.active ? 1 : 0,
       description: s.description,
-      after_outbox_id: afterOutboxId,
+      after_event_id: afterEventId,
       created_at: now,
       updated_at: now,
       deleted_at: null,

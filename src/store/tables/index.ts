@@ -2,9 +2,9 @@ import type { LocationsTable, ProductsTable } from './catalog.table.ts';
 import type { ApiKeysTable, ConfigAuditTable, ConfigTable } from './config.table.ts';
 import type { PromisedQuantitiesTable, ScheduleEntriesTable, StockTable } from './inventory.table.ts';
 import type { JobLeasesTable, JobRunRecordsTable, JobRunsTable, JobSettledSkusTable } from './jobs.table.ts';
-import type { LineEventsTable, OrderLinesTable, OrdersTable, OutboxTable } from './orders.table.ts';
+import type { LineEventsTable, OrderLinesTable, OrdersTable } from './orders.table.ts';
 import type { IntegrityRepairsTable } from './integrity.table.ts';
-import type { WebhookDeliveriesTable, WebhookSubscriptionsTable } from './webhooks.table.ts';
+import type { WebhookDeliveriesTable, WebhookFanOutTable, WebhookSubscriptionsTable } from './webhooks.table.ts';
 
 export interface DB {
   products: ProductsTable;
@@ -15,7 +15,6 @@ export interface DB {
   orders: OrdersTable;
   order_lines: OrderLinesTable;
   line_events: LineEventsTable;
-  outbox: OutboxTable;
   config: ConfigTable;
   config_audit: ConfigAuditTable;
   api_keys: ApiKeysTable;
@@ -26,4 +25,5 @@ export interface DB {
   integrity_repairs: IntegrityRepairsTable;
   webhook_subscriptions: WebhookSubscriptionsTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  webhook_fan_out: WebhookFanOutTable;
 }

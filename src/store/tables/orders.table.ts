@@ -53,12 +53,3 @@ export interface LineEventsTable {
   /** The line's sku: a line's history is indexed by (sku, line_id), which keeps a job run's writes together. */
   sku: string | null;
 }
-
-/** Events waiting for delivery to webhook subscribers; written in the same transaction as the event. */
-export interface OutboxTable {
-  id: Generated<number>;
-  event_id: number;
-  created_at: number;
-  /** When the webhook dispatcher fanned the event out to the subscriptions (dispatcher time); null until then. */
-  dispatched_at: ColumnType<number | null, number | null | undefined, number | null>;
-}

@@ -9,7 +9,8 @@ export interface WebhookSubscriptionsTable {
   events: string;
   active: number;
   description: string | null;
-  after_outbox_id: number;
+  /** The subscription gets the events above this one: those after it was created. */
+  after_event_id: number;
   created_at: number;
   updated_at: number;
   deleted_at: number | null;
@@ -33,4 +34,11 @@ export interface WebhookDeliveriesTable {
   queued_at: number;
   locked_by: string | null;
   locked_until: number | null;
+}
+
+/** One row: every line event up to `event_id` has been fanned out to the subscriptions (the events are the outbox). */
+export interface WebhookFanOutTable {
+  id: number;
+  event_id: number;
+  updated_at: number;
 }
