@@ -38,7 +38,7 @@ export async function withoutJit(db: Executor): Promise<void> {
 
 /**
  * Serializes fanning out with itself and with subscription writes, for the rest of the transaction, so a
- * subscription created meanwhile sees every event above its outbox mark. SQLite has one writer already.
+ * subscription created meanwhile sees every event above its mark (`after_event_id`). SQLite has one writer already.
  * With `wait` false, answers false at once when another transaction holds it.
  */
 export async function lockFanOut(db: Executor, wait: boolean): Promise<boolean> {
