@@ -37,25 +37,18 @@ export interface FanOutResult {
  * transaction that could still commit one of them is in progress. An event id is drawn before its event commits,
  * so the position must never pass an id that may still commit (see `raiseOutboxBarrier`).
  */
-const barriers = new WeakMap<Database, { barrier: OutboxBarrier | null }>();
-
-function barrierOf(database: Database): { barrier: OutboxBarrier | null } {
-  let b = barriers.get(database);
-  if (!b) barriers.set(database, (b = { barrier: null }));
-  return b;
-}
+const barriers = new WeakMap<Database, OutboxBarrier>();
 
 const NOTHING: FanOutResult = { events: 0, full: false, deliveries: 0, subscriptionKeys: [] };
 
 export async function fanOutEvents(ctx: AppContext, q: { now: number; limit: number; windowMs: number }): Promise<FanOutResult> {
   const { database } = ctx;
-  const held = barrierOf(database);
   // The common case, nothing new: one statement, no transaction.
   const { position, newest } = await fanOutState(database.db);
   if (newest <= position) return NOTHING;
   // A barrier over the events waiting; one raised earlier may still be waiting for its writers to end.
-  if (held.barrier === null || held.barrier.ceiling <= position) held.barrier = await raiseOutboxBarrier(database.db);
-  const barrier = held.barrier;
+  let barrier = barriers.get(database);
+  if (barrier === undefined || barrier.ceiling <= position) barriers.set(database, (barrier = await raiseOutboxBarrier(database.db, newest)));
   if (!(await outboxBarrierPassed(database.db, barrier))) return NOTHING;
   return database.transaction(async (trx) => {
     if (!(await lockFanOut(trx, false))) return NOTHING;

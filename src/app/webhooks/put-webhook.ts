@@ -9,7 +9,7 @@ import type { FieldError } from '../errors.ts';
 import type { AppContext } from '../context.ts';
 import { eventListProblem, webhookUrlProblem } from '../../domain/webhooks/webhook-events.ts';
 import { lockFanOut } from '../../store/repositories/outbox.repository.ts';
-import { findSubscription, insertSubscription, lastEventId, updateSubscription } from '../../store/repositories/webhook-subscriptions.repository.ts';
+import { findSubscription, insertSubscription, updateSubscription } from '../../store/repositories/webhook-subscriptions.repository.ts';
 import type { StoredSubscription } from '../../store/repositories/webhook-subscriptions.repository.ts';
 
 export interface PutWebhookInput {
@@ -36,7 +36,7 @@ export async function putWebhook(ctx: AppContext, id: string, input: PutWebhookI
     const write = { id, url: input.url, secret, events: [...input.events], active: input.active ?? true, description: input.description ?? null };
     const now = ctx.clock.now();
     if (existing) await updateSubscription(trx, existing.key, write, now);
-    else await insertSubscription(trx, write, await lastEventId(trx), now);
+    else await insertSubscription(trx, write, await ctx.database.store.lastEventId(trx), now);
     const subscription = await findSubscription(trx, id);
     return { subscription: subscription!, created: !existing };
   });

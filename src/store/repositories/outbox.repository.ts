@@ -81,15 +81,6 @@ export async function advanceFanOut(db: Executor, to: number, now: number): Prom
 }
 
 /**
- * The service-clock time of the oldest event after `position` (null when there is none): the event the
- * dispatcher has waited for longest.
- */
-export async function oldestEventAfter(db: Executor, position: number): Promise<number | null> {
-  const row = await db.selectFrom('line_events').select('at').where('id', '>', position).orderBy('id').limit(1).executeTakeFirst();
-  return row ? Number(row.at) : null;
-}
-
-/**
  * A point past which no event can appear at or below `ceiling`: every event with an id up to `ceiling` that will
  * ever commit belongs to a transaction that has ended once the barrier has passed (`outboxBarrierPassed`).
  *
@@ -110,12 +101,12 @@ export interface OutboxBarrier {
   readonly xids: readonly string[] | null;
 }
 
-/** Raises a barrier over the event ids drawn so far, committed or not. Not inside a transaction. */
-export async function raiseOutboxBarrier(db: Executor): Promise<OutboxBarrier> {
-  if (isSqlite(db)) {
-    const r = await sql<{ id: number | null }>`select max(id) as id from line_events`.execute(db);
-    return { ceiling: Number(r.rows[0]?.id ?? 0), xids: null };
-  }
+/**
+ * Raises a barrier over the event ids drawn so far, committed or not. `newest` is the newest committed event id,
+ * read just before (`fanOutState`): on SQLite, every id drawn. Not inside a transaction.
+ */
+export async function raiseOutboxBarrier(db: Executor, newest: number): Promise<OutboxBarrier> {
+  if (isSqlite(db)) return { ceiling: newest, xids: null };
   // (The serial's sequence hands out ids in increasing order: it has the default cache of one id per draw.)
   const seq = await sql<{ last_value: string; is_called: boolean }>`select last_value, is_called from line_events_id_seq`.execute(db);
   const row = seq.rows[0];

@@ -51,12 +51,6 @@ export async function findSubscription(db: Executor, id: string, forUpdate = fal
   return row && toSubscription(row);
 }
 
-/** The highest event id written so far: a new subscription gets the events above it. */
-export async function lastEventId(db: Executor): Promise<number> {
-  const row = await db.selectFrom('line_events').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
-  return Number(row?.id ?? 0);
-}
-
 export async function insertSubscription(db: Executor, s: SubscriptionWrite, afterEventId: number, now: number): Promise<void> {
   await db
     .insertInto('webhook_subscriptions')
