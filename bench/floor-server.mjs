@@ -65,16 +65,8 @@ const place = db.transaction((body) => {
       version: 1,
     };
     reserve.run(line.quantity, now, line.sku, line.locationId);
-    const data = JSON.stringify({
-      locationId: line.locationId,
-      inventoryAvailabilityDate: today,
-      estimatedShipmentDate: shipDate,
-      quantity: line.quantity,
-      launchDate: null,
-      backorderedAt: null,
-      version: 1,
-      trigger: 'intake',
-    });
+    // Holdfast's stored form of an event's data (src/domain/order/event-data.ts).
+    const data = JSON.stringify([line.locationId, today, shipDate, line.quantity, null, null, 1, null, { trigger: 'intake' }]);
     const eventId = insertEvent.run(orderId, line.id, line.sku, now, data).lastInsertRowid;
     insertLine.run(line.id, orderId, line.lineNumber, line.sku, line.quantity, line.locationId, today, shipDate, now, eventId);
     return line;

@@ -48,13 +48,14 @@ export async function jobFloor(kind, url, job = 'backorder') {
           const to = release ? 'AwaitingFulfillment' : job === 'preorder' ? 'BackorderHold' : l.status_reason;
           // A released line goes to the location it was promised at (an undated one to the first); a re-dated one stays.
           const location = release ? (l.location_id ?? 'L1') : l.location_id;
-          const data = JSON.stringify({
-            locationId: location,
-            inventoryAvailabilityDate: l.inventory_availability_date,
-            estimatedShipmentDate: l.estimated_shipment_date,
-            runId,
-          });
           const moved = to !== l.status_reason;
+          // Holdfast's stored form (src/domain/order/event-data.ts): the line's state after, the placement before a
+          // re-dating, the trigger; the run is the event's run_id.
+          const placement = [location, l.inventory_availability_date, l.estimated_shipment_date];
+          const data = JSON.stringify([
+            ...placement, l.quantity, l.launch_date, moved && to === 'BackorderHold' ? now : l.backordered_at, l.version + 1,
+            release || moved ? null : placement, { trigger: 'api' },
+          ]);
           const type = release ? 'line.released' : moved ? 'line.backordered' : 'line.redated';
           return { line: l, release, moved, to, location, data, type, backorderedAt: moved && to === 'BackorderHold' ? now : null };
         });
@@ -98,7 +99,8 @@ function totals(rows) {
   };
 }
 
-const LINE_READ = `select id, order_id, sku, quantity, version, status_reason, location_id, inventory_availability_date, estimated_shipment_date
+const LINE_READ = `select id, order_id, sku, quantity, version, status_reason, location_id, inventory_availability_date, estimated_shipment_date,
+  launch_date, backordered_at
   from order_lines`;
 
 function sqliteFloor(url) {

@@ -182,16 +182,8 @@ export async function generateWorld(spec, at, sink) {
       const esd = place === null ? null : dates[place.day + LOCATIONS[place.loc].handlingDays];
       const lineId = idAt('lin', orderedAt, lineCounter++);
       const id = eventId++;
-      const data = JSON.stringify({
-        locationId,
-        inventoryAvailabilityDate: iad,
-        estimatedShipmentDate: esd,
-        quantity,
-        launchDate: launch,
-        backorderedAt: preorder ? null : orderedAt,
-        version: 1,
-        trigger: 'intake',
-      });
+      // Holdfast's stored form of an event's data (src/domain/order/event-data.ts).
+      const data = JSON.stringify([locationId, iad, esd, quantity, launch, preorder ? null : orderedAt, 1, null, { trigger: 'intake' }]);
       await sink('line_events', [id, orderId, lineId, sku, hold.event, 'New', hold.reason, orderedAt, data, null]);
       await sink('order_lines', [
         lineId, orderId, n + 1, sku, quantity, locationId, hold.reason, iad, esd, launch, preorder ? null : orderedAt, 1, priority, orderedAt, 'default', null, null, id,

@@ -63,7 +63,7 @@ export class BatchPlanner {
       horizon: frame.horizon,
       policy: frame.policy,
       locations: frame.locations,
-      eventContext: { runId: frame.run.id, trigger: frame.run.trigger },
+      eventContext: { trigger: frame.run.trigger },
       settledKey: frame.settledKey,
     };
     return this.ask((id) => ({ id, frame: data, skus, now }) satisfies PlanRequest, (r) => ('planned' in r ? fromWire(r.planned) : null));

@@ -119,10 +119,10 @@ describe.runIf(DATABASE_KINDS.includes('postgres'))('the database going away mid
     // What its committed batches did stays done, and its counters count exactly that.
     const byRun = await db
       .selectFrom('line_events')
-      .select(['line_id', 'data'])
+      .select(['line_id', 'run_id'])
       .where('to_reason', '=', 'AwaitingFulfillment')
       .execute();
-    const releasedBy = (runId: string) => byRun.filter((e) => JSON.parse(e.data).runId === runId).length;
+    const releasedBy = (runId: string) => byRun.filter((e) => e.run_id === runId).length;
     const firstPart = releasedBy(started.run.id);
     expect(firstPart).toBeGreaterThanOrEqual(20);
     expect(firstPart).toBeLessThan(seeded.lines);

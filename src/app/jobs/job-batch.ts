@@ -47,7 +47,8 @@ export class LeaseLost extends Error {}
 
 export const planFrameOf = (frame: RunFrame): PlanFrame => ({
   ...frame,
-  eventContext: { runId: frame.run.id, trigger: frame.run.trigger },
+  // The run itself is recorded beside each event (its run_id, written by writeChanges), not in its data.
+  eventContext: { trigger: frame.run.trigger },
 });
 
 /** Reads a batch: every held line of the skus, their products and their supply (promises left out: the pass makes them). */

@@ -6,6 +6,7 @@
  */
 import type { JobOutcome, JobPlan } from '../../domain/holds/job-plan.ts';
 import { eventDataJson } from '../../domain/order/order-line.ts';
+import { parseEventData } from '../../domain/order/event-data.ts';
 import type { LineChange, LineEvent, OrderLine } from '../../domain/order/order-line.ts';
 import type { LineEventType, StatusReason } from '../../domain/order/line-status.ts';
 import type { PlannedBatch } from './job-batch.ts';
@@ -92,6 +93,6 @@ class WrittenEvent implements LineEvent {
   ) {}
 
   get data(): Readonly<Record<string, unknown>> {
-    return JSON.parse(this.dataJson) as Record<string, unknown>;
+    return parseEventData(this.dataJson);
   }
 }

@@ -5,6 +5,7 @@
 import { canMove, eventTypeOf, isCanceled } from './line-status.ts';
 import type { LineEventType, StatusReason } from './line-status.ts';
 import type { BusinessDate } from '../calendar/business-date.ts';
+import { eventDataText } from './event-data.ts';
 
 export interface OrderLine {
   readonly id: string;
@@ -39,12 +40,12 @@ export interface LineEvent {
   readonly to: StatusReason;
   readonly at: number;
   readonly data: Readonly<Record<string, unknown>>;
-  /** The data already written as JSON, where it came so (a plan made in another thread); else absent. */
+  /** The data already written as stored (`eventDataText`), where it came so (a plan made in another thread); else absent. */
   readonly dataJson?: string;
 }
 
-/** An event's data as the store writes it. */
-export const eventDataJson = (e: LineEvent): string => e.dataJson ?? JSON.stringify(e.data);
+/** An event's data as the store writes it (event-data.ts). */
+export const eventDataJson = (e: LineEvent): string => e.dataJson ?? eventDataText(e.data);
 
 export interface LineChange {
   readonly before: OrderLine;

@@ -4,6 +4,7 @@
  * one.
  */
 import type { Executor } from '../database.ts';
+import { parseEventData } from '../../domain/order/event-data.ts';
 import { pageOf } from './pagination.ts';
 import type { Page } from './pagination.ts';
 
@@ -16,6 +17,15 @@ export interface StoredEvent {
   readonly to: string;
   readonly at: number;
   readonly data: Record<string, unknown>;
+}
+
+/**
+ * An event's data as the history shows it: what was stored, with the run that wrote it (kept beside the event,
+ * `run_id`; events written before 2026-12-05 also carry it in their data).
+ */
+function dataOf(r: { data: string; run_id: string | null }): Record<string, unknown> {
+  const data = parseEventData(r.data);
+  return r.run_id === null || 'runId' in data ? data : { ...data, runId: r.run_id };
 }
 
 /** An order's line history, oldest first, read through its lines (events are indexed by sku and line). */
@@ -34,7 +44,7 @@ export async function listOrderEvents(db: Executor, orderId: string, q: { after?
   return pageOf(
     rows,
     q.limit,
-    (r) => ({ id: r.id, lineId: r.line_id, orderId: r.order_id, type: r.type, from: r.from_reason, to: r.to_reason, at: r.at, data: JSON.parse(r.data) }),
+    (r) => ({ id: r.id, lineId: r.line_id, orderId: r.order_id, type: r.type, from: r.from_reason, to: r.to_reason, at: r.at, data: dataOf(r) }),
     (r) => [r.id],
   );
 }
@@ -42,5 +52,5 @@ export async function listOrderEvents(db: Executor, orderId: string, q: { after?
 /** One line's history, oldest first (events are indexed by sku and line). */
 export async function lineEvents(db: Executor, sku: string, lineId: string): Promise<StoredEvent[]> {
   const rows = await db.selectFrom('line_events').selectAll().where('sku', '=', sku).where('line_id', '=', lineId).orderBy('id').execute();
-  return rows.map((r) => ({ id: r.id, lineId: r.line_id, orderId: r.order_id, type: r.type, from: r.from_reason, to: r.to_reason, at: r.at, data: JSON.parse(r.data) }));
+  return rows.map((r) => ({ id: r.id, lineId: r.line_id, orderId: r.order_id, type: r.type, from: r.from_reason, to: r.to_reason, at: r.at, data: dataOf(r) }));
 }

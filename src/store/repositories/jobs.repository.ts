@@ -5,6 +5,7 @@
 import { sql } from 'kysely';
 import type { Selectable } from 'kysely';
 import type { Executor } from '../database.ts';
+import { parseEventData } from '../../domain/order/event-data.ts';
 import type { JobRunsTable } from '../tables/jobs.table.ts';
 import { chunks, pageOf } from './pagination.ts';
 import type { Page } from './pagination.ts';
@@ -240,7 +241,7 @@ export async function listRunRecords(db: Executor, runId: string, q: { after?: [
       .limit(q.limit + 1)
       .execute();
     for (const r of rows) {
-      const data = JSON.parse(r.data) as { locationId?: string | null; inventoryAvailabilityDate?: string | null; estimatedShipmentDate?: string | null };
+      const data = parseEventData(r.data) as { locationId?: string | null; inventoryAvailabilityDate?: string | null; estimatedShipmentDate?: string | null };
       out.push({
         key: [0, r.id],
         lineId: r.line_id,

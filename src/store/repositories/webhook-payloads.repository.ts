@@ -1,5 +1,6 @@
 /** What webhook bodies are made of, read in sets: events with their line's fixed fields and their order's ids. */
 import type { Executor } from '../database.ts';
+import { parseEventData } from '../../domain/order/event-data.ts';
 import type { EventForPayload } from '../../domain/webhooks/payload.ts';
 import { chunks } from './pagination.ts';
 
@@ -19,7 +20,7 @@ export async function eventsForPayload(db: Executor, eventIds: readonly number[]
         type: r.type,
         to: r.to_reason,
         at: Number(r.at),
-        data: JSON.parse(r.data),
+        data: parseEventData(r.data),
         line: { id: r.line_id, orderId: r.order_id, lineNumber: r.line_number, sku: r.sku },
         order: { externalId: r.external_id, customerId: r.customer_id },
       });
