@@ -67,6 +67,11 @@ describe.each(DATABASE_KINDS)('open and settled lines on %s', (kind) => {
 
   if (kind === 'postgres') {
     it('releases and re-dates a held line with HOT updates: no index of order_lines names an open status', async () => {
+      // An update stays on its page only if the page has room. The tests above left dead versions on these few
+      // pages, which a snapshot still open in the service can keep from being pruned: rewritten half full, every
+      // page has room, and only an index naming a changed column could send the updates elsewhere.
+      await sql`alter table order_lines set (fillfactor = 50)`.execute(db);
+      await sql`vacuum full order_lines`.execute(db);
       const [released, redated] = await db.selectFrom('order_lines').select('id').where('status_reason', '=', 'BackorderHold').orderBy('id').limit(2).execute();
       // Counted inside the transaction: a backend's pending counts are the sum since it last reported them.
       const counts = await db.transaction().execute(async (trx) => {
