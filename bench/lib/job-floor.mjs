@@ -159,7 +159,7 @@ async function postgresFloor(url) {
       try {
         await q('set local synchronous_commit = off; set local enable_hashjoin = off; set local enable_mergejoin = off');
         const held = (await q(`${LINE_READ} where sku = any($1::text[]) and ${HELD} order by sku, id`, [skus])).rows;
-        const { rows, now, runId } = decide(held.map((l) => ({ ...l, version: Number(l.version), quantity: Number(l.quantity) })));
+        const { rows, now, runId } = decide(held.map((l) => ({ ...l, version: Number(l.version), quantity: Number(l.quantity), backordered_at: l.backordered_at === null ? null : Number(l.backordered_at) })));
         const col = (f) => rows.map(f);
         const events = await q(
           `insert into line_events (order_id, line_id, sku, type, from_reason, to_reason, at, data, run_id)

@@ -5,6 +5,7 @@
  * when anything it read has changed (`runBatch`). When the thread cannot start or fails, runs plan under the lock.
  */
 import type { Worker } from 'node:worker_threads';
+import { eventContextOf } from '../app/jobs/job-batch.ts';
 import type { PlannedBatch } from '../app/jobs/job-batch.ts';
 import { fromWire } from '../app/jobs/plan-wire.ts';
 import type { PlanWire } from '../app/jobs/plan-wire.ts';
@@ -63,7 +64,7 @@ export class BatchPlanner {
       horizon: frame.horizon,
       policy: frame.policy,
       locations: frame.locations,
-      eventContext: { trigger: frame.run.trigger },
+      eventContext: eventContextOf(frame),
       settledKey: frame.settledKey,
     };
     return this.ask((id) => ({ id, frame: data, skus, now }) satisfies PlanRequest, (r) => ('planned' in r ? fromWire(r.planned) : null));

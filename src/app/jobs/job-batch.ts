@@ -45,11 +45,10 @@ export interface BatchInput {
 
 export class LeaseLost extends Error {}
 
-export const planFrameOf = (frame: RunFrame): PlanFrame => ({
-  ...frame,
-  // The run itself is recorded beside each event (its run_id, written by writeChanges), not in its data.
-  eventContext: { trigger: frame.run.trigger },
-});
+/** What a run's events record of it: its trigger. The run itself is beside each event (its run_id, written by writeChanges). */
+export const eventContextOf = (frame: RunFrame): PlanFrame['eventContext'] => ({ trigger: frame.run.trigger });
+
+export const planFrameOf = (frame: RunFrame): PlanFrame => ({ ...frame, eventContext: eventContextOf(frame) });
 
 /** Reads a batch: every held line of the skus, their products and their supply (promises left out: the pass makes them). */
 export async function loadBatch(ctx: AppContext, trx: Executor, frame: Pick<PlanFrame, 'scope' | 'horizon'>, skus: readonly string[]): Promise<BatchInput> {

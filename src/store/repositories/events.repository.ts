@@ -21,7 +21,7 @@ export interface StoredEvent {
 
 /**
  * An event's data as the history shows it: what was stored, with the run that wrote it (kept beside the event,
- * `run_id`; events written before 2026-12-05 also carry it in their data).
+ * `run_id`; events written before the positional form, event-data.ts, also carry it in their data).
  */
 function dataOf(r: { data: string; run_id: string | null }): Record<string, unknown> {
   const data = parseEventData(r.data);
