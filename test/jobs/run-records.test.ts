@@ -155,6 +155,40 @@ describe.each(DATABASE_KINDS)('run counts and records on %s', (kind) => {
     return { a, b, runner: t.service.jobs.runner as unknown as { batch: BatchStep } };
   }
 
+  it("lists exactly the run's events when intake writes events between its batches (the run's span of event ids)", async () => {
+    const { a, b, runner } = await twoBatches();
+    await setOnHand(t!, [{ sku: 'PA-2', locationId: 'EAST', onHand: 1 }]);
+    const batch = runner.batch.bind(runner);
+    let between: any;
+    runner.batch = async (frame, skus) => {
+      await batch(frame, skus);
+      // Between the two batches an order comes in: its event is drawn inside the run's span, and is not the run's.
+      if (skus.includes('PA-1')) between = await place(t!, 'pc', [['PA-1', 1]]);
+    };
+    const run = await runNow(t!, 'backorder');
+    runner.batch = batch;
+    expect(run).toMatchObject({ status: 'succeeded', processed: 2, movedToFulfillment: 2 });
+    const db = t!.service.database.db;
+    const span = await db.selectFrom('job_runs').select(['first_event_id', 'last_event_id']).where('id', '=', run.id).executeTakeFirstOrThrow();
+    const intake = await db.selectFrom('line_events').select(['id', 'run_id']).where('order_id', '=', between.id).executeTakeFirstOrThrow();
+    const [first, last, inside] = [Number(span.first_event_id), Number(span.last_event_id), Number(intake.id)];
+    expect(first < inside && inside < last, `intake's event ${inside} lies in the run's span ${first}-${last}`).toBe(true);
+    expect(intake.run_id).toBeNull();
+
+    const expected = [
+      rec(a.lines[0], 'BackorderHold', 'AwaitingFulfillment', '2028-06-01', '2028-06-02'),
+      rec(b.lines[0], 'BackorderHold', 'AwaitingFulfillment', '2028-06-01', '2028-06-02'),
+    ];
+    for (const limit of [1, 2, 500]) {
+      const page = await runDetails(t!, run.id, limit);
+      expect(page.records, `records with limit ${limit}`).toEqual(expected);
+    }
+    // A run that wrote no event has no span, and no records.
+    const quiet = await runNow(t!, 'backorder');
+    expect(await db.selectFrom('job_runs').select(['first_event_id', 'last_event_id']).where('id', '=', quiet.id).executeTakeFirstOrThrow()).toEqual({ first_event_id: null, last_event_id: null });
+    expect((await runDetails(t!, quiet.id)).records).toEqual([]);
+  });
+
   it('keeps processed at the lines in scope at the start when a line is canceled before its batch (counted as canceled)', async () => {
     const { a, b, runner } = await twoBatches();
     const batch = runner.batch.bind(runner);

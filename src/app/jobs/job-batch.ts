@@ -180,7 +180,7 @@ export async function runBatch(ctx: AppContext, frame: RunFrame, skus: readonly 
     if (!(await database.store.reserve(trx, releasedQuantities(changes), planned.now))) {
       throw new RetryableConflict(`stock of ${skus.length === 1 ? skus[0] : `${skus.length} skus`} changed during the run`);
     }
-    await database.store.writeChanges(trx, changes, run.id);
+    const events = await database.store.writeChanges(trx, changes, run.id);
     if (planned.settles.length > 0 && plan.settledKey !== undefined) {
       // The key of each settled sku's state as the write left it, read back here: exact, whatever the write did.
       const written = await skuStates(ctx, trx, plan, planned.settles.map((s) => s.sku));
@@ -193,7 +193,7 @@ export async function runBatch(ctx: AppContext, frame: RunFrame, skus: readonly 
     }
     const counts = countsOf(planned.plan);
     for (const [, stillOnHold] of planned.skipped) counts.stillOnHold += stillOnHold;
-    await addRunCounts(trx, run.id, counts);
+    await addRunCounts(trx, run.id, counts, events);
     return { counts, changes, usedPlanAhead: fresh, skipped: planned.skipped.length };
   });
 }

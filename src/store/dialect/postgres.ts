@@ -13,7 +13,8 @@ import { heldCountsOf, promisedDeltas } from './promised-deltas.ts';
 import type { HeldCountDelta } from './promised-deltas.ts';
 import { LINE_COLUMNS, lineFromRow } from './line-row.ts';
 import { heldCountTerms, skusUpTo } from './next-skus.ts';
-import type { AtpRows, DatedSkuQuantity, HeldSkusQuery, SkuQuantity, StockRow, StoreDialect, SupplyRows } from './store-dialect.ts';
+import { spanOf } from './store-dialect.ts';
+import type { AtpRows, DatedSkuQuantity, EventSpan, HeldSkusQuery, SkuQuantity, StockRow, StoreDialect, SupplyRows } from './store-dialect.ts';
 
 /** Held lines: open (no settled reason, the partial index `order_lines_open`), with a held status. */
 const HELD = sql.raw(`settled_reason is null and status_reason in ('PreorderHold', 'BackorderHold')`);
@@ -216,8 +217,8 @@ export function postgresStore(prepared: PreparedQueries): StoreDialect {
       await bumpHeld(trx, heldCountsOf(placed));
     },
 
-    async writeChanges(trx, changes: readonly LineChange[], runId: string | null) {
-      if (changes.length === 0) return;
+    async writeChanges(trx, changes: readonly LineChange[], runId: string | null): Promise<EventSpan | null> {
+      if (changes.length === 0) return null;
       const sorted = [...changes].sort((a, b) => (a.after.id < b.after.id ? -1 : a.after.id > b.after.id ? 1 : 0));
       const seq = await insertEvents(trx, sorted.map((c) => [c.event, c.after.sku] as const), runId);
       const col = <T>(f: (c: LineChange) => T) => sorted.map(f);
@@ -237,6 +238,7 @@ export function postgresStore(prepared: PreparedQueries): StoreDialect {
       if (updated !== sorted.length) throw new RetryableConflict(`${sorted.length - updated} of ${sorted.length} lines changed since they were read`);
       await applyPromised(trx, promisedDeltas(sorted));
       await bumpHeld(trx, heldCountsOf(sorted));
+      return spanOf(seq.values());
     },
 
     async reserve(trx, rows: readonly SkuQuantity[], now: number) {

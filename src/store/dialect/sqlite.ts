@@ -14,7 +14,8 @@ import { heldCountsOf, promisedDeltas } from './promised-deltas.ts';
 import type { HeldCountDelta } from './promised-deltas.ts';
 import { LINE_COLUMNS, lineFromRow } from './line-row.ts';
 import { heldCountTerms, skusUpTo } from './next-skus.ts';
-import type { AtpRows, DatedSkuQuantity, HeldSkusQuery, SkuQuantity, StoreDialect, SupplyRows } from './store-dialect.ts';
+import { spanOf } from './store-dialect.ts';
+import type { AtpRows, DatedSkuQuantity, EventSpan, HeldSkusQuery, SkuQuantity, StoreDialect, SupplyRows } from './store-dialect.ts';
 
 export type Prepare = (text: string) => BetterSqlite3.Statement;
 
@@ -234,8 +235,8 @@ export function sqliteStore(prepare: Prepare, outside: OutsideTransactions): Sto
       bumpHeld(heldCountsOf(placed));
     },
 
-    async writeChanges(_trx, changes: readonly LineChange[], runId: string | null) {
-      if (changes.length === 0) return;
+    async writeChanges(_trx, changes: readonly LineChange[], runId: string | null): Promise<EventSpan | null> {
+      if (changes.length === 0) return null;
       // In (sku, id) order, the order of the table and of the event index: neighbouring rows share pages.
       const sorted = [...changes].sort(bySkuThenId);
       const ids = insertEvents(sorted.map((c) => [c.event, c.after.sku] as const), runId);
@@ -254,6 +255,7 @@ export function sqliteStore(prepare: Prepare, outside: OutsideTransactions): Sto
       });
       applyPromised(promisedDeltas(sorted));
       bumpHeld(heldCountsOf(sorted));
+      return spanOf(ids);
     },
 
     async reserve(_trx, rows: readonly SkuQuantity[], now: number) {

@@ -48,6 +48,23 @@ export interface AtpRows {
   readonly supply: SupplyRows;
 }
 
+/** The smallest and largest id of the events one write drew. */
+export interface EventSpan {
+  readonly first: number;
+  readonly last: number;
+}
+
+/** The span of some event ids (null for none). */
+export function spanOf(ids: Iterable<number>): EventSpan | null {
+  let first = Infinity;
+  let last = -Infinity;
+  for (const id of ids) {
+    if (id < first) first = id;
+    if (id > last) last = id;
+  }
+  return first <= last ? { first, last } : null;
+}
+
 export interface HeldSkusQuery {
   /** Skus after this one, in sku order. */
   readonly after: string | null;
@@ -115,9 +132,10 @@ export interface StoreDialect {
   insertOrder(trx: Executor, order: StoredOrder, lines: readonly OrderLine[], events: readonly LineEvent[]): Promise<void>;
   /**
    * Writes line changes, each only if the line is still at the version it was read at (else RetryableConflict),
-   * with their events (tagged with the run, if any); keeps the promised quantities in step.
+   * with their events (tagged with the run, if any); keeps the promised quantities in step. Answers the span of
+   * the events' ids (null when there were no changes).
    */
-  writeChanges(trx: Executor, changes: readonly LineChange[], runId: string | null): Promise<void>;
+  writeChanges(trx: Executor, changes: readonly LineChange[], runId: string | null): Promise<EventSpan | null>;
   /** Reserves every row's quantity where that much is available; false (and nothing reserved) when any guard refused. */
   reserve(trx: Executor, rows: readonly SkuQuantity[], now: number): Promise<boolean>;
 }

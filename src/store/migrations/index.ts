@@ -11,6 +11,7 @@ import { heldCounts } from './2026-12-01-007-held-counts.ts';
 import { settledSkus } from './2026-12-01-008-settled-skus.ts';
 import { openLines } from './2026-12-04-001-open-lines.ts';
 import { eventsOutbox } from './2026-12-04-002-events-outbox.ts';
+import { runEventSpan } from './2026-12-04-003-run-event-span.ts';
 
 /** The migrations, date-named, the same for both databases. */
 export function migrationProvider(dialect: SqlDialect): MigrationProvider {
@@ -28,6 +29,7 @@ export function migrationProvider(dialect: SqlDialect): MigrationProvider {
         '2026-12-01-008-settled-skus': settledSkus(),
         '2026-12-04-001-open-lines': openLines(dialect),
         '2026-12-04-002-events-outbox': eventsOutbox(),
+        '2026-12-04-003-run-event-span': runEventSpan(),
       };
     },
   };

@@ -9,7 +9,7 @@ import { parseEventData } from '../../domain/order/event-data.ts';
 import type { JobRunsTable } from '../tables/jobs.table.ts';
 import { chunks, pageOf } from './pagination.ts';
 import type { Page } from './pagination.ts';
-import type { StoreDialect } from '../dialect/store-dialect.ts';
+import type { EventSpan, StoreDialect } from '../dialect/store-dialect.ts';
 
 export interface RunCounts {
   readonly movedToFulfillment: number;
@@ -143,7 +143,11 @@ export async function insertRun(db: Executor, run: JobRun, owner: string, heartb
     .execute();
 }
 
-export async function addRunCounts(db: Executor, runId: string, c: RunCounts): Promise<void> {
+/**
+ * Adds a batch's counts to its run and widens the run's span of event ids to the events the batch wrote (`events`),
+ * in the batch's transaction: the span covers every event of the run that has committed.
+ */
+export async function addRunCounts(db: Executor, runId: string, c: RunCounts, events: EventSpan | null = null): Promise<void> {
   await db
     .updateTable('job_runs')
     .set({
@@ -152,6 +156,12 @@ export async function addRunCounts(db: Executor, runId: string, c: RunCounts): P
       still_on_hold: sql`still_on_hold + ${c.stillOnHold}`,
       canceled: sql`canceled + ${c.canceled}`,
       failed_records: sql`failed_records + ${c.failedRecords}`,
+      ...(events === null
+        ? {}
+        : {
+            first_event_id: sql`case when first_event_id is null or first_event_id > ${events.first} then ${events.first} else first_event_id end`,
+            last_event_id: sql`case when last_event_id is null or last_event_id < ${events.last} then ${events.last} else last_event_id end`,
+          }),
     })
     .where('id', '=', runId)
     .execute();
@@ -230,13 +240,16 @@ export async function listRunRecords(db: Executor, runId: string, q: { after?: [
   const [part, afterId] = q.after ?? [0, 0];
   type Keyed = RunRecord & { key: [number, number] };
   const out: Keyed[] = [];
-  if (part === 0) {
+  const span = part === 0 ? await db.selectFrom('job_runs').select(['first_event_id', 'last_event_id']).where('id', '=', runId).executeTakeFirst() : undefined;
+  if (span?.first_event_id != null && span.last_event_id != null) {
+    // The run's events lie in its span, among those intake wrote meanwhile: the primary key walks the span.
     const rows = await db
       .selectFrom('line_events as e')
       .innerJoin('order_lines as l', 'l.id', 'e.line_id')
       .select(['e.id', 'e.line_id', 'e.order_id', 'e.from_reason', 'e.to_reason', 'e.data', 'l.sku', 'l.quantity'])
+      .where('e.id', '>=', Math.max(span.first_event_id, afterId + 1))
+      .where('e.id', '<=', span.last_event_id)
       .where('e.run_id', '=', runId)
-      .where('e.id', '>', afterId)
       .orderBy('e.id')
       .limit(q.limit + 1)
       .execute();

@@ -18,6 +18,9 @@ export interface JobRunsTable {
   canceled: number;
   failed_records: number;
   error: string | null;
+  /** The smallest and largest id of the events the run's batches wrote (null: none yet); its records lie between. */
+  first_event_id: number | null;
+  last_event_id: number | null;
 }
 
 export interface JobRunRecordsTable {
