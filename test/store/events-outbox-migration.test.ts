@@ -3,33 +3,23 @@
  * starts just below the oldest event still to fan out, nothing fanned out is sent again, each subscription keeps
  * exactly the events after its mark, and the outbox table is gone.
  */
-import BetterSqlite3 from 'better-sqlite3';
-import pg from 'pg';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { sql } from 'kysely';
+import type { Kysely, Migrator } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { migrationProvider } from '../../src/store/migrations/index.ts';
-import { DATABASE_KINDS, scratchDatabase } from '../fixtures/databases.ts';
-import type { ScratchDatabase } from '../fixtures/databases.ts';
+import { DATABASE_KINDS } from '../fixtures/databases.ts';
+import { migratedTo } from '../fixtures/migrations.ts';
+import type { MigrationDatabase } from '../fixtures/migrations.ts';
 
 describe.each(DATABASE_KINDS)('the events-outbox migration on %s', (kind) => {
-  let scratch: ScratchDatabase | undefined;
-  let db: Kysely<any> | undefined;
+  let database: MigrationDatabase | undefined;
   afterEach(async () => {
-    await db?.destroy();
-    await scratch?.drop();
-    db = undefined;
-    scratch = undefined;
+    await database?.close();
+    database = undefined;
   });
 
   const open = async () => {
-    scratch = await scratchDatabase(kind);
-    db = new Kysely<any>({
-      dialect: kind === 'sqlite' ? new SqliteDialect({ database: new BetterSqlite3(scratch.url) }) : new PostgresDialect({ pool: new pg.Pool({ connectionString: scratch.url, max: 2 }) }),
-    });
-    const migrator = new Migrator({ db, provider: migrationProvider(kind) });
-    const before = await migrator.migrateTo('2026-12-04-001-open-lines');
-    expect(before.error).toBeUndefined();
-    return { db, migrator };
+    database = await migratedTo(kind, '2026-12-04-001-open-lines');
+    return database;
   };
   /** Events 1-`n`, with outbox rows for those in `outbox` (outbox id, event id, fanned out). */
   const seed = async (db: Kysely<any>, n: number, outbox: [number, number, boolean][], subscriptions: [string, number][]) => {

@@ -2,31 +2,22 @@
  * Migration 2026-12-04-003 (a run's events found by the span of their ids): the runs already stored get the span of
  * their events, a run without events gets none, and the index of events by run is gone.
  */
-import BetterSqlite3 from 'better-sqlite3';
-import pg from 'pg';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { migrationProvider } from '../../src/store/migrations/index.ts';
-import { DATABASE_KINDS, scratchDatabase } from '../fixtures/databases.ts';
-import type { ScratchDatabase } from '../fixtures/databases.ts';
+import { DATABASE_KINDS } from '../fixtures/databases.ts';
+import { migratedTo } from '../fixtures/migrations.ts';
+import type { MigrationDatabase } from '../fixtures/migrations.ts';
 
 describe.each(DATABASE_KINDS)('the run-event-span migration on %s', (kind) => {
-  let scratch: ScratchDatabase | undefined;
-  let db: Kysely<any> | undefined;
+  let open: MigrationDatabase | undefined;
   afterEach(async () => {
-    await db?.destroy();
-    await scratch?.drop();
-    db = undefined;
-    scratch = undefined;
+    await open?.close();
+    open = undefined;
   });
 
   it("gives each stored run the span of its events' ids and drops the index by run", async () => {
-    scratch = await scratchDatabase(kind);
-    db = new Kysely<any>({
-      dialect: kind === 'sqlite' ? new SqliteDialect({ database: new BetterSqlite3(scratch.url) }) : new PostgresDialect({ pool: new pg.Pool({ connectionString: scratch.url, max: 2 }) }),
-    });
-    const migrator = new Migrator({ db, provider: migrationProvider(kind) });
-    expect((await migrator.migrateTo('2026-12-04-002-events-outbox')).error).toBeUndefined();
+    open = await migratedTo(kind, '2026-12-04-002-events-outbox');
+    const { db, migrator } = open;
     for (const id of ['run_a', 'run_b', 'run_quiet']) {
       await db
         .insertInto('job_runs')
