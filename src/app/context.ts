@@ -12,8 +12,6 @@ export interface Actor {
   readonly role: Role;
 }
 
-export const SYSTEM_ACTOR: Actor = { id: 'system', role: 'admin' };
-
 /** What every use case gets: the database, the clock, ids, a way to say supply changed, and the metrics port. */
 export interface AppContext {
   readonly database: Database;

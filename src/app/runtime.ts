@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AppContext } from './context.ts';
+import type { Clock } from './clock.ts';
 import { AppError } from './errors.ts';
 import { ManualClock, systemClock } from './clock.ts';
 import { IdGenerator } from './ids.ts';
@@ -40,4 +41,13 @@ export async function withAppContext<T>(options: RuntimeOptions, fn: (ctx: AppCo
   } finally {
     await database.close();
   }
+}
+
+/**
+ * A context for a thread that only reads and plans (the batch planner's): its own small pool on the database, the
+ * clock it is given, no metrics and no supply signal. The caller closes `ctx.database`.
+ */
+export function openThreadContext(databaseUrl: string, clock: Clock): AppContext {
+  const database = openDatabase({ url: databaseUrl, poolSize: 2 });
+  return { database, clock, ids: new IdGenerator(), supplyChanged: () => undefined, metrics: noopMetrics };
 }

@@ -93,8 +93,10 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'doctor',
-    summary: 'check reserved, line states, held dates, events and promised quantities against the lines',
-    options: { repair: { help: 'recompute reserved and the promised quantities from the lines (one transaction, each change recorded), then check again' } },
+    summary: 'check reserved, line states, held dates, events, promised quantities and held-line counts against the lines',
+    options: {
+      repair: { help: 'recompute reserved, promised quantities and held-line counts from the lines in one transaction (each change recorded), forget the settled skus, check again' },
+    },
     details:
       'Exit 0 when nothing is wrong, 1 otherwise (after --repair: when problems remain, such as lines in an impossible state,\n' +
       'which are reported and never changed). The same check is GET /api/admin/integrity.',

@@ -1,8 +1,9 @@
 /**
  * `holdfast doctor [--repair]` (SPEC section 8): prints what the integrity check finds and exits 1 when anything is
- * wrong. With `--repair` it then recomputes `reserved` and the promised quantities from the lines in one
- * transaction, prints each correction (recorded in integrity_repairs), checks again and exits 1 only if problems
- * remain (lines in an impossible state are reported, never changed).
+ * wrong. With `--repair` it then recomputes `reserved`, the promised quantities and the products' counts of held
+ * lines from the lines in one transaction, prints each correction (recorded in integrity_repairs), makes the next
+ * job runs plan every sku again (it forgets the settled skus), checks again and exits 1 only if problems remain
+ * (lines in an impossible state are reported, never changed).
  */
 import os from 'node:os';
 import type { Config } from '../config/config.ts';

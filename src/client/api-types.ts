@@ -588,7 +588,7 @@ export interface paths {
         };
         /**
          * Check that stock and lines agree (what holdfast doctor checks)
-         * @description Checks the books against the lines, as holdfast doctor does: reserved, line states, held lines' dates, events, promised quantities.
+         * @description Checks the books against the lines, as holdfast doctor does: reserved, line states, held lines' dates, events, promised quantities, the products' counts of held lines.
          */
         get: operations["checkIntegrity"];
         put?: never;

@@ -14,7 +14,7 @@ import type { RunScope } from '../domain/holds/job-kind.ts';
 import type { Settings } from '../domain/settings/settings.ts';
 import type { FulfillmentPolicy } from '../domain/policy/fulfillment-policy.ts';
 import type { Location } from '../domain/inventory/location.ts';
-import { moduleWorker, stopModuleWorker } from '../store/module-worker.ts';
+import { moduleWorker, stopModuleWorker } from '../app/threads.ts';
 
 /** A run's frame as plain data (what crosses to the thread). */
 export interface PlanFrameData {

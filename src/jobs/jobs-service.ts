@@ -11,7 +11,7 @@ import type { DryRun } from '../app/jobs/dry-run.ts';
 import type { JobRun, RunRecord } from '../app/jobs/jobs.query.ts';
 import { JOB_TYPES, isJobType } from '../domain/holds/job-kind.ts';
 import type { JobType } from '../domain/holds/job-kind.ts';
-import type { Page } from '../store/repositories/pagination.ts';
+import type { Page } from '../app/pagination.ts';
 import { DEFAULT_BATCH_LINES, JobRunner } from './runner.ts';
 import type { RunnerOptions, StartedRun, Trigger } from './runner.ts';
 import { JobScheduler } from './scheduler.ts';

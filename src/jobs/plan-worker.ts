@@ -5,19 +5,16 @@
  * of the main thread's time in a run over 300,000 held lines.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { AppContext } from '../app/context.ts';
-import { IdGenerator } from '../app/ids.ts';
-import { noopMetrics } from '../app/metrics.ts';
 import { planAhead } from '../app/jobs/job-batch.ts';
 import { readRunStartAhead } from '../app/jobs/start-run.ts';
 import { toWire } from '../app/jobs/plan-wire.ts';
 import { CandidateResolver } from '../domain/policy/fulfillment-policy.ts';
-import { openDatabase } from '../store/database.ts';
+import { openThreadContext } from '../app/runtime.ts';
 import type { PlanRequest, PlanResponse, StartRequest } from './batch-planner.ts';
 
-const database = openDatabase({ url: (workerData as { databaseUrl: string }).databaseUrl, poolSize: 2 });
 let now = 0;
-const ctx: AppContext = { database, clock: { now: () => now, manual: true }, ids: new IdGenerator(), supplyChanged: () => undefined, metrics: noopMetrics };
+const ctx = openThreadContext((workerData as { databaseUrl: string }).databaseUrl, { now: () => now, manual: true });
+const { database } = ctx;
 const resolvers = new Map<string, CandidateResolver>();
 
 const failed = (id: number) => (error: unknown) => parentPort!.postMessage({ id, error: error instanceof Error ? error.message : String(error) } satisfies PlanResponse);

@@ -16,7 +16,6 @@ import { createService } from '../../src/service.ts';
 import { AppError } from '../../src/app/errors.ts';
 import { openDatabase } from '../../src/store/database.ts';
 import { DATABASE_KINDS, scratchDatabase } from '../fixtures/databases.ts';
-import type { DatabaseKind, ScratchDatabase } from '../fixtures/databases.ts';
 import { startTestService } from '../fixtures/test-service.ts';
 import { T0, invariantProblems, lineSnapshot, setupWorld, sleep } from './job-helpers.ts';
 import { prng, seedBackorders } from './seed.ts';

@@ -39,7 +39,6 @@ function expectSigned(r: ReceivedRequest, secret: string): void {
   expect(ts).toMatch(/^\d+$/);
   expect(Math.abs(Number(ts) - Date.now() / 1000)).toBeLessThan(300);
   expect(signature).toBe(`sha256=${createHmac('sha256', secret).update(`${ts}.${r.body}`).digest('hex')}`);
-  expect(createHmac('sha256', 'some other secret 12345').update(`${ts}.${r.body}`).digest('hex')).not.toBe(signature.slice(7));
   expect(r.headers['content-type']).toMatch(/^application\/json/);
   expect(r.eventId).toBe(r.json.id);
   expect(Object.keys(r.json).sort()).toEqual(['data', 'id', 'occurredAt', 'type']);

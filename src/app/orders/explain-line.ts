@@ -60,7 +60,7 @@ export async function explainLine(ctx: AppContext, lineId: string): Promise<Line
   return ctx.database.read(async (trx) => {
     const line = await getLine(trx, lineId);
     if (!line) throw notFound(`order line ${lineId}`);
-    return isHeld(line.statusReason) ? explainHeld(ctx, trx, line, now) : explainSettled(ctx, trx, line, now);
+    return isHeld(line.statusReason) ? explainHeld(ctx, trx, line, now) : explainSettled(trx, line, now);
   });
 }
 
@@ -112,7 +112,7 @@ async function explainHeld(ctx: AppContext, trx: Executor, line: StoredLine, now
   };
 }
 
-async function explainSettled(ctx: AppContext, trx: Executor, line: StoredLine, now: number): Promise<LinePromiseAnswer> {
+async function explainSettled(trx: Executor, line: StoredLine, now: number): Promise<LinePromiseAnswer> {
   const [events, run] = await Promise.all([lineEvents(trx, line.sku, line.id), readRunContext(trx, now)]);
   // The move into the line's status reason: for a released line its release, for an ended one the move that ended it.
   const event = [...events].reverse().find((e) => e.to === line.statusReason && e.from !== e.to) ?? null;

@@ -2,8 +2,8 @@
  * What the console's Home screen shows, in one read transaction: lines and units per status reason, the age of
  * the Backorder Hold lines (whole days since `backorderedAt`, in the buckets 0-2, 3-7, 8-14, 15-30, over 30),
  * and for each preorder-eligible product the units on Preorder Hold against the receipts scheduled up to its
- * launch and after it. Three grouped reads outside a write transaction: a dashboard may be a moment stale, it
- * must never hold the write lock.
+ * launch and after it. Grouped reads in one read-only transaction, so the counts agree with each other; it never
+ * takes the write lock.
  */
 import type { AppContext } from '../context.ts';
 import { readSettings } from '../settings/settings.query.ts';
@@ -29,12 +29,16 @@ export interface Overview {
 
 export async function readOverview(ctx: AppContext): Promise<Overview> {
   const now = ctx.clock.now();
-  const db = ctx.database.db;
-  const settings = await readSettings(db);
-  const today = businessDateOf(now, settings.timeZone);
-  const reasons = await countLinesByReason(db);
-  const ages = await countBackordersByAge(db, now, AGE_BOUNDS);
-  const demand = await preorderDemand(db, today, PREORDER_PRODUCTS);
+  const { today, reasons, ages, demand } = await ctx.database.read(async (db) => {
+    const settings = await readSettings(db);
+    const today = businessDateOf(now, settings.timeZone);
+    return {
+      today,
+      reasons: await countLinesByReason(db),
+      ages: await countBackordersByAge(db, now, AGE_BOUNDS),
+      demand: await preorderDemand(db, today, PREORDER_PRODUCTS),
+    };
+  });
   const reasonOf = new Map(reasons.map((r) => [r.statusReason, r]));
   const ageOf = new Map(ages.map((a) => [a.bucket, a]));
   return {

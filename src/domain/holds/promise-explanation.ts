@@ -21,7 +21,6 @@ export function humanDate(date: BusinessDate): string {
 }
 
 const units = (n: number) => `${n} ${Math.abs(n) === 1 ? 'unit' : 'units'}`;
-const lines = (n: number) => `${n} ${n === 1 ? 'line' : 'lines'}`;
 const sum = (days: LocationPromise['days'], key: 'supply' | 'promisedAhead', through: number) => days.slice(0, through + 1).reduce((s, d) => s + d[key], 0);
 const firstFit = (v: LocationPromise, quantity: number): number | null => v.days.find((d) => d.atp >= quantity)?.day ?? null;
 

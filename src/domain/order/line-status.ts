@@ -39,8 +39,6 @@ export const ALLOWED_MOVES: Readonly<Record<StatusReason, readonly StatusReason[
   OutOfStock: [],
 };
 
-export const HELD_REASONS: readonly StatusReason[] = ['PreorderHold', 'BackorderHold'];
-
 export function isStatusReason(value: string): value is StatusReason {
   return (STATUS_REASONS as readonly string[]).includes(value);
 }

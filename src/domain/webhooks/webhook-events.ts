@@ -5,7 +5,6 @@
 import { LINE_EVENT_TYPES } from '../order/line-status.ts';
 
 export const WEBHOOK_EVENT_TYPES = [...LINE_EVENT_TYPES, 'ping'] as const;
-export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
 /** The subscription list that means every event type. */
 export const EVERY_EVENT = '*';

@@ -10,7 +10,7 @@ export function integrityRoutes(app: FastifyInstance, { ctx }: HttpDeps): void {
     {
       schema: {
         tags: ['admin'],
-        description: "Checks the books against the lines, as holdfast doctor does: reserved, line states, held lines' dates, events, promised quantities.",
+        description: "Checks the books against the lines, as holdfast doctor does: reserved, line states, held lines' dates, events, promised quantities, the products' counts of held lines.",
         response: { 200: IntegrityReport },
       },
       config: { access: 'admin' },

@@ -86,29 +86,6 @@ export async function deleteScheduleEntry(db: Executor, id: number): Promise<Sch
   return row && toEntry(row);
 }
 
-/** Scheduled quantities per (sku, location, date) dated after `afterDate` up to `untilDate` inclusive. */
-export async function scheduledQuantities(
-  db: Executor,
-  skus: readonly string[],
-  afterDate: string,
-  untilDate: string,
-): Promise<{ sku: string; locationId: string; date: string; quantity: number }[]> {
-  const out: { sku: string; locationId: string; date: string; quantity: number }[] = [];
-  for (const part of chunks([...new Set(skus)], 500)) {
-    const rows = await db
-      .selectFrom('schedule_entries')
-      .select(['sku', 'location_id', 'date'])
-      .select((eb) => eb.fn.sum<number>('quantity').as('quantity'))
-      .where('sku', 'in', part)
-      .where('date', '>', afterDate)
-      .where('date', '<=', untilDate)
-      .groupBy(['sku', 'location_id', 'date'])
-      .execute();
-    for (const r of rows) out.push({ sku: r.sku, locationId: r.location_id, date: r.date, quantity: Number(r.quantity) });
-  }
-  return out;
-}
-
 /** The references of the receipts (positive entries) of one sku at one location on one date, in id order. */
 export async function receiptReferences(db: Executor, sku: string, locationId: string, date: string): Promise<string[]> {
   const rows = await db
