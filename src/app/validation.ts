@@ -4,11 +4,22 @@
  * 1-64 characters of A-Z a-z 0-9 . _ -". The HTTP layer and the CLI's CSV import share it.
  */
 import { Ajv } from 'ajv';
-import type { ErrorObject } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { isBusinessDate } from '../domain/calendar/business-date.ts';
 import type { FieldError } from './errors.ts';
 
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(?:Z|[+-](\d{2}):?(\d{2}))$/;
+
+/** An ISO-8601 instant whose date and time exist: 2026-02-30 or 24:00 is refused, not rolled over to the next day. */
+export function isInstant(v: string): boolean {
+  const m = ISO_INSTANT.exec(v);
+  if (!m) return false;
+  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i] ?? 0)) as [number, number, number, number, number, number];
+  const at = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+  at.setUTCFullYear(year);
+  const exists = at.getUTCFullYear() === year && at.getUTCMonth() === month - 1 && at.getUTCDate() === day && at.getUTCHours() === hour && at.getUTCMinutes() === minute && at.getUTCSeconds() === second;
+  return exists && Number(m[8] ?? 0) <= 23 && Number(m[9] ?? 0) <= 59 && !Number.isNaN(Date.parse(v));
+}
 
 /**
  * The validator for the contract schemas. Bodies get no coercion (a quantity of "2" is refused); text parts
@@ -17,8 +28,36 @@ const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}
 export function makeAjv(forText: boolean): Ajv {
   const ajv = new Ajv({ allErrors: true, verbose: true, coerceTypes: forText, useDefaults: forText, removeAdditional: false, strict: false });
   ajv.addFormat('date', isBusinessDate);
-  ajv.addFormat('date-time', (v: string) => ISO_INSTANT.test(v) && !Number.isNaN(Date.parse(v)));
+  ajv.addFormat('date-time', isInstant);
   return ajv;
+}
+
+const DECIMAL_INTEGER = /^[+-]?\d+$/;
+
+/**
+ * A text part's validator (path parameters, query strings) that takes integers only as decimal digits and only
+ * where they are exact: ajv's coercion reads "0x10", "1e2" and " 1" as numbers and rounds past 2^53, so an id
+ * could name another row. The integer fields are checked as text first, then the schema as usual.
+ */
+export function strictIntegers(schema: unknown, validate: ValidateFunction): ValidateFunction {
+  const properties = ((schema ?? {}) as { properties?: Record<string, { type?: unknown }> }).properties ?? {};
+  const integers = Object.keys(properties).filter((k) => properties[k]!.type === 'integer');
+  if (integers.length === 0) return validate;
+  const checked = ((data: unknown) => {
+    const found: ErrorObject[] = [];
+    for (const k of integers) {
+      const raw = (data as Record<string, unknown> | null)?.[k];
+      if (typeof raw !== 'string') continue;
+      const error = (message: string): ErrorObject => ({ keyword: 'decimalInteger', instancePath: `/${k}`, schemaPath: `#/properties/${k}`, params: {}, message });
+      if (!DECIMAL_INTEGER.test(raw)) found.push(error('must be a whole number in decimal digits'));
+      else if (!Number.isSafeInteger(Number(raw))) found.push(error(`must be between -${Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}`));
+    }
+    const valid = validate(data);
+    const errors = [...found, ...(valid ? [] : (validate.errors ?? []))];
+    checked.errors = errors.length ? errors : null;
+    return errors.length === 0;
+  }) as ValidateFunction;
+  return checked;
 }
 
 const TYPE_NAMES: Record<string, string> = {
@@ -93,6 +132,7 @@ export function fieldErrorOf(e: ErrorObject, prefix = ''): FieldError {
     case 'anyOf': {
       const values = allowedValues(e.keyword === 'enum' ? { enum: params.allowedValues } : e.parentSchema);
       if (values) return { path, message: `must be ${values.length === 1 ? quoted(values[0]) : `one of ${values.map(quoted).join(', ')}`}` };
+      if (parent.description) return { path, message: `must be ${parent.description}` };
       return { path, message: 'has a value of none of the allowed kinds' };
     }
     case 'not': {
@@ -108,17 +148,29 @@ export function fieldErrorOf(e: ErrorObject, prefix = ''): FieldError {
 
 /**
  * Field errors from ajv, one per path. A union reports each branch's failure and then its own: a list of
- * constants is said once ("must be one of ..."), any other union keeps the first branch's plainer message.
+ * constants is said once ("must be one of ..."), a described union by its description ("must be no body, or
+ * {}"), a value of none of the union's types by all of them ("must be a string or null"); any other union keeps
+ * the first branch's plainer message (a string that is too long is told its length, not that it may be null).
  */
 export function fieldErrorsOf(errors: readonly ErrorObject[], prefix = ''): FieldError[] {
   const byPath = new Map<string, { error: FieldError; fromUnion: boolean; final: boolean }>();
-  for (const e of errors) {
-    const error = fieldErrorOf(e, prefix);
+  errors.forEach((e, i) => {
+    let error = fieldErrorOf(e, prefix);
     const seen = byPath.get(error.path);
     const constants = (e.keyword === 'anyOf' && allowedValues(e.parentSchema) !== null) || e.keyword === 'enum';
-    if (seen?.final) continue;
-    if (constants) byPath.set(error.path, { error, fromUnion: true, final: true });
+    const described = e.keyword === 'anyOf' && typeof (e.parentSchema as { description?: unknown } | undefined)?.description === 'string';
+    const types = e.keyword === 'anyOf' && !constants && !described ? unionTypesMissed(errors.slice(0, i), e) : null;
+    if (types) error = { path: error.path, message: `must be ${types.map((t) => TYPE_NAMES[t] ?? t).join(' or ')}` };
+    if (seen?.final) return;
+    if (constants || described || types) byPath.set(error.path, { error, fromUnion: true, final: true });
     else if (!seen || (seen.fromUnion && e.keyword !== 'anyOf')) byPath.set(error.path, { error, fromUnion: e.keyword === 'anyOf', final: false });
-  }
+  });
   return [...byPath.values()].map((v) => v.error);
+}
+
+/** The types of a union's branches when the value failed every branch on its type alone; else null. */
+function unionTypesMissed(before: readonly ErrorObject[], union: ErrorObject): string[] | null {
+  const branches = before.filter((b) => b.schemaPath.startsWith(`${union.schemaPath}/`));
+  if (branches.length === 0 || branches.some((b) => b.keyword !== 'type' || b.instancePath !== union.instancePath)) return null;
+  return [...new Set(branches.flatMap((b) => String((b.params as { type?: unknown }).type).split(',')))];
 }

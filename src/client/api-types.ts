@@ -2916,6 +2916,7 @@ export interface operations {
             };
             cookie?: never;
         };
+        /** @description no body, or {} */
         requestBody: {
             content: {
                 "application/json": Record<string, never> | null;
@@ -3034,6 +3035,7 @@ export interface operations {
             };
             cookie?: never;
         };
+        /** @description no body, or {} */
         requestBody: {
             content: {
                 "application/json": Record<string, never> | null;
@@ -3240,6 +3242,7 @@ export interface operations {
             };
             cookie?: never;
         };
+        /** @description no body, or {} */
         requestBody: {
             content: {
                 "application/json": Record<string, never> | null;
@@ -3983,6 +3986,7 @@ export interface operations {
             };
             cookie?: never;
         };
+        /** @description no body, or {} */
         requestBody: {
             content: {
                 "application/json": Record<string, never> | null;
@@ -5088,7 +5092,12 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        /** @description no body, or {} */
+        requestBody: {
+            content: {
+                "application/json": Record<string, never> | null;
+            };
+        };
         responses: {
             /** @description Default Response */
             200: {
@@ -5181,7 +5190,12 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        /** @description no body, or {} */
+        requestBody: {
+            content: {
+                "application/json": Record<string, never> | null;
+            };
+        };
         responses: {
             /** @description Default Response */
             200: {

@@ -17,13 +17,13 @@ import type { KeyAuthenticator } from '../app/access/api-keys.ts';
 import type { ManualClock } from '../app/clock.ts';
 import { AppError } from '../app/errors.ts';
 import type { Timeouts } from '../config/config.ts';
-import { makeAjv } from '../app/validation.ts';
+import { makeAjv, strictIntegers } from '../app/validation.ts';
 import { errorHandler, frameworkError, problemOf, sendProblem, unsupportedTypeDetail, writeRawProblem } from './problem.ts';
 import { bearerToken, forbiddenDetail, mayAccess } from './access.ts';
 import type { Access } from './access.ts';
 import { logRequests } from './request-log.ts';
 import type { RequestLog } from './request-log.ts';
-import { spoolCsv, removeSpool } from './csv-upload.ts';
+import { CSV_BODY_MARK, isSpooledCsv, spoolCsv, removeSpool } from './csv-upload.ts';
 import { catalogRoutes } from './routes/catalog.routes.ts';
 import { inventoryRoutes } from './routes/inventory.routes.ts';
 import { ordersRoutes } from './routes/orders.routes.ts';
@@ -82,6 +82,9 @@ export interface AppOptions {
   readonly consoleDir?: string | null;
 }
 
+/** The query string of a route that takes no query parameters. */
+const NO_QUERY = { type: 'object', properties: {}, additionalProperties: false } as const;
+
 const DEFAULT_TIMEOUTS: Timeouts = { requestMs: 60_000, headersMs: 10_000, keepAliveMs: 10_000, idleMs: 300_000 };
 export const JSON_TYPES = ['application/json'] as const;
 
@@ -108,7 +111,11 @@ export async function buildApp(deps: HttpDeps, options: AppOptions = {}): Promis
 
   const bodyAjv = makeAjv(false);
   const textAjv = makeAjv(true);
-  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : textAjv).compile(schema as object));
+  app.setValidatorCompiler(({ schema, httpPart }) => {
+    // A CSV body arrives spooled to a file (csv-upload.ts); its rows are checked as they are read.
+    if (httpPart === 'body' && (schema as Record<string, unknown>)[CSV_BODY_MARK] === true) return (body: unknown) => isSpooledCsv(body);
+    return httpPart === 'body' ? bodyAjv.compile(schema as object) : strictIntegers(schema, textAjv.compile(schema as object));
+  });
 
   // JSON bodies: an empty body is no body (POST .../cancel with a content-type), prototype keys are refused.
   // CSV uploads are spooled to a temporary file as they arrive (memory stays small) and parsed from there.
@@ -129,6 +136,9 @@ export async function buildApp(deps: HttpDeps, options: AppOptions = {}): Promis
   app.setErrorHandler(errorHandler);
   const routes: { method: string; pattern: RegExp }[] = [];
   app.addHook('onRoute', (route) => {
+    // An API route without query parameters refuses any (unknown fields anywhere are a 400), so a client that
+    // sends ?dryRun=true where there is none is told rather than served a real write.
+    if (route.url.startsWith('/api/') && !route.schema?.querystring) route.schema = { ...route.schema, querystring: NO_QUERY };
     const pattern = new RegExp(`^${route.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z0-9_]+/g, '[^/]+')}/?$`);
     for (const method of [route.method].flat()) routes.push({ method, pattern });
   });

@@ -17,6 +17,9 @@ export interface SpooledCsv {
   readonly bytes: number;
 }
 
+/** Marks a route's `text/csv` body schema: such a body is a spooled file, not text, when it is validated. */
+export const CSV_BODY_MARK = 'x-holdfast-spooled';
+
 export const isSpooledCsv = (body: unknown): body is SpooledCsv => typeof body === 'object' && body !== null && (body as SpooledCsv).spooledCsv === true;
 
 /** The spooled upload as a source the CSV import can read (twice: check, then write). */

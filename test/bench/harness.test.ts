@@ -292,18 +292,22 @@ describe('the floor server', () => {
 describe('CPU counters', () => {
   it('count the work of another process in the machine\'s busy time, and a sleeping one not in its own', async () => {
     const { spawn } = await import('node:child_process');
-    // A child that spins for 600 ms of wall time, then exits; the machine's counter must see at least most of it.
-    const busy = spawn(process.execPath, ['-e', 'const end = Date.now() + 600; while (Date.now() < end);']);
-    const sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 1500)']);
-    await new Promise((r) => setTimeout(r, 150)); // both started
+    // Both children say when they are up, so their start-up falls before the counters are read. Then the busy one
+    // spins until it has used 400 ms of CPU of its own (however long that takes on a loaded machine) and exits:
+    // the machine's counter must have seen that work (less a clock tick or two), the sleeper's none of it.
+    const ready = (child: ReturnType<typeof spawn>) => new Promise((r) => child.stdout!.once('data', r));
+    const busy = spawn(process.execPath, ['-e', "process.stdout.write('up'); process.stdin.once('data', () => { const t = process.cpuUsage(); while ((process.cpuUsage(t).user + process.cpuUsage(t).system) < 400_000); process.exit(0); });"]);
+    const sleeper = spawn(process.execPath, ['-e', "process.stdout.write('up'); setTimeout(() => {}, 60_000)"]);
+    await Promise.all([ready(busy), ready(sleeper)]);
     const [machine0, sleeper0] = [machineCpuSeconds(), cpuSeconds(sleeper.pid!)];
-    await new Promise((r) => busy.on('exit', r));
+    const exited = new Promise((r) => busy.on('exit', r));
+    busy.stdin!.write('go');
+    await exited;
     const machine = machineCpuSeconds() - machine0;
     const slept = cpuSeconds(sleeper.pid!) - sleeper0;
     sleeper.kill();
-    // The spinner ran for about 450 ms of this window on a core of its own (more if other work shared the machine).
-    expect(machine).toBeGreaterThan(0.3);
-    expect(slept).toBeLessThan(0.1);
+    expect(machine).toBeGreaterThanOrEqual(0.37);
+    expect(slept).toBeLessThan(0.05);
   });
 });
 

@@ -32,7 +32,7 @@ describe(`console journeys on ${kind}`, () => {
     await signIn(page);
     await navigate(page, 'Settings');
     await page.getByRole('group', { name: 'App settings' }).getByRole('link', { name: 'General app settings' }).click();
-    const backorders = page.getByRole('switch', { name: 'Backorders' });
+    const backorders = page.getByRole('switch', { name: 'Backorders', exact: true });
     const sla = page.getByLabel('Cancellation SLA', { exact: true });
 
     // The demo has them on: switch off and save, so the journey starts where the article's does.
@@ -69,6 +69,28 @@ describe(`console journeys on ${kind}`, () => {
     await page.getByRole('link', { name: 'Audit' }).click();
     await page.getByRole('table', { name: 'Settings changes' }).getByText('cancellationSlaDays').first().waitFor();
     c.expectNoErrors([400]);
+    await c.close();
+  });
+
+  it('keeps the shell when a screen cannot be loaded (its code gone after an update), and loads it once it can', async () => {
+    const c = await openPage(browser, svc);
+    const { page } = c;
+    await signIn(page);
+    // The Orders screen's chunk cannot be fetched, as after a deploy replaced it or while the service is down.
+    let blocked = true;
+    await page.route(/\/assets\/OrdersPage-[^/]*\.js$/, (route) => (blocked ? route.abort() : route.continue()));
+    await navigate(page, 'Orders');
+    await page.getByRole('heading', { name: 'This screen could not be shown' }).waitFor();
+    expect(await page.getByRole('alert').textContent()).toContain('Reload the page');
+    // The header and navigation are still there: another screen opens, and sign-out is offered.
+    expect(await page.getByRole('button', { name: 'Sign out' }).isVisible()).toBe(true);
+    await navigate(page, 'Products');
+    await page.getByRole('heading', { name: 'Products', exact: true }).waitFor();
+    // Once the code can be fetched, a reload shows the screen.
+    blocked = false;
+    await navigate(page, 'Orders');
+    await page.getByRole('button', { name: 'Reload' }).click();
+    await page.getByRole('heading', { name: 'Orders', exact: true }).waitFor();
     await c.close();
   });
 
@@ -214,9 +236,9 @@ describe(`console journeys on ${kind}`, () => {
     expect(await v.getByRole('button', { name: /^Save/ }).count()).toBe(0);
     expect(await v.getByLabel('Launch Date').isDisabled()).toBe(true);
     await navigate(v, 'Settings');
-    await v.getByRole('switch', { name: 'OnHandChangeSchedule' }).waitFor();
+    await v.getByRole('switch', { name: 'OnHandChangeSchedule', exact: true }).waitFor();
     expect(await v.getByRole('button', { name: 'Save' }).count()).toBe(0);
-    expect(await v.getByRole('switch', { name: 'OnHandChangeSchedule' }).isDisabled()).toBe(true);
+    expect(await v.getByRole('switch', { name: 'OnHandChangeSchedule', exact: true }).isDisabled()).toBe(true);
     await navigate(v, 'Inventory');
     await v.getByRole('table', { name: 'Stock' }).locator('tbody tr').first().waitFor();
     expect(await v.getByRole('button', { name: /Edit on hand|Upload CSV|Add entry|Delete/ }).count()).toBe(0);
@@ -237,7 +259,7 @@ describe(`console journeys on ${kind}`, () => {
     await navigate(o, 'Inventory');
     await o.getByRole('button', { name: 'Upload CSV' }).waitFor();
     await navigate(o, 'Settings');
-    await o.getByRole('switch', { name: 'OnHandChangeSchedule' }).waitFor();
+    await o.getByRole('switch', { name: 'OnHandChangeSchedule', exact: true }).waitFor();
     expect(await o.getByRole('button', { name: 'Save' }).count()).toBe(0);
     operator.expectNoErrors();
     await operator.close();

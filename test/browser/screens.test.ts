@@ -109,7 +109,7 @@ describe.each(DATABASE_KINDS)('console screens on %s', (kind) => {
     timings.push(['Product page', await timeUntil(() => page.getByRole('link', { name: 'HS-900' }).click(), page.getByLabel('Launch Date'))]);
     expect(await page.getByLabel('Pre-order Eligible').inputValue()).toBe('Yes');
     expect(await page.getByLabel('Launch Date').inputValue()).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-    expect(await page.getByRole('switch', { name: 'Allow backorder' }).isChecked()).toBe(true);
+    expect(await page.getByRole('switch', { name: 'Allow backorder', exact: true }).isChecked()).toBe(true);
 
     timings.push(['Inventory', await timeUntil(() => navigate(page, 'Inventory'), page.getByRole('table', { name: 'Stock' }).locator('tbody tr'))]);
     await page.getByLabel('SKU').selectOption('MN-270');
@@ -130,11 +130,11 @@ describe.each(DATABASE_KINDS)('console screens on %s', (kind) => {
     timings.push(['Run page', await timeUntil(() => firstRun.click(), page.getByRole('heading', { name: 'Records' }))]);
     await page.getByRole('heading', { name: /Job run$/ }).waitFor();
 
-    timings.push(['Settings', await timeUntil(() => navigate(page, 'Settings'), page.getByRole('switch', { name: 'OnHandChangeSchedule' }))]);
-    expect(await page.getByRole('switch', { name: 'OnHandChangeSchedule' }).isChecked()).toBe(settings.onHandChangeSchedule);
+    timings.push(['Settings', await timeUntil(() => navigate(page, 'Settings'), page.getByRole('switch', { name: 'OnHandChangeSchedule', exact: true }))]);
+    expect(await page.getByRole('switch', { name: 'OnHandChangeSchedule', exact: true }).isChecked()).toBe(settings.onHandChangeSchedule);
     await page.getByRole('group', { name: 'App settings' }).getByRole('link', { name: 'General app settings' }).click();
     await page.getByText('Order handling preferences').waitFor();
-    expect(await page.getByRole('switch', { name: 'Backorders' }).isChecked()).toBe(true);
+    expect(await page.getByRole('switch', { name: 'Backorders', exact: true }).isChecked()).toBe(true);
     expect(await page.getByLabel('Cancellation SLA', { exact: true }).inputValue()).toBe(String(settings.cancellationSlaDays));
     await page.getByRole('link', { name: 'Job schedules' }).click();
     expect(await page.getByLabel('Back-Order Job cron').inputValue()).toBe(settings.jobs.backorder.cron);
@@ -165,7 +165,7 @@ describe.each(DATABASE_KINDS)('console screens on %s', (kind) => {
       ['Products', undefined, () => page.getByRole('table', { name: 'Products' }).locator('tbody tr').first().waitFor()],
       ['Inventory', undefined, () => page.getByRole('figure', { name: 'ATP' }).locator('svg').first().waitFor()],
       ['Background jobs', 'Monitoring', () => page.getByRole('table', { name: 'Job log' }).locator('tbody tr').first().waitFor()],
-      ['Settings', undefined, () => page.getByRole('switch', { name: 'OnHandChangeSchedule' }).waitFor()],
+      ['Settings', undefined, () => page.getByRole('switch', { name: 'OnHandChangeSchedule', exact: true }).waitFor()],
       ['Home', undefined, () => page.getByRole('figure', { name: 'Preorder demand' }).locator('svg').first().waitFor()],
     ];
     for (const [name, group, ready] of screens) {

@@ -116,9 +116,10 @@ describe.each(DATABASE_KINDS)('errors on %s', (kind) => {
     expectRawProblem(await raw(port, `GET /nowhere HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`), 404);
   });
 
-  it('answers ids and cursors out of their column range with a 404 or 400, the same on both databases', async () => {
-    expectProblem(await t.api('DELETE', '/api/inventory/schedules/9223372036854775808'), 404);
-    expectProblem(await t.api('DELETE', '/api/inventory/schedules/99999999999999999999999'), 404);
+  it('answers ids and cursors out of their column range with a 400 naming them, the same on both databases', async () => {
+    expectProblem(await t.api('DELETE', '/api/inventory/schedules/9223372036854775808'), 400, '/id');
+    expectProblem(await t.api('DELETE', '/api/inventory/schedules/99999999999999999999999'), 400, '/id');
+    expectProblem(await t.api('POST', '/api/webhooks/wh-x/deliveries/9223372036854775807/retry'), 400, '/deliveryId');
     const cursor = Buffer.from(JSON.stringify([2147483648, 'x'])).toString('base64url');
     expectProblem(await t.api('GET', `/api/locations?cursor=${cursor}`), 400, '/cursor');
     const order = await placeOrder(t, 'ER-range', [['ER-1', 1]]);

@@ -106,6 +106,31 @@ const OTHER_CASES: BadCase[] = [
   { what: 'on-hand: missing onHand', method: 'PUT', url: '/api/inventory/on-hand', body: [{ sku: 'KB-1', locationId: 'EAST' }], status: 400, pointer: '/0/onHand' },
   { what: 'schedules: impossible date', method: 'POST', url: '/api/inventory/schedules', body: [{ sku: 'KB-1', locationId: 'EAST', date: '2028-02-30', quantity: 1 }], status: 400, pointer: '/0/date' },
   { what: 'schedules: date not YYYY-MM-DD', method: 'POST', url: '/api/inventory/schedules', body: [{ sku: 'KB-1', locationId: 'EAST', date: '06/03/2028', quantity: 1 }], status: 400, pointer: '/0/date' },
+  // Instants whose day or hour does not exist are refused, not rolled over into the next day.
+  ...['2026-02-30T00:00:00Z', '2026-02-29T12:00:00Z', '2026-04-31T10:00:00Z', '2026-01-01T24:00:00Z', '2026-01-01T10:00:60Z', '2026-01-01T10:00:00+24:00'].map(
+    (now): BadCase => ({ what: `clock: ${now}`, method: 'PUT', url: '/api/admin/clock', body: { now }, status: 400, pointer: '/now' }),
+  ),
+  // Integers in paths and query strings: decimal digits only, and exact (no hex, exponent, padding or rounding).
+  { what: 'line cancel: line number in hex', method: 'POST', url: '/api/orders/x/lines/0x1/cancel', status: 400, pointer: '/lineNumber' },
+  { what: 'schedule delete: id in hex', method: 'DELETE', url: '/api/inventory/schedules/0x10', status: 400, pointer: '/id' },
+  { what: 'schedule delete: id past 2^53', method: 'DELETE', url: '/api/inventory/schedules/9007199254740993', status: 400, pointer: '/id' },
+  { what: 'redeliver: delivery id past a bigint', method: 'POST', url: '/api/webhooks/wh-x/deliveries/99999999999999999999/retry', status: 400, pointer: '/deliveryId' },
+  { what: 'redeliver: delivery id 1e300', method: 'POST', url: '/api/webhooks/wh-x/deliveries/1e300/retry', status: 400, pointer: '/deliveryId' },
+  { what: 'list: ?limit=0x10', method: 'GET', url: '/api/orders?limit=0x10', status: 400, pointer: '/limit' },
+  { what: 'list: ?limit=1e2', method: 'GET', url: '/api/products?limit=1e2', status: 400, pointer: '/limit' },
+  { what: 'list: ?limit=%201', method: 'GET', url: '/api/products?limit=%201', status: 400, pointer: '/limit' },
+  // A route without query parameters refuses any, before it writes.
+  { what: 'order: ?dryRun=true where there is none', method: 'POST', url: '/api/orders?dryRun=true', body: order({ externalId: 'query-refused' }), status: 400, pointer: '/dryRun' },
+  { what: 'settings: ?dryRun=true where there is none', method: 'PATCH', url: '/api/settings?dryRun=true', body: { backorders: false }, status: 400, pointer: '/dryRun' },
+  { what: 'on-hand: ?mode=add where there is none', method: 'PUT', url: '/api/inventory/on-hand?mode=add', body: [{ sku: 'KB-1', locationId: 'EAST', onHand: 99 }], status: 400, pointer: '/mode' },
+  { what: 'settings read: ?foo=bar', method: 'GET', url: '/api/settings?foo=bar', status: 400, pointer: '/foo' },
+  // Actions that take no body refuse one with fields.
+  { what: 'ping: a body with a field', method: 'POST', url: '/api/webhooks/wh-x/ping', body: { foo: 1 }, status: 400, pointer: '/foo' },
+  { what: 'redeliver: a body with a field', method: 'POST', url: '/api/webhooks/wh-x/deliveries/1/retry', body: { foo: 1 }, status: 400, pointer: '/foo' },
+  // A schedules upload's query string is checked for CSV as for JSON, before anything is written.
+  { what: 'schedules CSV: ?mode=Replace', method: 'POST', url: '/api/inventory/schedules?mode=Replace', options: raw('sku,locationId,date,quantity,reference\nKB-1,EAST,2028-06-01,5,PO-9\n', 'text/csv'), status: 400, pointer: '/mode' },
+  { what: 'schedules CSV: an unknown query parameter', method: 'POST', url: '/api/inventory/schedules?mode=replace&validateOnly=true', options: raw('sku,locationId,date,quantity,reference\nKB-1,EAST,2028-06-01,5,PO-9\n', 'text/csv'), status: 400, pointer: '/validateOnly' },
+  { what: 'schedules JSON: ?mode=bogus', method: 'POST', url: '/api/inventory/schedules?mode=bogus', body: [{ sku: 'KB-1', locationId: 'EAST', date: '2028-06-01', quantity: 5 }], status: 400, pointer: '/mode' },
 ];
 
 const NUL = '\u0000';
@@ -157,6 +182,25 @@ describe.each(DATABASE_KINDS)('bad input on %s', (kind) => {
       expect(await snapshot()).toEqual(before);
     });
   }
+
+  it('says what is allowed: a query parameter as a query parameter, "or null" for a nullable field, "no body, or {}" for an action', async () => {
+    const query = await t.api('POST', '/api/inventory/schedules?mode=bogus', [{ sku: 'KB-1', locationId: 'EAST', date: '2028-06-01', quantity: 5 }]);
+    expectProblem(query, 400, '/mode');
+    expect(query.body.detail).toMatch(/^query parameter mode must be one of add, replace/);
+    const nullable = await t.api('POST', '/api/orders', order({ externalId: 'nullable-message', customerId: 5 }));
+    expectProblem(nullable, 400, '/customerId');
+    expect(nullable.body.errors).toEqual([{ path: '/customerId', message: 'must be a string or null' }]);
+    const tooLong = await t.api('POST', '/api/orders', order({ externalId: 'nullable-message', customerId: 'c'.repeat(101) }));
+    expect(tooLong.body.errors).toEqual([{ path: '/customerId', message: 'must be at most 100 characters' }]);
+    const action = await t.api('POST', `/api/orders/${existing.id}/cancel`, { reason: 'x' });
+    expectProblem(action, 400, '/reason');
+    expect(action.body.errors).toEqual([
+      { path: '/reason', message: 'unknown field "reason"' },
+      { path: '', message: 'must be no body, or {}' },
+    ]);
+    const hex = await t.api('GET', '/api/orders?limit=0x10');
+    expect(hex.body.errors).toEqual([{ path: '/limit', message: 'must be a whole number in decimal digits' }]);
+  });
 
   it('names the sku of a bad product or location path', async () => {
     for (const url of ['/api/products/KB*1', '/api/products/KB%201', `/api/products/${'A'.repeat(65)}`]) {

@@ -3,10 +3,12 @@
  * SPEC 9. Other screens load on first visit (one chunk each), the charts inside them later still.
  */
 import { Suspense, lazy } from 'react';
-import { Navigate, Route, Routes } from 'react-router';
+import type { ReactNode } from 'react';
+import { ErrorBoundary } from 'react-error-boundary';
+import { Navigate, Route, Routes, useLocation } from 'react-router';
 import { useSessionState } from './api/session.tsx';
 import { Shell } from './Shell.tsx';
-import { Loading } from './components/common.tsx';
+import { Loading, ScreenFailed } from './components/common.tsx';
 import { SignInPage } from './routes/signin/SignInPage.tsx';
 // Home is where sign-in lands: in the first chunk, so its data is asked for without waiting for another download.
 import HomePage from './routes/home/HomePage.tsx';
@@ -30,7 +32,8 @@ export function App() {
   const admin = session.can('admin');
   return (
     <Shell>
-      <Suspense fallback={<Loading />}>
+      <ScreenBoundary>
+        <Suspense fallback={<Loading />}>
         <Routes>
           <Route path="/" element={<HomePage />} />
           <Route path="/orders" element={<OrdersPage />} />
@@ -47,7 +50,21 @@ export function App() {
           {admin ? <Route path="/keys" element={<KeysPage />} /> : null}
           <Route path="*" element={<NotFoundPage />} />
         </Routes>
-      </Suspense>
+        </Suspense>
+      </ScreenBoundary>
     </Shell>
+  );
+}
+
+/**
+ * A screen that fails to load or to render (its chunk gone after an update, the service down when it was first
+ * opened) is said inside the shell, which stays usable; moving to another screen tries again.
+ */
+function ScreenBoundary({ children }: { children: ReactNode }) {
+  const { pathname } = useLocation();
+  return (
+    <ErrorBoundary resetKeys={[pathname]} fallbackRender={({ error, resetErrorBoundary }) => <ScreenFailed error={error} retry={resetErrorBoundary} />}>
+      {children}
+    </ErrorBoundary>
   );
 }

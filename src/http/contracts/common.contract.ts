@@ -26,3 +26,6 @@ export const Problem = Type.Object(
 );
 
 export const Count = Type.Object({ count: Type.Integer() });
+
+/** The body of an action that takes none: no body, or `{}`. */
+export const NoBody = Type.Union([Type.Object({}, { additionalProperties: false }), Type.Null()], { description: 'no body, or {}' });

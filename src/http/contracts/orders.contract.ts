@@ -84,7 +84,6 @@ export const OrderListQuery = Type.Object(
 );
 export const LineIdParams = Type.Object({ id: Id });
 /** Routes that act without a body take none, or `{}`; a body with fields is refused like anywhere else. */
-export const NoBody = Nullable(Type.Object({}, { additionalProperties: false, description: 'no body, or {}' }));
 export const LineListQuery = Type.Object(
   { ...ListQuery, statusReason: Type.Optional(StatusReason), sku: Type.Optional(Sku), orderId: Type.Optional(Id) },
   { additionalProperties: false },

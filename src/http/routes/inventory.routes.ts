@@ -29,7 +29,7 @@ import {
 } from '../contracts/inventory.contract.ts';
 import { SkuParams } from '../contracts/catalog.contract.ts';
 import { fieldErrorsOf } from '../problem.ts';
-import { csvSourceOf, isSpooledCsv } from '../csv-upload.ts';
+import { CSV_BODY_MARK, csvSourceOf, isSpooledCsv } from '../csv-upload.ts';
 import { cursorKey } from './cursor.ts';
 
 /** Bulk bodies (JSON or CSV) up to 16 MiB. */
@@ -40,9 +40,10 @@ const BULK_LIMIT = 16 * 1024 * 1024;
  * are reported together in one 400 (the first 100, and how many in all), so a client fixes its data in one go.
  */
 async function refuseBadRows(req: FastifyRequest, ctx: AppContext): Promise<void> {
-  const failure = req.validationError as (Error & { validation?: ErrorObject[] }) | undefined;
+  const failure = req.validationError as (Error & { validation?: ErrorObject[]; validationContext?: string }) | undefined;
   if (!failure) return;
-  if (!failure.validation) throw failure;
+  // A bad query parameter or path parameter is said as such (the error handler names it), not as a bad row.
+  if (!failure.validation || failure.validationContext !== 'body') throw failure;
   const body: unknown = req.body;
   const rows = Array.isArray(body) ? body.map((r) => (r !== null && typeof r === 'object' ? (r as Record<string, unknown>) : {})) : [];
   const found = [...fieldErrorsOf(failure.validation), ...(await referenceErrors(ctx.database.db, rows))];
@@ -83,7 +84,7 @@ export function inventoryRoutes(app: FastifyInstance, { ctx }: HttpDeps): void {
           'a refused upload lists its first 100 bad rows (with the CSV line) and counts the rest. With ?mode=replace, every (sku, locationId, reference) ' +
           'named in the upload first loses its existing entries, in the same transaction.',
         querystring: ScheduleUploadQuery,
-        body: { content: { 'application/json': { schema: SchedulesBody }, 'text/csv': { schema: { type: 'string', description: 'CSV text' } } } },
+        body: { content: { 'application/json': { schema: SchedulesBody }, 'text/csv': { schema: { type: 'string', description: 'CSV text', [CSV_BODY_MARK]: true } } } },
         response: { 201: ScheduleItems },
       },
       config: { access: 'inventory', accepts: ['application/json', 'text/csv'] },
@@ -92,6 +93,7 @@ export function inventoryRoutes(app: FastifyInstance, { ctx }: HttpDeps): void {
       const replace = req.query.mode === 'replace';
       const body: unknown = req.body;
       if (isSpooledCsv(body)) {
+        await refuseBadRows(req, ctx);
         const { items } = await importCsv(ctx, 'schedules', csvSourceOf(body), { replace, maxRows: MAX_SCHEDULE_ROWS, collectItems: true });
         return reply.code(201).send({ items });
       }

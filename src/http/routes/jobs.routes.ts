@@ -7,7 +7,7 @@ import { JobList, JobParams, Run, RunDetails, RunDetailsQuery, RunListQuery, Run
 import { DryRun } from '../contracts/explain.contract.ts';
 import { dryRunBody } from '../dry-run-body.ts';
 import { iso } from '../views.ts';
-import { NoBody } from '../contracts/orders.contract.ts';
+import { NoBody } from '../contracts/common.contract.ts';
 import { cursorKey } from './cursor.ts';
 
 export const runView = (r: JobRun) => ({ ...r, startedAt: iso(r.startedAt), finishedAt: r.finishedAt === null ? null : iso(r.finishedAt) });

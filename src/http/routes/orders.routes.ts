@@ -14,7 +14,6 @@ import {
   LineListQuery,
   LinePage,
   LineParams,
-  NoBody,
   Order,
   OrderBody,
   OrderLineParams,
@@ -22,6 +21,7 @@ import {
   OrderPage,
   OrderParams,
 } from '../contracts/orders.contract.ts';
+import { NoBody } from '../contracts/common.contract.ts';
 import { iso, lineView, orderView } from '../views.ts';
 import { cursorKey } from './cursor.ts';
 

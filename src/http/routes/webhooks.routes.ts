@@ -19,6 +19,7 @@ import {
   WebhookPage,
   WebhookParams,
 } from '../contracts/webhooks.contract.ts';
+import { NoBody } from '../contracts/common.contract.ts';
 import { iso } from '../views.ts';
 import { cursorKey } from './cursor.ts';
 
@@ -94,13 +95,13 @@ export function webhooksRoutes(app: FastifyInstance, { ctx, webhooks }: HttpDeps
 
   app.post<{ Params: Static<typeof DeliveryParams> }>(
     '/api/webhooks/:id/deliveries/:deliveryId/retry',
-    { schema: { params: DeliveryParams, response: { 200: Delivery } }, config: { access: 'admin' } },
+    { schema: { params: DeliveryParams, body: NoBody, response: { 200: Delivery } }, config: { access: 'admin' } },
     async (req) => deliveryView(await retryDelivery(ctx, webhooks.agent, req.params.id, req.params.deliveryId)),
   );
 
   app.post<{ Params: Static<typeof WebhookParams> }>(
     '/api/webhooks/:id/ping',
-    { schema: { params: WebhookParams, response: { 200: Delivery } }, config: { access: 'admin' } },
+    { schema: { params: WebhookParams, body: NoBody, response: { 200: Delivery } }, config: { access: 'admin' } },
     async (req) => deliveryView(await pingWebhook(ctx, webhooks.agent, req.params.id)),
   );
 }

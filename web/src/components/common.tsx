@@ -1,4 +1,6 @@
-import { Badge, Button, Center, Group, Loader, Stack, Text, Title } from '@mantine/core';
+import { Badge, Button, Center, Group, Loader, Stack, Switch, Text, Title } from '@mantine/core';
+import type { SwitchProps } from '@mantine/core';
+import { useId } from 'react';
 import type { ReactNode } from 'react';
 import { reasonColor, reasonLabel } from '../format.ts';
 
@@ -67,5 +69,53 @@ export function RunStatus({ status }: { status: string }) {
     <Badge color={color} variant="light" style={{ textTransform: 'none', overflow: 'visible' }} styles={{ label: { overflow: 'visible' } }}>
       {status}
     </Badge>
+  );
+}
+
+/**
+ * A switch whose accessible name is its label alone (SPEC 9's names are exact): Mantine renders a switch's
+ * description and error inside its <label>, so here they sit below it and are tied to it by aria-describedby.
+ */
+export function SwitchField({ description, error, ...props }: Omit<SwitchProps, 'description' | 'error'> & { description?: ReactNode; error?: ReactNode }) {
+  const id = useId();
+  const described = [description ? `${id}-description` : null, error ? `${id}-error` : null].filter(Boolean).join(' ');
+  return (
+    <Stack gap={4}>
+      <Switch {...props} id={id} error={Boolean(error)} aria-invalid={error ? true : undefined} aria-describedby={described || undefined} />
+      {description ? (
+        <Text id={`${id}-description`} size="xs" c="dimmed">
+          {description}
+        </Text>
+      ) : null}
+      {error ? (
+        <Text id={`${id}-error`} size="xs" c="red">
+          {error}
+        </Text>
+      ) : null}
+    </Stack>
+  );
+}
+
+/** What a screen that could not be loaded or shown says, with a way to try again (a reload fetches the current console). */
+export function ScreenFailed({ error, retry }: { error: unknown; retry: () => void }) {
+  const message = error instanceof Error ? error.message : String(error);
+  const chunk = /dynamically imported module|Importing a module script failed|error loading dynamically imported/i.test(message);
+  return (
+    <Stack gap="sm" maw={640} role="alert">
+      <Title order={1} fz={{ base: 24, sm: 28 }}>
+        This screen could not be shown
+      </Title>
+      <Text>
+        {chunk
+          ? 'Its code could not be loaded: the service may be down, or it was updated since this page was opened. Reload the page to get the current console.'
+          : `It failed while showing: ${message}`}
+      </Text>
+      <Group gap="xs">
+        <Button onClick={() => window.location.reload()}>Reload</Button>
+        <Button variant="default" onClick={retry}>
+          Try again
+        </Button>
+      </Group>
+    </Stack>
   );
 }

@@ -2,7 +2,7 @@
  * A product: "Pre-order Eligible" (Yes/No), "Launch Date", "Allow backorder", with "Save" and "Save & Close".
  * A field the service refuses shows its message on that field. Only admins may change a product.
  */
-import { Anchor, Button, Group, NativeSelect, Paper, Stack, Switch, Text, TextInput } from '@mantine/core';
+import { Anchor, Button, Group, NativeSelect, Paper, Stack, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
@@ -10,7 +10,7 @@ import type { FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError, unwrap } from '../../api/problem.ts';
 import { useSession } from '../../api/session.tsx';
-import { Loading, PageHeader } from '../../components/common.tsx';
+import { Loading, PageHeader, SwitchField } from '../../components/common.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 
 interface Draft {
@@ -94,7 +94,7 @@ export default function ProductPage() {
             error={err?.at('/launchDate')}
             disabled={!editable}
           />
-          <Switch
+          <SwitchField
             label="Allow backorder"
             description="When off, an order this product cannot fill now is canceled as out of stock instead of held."
             checked={draft.allowBackorder}

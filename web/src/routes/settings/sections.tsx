@@ -1,5 +1,5 @@
 /** The settings forms: each sends what it shows as one PATCH, and shows a refused field's message on it. */
-import { Button, Fieldset, Group, NativeSelect, NumberInput, Paper, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
+import { Button, Fieldset, Group, NativeSelect, NumberInput, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
@@ -8,6 +8,7 @@ import type { paths } from '../../../../src/client/api-types.ts';
 import { ApiError, unwrap } from '../../api/problem.ts';
 import { useSession } from '../../api/session.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
+import { SwitchField } from '../../components/common.tsx';
 
 export type Settings = paths['/api/settings']['get']['responses'][200]['content']['application/json'];
 type Patch = NonNullable<paths['/api/settings']['patch']['requestBody']>['content']['application/json'];
@@ -74,7 +75,7 @@ export function IndexSection({ settings }: { settings: Settings }) {
       <Text size="sm" c="dimmed">
         Inventory settings · Feature Management & Settings
       </Text>
-      <Switch
+      <SwitchField
         label="OnHandChangeSchedule"
         description="Count the on-hand change schedule (expected receipts and issues) in available-to-promise dates. Off: only stock on hand now counts."
         checked={schedule}
@@ -123,7 +124,7 @@ export function GeneralSection({ settings }: { settings: Settings }) {
     <SettingsForm title="General app settings" onSubmit={submit} saving={save.isPending} unplaced={unplaced}>
       <Fieldset legend={<Title order={3} size="h5">Order handling preferences</Title>} variant="unstyled">
         <Stack gap="md">
-          <Switch
+          <SwitchField
             label="Backorders"
             description="Hold a line that cannot be filled now on Backorder Hold, with its dates, instead of canceling it as out of stock."
             checked={backorders}
@@ -172,7 +173,7 @@ export function JobsSection({ settings }: { settings: Settings }) {
       </Text>
       <Fieldset legend="Back-Order Job">
         <Stack gap="sm">
-          <Switch label="Back-Order Job schedule" checked={b.enabled} onChange={(e) => setJobs({ ...jobs, backorder: { ...b, enabled: e.currentTarget.checked } })} error={at('/jobs/backorder/enabled')} />
+          <SwitchField label="Back-Order Job schedule" checked={b.enabled} onChange={(e) => setJobs({ ...jobs, backorder: { ...b, enabled: e.currentTarget.checked } })} error={at('/jobs/backorder/enabled')} />
           <TextInput
             label="Back-Order Job cron"
             description="Five or six cron fields, in the service's time zone."
@@ -182,7 +183,7 @@ export function JobsSection({ settings }: { settings: Settings }) {
             className="mono"
             w={{ base: '100%', xs: 260 }}
           />
-          <Switch
+          <SwitchField
             label="Run when supply grows"
             description="A Back-Order Job for the skus concerned within seconds of an on-hand change, adjustment, schedule change or cancellation."
             checked={b.onSupplyChange}
@@ -193,7 +194,7 @@ export function JobsSection({ settings }: { settings: Settings }) {
       </Fieldset>
       <Fieldset legend="Pre-Order Job">
         <Stack gap="sm">
-          <Switch label="Pre-Order Job schedule" checked={p.enabled} onChange={(e) => setJobs({ ...jobs, preorder: { ...p, enabled: e.currentTarget.checked } })} error={at('/jobs/preorder/enabled')} />
+          <SwitchField label="Pre-Order Job schedule" checked={p.enabled} onChange={(e) => setJobs({ ...jobs, preorder: { ...p, enabled: e.currentTarget.checked } })} error={at('/jobs/preorder/enabled')} />
           <TextInput
             label="Pre-Order Job cron"
             value={p.cron}

@@ -24,7 +24,7 @@ export function Deliveries({ webhookId }: { webhookId: string }) {
   });
   const [retryError, setRetryError] = useState<{ id: string; error: unknown } | null>(null);
   const retry = useMutation({
-    mutationFn: (d: Delivery) => unwrap(api.POST('/api/webhooks/{id}/deliveries/{deliveryId}/retry', { params: { path: { id: webhookId, deliveryId: d.id } } })),
+    mutationFn: (d: Delivery) => unwrap(api.POST('/api/webhooks/{id}/deliveries/{deliveryId}/retry', { params: { path: { id: webhookId, deliveryId: d.id } }, body: {} })),
     onMutate: () => setRetryError(null),
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: ['deliveries', webhookId] });

@@ -1,5 +1,5 @@
 /** Add or edit a subscription: id, url, secret (write-only), events, active, description. */
-import { Button, Checkbox, Group, Modal, PasswordInput, Stack, Switch, TextInput } from '@mantine/core';
+import { Button, Checkbox, Group, Modal, PasswordInput, Stack, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -9,6 +9,7 @@ import { useSession } from '../../api/session.tsx';
 import { WEBHOOK_EVENTS } from '../../api/types.ts';
 import type { Webhook, WebhookBody } from '../../api/types.ts';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
+import { SwitchField } from '../../components/common.tsx';
 
 const FIELDS = ['/id', '/url', '/secret', '/events', '/active', '/description'];
 
@@ -62,7 +63,7 @@ export function WebhookForm({ webhook, onClose }: { webhook: Webhook | null; onC
               ))}
             </Stack>
           </Checkbox.Group>
-          <Switch label="Active" checked={active} onChange={(e) => setActive(e.currentTarget.checked)} error={err?.at('/active')} />
+          <SwitchField label="Active" checked={active} onChange={(e) => setActive(e.currentTarget.checked)} error={err?.at('/active')} />
           <TextInput label="Description" value={description} onChange={(e) => setDescription(e.currentTarget.value)} error={err?.at('/description')} />
           {save.error && !(err && FIELDS.some((f) => err.at(f))) ? <ProblemAlert error={save.error} action="Saving the webhook" feature="webhooks" /> : null}
           <Group justify="flex-end">

@@ -34,7 +34,7 @@ export default function WebhooksPage() {
   });
   const [pingError, setPingError] = useState<{ id: string; error: unknown } | null>(null);
   const ping = useMutation({
-    mutationFn: (w: Webhook) => unwrap(api.POST('/api/webhooks/{id}/ping', { params: { path: { id: w.id } } })),
+    mutationFn: (w: Webhook) => unwrap(api.POST('/api/webhooks/{id}/ping', { params: { path: { id: w.id } }, body: {} })),
     onMutate: () => setPingError(null),
     onSuccess: (_r, w) => {
       void queryClient.invalidateQueries({ queryKey: ['deliveries', w.id] });
