@@ -37,10 +37,12 @@ export interface CoreOptions {
   readonly adminKeyLabel?: string;
   /** Where use cases and jobs report committed work (`serve`: Prometheus); CLI commands keep the no-op. */
   readonly metrics?: Metrics;
+  /** PostgreSQL: how long to wait to connect (commands set it; a service waits). */
+  readonly connectTimeoutMs?: number;
 }
 
 export async function createCore(config: Config, options: CoreOptions = {}): Promise<Core> {
-  const database = openDatabase({ url: config.databaseUrl, checkpointInBackground: true });
+  const database = openDatabase({ url: config.databaseUrl, checkpointInBackground: true, connectTimeoutMs: options.connectTimeoutMs });
   try {
     await database.migrate();
   } catch (error) {

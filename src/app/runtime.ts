@@ -22,6 +22,9 @@ export interface RuntimeOptions {
 
 export { isPostgresUrl };
 
+/** How long a command waits to reach PostgreSQL before it says it cannot. */
+export const COMMAND_CONNECT_TIMEOUT_MS = 10_000;
+
 /** A SQLite database file that is not there, as one sentence; null when there is one (or it is PostgreSQL). */
 export function missingDatabase(databaseUrl: string): string | null {
   if (isPostgresUrl(databaseUrl) || databaseUrl === ':memory:' || fs.existsSync(databaseUrl)) return null;
@@ -33,7 +36,7 @@ export async function withAppContext<T>(options: RuntimeOptions, fn: (ctx: AppCo
     const missing = missingDatabase(options.databaseUrl);
     if (missing) throw new AppError('not_found', missing);
   }
-  const database = openDatabase({ url: options.databaseUrl, poolSize: 2 });
+  const database = openDatabase({ url: options.databaseUrl, poolSize: 2, connectTimeoutMs: COMMAND_CONNECT_TIMEOUT_MS });
   try {
     await database.migrate();
     const clock = options.manualClock ? new ManualClock((await storedManualTime(database.db)) ?? Date.now()) : systemClock;

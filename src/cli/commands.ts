@@ -156,6 +156,12 @@ export function usage(): string {
   ].join('\n');
 }
 
+/** The usage of every command of a family (`keys`: keys create, keys list, keys revoke); null when there is none. */
+export function familyUsage(family: string): string | null {
+  const members = COMMANDS.filter((c) => c.name.startsWith(`${family} `));
+  return members.length ? members.map(commandUsage).join('\n') : null;
+}
+
 export function commandUsage(c: CommandSpec): string {
   const options = Object.entries(c.options ?? {}).map(([name, o]) => `  --${`${name}${o.value ? ` ${o.value}` : ''}`.padEnd(18)}  ${o.help}`);
   return [`usage: ${synopsis(c)}`, '', `${c.summary[0]!.toUpperCase()}${c.summary.slice(1)}.`, ...(options.length ? ['', ...options] : []), ...(c.details ? ['', c.details] : []), ''].join('\n');

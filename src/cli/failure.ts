@@ -54,6 +54,11 @@ function describe(error: unknown): string | null {
   if (code === 'ECONNREFUSED') return `nothing answers at ${e.address ?? '?'}:${e.port ?? '?'}: is PostgreSQL running there? (DATABASE_URL)`;
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `cannot find the database host ${e.hostname ?? ''} (DATABASE_URL)`;
   if (code === 'ETIMEDOUT' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return `cannot reach the database host: ${firstLine(e.message)} (DATABASE_URL)`;
+  // node-postgres, when what answers is not PostgreSQL or nothing answers in time
+  if (/^Connection terminated due to connection timeout|^timeout exceeded when trying to connect/.test(e.message ?? '')) {
+    return 'PostgreSQL did not answer within 10 s: is DATABASE_URL the address of a PostgreSQL server, and can this machine reach it?';
+  }
+  if (/^Connection terminated unexpectedly/.test(e.message ?? '')) return 'the server at DATABASE_URL closed the connection: is it a PostgreSQL server?';
   // SQLite
   if (code === 'SQLITE_CANTOPEN') return `cannot open the SQLite database file (DATABASE_URL): ${firstLine(e.message)}`;
   if (code === 'SQLITE_NOTADB') return 'the database file is not a SQLite database (DATABASE_URL)';

@@ -11,6 +11,7 @@ import { missingDatabase } from '../app/runtime.ts';
 import { BulkRowsError, importCsv } from '../app/inventory/csv-import.ts';
 import type { CsvKind } from '../app/inventory/csv-import.ts';
 import { createCore } from '../core.ts';
+import { COMMAND_CONNECT_TIMEOUT_MS } from '../app/runtime.ts';
 import { UsageError } from './args.ts';
 import { holdDatabase } from './holders.ts';
 import { ProgressBar } from './progress.ts';
@@ -29,7 +30,7 @@ export async function importCommand(config: Config, kind: CsvKind, file: string,
 
   const release = holdDatabase(config.databaseUrl, `import ${kind}`);
   // One import is one burst of changes: its event run starts at once instead of after the debounce.
-  const core = await createCore({ ...config, logLevel: 'warn', eventDebounceMs: 0 });
+  const core = await createCore({ ...config, logLevel: 'warn', eventDebounceMs: 0 }, { connectTimeoutMs: COMMAND_CONNECT_TIMEOUT_MS });
   try {
     let bar: ProgressBar | null = null;
     let checked = 0;

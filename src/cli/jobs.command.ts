@@ -4,6 +4,7 @@ import { JOB_TYPES } from '../domain/holds/job-plan.ts';
 import { missingDatabase } from '../app/runtime.ts';
 import { AppError } from '../app/errors.ts';
 import { createCore } from '../core.ts';
+import { COMMAND_CONNECT_TIMEOUT_MS } from '../app/runtime.ts';
 import { UsageError } from './args.ts';
 import { holdDatabase } from './holders.ts';
 
@@ -12,7 +13,7 @@ export async function runJobCommand(config: Config, jobType: string): Promise<nu
   const missing = missingDatabase(config.databaseUrl);
   if (missing) throw new AppError('not_found', missing);
   const release = holdDatabase(config.databaseUrl, 'jobs run');
-  const core = await createCore({ ...config, logLevel: 'warn' });
+  const core = await createCore({ ...config, logLevel: 'warn' }, { connectTimeoutMs: COMMAND_CONNECT_TIMEOUT_MS });
   try {
     const started = await core.jobs.run(jobType, 'manual');
     process.stderr.write(`${jobType} run ${started.run.id} started: ${started.run.processed} lines in scope\n`);

@@ -5,7 +5,7 @@
  * Exit codes: 0 done; 1 a user error (bad option, missing file, no database...) printed as one line naming the
  * problem, or a failure; usage and `--help` print to stdout and exit 0.
  */
-import { COMMANDS, findCommand, usage, commandUsage } from './commands.ts';
+import { COMMANDS, familyUsage, findCommand, usage, commandUsage } from './commands.ts';
 import type { CommandSpec } from './commands.ts';
 import { parseArgs, UsageError } from './args.ts';
 import { reportFailure } from './failure.ts';
@@ -25,13 +25,23 @@ async function main(argv: readonly string[]): Promise<number> {
       return 0;
     }
     const spec = findCommand(rest);
-    if (!spec) throw new UsageError(`there is no command "${rest.join(' ')}"; the commands are ${COMMANDS.map((c) => c.name).join(', ')}`);
-    process.stdout.write(commandUsage(spec));
+    if (spec) {
+      process.stdout.write(commandUsage(spec));
+      return 0;
+    }
+    // `help keys`: the usage of each command of the family.
+    const family = familyUsage(rest[0]!);
+    if (family === null) throw new UsageError(`there is no command "${rest.join(' ')}"; the commands are ${COMMANDS.map((c) => c.name).join(', ')}`);
+    process.stdout.write(family);
     return 0;
   }
   const spec = findCommand(args.positional);
   if (!spec) {
     const family = COMMANDS.filter((c) => c.name.startsWith(`${first} `));
+    if (family.length && wantsHelp) {
+      process.stdout.write(familyUsage(first)!);
+      return 0;
+    }
     if (family.length) throw new UsageError(`${first} needs one of: ${family.map((c) => c.name.slice(first.length + 1)).join(', ')}`);
     throw new UsageError(`there is no command "${first}"; the commands are ${[...new Set(COMMANDS.map((c) => c.name.split(' ')[0]))].join(', ')}`);
   }

@@ -73,6 +73,12 @@ export interface DatabaseOptions {
    * of the writer. For a long-lived service; short commands leave it off.
    */
   readonly checkpointInBackground?: boolean;
+  /**
+   * PostgreSQL: how long to wait for a connection before giving up (default: no limit). For short commands, so that
+   * a URL naming something that is not PostgreSQL (an HTTP port, an address that drops packets) ends with an error
+   * rather than a hang. It also bounds the wait for a free connection of the pool, so a service leaves it off.
+   */
+  readonly connectTimeoutMs?: number;
 }
 
 export const isPostgresUrl = (url: string): boolean => /^postgres(ql)?:\/\//.test(url);
@@ -227,7 +233,7 @@ function openSqlite(file: string, checkpointInBackground: boolean): Database {
 // ---------------------------------------------------------------- PostgreSQL
 
 function openPostgres(options: DatabaseOptions): Database {
-  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10, connectionTimeoutMillis: options.connectTimeoutMs ?? 0 });
   pool.on('error', () => {
     // An idle client lost its connection; the pool replaces it and the next query reports any real outage.
   });

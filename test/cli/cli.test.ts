@@ -53,6 +53,17 @@ describe('holdfast usage and user errors', () => {
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toMatch(/^usage: holdfast (keys create --role <role> \[--label <text>\]|import schedules <file\.csv> \[--replace\])/);
     }
+    // A family's help gives the usage of each of its commands.
+    for (const [args, members] of [
+      [['help', 'keys'], ['keys create', 'keys list', 'keys revoke']],
+      [['keys', '--help'], ['keys create', 'keys list', 'keys revoke']],
+      [['help', 'import'], ['import on-hand', 'import schedules']],
+      [['jobs', '-h'], ['jobs run']],
+    ] as const) {
+      const r = await runCli([...args], {});
+      expect(r.code, r.stderr).toBe(0);
+      expect([...r.stdout.matchAll(/^usage: holdfast ([a-z-]+ [a-z-]+)/gm)].map((m) => m[1])).toEqual(members);
+    }
     const none = await runCli([], {});
     expect(none.code).toBe(1);
     expect(none.stdout).toMatch(/^usage: holdfast/);
@@ -80,11 +91,26 @@ describe('holdfast usage and user errors', () => {
     expect(fs.existsSync(missing)).toBe(false);
   });
 
-  it.skipIf(!PG_ADMIN_URL)('says in one line that a PostgreSQL database does not exist or cannot be reached', async () => {
+  it.skipIf(!PG_ADMIN_URL)('says in one line that a PostgreSQL database does not exist', async () => {
     const url = new URL(PG_ADMIN_URL);
     url.pathname = '/holdfast_no_such_database';
     expectOneLine(await runCli(['keys', 'list'], { DATABASE_URL: url.toString() }), 'database "holdfast_no_such_database" does not exist: create it (createdb)');
+  });
+
+  it('says in one line that a PostgreSQL URL reaches nothing, or something that is not PostgreSQL', async () => {
     expectOneLine(await runCli(['migrate'], { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/test' }), 'nothing answers at 127.0.0.1:1: is PostgreSQL running there?');
+    // An HTTP server where PostgreSQL was expected answers the start-up message with text and closes.
+    const http = await import('node:http');
+    const server = http.createServer((_req, res) => res.end('not postgres'));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const port = (server.address() as { port: number }).port;
+      for (const args of [['keys', 'list'], ['jobs', 'run', 'backorder']]) {
+        expectOneLine(await runCli(args, { DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/test` }), 'the server at DATABASE_URL closed the connection: is it a PostgreSQL server?');
+      }
+    } finally {
+      server.close();
+    }
   });
 
   it('runs the compiled JavaScript in dist/, which an up-to-date build leaves alone', () => {

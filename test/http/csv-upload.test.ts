@@ -103,6 +103,13 @@ describe.each(DATABASE_KINDS)('schedule uploads on %s', (kind) => {
     expectProblem(unclosed, 400);
     expect(messages(unclosed)).toEqual(['/1 a quoted field is not closed (CSV line 3)']);
 
+    // A quote inside an unquoted field: every code the parser refuses with is the file's fault, said with its line.
+    for (const cell of ['PO "7" big', 'KB"100']) {
+      const quoteInside = await csv(t, `${HEADER}\nCU-1,EAST,2028-06-03,1,ok\nCU-1,EAST,2028-06-04,1,${cell}\n`);
+      expectProblem(quoteInside, 400);
+      expect(messages(quoteInside)).toEqual(['/1 a field has a quote inside it: quote the whole field and double the quotes in it ("PO ""7"" big") (CSV line 3)']);
+    }
+
     expectProblem(await csv(t, ''), 400);
     expectProblem(await csv(t, `${HEADER}\n`), 400);
     expect(await tableCount(t, 'schedule_entries')).toBe(1);

@@ -10,7 +10,7 @@
  * The event loop gets a turn between batches, so other requests are answered while a big file is read.
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { parse } from 'csv-parse';
+import { CsvError, parse } from 'csv-parse';
 import type { TSchema } from '@sinclair/typebox';
 import { invalid } from '../errors.ts';
 import { BulkRowsError, MAX_LISTED_ERRORS, csvProblem } from './bulk-errors.ts';
@@ -239,9 +239,12 @@ async function* csvBatches(
     if (batch.length) yield batch;
     if (header === null) report({ path: '', message: `the CSV is empty; its first line must be the header ${format.columns.join(',')}` });
   } catch (error) {
-    const e = error as { code?: string; message?: string; lines?: number };
-    if (typeof e.code === 'string' && e.code.startsWith('CSV_')) {
-      report({ path: header !== null ? `/${index}` : '', message: `${csvErrorText(e.code, e.message)} (CSV line ${e.lines ?? lastLine + 1})` });
+    // Whatever the parser refuses is the file's fault: said with its line, never a failure of the service.
+    if (error instanceof CsvError) {
+      // The parser may stop ahead of the rows read so far: its own count of records (the header first) places the row.
+      const lines = typeof error.lines === 'number' ? error.lines : lastLine + 1;
+      const row = typeof error.records === 'number' ? error.records - 1 : header !== null ? index : -1;
+      report({ path: row >= 0 ? `/${row}` : '', message: `${csvErrorText(error.code, error.message)} (CSV line ${lines})` });
       return;
     }
     throw error;
@@ -290,6 +293,7 @@ function csvErrorText(code: string, message = ''): string {
   if (code === 'CSV_QUOTE_NOT_CLOSED') return 'a quoted field is not closed';
   if (code === 'CSV_MAX_RECORD_SIZE') return `a row is longer than ${MAX_RECORD_BYTES / 1024} KiB`;
   if (code === 'CSV_INVALID_CLOSING_QUOTE' || code === 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE') return 'a quoted field has text after its closing quote';
+  if (code === 'INVALID_OPENING_QUOTE') return 'a field has a quote inside it: quote the whole field and double the quotes in it ("PO ""7"" big")';
   return `the CSV cannot be read: ${message.split('\n')[0]}`;
 }
 

@@ -12,6 +12,7 @@ import type { Executor } from '../../store/database.ts';
 import {
   deleteScheduleEntries,
   deleteScheduleEntry,
+  deleteScheduleKeys,
   getScheduleEntry,
   insertScheduleEntries,
   listScheduleEntries,
@@ -71,9 +72,7 @@ export async function writeSchedules(ctx: AppContext, trx: Executor, entries: re
 
 /** Removes every entry of these (sku, location, reference) keys inside the caller's transaction; answers how many. */
 export async function removeScheduleKeys(trx: Executor, keys: readonly ScheduleKey[]): Promise<number> {
-  let removed = 0;
-  for (const k of keys) removed += await deleteScheduleEntries(trx, k);
-  return removed;
+  return deleteScheduleKeys(trx, keys);
 }
 
 /** Starts the event-triggered run for skus whose schedule changed (after commit). */

@@ -12,6 +12,7 @@ import { settledSkus } from './2026-12-01-008-settled-skus.ts';
 import { openLines } from './2026-12-04-001-open-lines.ts';
 import { eventsOutbox } from './2026-12-04-002-events-outbox.ts';
 import { runEventSpan } from './2026-12-04-003-run-event-span.ts';
+import { scheduleReferences } from './2026-12-05-001-schedule-references.ts';
 
 /** The migrations, date-named, the same for both databases. */
 export function migrationProvider(dialect: SqlDialect): MigrationProvider {
@@ -30,6 +31,7 @@ export function migrationProvider(dialect: SqlDialect): MigrationProvider {
         '2026-12-04-001-open-lines': openLines(dialect),
         '2026-12-04-002-events-outbox': eventsOutbox(),
         '2026-12-04-003-run-event-span': runEventSpan(),
+        '2026-12-05-001-schedule-references': scheduleReferences(),
       };
     },
   };

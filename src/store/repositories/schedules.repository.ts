@@ -81,6 +81,24 @@ export async function deleteScheduleEntries(db: Executor, f: Omit<ScheduleFilter
   return Number(r.numDeletedRows);
 }
 
+/**
+ * Deletes every entry of these (sku, location, reference) keys, a null reference naming the entries without one;
+ * a few hundred keys a statement (an import that replaces 100,000 references is not 100,000 statements).
+ */
+export async function deleteScheduleKeys(db: Executor, keys: readonly { sku: string; locationId: string; reference: string | null }[]): Promise<number> {
+  let removed = 0;
+  for (const part of chunks([...keys], 300)) {
+    const r = await db
+      .deleteFrom('schedule_entries')
+      .where((eb) =>
+        eb.or(part.map((k) => eb.and([eb('sku', '=', k.sku), eb('location_id', '=', k.locationId), k.reference === null ? eb('reference', 'is', null) : eb('reference', '=', k.reference)]))),
+      )
+      .executeTakeFirst();
+    removed += Number(r.numDeletedRows);
+  }
+  return removed;
+}
+
 export async function deleteScheduleEntry(db: Executor, id: number): Promise<ScheduleEntry | undefined> {
   const row = await db.deleteFrom('schedule_entries').where('id', '=', id).returningAll().executeTakeFirst();
   return row && toEntry(row);
