@@ -34,6 +34,8 @@ describe.each(DATABASE_KINDS)('console screens on %s', (kind) => {
     await message.waitFor();
     expect(await field.getAttribute('aria-invalid')).toBe('true');
     expect(await field.getAttribute('aria-describedby')).toContain(await message.getAttribute('id'));
+    // One message: a key that was never accepted is not said to have been revoked.
+    expect(await page.getByText('no longer accepts this API key').count()).toBe(0);
 
     await signIn(page);
     expect(await page.evaluate(() => sessionStorage.getItem('holdfast.apiKey'))).toBeTruthy();

@@ -15,7 +15,7 @@ describe.each(DATABASE_KINDS)('schedules on %s', (kind) => {
   beforeAll(async () => {
     t = await startTestService(kind, { now: T0 });
     await seedLocations(t, { EAST: { priority: 1 }, WEST: { priority: 2 } });
-    await seedProducts(t, { 'SC-1': {}, 'SC-2': {}, 'SC-3': {}, 'DEL-1': {} });
+    await seedProducts(t, { 'SC-1': {}, 'SC-2': {}, 'SC-3': {}, 'SC-4': {}, 'DEL-1': {} });
     await patchSettings(t, SCENARIO_SETTINGS);
   });
   afterAll(async () => t?.close());
@@ -51,6 +51,15 @@ describe.each(DATABASE_KINDS)('schedules on %s', (kind) => {
       { id: expect.anything(), sku: 'SC-2', locationId: 'WEST', date: '2028-06-07', quantity: -2, reference: 'PO, quoted' },
     ]);
     expect(await entriesOf('SC-2')).toHaveLength(2);
+  });
+
+  it('stores a blank JSON reference as none, as a CSV stores an empty cell, so a replace reaches both', async () => {
+    expectStatus(await t.api('POST', '/api/inventory/schedules', [{ sku: 'SC-4', locationId: 'EAST', date: '2028-06-03', quantity: 5, reference: '' }]), 201);
+    expectStatus(await t.api('POST', '/api/inventory/schedules', [{ sku: 'SC-4', locationId: 'EAST', date: '2028-06-04', quantity: 4, reference: '  ' }]), 201);
+    expect((await entriesOf('SC-4')).map((e: { reference: string | null }) => e.reference)).toEqual([null, null]);
+    const csv = 'sku,locationId,date,quantity,reference\nSC-4,EAST,2028-06-05,7,\n';
+    expectStatus(await t.api('POST', '/api/inventory/schedules?mode=replace', undefined, { raw: csv, contentType: 'text/csv' }), 201);
+    expect((await entriesOf('SC-4')).map((e: { quantity: number; reference: string | null }) => [e.quantity, e.reference])).toEqual([[7, null]]);
   });
 
   it('fails the whole upload on one bad row, naming each bad row, and stores nothing', async () => {

@@ -124,6 +124,8 @@ const OTHER_CASES: BadCase[] = [
   { what: 'settings: ?dryRun=true where there is none', method: 'PATCH', url: '/api/settings?dryRun=true', body: { backorders: false }, status: 400, pointer: '/dryRun' },
   { what: 'on-hand: ?mode=add where there is none', method: 'PUT', url: '/api/inventory/on-hand?mode=add', body: [{ sku: 'KB-1', locationId: 'EAST', onHand: 99 }], status: 400, pointer: '/mode' },
   { what: 'settings read: ?foo=bar', method: 'GET', url: '/api/settings?foo=bar', status: 400, pointer: '/foo' },
+  // A bulk body over its row limit is refused as a whole, before its rows are checked.
+  { what: 'on-hand: 50,001 bad rows', method: 'PUT', url: '/api/inventory/on-hand', body: Array.from({ length: 50_001 }, (_, i) => ({ sku: `U${i}`, locationId: 'NOWHERE', onHand: -1, x: 1 })), status: 400, pointer: '' },
   // Actions that take no body refuse one with fields.
   { what: 'ping: a body with a field', method: 'POST', url: '/api/webhooks/wh-x/ping', body: { foo: 1 }, status: 400, pointer: '/foo' },
   { what: 'redeliver: a body with a field', method: 'POST', url: '/api/webhooks/wh-x/deliveries/1/retry', body: { foo: 1 }, status: 400, pointer: '/foo' },
@@ -198,6 +200,8 @@ describe.each(DATABASE_KINDS)('bad input on %s', (kind) => {
       { path: '/reason', message: 'unknown field "reason"' },
       { path: '', message: 'must be no body, or {}' },
     ]);
+    const oversize = await t.api('POST', '/api/inventory/adjustments', Array.from({ length: 50_001 }, () => ({ sku: 'KB-1', locationId: 'EAST', delta: 1 })));
+    expect(oversize.body).toMatchObject({ status: 400, detail: 'the body has 50,001 rows; send at most 50,000 in one request', errors: [{ path: '', message: 'must have at most 50,000 items' }] });
     const hex = await t.api('GET', '/api/orders?limit=0x10');
     expect(hex.body.errors).toEqual([{ path: '/limit', message: 'must be a whole number in decimal digits' }]);
   });

@@ -22,7 +22,7 @@ import { allLocations, findProducts } from '../../store/repositories/catalog.rep
 import type { OnHandRow } from './set-on-hand.ts';
 import { writeOnHand } from './set-on-hand.ts';
 import type { NewScheduleEntry, ScheduleEntry, ScheduleKey } from './schedules.ts';
-import { changed, removeScheduleKeys, scheduleKeyOf, writeSchedules } from './schedules.ts';
+import { changed, referenceOf, removeScheduleKeys, scheduleKeyOf, writeSchedules } from './schedules.ts';
 
 export type CsvKind = 'on-hand' | 'schedules';
 
@@ -165,7 +165,7 @@ const toEntry = (v: Record<string, unknown>): NewScheduleEntry => ({
   locationId: v.locationId as string,
   date: v.date as string,
   quantity: v.quantity as number,
-  reference: (v.reference as string | null | undefined) ?? null,
+  reference: referenceOf(v.reference as string | null | undefined),
 });
 
 /**

@@ -32,6 +32,9 @@ export interface ScheduleKey {
   readonly reference: string | null;
 }
 
+/** An entry's reference as stored: none when left out, null or blank (a CSV's empty cell and JSON's "" name the same). */
+export const referenceOf = (value: string | null | undefined): string | null => (value === undefined || value === null || value.trim() === '' ? null : value);
+
 export const scheduleKeyOf = (e: ScheduleKey): string => JSON.stringify([e.sku, e.locationId, e.reference]);
 
 /** The distinct keys of some entries. */

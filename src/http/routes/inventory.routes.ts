@@ -5,12 +5,13 @@ import type { HttpDeps } from '../app.ts';
 import type { AppContext } from '../../app/context.ts';
 import { setOnHand } from '../../app/inventory/set-on-hand.ts';
 import { adjustStock } from '../../app/inventory/adjust-stock.ts';
-import { deleteSchedule, deleteSchedules, listSchedules, uploadSchedules } from '../../app/inventory/schedules.ts';
+import { deleteSchedule, deleteSchedules, listSchedules, referenceOf, uploadSchedules } from '../../app/inventory/schedules.ts';
 import { queryAtp, queryAtpAnywhere } from '../../app/inventory/query-atp.ts';
 import { getInventory } from '../../app/inventory/inventory.query.ts';
 import { referenceErrors } from '../../app/inventory/references.ts';
 import { csvProblem, importCsv } from '../../app/inventory/csv-import.ts';
 import { Count } from '../contracts/common.contract.ts';
+import { invalid } from '../../app/errors.ts';
 import {
   AdjustmentsBody,
   AtpAnswer,
@@ -51,12 +52,23 @@ async function refuseBadRows(req: FastifyRequest, ctx: AppContext): Promise<void
   throw csvProblem(found, found.length, rows.length, 'the body');
 }
 
+/**
+ * Refuses a JSON array longer than the route takes before its rows are checked: checking every row of a body far
+ * over the limit (each error of each row) would hold the event loop for seconds, for an answer that is no anyway.
+ */
+const refuseOversize = (max: number) => async (req: FastifyRequest) => {
+  const body: unknown = req.body;
+  if (Array.isArray(body) && body.length > max) {
+    throw invalid([{ path: '', message: `must have at most ${max.toLocaleString('en-US')} items` }], `the body has ${body.length.toLocaleString('en-US')} rows; send at most ${max.toLocaleString('en-US')} in one request`);
+  }
+};
+
 const rowOf = (pointer: string) => Number(/^\/(\d+)/.exec(pointer)?.[1] ?? -1);
 
 export function inventoryRoutes(app: FastifyInstance, { ctx }: HttpDeps): void {
   app.put<{ Body: OnHandBody }>(
     '/api/inventory/on-hand',
-    { bodyLimit: BULK_LIMIT, attachValidation: true, schema: { tags: ['inventory'], body: OnHandBody, response: { 200: Count } }, config: { access: 'inventory' } },
+    { bodyLimit: BULK_LIMIT, attachValidation: true, preValidation: refuseOversize(OnHandBody.maxItems!), schema: { tags: ['inventory'], body: OnHandBody, response: { 200: Count } }, config: { access: 'inventory' } },
     async (req) => {
       await refuseBadRows(req, ctx);
       return setOnHand(ctx, req.body);
@@ -65,7 +77,7 @@ export function inventoryRoutes(app: FastifyInstance, { ctx }: HttpDeps): void {
 
   app.post<{ Body: AdjustmentsBody }>(
     '/api/inventory/adjustments',
-    { bodyLimit: BULK_LIMIT, attachValidation: true, schema: { tags: ['inventory'], body: AdjustmentsBody, response: { 200: Count } }, config: { access: 'inventory' } },
+    { bodyLimit: BULK_LIMIT, attachValidation: true, preValidation: refuseOversize(AdjustmentsBody.maxItems!), schema: { tags: ['inventory'], body: AdjustmentsBody, response: { 200: Count } }, config: { access: 'inventory' } },
     async (req) => {
       await refuseBadRows(req, ctx);
       return adjustStock(ctx, req.body);
@@ -77,6 +89,7 @@ export function inventoryRoutes(app: FastifyInstance, { ctx }: HttpDeps): void {
     {
       bodyLimit: BULK_LIMIT,
       attachValidation: true,
+      preValidation: refuseOversize(MAX_SCHEDULE_ROWS),
       schema: {
         tags: ['inventory'],
         description:
@@ -100,7 +113,7 @@ export function inventoryRoutes(app: FastifyInstance, { ctx }: HttpDeps): void {
       await refuseBadRows(req, ctx);
       const items = await uploadSchedules(
         ctx,
-        req.body.map((e) => ({ sku: e.sku, locationId: e.locationId, date: e.date, quantity: e.quantity, reference: e.reference ?? null })),
+        req.body.map((e) => ({ sku: e.sku, locationId: e.locationId, date: e.date, quantity: e.quantity, reference: referenceOf(e.reference) })),
         { replace },
       );
       return reply.code(201).send({ items });

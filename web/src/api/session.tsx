@@ -65,8 +65,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const open = useCallback(
     async (key: string) => {
-      const api = makeClient(key, () => end('The service no longer accepts this API key (it may have been revoked). Sign in again.'));
+      // A 401 ends a session only once the key was accepted: at sign-in it is the answer the sign-in form shows.
+      let accepted = false;
+      const api = makeClient(key, () => {
+        if (accepted) end('The service no longer accepts this API key (it may have been revoked). Sign in again.');
+      });
       const { keyId, role } = await whoIs(api);
+      accepted = true;
       sessionStorage.setItem(STORAGE_KEY, key);
       setEnded(null);
       setSession({ keyId, role, api, can: (c) => may(role, c), signOut: () => end(null) });
