@@ -9,7 +9,8 @@ import type { TSchema } from '@sinclair/typebox';
 const CODE_PATTERN = '^(?!\\.{1,2}$)[A-Za-z0-9._-]{1,64}$';
 const CODE_DESCRIPTION = '1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..")';
 
-export const Sku = Type.String({ pattern: CODE_PATTERN, description: CODE_DESCRIPTION });
+/** A sku as a code, and not `schedules`: `GET /api/inventory/schedules` is the schedule list, so its stock could not be read. */
+export const Sku = Type.String({ pattern: '^(?!\\.{1,2}$|schedules$)[A-Za-z0-9._-]{1,64}$', description: '1-64 characters of A-Z a-z 0-9 . _ - (not ".", ".." or "schedules")' });
 export const LocationId = Type.String({ pattern: CODE_PATTERN, description: CODE_DESCRIPTION });
 export const BusinessDate = Type.String({ format: 'date', description: 'a calendar date YYYY-MM-DD' });
 export const Instant = Type.String({ format: 'date-time', description: 'an ISO-8601 UTC instant' });

@@ -120,7 +120,7 @@ export function fieldErrorOf(e: ErrorObject, prefix = ''): FieldError {
     case 'maxItems':
       return { path, message: `must have at most ${plural(Number(params.limit), 'item')}` };
     case 'pattern':
-      if (String(params.pattern).includes('u0000')) return { path, message: 'must not contain NUL characters' };
+      if (String(params.pattern).includes('u0000')) return { path, message: String(params.pattern).includes('\\s') ? 'must not contain spaces or NUL characters' : 'must not contain NUL characters' };
       return { path, message: parent.description ? `must be ${parent.description}` : `must match ${String(params.pattern)}` };
     case 'format':
       if (params.format === 'date') return { path, message: 'must be a calendar date YYYY-MM-DD' };

@@ -1106,7 +1106,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not ".", ".." or "schedules") */
                 sku: string;
             };
             cookie?: never;
@@ -1120,7 +1120,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not ".", ".." or "schedules") */
                         sku: string;
                         name: string;
                         preorderEligible: boolean;
@@ -1181,7 +1181,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not ".", ".." or "schedules") */
                 sku: string;
             };
             cookie?: never;
@@ -1189,7 +1189,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                    /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not ".", ".." or "schedules") */
                     sku?: string;
                     name: string;
                     /** @default false */
@@ -1208,7 +1208,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not ".", ".." or "schedules") */
                         sku: string;
                         name: string;
                         preorderEligible: boolean;
@@ -1224,7 +1224,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not ".", ".." or "schedules") */
                         sku: string;
                         name: string;
                         preorderEligible: boolean;
@@ -1285,7 +1285,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not ".", ".." or "schedules") */
                 sku: string;
             };
             cookie?: never;
@@ -1293,7 +1293,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                    /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not ".", ".." or "schedules") */
                     sku?: string;
                     name?: string;
                     preorderEligible?: boolean;
@@ -1310,7 +1310,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not ".", ".." or "schedules") */
                         sku: string;
                         name: string;
                         preorderEligible: boolean;
@@ -1387,7 +1387,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         items: {
-                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not ".", ".." or "schedules") */
                             sku: string;
                             name: string;
                             preorderEligible: boolean;
@@ -1695,7 +1695,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                    /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not ".", ".." or "schedules") */
                     sku: string;
                     /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
                     locationId: string;
@@ -1763,7 +1763,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                    /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not ".", ".." or "schedules") */
                     sku: string;
                     /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
                     locationId: string;
@@ -1827,7 +1827,7 @@ export interface operations {
             query?: {
                 limit?: number;
                 cursor?: string;
-                /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not ".", ".." or "schedules") */
                 sku?: string;
                 /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
                 locationId?: string;
@@ -1848,7 +1848,7 @@ export interface operations {
                     "application/json": {
                         items: {
                             id: number;
-                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not ".", ".." or "schedules") */
                             sku: string;
                             /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
                             locationId: string;
@@ -1915,7 +1915,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                    /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not ".", ".." or "schedules") */
                     sku: string;
                     /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
                     locationId: string;
@@ -1941,7 +1941,7 @@ export interface operations {
                     "application/json": {
                         items: {
                             id: number;
-                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not ".", ".." or "schedules") */
                             sku: string;
                             /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
                             locationId: string;
@@ -2015,7 +2015,7 @@ export interface operations {
     deleteSchedules: {
         parameters: {
             query?: {
-                /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not ".", ".." or "schedules") */
                 sku?: string;
                 /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
                 locationId?: string;
@@ -2095,7 +2095,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         id: number;
-                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not ".", ".." or "schedules") */
                         sku: string;
                         /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
                         locationId: string;
@@ -2161,7 +2161,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not ".", ".." or "schedules") */
                 sku: string;
             };
             cookie?: never;
@@ -2175,7 +2175,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not ".", ".." or "schedules") */
                         sku: string;
                         locations: {
                             /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
@@ -2240,7 +2240,7 @@ export interface operations {
     getAtp: {
         parameters: {
             query: {
-                /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not ".", ".." or "schedules") */
                 sku: string;
                 /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
                 locationId?: string;
@@ -2259,7 +2259,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not ".", ".." or "schedules") */
                         sku: string;
                         locationId: string | null;
                         quantity: number;
@@ -2336,7 +2336,7 @@ export interface operations {
                 limit?: number;
                 cursor?: string;
                 statusReason?: "New" | "PreorderHold" | "BackorderHold" | "AwaitingFulfillment" | "Shipped" | "CanceledByRequest" | "BackorderSlaExpired" | "OutOfStock";
-                /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not ".", ".." or "schedules") */
                 sku?: string;
                 status?: "Canceled" | "Fulfilled" | "OnHold" | "InFulfillment";
                 externalId?: string;
@@ -2379,7 +2379,7 @@ export interface operations {
                                 /** @description an id as the service gave it */
                                 orderId: string;
                                 lineNumber: number;
-                                /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                                /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not ".", ".." or "schedules") */
                                 sku: string;
                                 quantity: number;
                                 locationId: string | null;
@@ -2460,7 +2460,7 @@ export interface operations {
                         postalCode?: string | null;
                     };
                     lines: {
-                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not ".", ".." or "schedules") */
                         sku: string;
                         quantity: number;
                         lineNumber?: number;
@@ -2499,7 +2499,7 @@ export interface operations {
                             /** @description an id as the service gave it */
                             orderId: string;
                             lineNumber: number;
-                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not ".", ".." or "schedules") */
                             sku: string;
                             quantity: number;
                             locationId: string | null;
@@ -2544,7 +2544,7 @@ export interface operations {
                             /** @description an id as the service gave it */
                             orderId: string;
                             lineNumber: number;
-                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not ".", ".." or "schedules") */
                             sku: string;
                             quantity: number;
                             locationId: string | null;
@@ -2675,7 +2675,7 @@ export interface operations {
                             /** @description an id as the service gave it */
                             orderId: string;
                             lineNumber: number;
-                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not ".", ".." or "schedules") */
                             sku: string;
                             quantity: number;
                             locationId: string | null;
@@ -2743,7 +2743,7 @@ export interface operations {
                 limit?: number;
                 cursor?: string;
                 statusReason?: "New" | "PreorderHold" | "BackorderHold" | "AwaitingFulfillment" | "Shipped" | "CanceledByRequest" | "BackorderSlaExpired" | "OutOfStock";
-                /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not ".", ".." or "schedules") */
                 sku?: string;
                 /** @description an id as the service gave it */
                 orderId?: string;
@@ -2767,7 +2767,7 @@ export interface operations {
                             /** @description an id as the service gave it */
                             orderId: string;
                             lineNumber: number;
-                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not ".", ".." or "schedules") */
                             sku: string;
                             quantity: number;
                             locationId: string | null;
@@ -2845,7 +2845,7 @@ export interface operations {
                         /** @description an id as the service gave it */
                         orderId: string;
                         lineNumber: number;
-                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not ".", ".." or "schedules") */
                         sku: string;
                         quantity: number;
                         locationId: string | null;
@@ -2953,7 +2953,7 @@ export interface operations {
                             /** @description an id as the service gave it */
                             orderId: string;
                             lineNumber: number;
-                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not ".", ".." or "schedules") */
                             sku: string;
                             quantity: number;
                             locationId: string | null;
@@ -3072,7 +3072,7 @@ export interface operations {
                             /** @description an id as the service gave it */
                             orderId: string;
                             lineNumber: number;
-                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not ".", ".." or "schedules") */
                             sku: string;
                             quantity: number;
                             locationId: string | null;
@@ -3261,7 +3261,7 @@ export interface operations {
                         /** @description an id as the service gave it */
                         orderId: string;
                         lineNumber: number;
-                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not ".", ".." or "schedules") */
                         sku: string;
                         quantity: number;
                         locationId: string | null;
@@ -5367,7 +5367,7 @@ export interface operations {
                             units: number;
                         }[];
                         preorderDemand: {
-                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                            /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not ".", ".." or "schedules") */
                             sku: string;
                             name: string;
                             launchDate: string | null;
@@ -5451,7 +5451,7 @@ export interface operations {
                         /** @description an id as the service gave it */
                         orderId: string;
                         lineNumber: number;
-                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not ".", ".." or "schedules") */
                         sku: string;
                         quantity: number;
                         locationId: string | null;
@@ -5516,7 +5516,7 @@ export interface operations {
                         /** @description an id as the service gave it */
                         orderId: string;
                         lineNumber: number;
-                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not ".", ".." or "schedules") */
                         sku: string;
                         quantity: number;
                         locationId: string | null;
@@ -5581,7 +5581,7 @@ export interface operations {
                         /** @description an id as the service gave it */
                         orderId: string;
                         lineNumber: number;
-                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not ".", ".." or "schedules") */
                         sku: string;
                         quantity: number;
                         locationId: string | null;
@@ -5646,7 +5646,7 @@ export interface operations {
                         /** @description an id as the service gave it */
                         orderId: string;
                         lineNumber: number;
-                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not ".", ".." or "schedules") */
                         sku: string;
                         quantity: number;
                         locationId: string | null;
@@ -5716,7 +5716,7 @@ export interface operations {
                         /** @description an id as the service gave it */
                         orderId: string;
                         lineNumber: number;
-                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not ".", ".." or "schedules") */
                         sku: string;
                         quantity: number;
                         locationId: string | null;
@@ -5781,7 +5781,7 @@ export interface operations {
                         /** @description an id as the service gave it */
                         orderId: string;
                         lineNumber: number;
-                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..") */
+                        /** @description 1-64 characters of A-Z a-z 0-9 . _ - (not ".", ".." or "schedules") */
                         sku: string;
                         quantity: number;
                         locationId: string | null;

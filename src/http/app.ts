@@ -172,7 +172,11 @@ export async function buildApp(deps: HttpDeps, options: AppOptions = {}): Promis
   // A body of a type the route does not take is refused before it is read, naming the types it does take.
   app.addHook('preParsing', async (request: FastifyRequest, _reply: FastifyReply, payload) => {
     const type = request.headers['content-type'];
-    if (type === undefined || !hasBody(request)) return payload;
+    if (!hasBody(request)) return payload;
+    // Bodies are read as sent: a compressed one would be read as garbage and refused for its bytes, so say why.
+    const coding = request.headers['content-encoding']?.trim().toLowerCase();
+    if (coding && coding !== 'identity') throw new AppError('unsupported_media_type', `Content-Encoding ${coding} is not accepted; send the body uncompressed`);
+    if (type === undefined) return payload;
     const accepts = request.routeOptions.config?.accepts ?? JSON_TYPES;
     const media = type.split(';')[0]!.trim().toLowerCase();
     if (!accepts.includes(media)) throw new AppError('unsupported_media_type', unsupportedTypeDetail(type, accepts));

@@ -202,6 +202,16 @@ describe.each(DATABASE_KINDS)('bad input on %s', (kind) => {
     ]);
     const oversize = await t.api('POST', '/api/inventory/adjustments', Array.from({ length: 50_001 }, () => ({ sku: 'KB-1', locationId: 'EAST', delta: 1 })));
     expect(oversize.body).toMatchObject({ status: 400, detail: 'the body has 50,001 rows; send at most 50,000 in one request', errors: [{ path: '', message: 'must have at most 50,000 items' }] });
+    const wholeBody = await t.api('PUT', '/api/inventory/on-hand', { sku: 'KB-1' });
+    expect(wholeBody.body.detail).toBe('the body has 1 error in 0 rows, and nothing was written: the body must be a list');
+    const spaced = await t.api('PUT', '/api/webhooks/wh-spaced', { url: 'http://a b/', secret: '0123456789abcdef', events: ['*'] });
+    expect(spaced.body.errors).toContainEqual({ path: '/url', message: 'must not contain spaces or NUL characters' });
+    const schedulesSku = await t.api('PUT', '/api/products/schedules', { name: 'a sku that names a route' });
+    expectProblem(schedulesSku, 400, '/sku');
+    expect(schedulesSku.body.errors[0].message).toBe('must be 1-64 characters of A-Z a-z 0-9 . _ - (not ".", ".." or "schedules")');
+    const gzipped = await t.api('POST', '/api/orders', undefined, { raw: '\u001f\u008b', contentType: 'application/json', headers: { 'content-encoding': 'gzip' } });
+    expectProblem(gzipped, 415);
+    expect(gzipped.body.detail).toBe('Content-Encoding gzip is not accepted; send the body uncompressed');
     const hex = await t.api('GET', '/api/orders?limit=0x10');
     expect(hex.body.errors).toEqual([{ path: '/limit', message: 'must be a whole number in decimal digits' }]);
   });

@@ -13,8 +13,11 @@ export class BulkRowsError extends AppError {
     readonly summary: string,
     readonly total: number,
     errors: readonly FieldError[],
+    source: 'the CSV' | 'the body' = 'the CSV',
   ) {
-    super('validation', `${summary}: ${errors.slice(0, 3).map((e) => `${e.path || 'header'} ${e.message}`).join('; ')}${errors.length > 3 ? '; ...' : ''}`, errors);
+    // An error of the whole input: a CSV's are sentences of their own ("the CSV is empty; ..."), a body's name it.
+    const said = (e: FieldError) => (e.path ? `${e.path} ${e.message}` : source === 'the body' ? `the body ${e.message}` : e.message);
+    super('validation', `${summary}: ${errors.slice(0, 3).map(said).join('; ')}${errors.length > 3 ? '; ...' : ''}`, errors);
   }
 }
 
@@ -23,6 +26,6 @@ export function csvProblem(allOrFirst: readonly FieldError[], errorCount: number
   const errors = allOrFirst.slice(0, MAX_LISTED_ERRORS);
   const listed = errorCount > errors.length ? `; the first ${errors.length} are listed` : '';
   const summary = `${source} has ${errorCount} ${errorCount === 1 ? 'error' : 'errors'} in ${rows} ${rows === 1 ? 'row' : 'rows'}${listed}, and nothing was written`;
-  return new BulkRowsError(summary, errorCount, errors);
+  return new BulkRowsError(summary, errorCount, errors, source);
 }
 
