@@ -15,6 +15,6 @@ export default defineConfig({
     globalSetup: ['test/fixtures/build.global.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    reporters: process.env.CI ? ['default'] : ['default'],
+    reporters: ['default'],
   },
 });

@@ -11,22 +11,27 @@ import { T0, expectStatus } from '../fixtures/seed.ts';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { OPERATIONS } from '../../src/http/openapi/operations.ts';
 
-/** SPEC section 7's routes, as OpenAPI paths. */
+/** SPEC section 7's routes and the console's own (session, overview, settings audit), as OpenAPI paths: all of them. */
 const ROUTES: [string, string[]][] = [
   ['/health', ['get']],
-  ['/api/products/{sku}', ['put', 'get']],
+  ['/metrics', ['get']],
+  ['/api/admin/clock', ['get', 'put']],
+  ['/api/admin/integrity', ['get']],
+  ['/api/products/{sku}', ['put', 'patch', 'get']],
   ['/api/products', ['get']],
   ['/api/locations/{id}', ['put', 'get']],
   ['/api/locations', ['get']],
   ['/api/inventory/on-hand', ['put']],
   ['/api/inventory/adjustments', ['post']],
   ['/api/inventory/{sku}', ['get']],
-  ['/api/inventory/schedules', ['post', 'get']],
+  ['/api/inventory/schedules', ['post', 'get', 'delete']],
   ['/api/inventory/schedules/{id}', ['delete']],
   ['/api/atp', ['get']],
   ['/api/orders', ['post', 'get']],
   ['/api/orders/{id}', ['get']],
   ['/api/order-lines', ['get']],
+  ['/api/order-lines/{id}', ['get']],
+  ['/api/order-lines/{id}/promise', ['get']],
   ['/api/orders/{id}/cancel', ['post']],
   ['/api/orders/{id}/lines/{lineNumber}/cancel', ['post']],
   ['/api/orders/{id}/events', ['get']],
@@ -36,14 +41,17 @@ const ROUTES: [string, string[]][] = [
   ['/api/jobs/runs', ['get']],
   ['/api/jobs/runs/{id}', ['get']],
   ['/api/settings', ['get', 'patch']],
+  ['/api/settings/audit', ['get']],
   ['/api/policies', ['get', 'put']],
-  ['/api/admin/clock', ['put']],
+  ['/api/keys', ['get', 'post']],
+  ['/api/keys/{id}', ['delete']],
   ['/api/webhooks/{id}', ['put', 'get', 'delete']],
   ['/api/webhooks', ['get']],
   ['/api/webhooks/{id}/deliveries', ['get']],
   ['/api/webhooks/{id}/deliveries/{deliveryId}/retry', ['post']],
   ['/api/webhooks/{id}/ping', ['post']],
-  ['/metrics', ['get']],
+  ['/api/session', ['get']],
+  ['/api/overview', ['get']],
 ];
 
 const WEBHOOK_TYPES = ['line.preordered', 'line.backordered', 'line.released', 'line.promise_changed', 'line.canceled', 'line.shipped', 'ping'];
@@ -63,10 +71,9 @@ describe.each(DATABASE_KINDS)('OpenAPI document on %s', (kind) => {
     expect(typeof r.body.openapi).toBe('string');
     expect(r.body.openapi).toMatch(/^3\./);
     const paths = r.body.paths as Record<string, Record<string, unknown>>;
-    for (const [path, methods] of ROUTES) {
-      expect(Object.keys(paths), `missing path ${path}`).toContain(path);
-      for (const m of methods) expect(Object.keys(paths[path]!), `${path} lacks ${m}`).toContain(m);
-    }
+    // Every route is described, and nothing else is.
+    const described = Object.entries(paths).flatMap(([path, item]) => Object.keys(item).map((m) => `${m.toUpperCase()} ${path}`));
+    expect(described.sort()).toEqual(ROUTES.flatMap(([path, methods]) => methods.map((m) => `${m.toUpperCase()} ${path}`)).sort());
     // The intake body is described, with its required fields.
     const intake = paths['/api/orders']!.post as any;
     const schema = intake.requestBody?.content?.['application/json']?.schema;
@@ -88,7 +95,6 @@ describe.each(DATABASE_KINDS)('OpenAPI document on %s', (kind) => {
       for (const [method, operation] of Object.entries(item)) {
         const where = `${method.toUpperCase()} ${path}`;
         expect(OPERATIONS[where], `${where} is not in src/http/openapi/operations.ts`).toBeDefined();
-        expect(operation.operationId, where).toBe(OPERATIONS[where]!.operationId);
         expect(ids.has(operation.operationId), `${operation.operationId} twice`).toBe(false);
         ids.add(operation.operationId);
         expect(String(operation.summary).length, where).toBeGreaterThan(5);
@@ -96,7 +102,7 @@ describe.each(DATABASE_KINDS)('OpenAPI document on %s', (kind) => {
         expect(tags.has(operation.tags[0]), `${where}: tag ${operation.tags[0]} is not declared`).toBe(true);
       }
     }
-    expect(ids.size).toBeGreaterThanOrEqual(ROUTES.reduce((n, [, m]) => n + m.length, 0));
+    expect(ids.size).toBe(ROUTES.reduce((n, [, m]) => n + m.length, 0));
   });
 
   it('describes the problem+json answers', async () => {

@@ -21,7 +21,8 @@ import { T0, invariantProblems, lineSnapshot, setupWorld, sleep } from './job-he
 import { prng, seedBackorders } from './seed.ts';
 import { parseRunOutput, startCli } from './child-process.ts';
 
-const TRIALS = Number(process.env.HOLDFAST_CRASH_TRIALS ?? 12);
+// HOLDFAST_CRASH_TRIALS runs more (or fewer) crashes; never none, which would leave the checks below nothing to check.
+const TRIALS = Math.max(2, Number(process.env.HOLDFAST_CRASH_TRIALS ?? 12) || 12);
 const SKUS = 320;
 const LINES_PER_SKU = 11;
 const BATCH_SKUS = 10;
