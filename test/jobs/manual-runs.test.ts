@@ -241,6 +241,10 @@ describe.each(DATABASE_KINDS)('manual job runs on %s', (kind) => {
       expect(lease.run_id, 'the lease is free').toBeNull();
       const log = await call(service, 'GET', '/api/jobs/runs');
       expect(log.body.items.map((r: any) => r.id), 'the watch started no run').toEqual(['run_dead']);
+      // The job-run metrics count it as failed, with the minute it ran for.
+      const metrics = (await service.app.inject({ method: 'GET', url: '/metrics' })).body;
+      expect(metrics).toContain('holdfast_job_runs_total{job_type="backorder",trigger="scheduled",status="failed"} 1');
+      expect(metrics).toContain('holdfast_job_run_duration_seconds_sum{job_type="backorder",trigger="scheduled",status="failed"} 60');
 
       const next = await call(service, 'POST', '/api/jobs/backorder/runs');
       expect(next.status, next.text).toBe(202);

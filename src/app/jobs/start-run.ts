@@ -17,7 +17,7 @@ import { JOB_KINDS } from '../../domain/holds/job-kind.ts';
 import type { JobType, RunScope } from '../../domain/holds/job-kind.ts';
 import type { Executor } from '../../store/database.ts';
 import { allLocations } from '../../store/repositories/catalog.repository.ts';
-import { dropLease, finishRun, insertRun, peekLease, readLease, takeLease } from '../../store/repositories/jobs.repository.ts';
+import { dropLease, finishRun, getRun, insertRun, peekLease, readLease, takeLease } from '../../store/repositories/jobs.repository.ts';
 import type { JobRun, LeaseHolder } from '../../store/repositories/jobs.repository.ts';
 import { settledContextKey } from './settled-skus.ts';
 
@@ -138,12 +138,14 @@ export async function startRun(ctx: AppContext, request: RunRequest, lease: Leas
   const seen = await peekLease(database.db, request.jobType);
   if (seen.runId !== null) refuseWhileLive(request.jobType, seen, Date.now(), lease);
   const early = ahead ? ((await readRunStartAhead(ctx, request, requestedAt, ahead.minLines)) ?? (await ahead.reader(request, requestedAt))) : null;
-  return database.transaction(async (trx) => {
+  let reaped: JobRun | undefined;
+  const frame = await database.transaction(async (trx) => {
+    reaped = undefined;
     const holder = await readLease(trx, database.store, request.jobType);
     const realNow = Date.now();
     if (holder.runId !== null) {
       refuseWhileLive(request.jobType, holder, realNow, lease);
-      await failDeadRun(ctx, trx, request.jobType, holder, realNow, lease);
+      reaped = await failDeadRun(ctx, trx, request.jobType, holder, realNow, lease);
     }
     // The run starts once it holds the lease: a start that waited for another runner's run to end (for its lock,
     // or SQLite's write lock in another process) begins after that run ended, not when it was asked for.
@@ -168,6 +170,8 @@ export async function startRun(ctx: AppContext, request: RunRequest, lease: Leas
     await takeLease(trx, request.jobType, run.id, lease.owner, realNow);
     return { run, scope, settings, horizon, resolver, policy, locations, settledKey: settledContextKey({ scope, horizon, settings, policy, locations }) };
   });
+  reportReaped(ctx, reaped);
+  return frame;
 }
 
 /** Whether the lease's holder beat within the timeout (a holder that has not is taken for dead). */
@@ -190,19 +194,30 @@ export async function reapDeadRun(ctx: AppContext, jobType: JobType, lease: Leas
   // A look without a lock first: the lock waits for the batches of a live run, which is nearly always what it finds.
   const seen = await peekLease(database.db, jobType);
   if (seen.runId === null || beatRecently(seen, Date.now(), lease)) return false;
-  return database.transaction(async (trx) => {
+  const reaped = await database.transaction(async (trx) => {
     const holder = await readLease(trx, database.store, jobType);
     const realNow = Date.now();
-    if (holder.runId === null || beatRecently(holder, realNow, lease)) return false;
-    await failDeadRun(ctx, trx, jobType, holder, realNow, lease);
+    if (holder.runId === null || beatRecently(holder, realNow, lease)) return null;
+    const run = await failDeadRun(ctx, trx, jobType, holder, realNow, lease);
     await dropLease(trx, jobType, holder.runId);
-    return true;
+    return run ?? null;
   });
+  if (reaped === null) return false;
+  reportReaped(ctx, reaped);
+  return true;
 }
 
-async function failDeadRun(ctx: AppContext, trx: Executor, jobType: JobType, holder: LeaseHolder, realNow: number, lease: LeaseOptions): Promise<void> {
+/** Ends the run of a runner that stopped sending heartbeats; answers the run as it ended. */
+async function failDeadRun(ctx: AppContext, trx: Executor, jobType: JobType, holder: LeaseHolder, realNow: number, lease: LeaseOptions): Promise<JobRun | undefined> {
   const silentFor = Math.round((realNow - holder.heartbeatAt) / 1000);
   const why = `its runner (${holder.owner}) stopped sending heartbeats for ${silentFor} s (the process ended or lost the database); the work it committed stays done`;
   lease.onDeadRun?.(jobType, holder);
   await finishRun(trx, holder.runId!, 'failed', why, ctx.clock.now());
+  return getRun(trx, holder.runId!);
+}
+
+/** A run whose process died ends in this one, after the commit: the job-run metrics count it as failed too. */
+function reportReaped(ctx: AppContext, run: JobRun | undefined): void {
+  if (run?.finishedAt == null) return;
+  ctx.metrics.jobRunEnded(run, Math.max(0, run.finishedAt - run.startedAt) / 1000);
 }
