@@ -17,6 +17,7 @@ import type { Database } from './store/database.ts';
 import { JobsService } from './jobs/jobs-service.ts';
 import { SupplySignal } from './jobs/supply-signal.ts';
 import { BatchPlanner } from './jobs/batch-planner.ts';
+import { refuseForeignDatabase } from './app/runtime.ts';
 
 export type LogFn = (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
 
@@ -39,11 +40,14 @@ export interface CoreOptions {
   readonly metrics?: Metrics;
   /** PostgreSQL: how long to wait to connect (commands set it; a service waits). */
   readonly connectTimeoutMs?: number;
+  /** A command on Holdfast's data: refuse a database that is not Holdfast's before migrating it. */
+  readonly existingOnly?: boolean;
 }
 
 export async function createCore(config: Config, options: CoreOptions = {}): Promise<Core> {
   const database = openDatabase({ url: config.databaseUrl, checkpointInBackground: true, connectTimeoutMs: options.connectTimeoutMs });
   try {
+    if (options.existingOnly) await refuseForeignDatabase(database, config.databaseUrl);
     await database.migrate();
   } catch (error) {
     await database.close().catch(() => undefined);

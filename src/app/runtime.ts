@@ -13,6 +13,7 @@ import { IdGenerator } from './ids.ts';
 import { storedManualTime } from './clock-control.ts';
 import { noopMetrics } from './metrics.ts';
 import { isPostgresUrl, openDatabase } from '../store/database.ts';
+import type { Database } from '../store/database.ts';
 
 export interface RuntimeOptions {
   readonly databaseUrl: string;
@@ -27,8 +28,27 @@ export const COMMAND_CONNECT_TIMEOUT_MS = 10_000;
 
 /** A SQLite database file that is not there, as one sentence; null when there is one (or it is PostgreSQL). */
 export function missingDatabase(databaseUrl: string): string | null {
-  if (isPostgresUrl(databaseUrl) || databaseUrl === ':memory:' || fs.existsSync(databaseUrl)) return null;
-  return `there is no database at ${path.relative(process.cwd(), path.resolve(databaseUrl)) || databaseUrl}; start the demo (npm start) or the service (holdfast serve) first, or set DATABASE_URL`;
+  if (isPostgresUrl(databaseUrl) || databaseUrl === ':memory:') return null;
+  const shown = path.relative(process.cwd(), path.resolve(databaseUrl)) || databaseUrl;
+  const start = 'start the demo (npm start) or the service (npx holdfast serve) first, or set DATABASE_URL';
+  if (!fs.existsSync(databaseUrl)) return `there is no database at ${shown}; ${start}`;
+  // A file Holdfast never wrote (opening it would make it a database).
+  if (fs.statSync(databaseUrl).isFile() && fs.statSync(databaseUrl).size === 0) return `${shown} is an empty file, not a Holdfast database; ${start}`;
+  return null;
+}
+
+/**
+ * Refuses, before any migration, a database that is not Holdfast's: one with tables but none of Holdfast's
+ * migrations (another application's). Commands that only work on Holdfast's data check it, so a DATABASE_URL
+ * pointing at the wrong thing changes nothing; `serve`, `demo` and `migrate` set a database up and do not. An empty
+ * database is set up (createdb, then any command); an empty SQLite file is refused before it is opened
+ * (`missingDatabase`).
+ */
+export async function refuseForeignDatabase(database: Database, databaseUrl: string): Promise<void> {
+  const tables = (await database.db.introspection.getTables({ withInternalKyselyTables: true })).map((t) => t.name);
+  if (tables.includes('kysely_migration')) return;
+  const shown = isPostgresUrl(databaseUrl) ? 'the database at DATABASE_URL' : path.relative(process.cwd(), path.resolve(databaseUrl)) || databaseUrl;
+  if (tables.length > 0) throw new AppError('conflict', `${shown} is not a Holdfast database (it has tables of its own and none of Holdfast's); point DATABASE_URL at Holdfast's`);
 }
 
 export async function withAppContext<T>(options: RuntimeOptions, fn: (ctx: AppContext) => Promise<T>): Promise<T> {
@@ -38,6 +58,7 @@ export async function withAppContext<T>(options: RuntimeOptions, fn: (ctx: AppCo
   }
   const database = openDatabase({ url: options.databaseUrl, poolSize: 2, connectTimeoutMs: COMMAND_CONNECT_TIMEOUT_MS });
   try {
+    if (options.mustExist) await refuseForeignDatabase(database, options.databaseUrl);
     await database.migrate();
     const clock = options.manualClock ? new ManualClock((await storedManualTime(database.db)) ?? Date.now()) : systemClock;
     return await fn({ database, clock, ids: new IdGenerator(), supplyChanged: () => undefined, metrics: noopMetrics });

@@ -30,7 +30,7 @@ export async function demoCommand(base: Config, options: { fresh: boolean }): Pr
       const others = otherHolders(file);
       if (others.length) {
         const who = others.map((h) => `holdfast ${h.command} (pid ${h.pid})`).join(', ');
-        throw new AppError('conflict', `${shown} is in use by ${who}; stop it first, then run holdfast demo --fresh again`);
+        throw new AppError('conflict', `${shown} is in use by ${who}; stop it first, then run npx holdfast demo --fresh again`);
       }
       for (const suffix of ['', '-wal', '-shm', '-journal']) fs.rmSync(file + suffix, { force: true });
     }
@@ -82,7 +82,7 @@ function banner(url: string, service: Service, o: { file: string; adminKey: stri
     ['health', `${url}/health`],
     ['admin key', `${o.adminKey}${o.keyFromEnv ? '   (HOLDFAST_ADMIN_KEY)' : `   (kept in ${o.file}.admin-key)`}`],
   ];
-  const data = o.seeded ? `seeded ${o.seeded.orders} orders over the last 40 days into ${o.file}` : `the data already in ${o.file} (holdfast demo --fresh starts over)`;
+  const data = o.seeded ? `seeded ${o.seeded.orders} orders over the last 40 days into ${o.file}` : `the data already in ${o.file} (npx holdfast demo --fresh starts over)`;
   process.stdout.write(
     [
       '',

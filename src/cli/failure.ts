@@ -40,7 +40,7 @@ function csvRow(pointer: string): string {
 }
 
 function describe(error: unknown): string | null {
-  if (error instanceof UsageError) return `${error.message} (see holdfast ${error.command ? `help ${error.command}` : '--help'})`;
+  if (error instanceof UsageError) return `${error.message} (see npx holdfast ${error.command ? `help ${error.command}` : '--help'})`;
   if (error instanceof ConfigError) return error.message;
   if (error instanceof AppError) return error.detail;
   const e = (error ?? {}) as SystemishError;

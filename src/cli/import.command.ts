@@ -30,7 +30,7 @@ export async function importCommand(config: Config, kind: CsvKind, file: string,
 
   const release = holdDatabase(config.databaseUrl, `import ${kind}`);
   // One import is one burst of changes: its event run starts at once instead of after the debounce.
-  const core = await createCore({ ...config, logLevel: 'warn', eventDebounceMs: 0 }, { connectTimeoutMs: COMMAND_CONNECT_TIMEOUT_MS });
+  const core = await createCore({ ...config, logLevel: 'warn', eventDebounceMs: 0 }, { connectTimeoutMs: COMMAND_CONNECT_TIMEOUT_MS, existingOnly: true });
   try {
     let bar: ProgressBar | null = null;
     let checked = 0;

@@ -13,7 +13,7 @@ export async function runJobCommand(config: Config, jobType: string): Promise<nu
   const missing = missingDatabase(config.databaseUrl);
   if (missing) throw new AppError('not_found', missing);
   const release = holdDatabase(config.databaseUrl, 'jobs run');
-  const core = await createCore({ ...config, logLevel: 'warn' }, { connectTimeoutMs: COMMAND_CONNECT_TIMEOUT_MS });
+  const core = await createCore({ ...config, logLevel: 'warn' }, { connectTimeoutMs: COMMAND_CONNECT_TIMEOUT_MS, existingOnly: true });
   try {
     const started = await core.jobs.run(jobType, 'manual');
     process.stderr.write(`${jobType} run ${started.run.id} started: ${started.run.processed} lines in scope\n`);

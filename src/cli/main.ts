@@ -16,6 +16,13 @@ async function main(argv: readonly string[]): Promise<number> {
   const wantsHelp = args.options.has('help') || args.options.has('h');
 
   if (first === undefined) {
+    if (args.options.has('version')) {
+      const { createRequire } = await import('node:module');
+      process.stdout.write(`holdfast ${(createRequire(import.meta.url)('../../package.json') as { version: string }).version}\n`);
+      return 0;
+    }
+    const other = [...args.options.keys()].find((o) => o !== 'help' && o !== 'h');
+    if (other !== undefined) throw new UsageError(`holdfast has no option --${other} before a command (it takes --help and --version)`);
     process.stdout.write(usage());
     return wantsHelp ? 0 : 1;
   }

@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS, PG_ADMIN_URL } from '../fixtures/databases.ts';
 import { startTestService } from '../fixtures/test-service.ts';
@@ -64,6 +65,9 @@ describe('holdfast usage and user errors', () => {
       expect(r.code, r.stderr).toBe(0);
       expect([...r.stdout.matchAll(/^usage: holdfast ([a-z-]+ [a-z-]+)/gm)].map((m) => m[1])).toEqual(members);
     }
+    const version = await runCli(['--version'], {});
+    expect(version.code, version.stderr).toBe(0);
+    expect(version.stdout).toBe(`holdfast ${JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')).version}\n`);
     const none = await runCli([], {});
     expect(none.code).toBe(1);
     expect(none.stdout).toMatch(/^usage: holdfast/);
@@ -75,6 +79,7 @@ describe('holdfast usage and user errors', () => {
     expectOneLine(await runCli(['keys', 'create', '--rol', 'viewer'], {}), 'holdfast keys create has no option --rol (it takes --role, --label)');
     expectOneLine(await runCli(['keys'], {}), 'keys needs one of: create, list, revoke');
     expectOneLine(await runCli(['frobnicate'], {}), 'there is no command "frobnicate"');
+    expectOneLine(await runCli(['--frobnicate'], {}), 'holdfast has no option --frobnicate before a command (it takes --help and --version)');
     expectOneLine(await runCli(['jobs', 'run', 'nightly'], {}), 'there is no job type "nightly"; the job types are backorder and preorder');
     expectOneLine(await runCli(['atp'], {}), 'holdfast atp needs <sku>');
     expectOneLine(await runCli(['atp', 'X-1', '--quantity', 'two'], {}), '--quantity must be a whole number of at least 1, not "two"');
@@ -89,6 +94,23 @@ describe('holdfast usage and user errors', () => {
       expectOneLine(await runCli(args, { DATABASE_URL: missing }), /there is no database at .*nowhere\/holdfast\.db; start the demo \(npm start\)/);
     }
     expect(fs.existsSync(missing)).toBe(false);
+  });
+
+  it("refuses, changing nothing, a database that is not Holdfast's: another application's, or an empty file", async () => {
+    const other = path.join(dir, 'other-app.db');
+    const db = new Database(other);
+    db.exec('create table customers (id integer primary key, name text)');
+    db.close();
+    const empty = path.join(dir, 'empty.csv');
+    fs.writeFileSync(empty, '');
+    for (const args of [['keys', 'list'], ['jobs', 'run', 'backorder'], ['jobs', 'run', 'backorder', '--dry-run']]) {
+      expectOneLine(await runCli(args, { DATABASE_URL: other }), /other-app\.db is not a Holdfast database \(it has tables of its own and none of Holdfast's\)/);
+      expectOneLine(await runCli(args, { DATABASE_URL: empty }), /empty\.csv is an empty file, not a Holdfast database/);
+    }
+    const check = new Database(other, { readonly: true });
+    expect(check.prepare("select name from sqlite_master where type = 'table' order by name").pluck().all()).toEqual(['customers']);
+    check.close();
+    expect(fs.statSync(empty).size).toBe(0);
   });
 
   it.skipIf(!PG_ADMIN_URL)('says in one line that a PostgreSQL database does not exist', async () => {

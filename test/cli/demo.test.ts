@@ -146,14 +146,14 @@ describe('holdfast demo and the CLI on one database (sqlite)', () => {
   }
 
   it('keeps the data across a restart, refuses --fresh while the demo runs, and starts over with --fresh once stopped', async () => {
-    expect(demo.banner).toContain('the data already in data/holdfast.db (holdfast demo --fresh starts over)');
+    expect(demo.banner).toContain('the data already in data/holdfast.db (npx holdfast demo --fresh starts over)');
     const orders = (await get('/api/orders?limit=500')).body.items.length;
     expect(orders).toBe(38);
     expect((await get('/api/inventory/schedules?reference=PO-CLI')).body.items).toHaveLength(1);
 
     const refused = await runCli(['demo', '--fresh'], {}, { cwd });
     expect(refused.code).toBe(1);
-    expect(refused.stderr.trim()).toMatch(/^holdfast: data\/holdfast\.db is in use by holdfast demo \(pid \d+\); stop it first, then run holdfast demo --fresh again$/);
+    expect(refused.stderr.trim()).toMatch(/^holdfast: data\/holdfast\.db is in use by holdfast demo \(pid \d+\); stop it first, then run npx holdfast demo --fresh again$/);
     expect((await get('/api/inventory/schedules?reference=PO-CLI')).body.items, 'nothing wiped').toHaveLength(1);
 
     const key = demo.key;
