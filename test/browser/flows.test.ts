@@ -127,6 +127,38 @@ describe(`console journeys on ${kind}`, () => {
     await c.close();
   });
 
+  it('shows the reservations an on-hand edit leads to once the backorder run it started has released lines', async () => {
+    const held = (await svc.t.api('GET', '/api/order-lines?statusReason=BackorderHold&limit=500')).body.items as { sku: string; locationId: string | null }[];
+    const line = held.find((l) => l.locationId !== null)!;
+    expect(line, 'the demo has a dated backordered line').toBeDefined();
+    const stockAt = async () => ((await svc.t.api('GET', `/api/inventory/${line.sku}`)).body.locations as { locationId: string; onHand: number; reserved: number }[]).find((s) => s.locationId === line.locationId) ?? { onHand: 0, reserved: 0 };
+    const before = await stockAt();
+
+    const c = await openPage(browser, svc);
+    const { page } = c;
+    await signIn(page);
+    await navigate(page, 'Inventory');
+    await page.getByLabel('SKU', { exact: true }).selectOption(line.sku);
+    const row = page.getByRole('table', { name: 'Stock' }).locator(`tr[data-location="${line.locationId}"]`);
+    await row.waitFor();
+    await page.getByRole('button', { name: `Edit on hand at ${line.locationId}` }).click();
+    await page.getByLabel(`On hand at ${line.locationId}`).fill(String(before.reserved + 1_000));
+    await page.getByRole('button', { name: 'Set on hand' }).click();
+    // The edit starts a backorder run for the sku, which reserves for the held lines at that location: the table
+    // shows it without a reload.
+    const reservedCell = row.locator('td').nth(2);
+    await page.waitForFunction(
+      ([cell, was]) => Number((cell as HTMLElement).textContent!.replace(/[^0-9]/g, '')) > (was as number),
+      [await reservedCell.elementHandle(), before.reserved] as const,
+      { timeout: 20_000 },
+    );
+    const after = await stockAt();
+    expect(after.reserved).toBeGreaterThan(before.reserved);
+    expect(Number((await reservedCell.textContent())!.replace(/[^0-9]/g, ''))).toBe(after.reserved);
+    c.expectNoErrors();
+    await c.close();
+  });
+
   it('names the bad row of a schedule CSV, then takes a good one and the ATP chart changes', async () => {
     const c = await openPage(browser, svc);
     const { page } = c;

@@ -4,7 +4,7 @@
  */
 import { Alert, Button, Checkbox, FileButton, Group, NativeSelect, NumberInput, Paper, Progress, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { ApiError, unwrap } from '../../api/problem.ts';
@@ -14,13 +14,12 @@ import { useSession } from '../../api/session.tsx';
 import { Empty, LoadMore, Loading } from '../../components/common.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { formatDate } from '../../format.ts';
-import { useLocations } from './hooks.ts';
+import { useLocations, useSupplyChanged } from './hooks.ts';
 
 type ScheduleBody = { sku: string; locationId: string; date: string; quantity: number; reference?: string | null }[];
 
 export function SchedulesSection({ sku }: { sku: string }) {
   const { api, can } = useSession();
-  const queryClient = useQueryClient();
   const entries = useInfiniteQuery({
     queryKey: ['schedules', sku],
     initialPageParam: undefined as string | undefined,
@@ -28,11 +27,15 @@ export function SchedulesSection({ sku }: { sku: string }) {
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
   const [deleteError, setDeleteError] = useState<{ id: number; error: unknown } | null>(null);
+  const supply = useSupplyChanged();
   const remove = useMutation({
-    mutationFn: (id: number) => unwrap(api.DELETE('/api/inventory/schedules/{id}', { params: { path: { id } } })),
+    mutationFn: async (id: number) => {
+      const before = await supply.baseline();
+      return { entry: await unwrap(api.DELETE('/api/inventory/schedules/{id}', { params: { path: { id } } })), before };
+    },
     onMutate: () => setDeleteError(null),
-    onSuccess: (e) => {
-      supplyChanged(queryClient, sku);
+    onSuccess: ({ entry: e, before }) => {
+      supply.changed(sku, before);
       notifications.show({ color: 'teal', message: `Entry ${e.reference ?? ''} of ${e.date} deleted` });
     },
     onError: (error, id) => setDeleteError({ id, error }),
@@ -105,29 +108,27 @@ export function SchedulesSection({ sku }: { sku: string }) {
   );
 }
 
-function supplyChanged(queryClient: ReturnType<typeof useQueryClient>, sku?: string) {
-  const keys = sku ? [['schedules', sku], ['atp', sku], ['inventory', sku]] : [['schedules'], ['atp'], ['inventory']];
-  for (const key of [...keys, ['overview']]) void queryClient.invalidateQueries({ queryKey: key });
-}
-
 function AddEntry({ sku }: { sku: string }) {
   const { api } = useSession();
-  const queryClient = useQueryClient();
   const locations = useLocations();
   const [locationId, setLocationId] = useState('');
   const [date, setDate] = useState('');
   const [quantity, setQuantity] = useState<number | string>('');
   const [reference, setReference] = useState('');
   const chosenLocation = locationId || locations.data?.items[0]?.id || '';
+  const supply = useSupplyChanged();
   const add = useMutation({
-    mutationFn: () =>
-      unwrap(
+    mutationFn: async () => {
+      const before = await supply.baseline();
+      await unwrap(
         api.POST('/api/inventory/schedules', {
           body: [{ sku, locationId: chosenLocation, date, quantity: typeof quantity === 'number' ? quantity : Number.NaN, reference: reference || null }],
         }),
-      ),
-    onSuccess: () => {
-      supplyChanged(queryClient, sku);
+      );
+      return before;
+    },
+    onSuccess: (before) => {
+      supply.changed(sku, before);
       setQuantity('');
       setReference('');
       notifications.show({ color: 'teal', message: `Entry added for ${sku}` });
@@ -181,7 +182,7 @@ function describeRow(e: FieldError): { line: string; field: string; message: str
 
 function CsvUpload({ sku }: { sku: string }) {
   const { api } = useSession();
-  const queryClient = useQueryClient();
+  const supply = useSupplyChanged();
   const [replace, setReplace] = useState(false);
   const [progress, setProgress] = useState<number | null>(null);
   const [result, setResult] = useState<UploadResult | null>(null);
@@ -192,6 +193,7 @@ function CsvUpload({ sku }: { sku: string }) {
     setProgress(0);
     try {
       const text = await file.text();
+      const before = await supply.baseline();
       const answer = await unwrap(
         api.POST('/api/inventory/schedules', {
           params: { query: replace ? { mode: 'replace' } : {} },
@@ -203,7 +205,7 @@ function CsvUpload({ sku }: { sku: string }) {
         }),
       );
       setResult({ file: file.name, count: answer.items.length });
-      supplyChanged(queryClient);
+      supply.changed(undefined, before);
       notifications.show({ color: 'teal', message: `${file.name}: ${answer.items.length} entries uploaded` });
     } catch (error) {
       setResult({ file: file.name, error });

@@ -1,7 +1,7 @@
 /** Stock of a sku at each location (on hand, reserved, available, shortage), with on-hand edits. */
 import { Button, Group, NumberInput, Paper, Table, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { ApiError, unwrap } from '../../api/problem.ts';
@@ -9,7 +9,7 @@ import { useSession } from '../../api/session.tsx';
 import { Loading } from '../../components/common.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { formatNumber } from '../../format.ts';
-import { useLocations } from './hooks.ts';
+import { useLocations, useSupplyChanged } from './hooks.ts';
 
 export function StockSection({ sku }: { sku: string }) {
   const { api, can } = useSession();
@@ -85,12 +85,16 @@ export function StockSection({ sku }: { sku: string }) {
 
 function OnHandEditor({ sku, locationId, current, onDone }: { sku: string; locationId: string; current: number; onDone: () => void }) {
   const { api } = useSession();
-  const queryClient = useQueryClient();
   const [value, setValue] = useState<number | string>(current);
+  const supply = useSupplyChanged();
   const save = useMutation({
-    mutationFn: (onHand: number) => unwrap(api.PUT('/api/inventory/on-hand', { body: [{ sku, locationId, onHand }] })),
-    onSuccess: () => {
-      for (const key of [['inventory', sku], ['atp', sku], ['overview']]) void queryClient.invalidateQueries({ queryKey: key });
+    mutationFn: async (onHand: number) => {
+      const before = await supply.baseline();
+      await unwrap(api.PUT('/api/inventory/on-hand', { body: [{ sku, locationId, onHand }] }));
+      return before;
+    },
+    onSuccess: (before) => {
+      supply.changed(sku, before);
       notifications.show({ color: 'teal', message: `On hand of ${sku} at ${locationId} set` });
       onDone();
     },
