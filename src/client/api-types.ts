@@ -252,7 +252,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List orders, newest first */
+        /** List orders with their lines, newest first (a page ends before an order that would take it past 5,000 lines) */
         get: operations["listOrders"];
         put?: never;
         /**

@@ -54,7 +54,7 @@ export const OPERATIONS: Readonly<Record<string, OperationInfo>> = {
   'GET /api/atp': op('getAtp', 'Available to promise: the earliest date for a quantity, per location or day by day', 'inventory'),
 
   'POST /api/orders': op('placeOrder', 'Place an order (intake); idempotent by Idempotency-Key or externalId', 'orders', [409, 413, 415, 422]),
-  'GET /api/orders': op('listOrders', 'List orders, newest first', 'orders'),
+  'GET /api/orders': op('listOrders', 'List orders with their lines, newest first (a page ends before an order that would take it past 5,000 lines)', 'orders'),
   'GET /api/orders/{id}': op('getOrder', 'Read an order with its lines', 'orders'),
   'POST /api/orders/{id}/cancel': op('cancelOrder', 'Cancel every line of an order that may still be canceled', 'orders', [409]),
   'POST /api/orders/{id}/lines/{lineNumber}/cancel': op('cancelOrderLine', 'Cancel one line of an order', 'orders', [409]),

@@ -11,7 +11,7 @@ import { STATE_OF, STATUS_REASONS } from '../../domain/order/line-status.ts';
 import type { LineState, StatusReason } from '../../domain/order/line-status.ts';
 import type { OrderStatus } from '../../domain/order/order-status.ts';
 import type { DB } from '../tables/index.ts';
-import { chunks, pageOf } from './pagination.ts';
+import { chunks, encodeCursor, pageOf } from './pagination.ts';
 import type { Page } from './pagination.ts';
 
 export interface OrderHeader {
@@ -165,9 +165,35 @@ export async function listOrders(db: Executor, f: OrderFilter): Promise<Page<Ord
   }
   const after = f.after;
   if (after !== undefined) q = q.where((eb) => eb(eb.refTuple('ordered_at', 'id'), '<', eb.tuple(after[0], after[1])));
-  const page = pageOf(await q.execute(), f.limit, toOrder, (r) => [r.ordered_at, r.id]);
-  const lines = await linesOfOrders(db, page.items.map((o) => o.id));
-  return { items: page.items.map((o) => ({ ...o, lines: lines.get(o.id) ?? [] })), nextCursor: page.nextCursor };
+  const rows = await q.execute();
+  const page = pageOf(rows, f.limit, toOrder, (r) => [r.ordered_at, r.id]);
+  // A page carries every line of its orders: it ends early, before the order that would take it past MAX_PAGE_LINES
+  // (one order at least), so an answer stays a few MB however large the orders (an order takes up to 500 lines).
+  const counts = await lineCounts(db, page.items.map((o) => o.id));
+  let kept = 0;
+  for (let total = 0; kept < page.items.length && (kept === 0 || total + (counts.get(page.items[kept]!.id) ?? 0) <= MAX_PAGE_LINES); kept++) {
+    total += counts.get(page.items[kept]!.id) ?? 0;
+  }
+  const items = page.items.slice(0, kept);
+  const last = rows[kept - 1];
+  const nextCursor = kept < page.items.length && last ? encodeCursor([last.ordered_at, last.id]) : page.nextCursor;
+  const lines = await linesOfOrders(db, items.map((o) => o.id));
+  return { items: items.map((o) => ({ ...o, lines: lines.get(o.id) ?? [] })), nextCursor };
+}
+
+/** The most lines a page of orders carries (it ends before the order that would pass it). */
+export const MAX_PAGE_LINES = 5_000;
+
+async function lineCounts(db: Executor, orderIds: readonly string[]): Promise<Map<string, number>> {
+  if (orderIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('order_lines')
+    .select(['order_id'])
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('order_id', 'in', orderIds)
+    .groupBy('order_id')
+    .execute();
+  return new Map(rows.map((r) => [r.order_id, Number(r.n)]));
 }
 
 export interface LineFilter {
