@@ -121,14 +121,25 @@ export async function buildApp(deps: HttpDeps, options: AppOptions = {}): Promis
   // CSV uploads are spooled to a temporary file as they arrive (memory stays small) and parsed from there.
   // No other type is parsed: anything else is a 415 naming what the route takes.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
-    const text = body as string;
-    if (text.trim() === '') return done(null, undefined);
+  // Text that is not UTF-8, or a string with half a surrogate pair (an escape such as "\ud800" alone), is refused: it
+  // would be stored as replacement characters, so two different values the client sent could become the same one.
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => {
+    let text: string;
     try {
-      done(null, sjson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }));
-    } catch (e) {
-      done(new AppError('validation', `the body is not valid JSON: ${(e as Error).message}`, [{ path: '', message: 'is not valid JSON' }]), undefined);
+      text = UTF8.decode(body as Buffer);
+    } catch {
+      return done(new AppError('validation', 'the body is not valid UTF-8 text; send JSON encoded as UTF-8', [{ path: '', message: 'is not UTF-8' }]), undefined);
     }
+    if (text.trim() === '') return done(null, undefined);
+    let parsed: unknown;
+    try {
+      parsed = sjson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
+    } catch (e) {
+      return done(new AppError('validation', `the body is not valid JSON: ${(e as Error).message}`, [{ path: '', message: 'is not valid JSON' }]), undefined);
+    }
+    const broken = text.includes('\\u') ? halfSurrogate(parsed, '') : null;
+    if (broken !== null) return done(new AppError('validation', `${broken || 'the body'} has half of a UTF-16 surrogate pair; send whole characters`, [{ path: broken, message: 'has half of a UTF-16 surrogate pair' }]), undefined);
+    done(null, parsed);
   });
   app.addContentTypeParser('text/csv', (request: FastifyRequest, payload: NodeJS.ReadableStream) => spoolCsv(request, payload));
   app.addHook('onResponse', async (request) => removeSpool(request));
@@ -204,6 +215,22 @@ export async function buildApp(deps: HttpDeps, options: AppOptions = {}): Promis
     await docs.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true, docExpansion: 'list' } });
   });
   return app;
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** The JSON Pointer of the first string (or key) in `value` that is not well-formed UTF-16; null when all are. */
+function halfSurrogate(value: unknown, at: string): string | null {
+  if (typeof value === 'string') return LONE_SURROGATE.test(value) ? at : null;
+  if (value === null || typeof value !== 'object') return null;
+  for (const [k, v] of Object.entries(value)) {
+    const here = `${at}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    if (LONE_SURROGATE.test(k)) return here;
+    const found = halfSurrogate(v, here);
+    if (found !== null) return found;
+  }
+  return null;
 }
 
 function hasBody(request: FastifyRequest): boolean {

@@ -110,6 +110,11 @@ describe.each(DATABASE_KINDS)('schedule uploads on %s', (kind) => {
       expect(messages(quoteInside)).toEqual(['/1 a field has a quote inside it: quote the whole field and double the quotes in it ("PO ""7"" big") (CSV line 3)']);
     }
 
+    // Bytes that are not UTF-8 (a file saved as Latin-1): refused, not stored as replacement characters.
+    const latin1 = await t.api('POST', '/api/inventory/schedules', undefined, { raw: Buffer.from(`${HEADER}\nCU-1,EAST,2028-06-03,1,caf\xe9\n`, 'latin1'), contentType: 'text/csv' });
+    expectProblem(latin1, 400);
+    expect(latin1.body.errors).toEqual([{ path: '', message: 'the CSV is not UTF-8 text (it has a byte of another encoding, such as Latin-1); save it as UTF-8' }]);
+
     expectProblem(await csv(t, ''), 400);
     expectProblem(await csv(t, `${HEADER}\n`), 400);
     expect(await tableCount(t, 'schedule_entries')).toBe(1);

@@ -27,7 +27,7 @@ const withoutKey = (key: string) => {
   delete o[key];
   return o;
 };
-const raw = (text: string, contentType = 'application/json'): ApiOptions => ({ raw: text, contentType });
+const raw = (text: string | Buffer, contentType = 'application/json'): ApiOptions => ({ raw: text, contentType });
 
 const ORDER_CASES: BadCase[] = [
   ...([
@@ -124,6 +124,10 @@ const OTHER_CASES: BadCase[] = [
   { what: 'settings: ?dryRun=true where there is none', method: 'PATCH', url: '/api/settings?dryRun=true', body: { backorders: false }, status: 400, pointer: '/dryRun' },
   { what: 'on-hand: ?mode=add where there is none', method: 'PUT', url: '/api/inventory/on-hand?mode=add', body: [{ sku: 'KB-1', locationId: 'EAST', onHand: 99 }], status: 400, pointer: '/mode' },
   { what: 'settings read: ?foo=bar', method: 'GET', url: '/api/settings?foo=bar', status: 400, pointer: '/foo' },
+  // Text the service would have to store as replacement characters: not UTF-8, or half a surrogate pair.
+  { what: 'order: latin-1 bytes', method: 'POST', url: '/api/orders', options: raw(Buffer.from('{"externalId":"lat\xe9","lines":[{"sku":"KB-1","quantity":1}]}', 'latin1')), status: 400, pointer: '' },
+  { what: 'order: half a surrogate pair', method: 'POST', url: '/api/orders', options: raw('{"externalId":"sur\\ud800","lines":[{"sku":"KB-1","quantity":1}]}'), status: 400, pointer: '/externalId' },
+  { what: 'product: half a surrogate pair in a name', method: 'PUT', url: '/api/products/SUR-1', options: raw('{"name":"bad\\udfffname"}'), status: 400, pointer: '/name' },
   // A bulk body over its row limit is refused as a whole, before its rows are checked.
   { what: 'on-hand: 50,001 bad rows', method: 'PUT', url: '/api/inventory/on-hand', body: Array.from({ length: 50_001 }, (_, i) => ({ sku: `U${i}`, locationId: 'NOWHERE', onHand: -1, x: 1 })), status: 400, pointer: '' },
   // Actions that take no body refuse one with fields.
@@ -212,6 +216,10 @@ describe.each(DATABASE_KINDS)('bad input on %s', (kind) => {
     const gzipped = await t.api('POST', '/api/orders', undefined, { raw: '\u001f\u008b', contentType: 'application/json', headers: { 'content-encoding': 'gzip' } });
     expectProblem(gzipped, 415);
     expect(gzipped.body.detail).toBe('Content-Encoding gzip is not accepted; send the body uncompressed');
+    // Whole characters are fine, escaped as a pair or sent as UTF-8, after a byte-order mark too.
+    const pair = await t.api('PUT', '/api/products/EMOJI-1', undefined, { raw: '\ufeff{"name":"box \\ud83d\\udce6 and \u{1F4E6}"}' });
+    expectStatus(pair, 201);
+    expect(pair.body.name).toBe('box \u{1F4E6} and \u{1F4E6}');
     const hex = await t.api('GET', '/api/orders?limit=0x10');
     expect(hex.body.errors).toEqual([{ path: '/limit', message: 'must be a whole number in decimal digits' }]);
   });

@@ -189,14 +189,22 @@ async function* csvBatches(
     record_delimiter: ['\r\n', '\n', '\r'],
   });
   // Feed the parser from the input as a pipe would, stopping when the parser stops.
+  // The file is read as UTF-8, strictly: a byte that is not (a file saved as Latin-1, say) stops the import with an
+  // error rather than becoming a replacement character in a stored reference.
+  let notUtf8 = false;
   const feeding = (async () => {
+    const decoder = new TextDecoder('utf-8', { fatal: true });
     try {
       for await (const chunk of input) {
         if (parser.destroyed) return;
-        if (!parser.write(chunk)) await drained(parser);
+        const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+        if (!parser.write(text)) await drained(parser);
       }
+      const rest = decoder.decode();
+      if (rest && !parser.destroyed) parser.write(rest);
       parser.end();
     } catch (error) {
+      notUtf8 = (error as { code?: string }).code === 'ERR_ENCODING_INVALID_ENCODED_DATA';
       parser.destroy(error as Error);
     }
   })();
@@ -239,6 +247,10 @@ async function* csvBatches(
     if (batch.length) yield batch;
     if (header === null) report({ path: '', message: `the CSV is empty; its first line must be the header ${format.columns.join(',')}` });
   } catch (error) {
+    if (notUtf8) {
+      report({ path: '', message: 'the CSV is not UTF-8 text (it has a byte of another encoding, such as Latin-1); save it as UTF-8' });
+      return;
+    }
     // Whatever the parser refuses is the file's fault: said with its line, never a failure of the service.
     if (error instanceof CsvError) {
       // The parser may stop ahead of the rows read so far: its own count of records (the header first) places the row.
