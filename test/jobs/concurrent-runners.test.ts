@@ -11,7 +11,7 @@ import type { Service } from '../../src/service.ts';
 import { DATABASE_KINDS } from '../fixtures/databases.ts';
 import { ADMIN_KEY, startTestService } from '../fixtures/test-service.ts';
 import type { TestService } from '../fixtures/test-service.ts';
-import { invariantProblems, setupWorld, sleep } from './job-helpers.ts';
+import { CANCELED, invariantProblems, setupWorld, sleep } from './job-helpers.ts';
 import { prng, seedBackorders } from './seed.ts';
 import { parseRunOutput, runCli } from './child-process.ts';
 
@@ -94,8 +94,16 @@ describe.runIf(DATABASE_KINDS.includes('postgres'))('two runner services on one 
     const runs = await db.selectFrom('job_runs').selectAll().orderBy('started_at').orderBy('id').execute();
     const manual = runs.filter((r) => r.trigger === 'manual');
     expect(manual.map((r) => r.id).sort()).toEqual(ran.map((a) => a.run.id).sort());
+    // Each run's counts against its own events (a run's moves are its events with its run_id); canceled may also
+    // count lines of its scope that a cancel by request took before their batch (which the churn does).
+    const moves = await db.selectFrom('line_events').select(['run_id', 'from_reason', 'to_reason']).where('run_id', 'is not', null).execute();
     for (const r of runs) {
       expect(r.status, `${r.id}: ${r.error}`).toBe('succeeded');
+      const own = moves.filter((e) => e.run_id === r.id && e.from_reason !== e.to_reason);
+      expect(r.moved_to_fulfillment, `${r.id} releases`).toBe(own.filter((e) => e.to_reason === 'AwaitingFulfillment').length);
+      expect(r.moved_to_backorder, `${r.id} moves to backorder`).toBe(own.filter((e) => e.from_reason === 'PreorderHold' && e.to_reason === 'BackorderHold').length);
+      expect(r.canceled, `${r.id} cancels`).toBeGreaterThanOrEqual(own.filter((e) => CANCELED.includes(e.to_reason)).length);
+      expect(r.failed_records).toBe(0);
       expect(r.processed).toBe(r.moved_to_fulfillment + r.moved_to_backorder + r.still_on_hold + r.canceled + r.failed_records);
     }
     const owners = new Set(manual.map((r) => r.owner));
