@@ -41,7 +41,9 @@ export const stateLabel = (state: string) => STATE_LABEL[state] ?? state;
 export const CANCELABLE: ReadonlySet<string> = new Set(['PreorderHold', 'BackorderHold', 'AwaitingFulfillment'] satisfies StatusReason[]);
 
 const dateFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
-const instantFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+// Instants carry their zone's name: they are in the browser's time zone, while business dates (formatDate) are the
+// service's days, so a time next to a date says which clock it is on.
+const instantFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', timeZoneName: 'short' });
 const numberFormat = new Intl.NumberFormat('en-US');
 
 /** A business date (YYYY-MM-DD) as "12 Jun 2028"; a dash for none. */
@@ -60,7 +62,7 @@ export function formatShortInstant(iso: string | null | undefined): string {
   return Number.isNaN(ms) ? iso : shortInstantFormat.format(ms);
 }
 
-/** An instant in the browser's time zone. */
+/** An instant in the browser's time zone, with the zone's name ("5 Dec 2026, 12:24:56 CET"). */
 export function formatInstant(iso: string | null | undefined): string {
   if (!iso) return '—';
   const ms = Date.parse(iso);

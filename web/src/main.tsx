@@ -1,7 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router';
-import { MantineProvider, createTheme } from '@mantine/core';
+import { MantineProvider, TableScrollContainer, createTheme } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import '@mantine/core/styles.css';
@@ -16,6 +16,11 @@ const theme = createTheme({
   defaultRadius: 'sm',
   fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif',
   headings: { fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif' },
+  components: {
+    // A table wider than the screen shows its scrollbar all the time: on a phone the columns past the edge (a line's
+    // status and dates, "Revoke") are otherwise hidden with nothing saying they are there.
+    TableScrollContainer: TableScrollContainer.extend({ defaultProps: { scrollAreaProps: { type: 'always', offsetScrollbars: 'x' } } }),
+  },
 });
 
 const queryClient = new QueryClient({
