@@ -206,6 +206,19 @@ describe('the console at /', () => {
     expectProblem(await t.api('POST', '/orders', {}, { key: null }), 404);
   });
 
+  it('answers a browser at an address the console does not have with the console and a 404, and anything else with the problem', async () => {
+    const html = { key: null, headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } };
+    const page = await t.api('GET', '/nowhere/deeper', undefined, html);
+    expect(page.status).toBe(404);
+    expect(String(page.headers['content-type'])).toMatch(/^text\/html/);
+    expect(page.text).toContain('<div id="root">');
+    for (const url of ['/api/nope', '/health/x', '/docs/x', '/assets/missing.js', '/favicon.ico']) {
+      const r = await t.api('GET', url, undefined, html);
+      expect(r.status, url).toBeGreaterThanOrEqual(400);
+      expect(String(r.headers['content-type']), url).toMatch(/^application\/problem\+json/);
+    }
+  });
+
   it('without a built console, / says how to build it', async () => {
     const r = await bare.api('GET', '/', undefined, { key: null });
     expect(r.status).toBe(200);

@@ -13,6 +13,10 @@ const CLIENT_ROUTES = ['/orders', '/products', '/inventory', '/monitoring', '/se
 
 const isClientRoute = (pathname: string) => CLIENT_ROUTES.some((p) => pathname === p || pathname.startsWith(`${p}/`));
 
+/** The service's own paths, never answered with the console. */
+const SERVICE_PATHS = ['/api', '/health', '/metrics', '/docs', '/assets'];
+const isServicePath = (pathname: string) => SERVICE_PATHS.some((p) => pathname === p || pathname.startsWith(`${p}/`)) || /\.[A-Za-z0-9]+$/.test(pathname);
+
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /**
@@ -78,9 +82,17 @@ export async function homeRoutes(app: FastifyInstance, consoleDir: string | null
   app.get('/', hidden, async (_req, reply) => sendIndex(reply));
   return (request, reply) => {
     const pathname = request.url.split('?')[0]!;
-    // A GET of a client route; anything else (the API's paths, a missing asset) stays a 404.
-    if ((request.method !== 'GET' && request.method !== 'HEAD') || !isClientRoute(pathname)) return false;
-    void sendIndex(reply);
-    return true;
+    if (request.method !== 'GET' && request.method !== 'HEAD') return false;
+    if (isClientRoute(pathname)) {
+      void sendIndex(reply);
+      return true;
+    }
+    // A page a browser asks for at an address the console does not have (a mistyped link): the console, with a 404,
+    // says so and offers its navigation. The API's paths, assets and clients that do not ask for HTML get the problem.
+    if (!isServicePath(pathname) && /\btext\/html\b/.test(request.headers.accept ?? '')) {
+      void sendIndex(reply.code(404));
+      return true;
+    }
+    return false;
   };
 }
