@@ -56,7 +56,7 @@ describe.each(DATABASE_KINDS)('console screens on %s', (kind) => {
     const backorders = overview.statusReasons.find((s: { statusReason: string }) => s.statusReason === 'BackorderHold');
     expect(backorders.lines).toBeGreaterThan(0);
 
-    const home = await timeUntil(() => signIn(page), page.getByRole('link', { name: `Backorder Hold: ${backorders.lines} lines, ${backorders.units} units` }));
+    const home = await timeUntil(() => signIn(page), page.getByRole('link', { name: `Backorder Hold: ${backorders.lines.toLocaleString('en-US')} line${backorders.lines === 1 ? '' : 's'}, ${backorders.units.toLocaleString('en-US')} unit${backorders.units === 1 ? '' : 's'}` }));
     timings.push(['Home (after sign-in)', home]);
     await page.getByRole('figure', { name: 'Backorder ageing' }).waitFor();
     expect((await chartData(page, 'Backorder ageing')).map((r) => r[0])).toEqual(['0-2', '3-7', '8-14', '15-30', 'over 30']);

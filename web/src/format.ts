@@ -71,6 +71,9 @@ export function formatInstant(iso: string | null | undefined): string {
 
 export const formatNumber = (n: number | null | undefined) => (n === null || n === undefined ? '—' : numberFormat.format(n));
 
+/** "1 line", "2 lines": a count with its noun (the plural by an s). */
+export const counted = (n: number, noun: string) => `${formatNumber(n)} ${n === 1 ? noun : `${noun}s`}`;
+
 /** "3 min 4 s" between two instants; "running" while the end is missing. */
 export function formatDuration(startIso: string, endIso: string | null): string {
   if (!endIso) return 'running';

@@ -12,7 +12,7 @@ import { ChartFigure } from '../../components/ChartFigure.tsx';
 import { PageHeader, ReasonBadge, RunStatus } from '../../components/common.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { BarsChart } from '../../charts/index.ts';
-import { formatDate, formatInstant, formatNumber, jobLabel, reasonLabel } from '../../format.ts';
+import { counted, formatDate, formatInstant, formatNumber, jobLabel, reasonLabel } from '../../format.ts';
 
 const chartFallback = <Skeleton h="100%" />;
 
@@ -39,7 +39,7 @@ export default function HomePage() {
                   padding="sm"
                   component={Link}
                   to={`/orders?view=lines&statusReason=${r.statusReason}`}
-                  aria-label={`${reasonLabel(r.statusReason)}: ${r.lines} lines, ${r.units} units`}
+                  aria-label={`${reasonLabel(r.statusReason)}: ${counted(r.lines, 'line')}, ${counted(r.units, 'unit')}`}
                   data-count={r.statusReason}
                 >
                   <ReasonBadge reason={r.statusReason} />
@@ -47,7 +47,7 @@ export default function HomePage() {
                     {formatNumber(r.lines)}
                   </Text>
                   <Text size="xs" c="dimmed">
-                    lines · {formatNumber(r.units)} units
+                    {r.lines === 1 ? 'line' : 'lines'} · {counted(r.units, 'unit')}
                   </Text>
                 </Card>
               ))

@@ -13,7 +13,7 @@ import { useSession } from '../../api/session.tsx';
 import type { Line } from '../../api/types.ts';
 import { Loading, PageHeader, ReasonBadge } from '../../components/common.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
-import { CANCELABLE, formatInstant, stateLabel } from '../../format.ts';
+import { CANCELABLE, counted, formatInstant, stateLabel } from '../../format.ts';
 import { LineHistory, useOrderEvents } from './LineHistory.tsx';
 import { LINE_PLAN_HEADINGS, LinePlanCells } from './LinePlanCells.tsx';
 import { LinePromisePanel } from './LinePromisePanel.tsx';
@@ -170,7 +170,7 @@ export default function OrderPage() {
           <Text size="sm">
             {target?.kind === 'line'
               ? `Line ${target.line.lineNumber} (${target.line.sku} × ${target.line.quantity}) will be canceled by request${target.line.statusReason === 'AwaitingFulfillment' ? ' and its reservation released' : ''}. This cannot be undone.`
-              : `${cancelable.length} of ${o.lines.length} lines can still be canceled; they will be canceled by request and any reservation released. This cannot be undone.`}
+              : `${cancelable.length} of ${counted(o.lines.length, 'line')} can still be canceled; they will be canceled by request and any reservation released. This cannot be undone.`}
           </Text>
           <ProblemAlert error={cancel.error} action="Canceling" />
           <Group justify="flex-end">
