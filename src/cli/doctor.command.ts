@@ -10,8 +10,9 @@ import type { Config } from '../config/config.ts';
 import type { AppContext } from '../app/context.ts';
 import { checkIntegrity, repairIntegrity } from '../app/admin/integrity.ts';
 import type { IntegrityReport } from '../app/admin/integrity.ts';
-import { withAppContext } from '../app/runtime.ts';
+import { missingDatabase, withAppContext } from '../app/runtime.ts';
 import { holdDatabase } from './holders.ts';
+import { AppError } from '../app/errors.ts';
 
 function print(report: IntegrityReport, heading: string): void {
   if (report.ok) {
@@ -27,6 +28,9 @@ function print(report: IntegrityReport, heading: string): void {
 }
 
 export async function doctorCommand(config: Config, options: { repair: boolean }): Promise<number> {
+  // Refused before anything is made: holding the file would create its folder and a holders folder beside it.
+  const missing = missingDatabase(config.databaseUrl);
+  if (missing) throw new AppError('not_found', missing);
   const release = holdDatabase(config.databaseUrl, options.repair ? 'doctor --repair' : 'doctor');
   try {
     return await withAppContext({ databaseUrl: config.databaseUrl, manualClock: config.manualClock, mustExist: true }, (ctx) => doctor(ctx, options));

@@ -9,8 +9,9 @@ import { isJobType, JOB_TYPES } from '../domain/holds/job-kind.ts';
 import type { JobType } from '../domain/holds/job-kind.ts';
 import type { AppContext } from '../app/context.ts';
 import { UsageError } from './args.ts';
-import { withAppContext } from '../app/runtime.ts';
+import { missingDatabase, withAppContext } from '../app/runtime.ts';
 import { holdDatabase } from './holders.ts';
+import { AppError } from '../app/errors.ts';
 
 const COLUMNS: [string, number][] = [
   ['line', 31],
@@ -33,6 +34,9 @@ function write(text: string): Promise<void> {
 
 export async function dryRunCommand(config: Config, jobType: string): Promise<number> {
   if (!isJobType(jobType)) throw new UsageError(`there is no job type "${jobType}"; the job types are ${JOB_TYPES.join(' and ')}`, 'jobs run');
+  // Refused before anything is made: holding the file would create its folder and a holders folder beside it.
+  const missing = missingDatabase(config.databaseUrl);
+  if (missing) throw new AppError('not_found', missing);
   const release = holdDatabase(config.databaseUrl, 'jobs run --dry-run');
   try {
     return await withAppContext({ databaseUrl: config.databaseUrl, manualClock: config.manualClock, mustExist: true }, (ctx) => dryRun(ctx, config, jobType));

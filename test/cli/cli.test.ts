@@ -90,10 +90,11 @@ describe('holdfast usage and user errors', () => {
 
   it('says in one line that there is no database, rather than making an empty one', async () => {
     const missing = path.join(dir, 'nowhere', 'holdfast.db');
-    for (const args of [['keys', 'list'], ['keys', 'create', '--role', 'viewer'], ['atp', 'MN-270'], ['jobs', 'run', 'backorder']]) {
+    for (const args of [['keys', 'list'], ['keys', 'create', '--role', 'viewer'], ['atp', 'MN-270'], ['jobs', 'run', 'backorder'], ['jobs', 'run', 'backorder', '--dry-run'], ['doctor']]) {
       expectOneLine(await runCli(args, { DATABASE_URL: missing }), /there is no database at .*nowhere\/holdfast\.db; start the demo \(npm start\)/);
     }
-    expect(fs.existsSync(missing)).toBe(false);
+    // Nothing made on the way: not the file, not its folder.
+    expect(fs.existsSync(path.dirname(missing))).toBe(false);
   });
 
   it("refuses, changing nothing, a database that is not Holdfast's: another application's, or an empty file", async () => {
