@@ -104,6 +104,19 @@ describe.each(DATABASE_KINDS)('console screens on %s', (kind) => {
     const panel = page.locator(`[data-promise="${heldLine.lineNumber}"]`);
     await panel.locator('[data-explanation]').getByText(why.explanation, { exact: true }).waitFor();
     expect(await panel.locator('[data-queue]').textContent()).toContain(`${why.queue.ahead.lines} line`);
+    // SPEC 11's table at each candidate location, day by day: the earliest date's row as the service computed it.
+    const first = why.locations[0];
+    await panel.getByText(`Day by day at ${first.locationId}`).click();
+    const days = panel.getByRole('table', { name: `Day by day for line ${heldLine.lineNumber} at ${first.locationId}` });
+    await days.waitFor();
+    const today = days.locator('tbody tr').first();
+    const day0 = first.days[0];
+    expect(await today.locator('td').allTextContents()).toEqual([expect.any(String), String(day0.supply), String(day0.promisedAhead), String(day0.projected), String(day0.atp)]);
+    const row = first.days.find((d: { date: string }) => d.date === first.earliestDate);
+    // The earliest date's row is marked (none when it is past the horizon).
+    const marked = days.locator('tr[data-earliest]');
+    expect(await marked.count()).toBe(row ? 1 : 0);
+    if (row) expect(await marked.locator('td').allTextContents()).toEqual([expect.any(String), String(row.supply), String(row.promisedAhead), String(row.projected), String(row.atp)]);
 
     timings.push(['Products', await timeUntil(() => navigate(page, 'Products'), page.getByRole('table', { name: 'Products' }).getByRole('link', { name: 'HS-900' }))]);
     const hs = page.getByRole('row', { name: /HS-900/ });

@@ -117,8 +117,47 @@ export function LinePromisePanel({ line }: { line: Line }) {
               </Table.Tbody>
             </Table>
           ) : null}
+          {(p.locations ?? []).map((loc) => (loc.days.length ? <DayByDay key={loc.locationId} lineNumber={line.lineNumber} location={loc} /> : null))}
         </>
       )}
     </div>
+  );
+}
+
+type DatedLocation = NonNullable<LinePromise['locations']>[number];
+
+/**
+ * SPEC 11's table for one location: the ATP of section 2 with only the held lines ahead of this one promised. The
+ * days on which something happens (today, a receipt or issue, a promise ahead, the earliest date) are listed; the
+ * days between change nothing.
+ */
+function DayByDay({ lineNumber, location }: { lineNumber: number; location: DatedLocation }) {
+  const days = location.days.filter((d, i) => i === 0 || d.supply !== 0 || d.promisedAhead !== 0 || d.date === location.earliestDate);
+  return (
+    <details style={{ marginTop: 6 }}>
+      <summary style={{ cursor: 'pointer', fontSize: 'var(--mantine-font-size-xs)' }}>Day by day at {location.locationId}</summary>
+      <Table withTableBorder fz="xs" mt={4} aria-label={`Day by day for line ${lineNumber} at ${location.locationId}`}>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Date</Table.Th>
+            <Table.Th ta="right">Supply</Table.Th>
+            <Table.Th ta="right">Promised ahead</Table.Th>
+            <Table.Th ta="right">Projected</Table.Th>
+            <Table.Th ta="right">ATP</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {days.map((d) => (
+            <Table.Tr key={d.date} fw={d.date === location.earliestDate ? 700 : undefined} data-earliest={d.date === location.earliestDate || undefined}>
+              <Table.Td>{formatDate(d.date)}</Table.Td>
+              <Table.Td ta="right">{d.supply}</Table.Td>
+              <Table.Td ta="right">{d.promisedAhead}</Table.Td>
+              <Table.Td ta="right">{d.projected}</Table.Td>
+              <Table.Td ta="right">{d.atp}</Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </details>
   );
 }
