@@ -29,7 +29,7 @@ export const COMMAND_CONNECT_TIMEOUT_MS = 10_000;
 /** A SQLite database file that is not there, as one sentence; null when there is one (or it is PostgreSQL). */
 export function missingDatabase(databaseUrl: string): string | null {
   if (isPostgresUrl(databaseUrl) || databaseUrl === ':memory:') return null;
-  const shown = path.relative(process.cwd(), path.resolve(databaseUrl)) || databaseUrl;
+  const shown = path.isAbsolute(databaseUrl) ? databaseUrl : path.relative(process.cwd(), path.resolve(databaseUrl)) || databaseUrl;
   const start = 'start the demo (npm start) or the service (npx holdfast serve) first, or set DATABASE_URL';
   if (!fs.existsSync(databaseUrl)) return `there is no database at ${shown}; ${start}`;
   // A file Holdfast never wrote (opening it would make it a database).

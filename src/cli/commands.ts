@@ -142,8 +142,10 @@ function synopsis(c: CommandSpec): string {
 }
 
 export function usage(): string {
-  const width = Math.max(...COMMANDS.map((c) => head(c).length));
-  const lines = COMMANDS.map((c) => `  ${head(c).padEnd(width)}  ${c.summary}`);
+  // Each command with its options, as `help <command>` starts (the summary under it when the line would be long).
+  const synopses = COMMANDS.map((c) => synopsis(c).slice('holdfast '.length));
+  const width = Math.min(44, Math.max(...synopses.map((s) => s.length)));
+  const lines = COMMANDS.map((c, i) => (synopses[i]!.length > width ? `  ${synopses[i]}\n  ${''.padEnd(width)}  ${c.summary}` : `  ${synopses[i]!.padEnd(width)}  ${c.summary}`));
   return [
     'usage: holdfast <command> [options]',
     '',

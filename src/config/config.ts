@@ -90,6 +90,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`);
   const clock = env.HOLDFAST_CLOCK ?? '';
   if (clock !== '' && clock !== 'manual' && clock !== 'system') throw new ConfigError(`HOLDFAST_CLOCK must be "manual", "system" or unset, got "${clock}"`);
+  // A URL of another scheme would be taken for a file name (mysql://... as the folder "mysql:").
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(env.DATABASE_URL ?? '')?.[1];
+  if (scheme !== undefined && !/^postgres(ql)?$/i.test(scheme)) throw new ConfigError(`DATABASE_URL must be a SQLite file path or a postgres:// URL, got a ${scheme}:// URL`);
   const adminKey = env.HOLDFAST_ADMIN_KEY ?? '';
   if (/\s/.test(adminKey)) throw new ConfigError('HOLDFAST_ADMIN_KEY must not contain spaces (it travels in an Authorization header)');
   return Object.freeze({

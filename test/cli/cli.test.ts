@@ -45,7 +45,7 @@ describe('holdfast usage and user errors', () => {
       const r = await runCli(args, {});
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toMatch(/^usage: holdfast <command>/);
-      for (const c of ['serve', 'demo', 'migrate', 'keys create --role <role>', 'keys list', 'keys revoke <id>', 'jobs run <type>', 'import schedules <file.csv>', 'atp <sku>']) {
+      for (const c of ['serve', 'demo [--fresh]', 'migrate', 'keys create --role <role> [--label <text>]', 'keys list', 'keys revoke <id>', 'jobs run <type> [--dry-run]', 'import schedules <file.csv> [--replace]', 'doctor [--repair]', 'atp <sku> [--location <id>] [--quantity <n>]']) {
         expect(r.stdout).toContain(c);
       }
     }
@@ -86,6 +86,7 @@ describe('holdfast usage and user errors', () => {
     expectOneLine(await runCli(['import', 'schedules', path.join(dir, 'missing.csv')], {}), `there is no file ${path.join(dir, 'missing.csv')}`);
     expectOneLine(await runCli(['import', 'schedules', dir], {}), `${dir} is not a file`);
     expectOneLine(await runCli(['keys', 'list'], { PORT: 'eighty' }), 'PORT must be an integer from 0 to 65535, got "eighty"');
+    expectOneLine(await runCli(['keys', 'list'], { DATABASE_URL: 'mysql://x@127.0.0.1/y' }), 'DATABASE_URL must be a SQLite file path or a postgres:// URL, got a mysql:// URL');
   });
 
   it('says in one line that there is no database, rather than making an empty one', async () => {
