@@ -29,6 +29,8 @@ export function problemOf(code: ErrorCode, detail: string, errors?: readonly Fie
 
 export function sendProblem(reply: FastifyReply, body: ProblemBody): FastifyReply {
   reply.problemType = body.type;
+  // RFC 9110: a 401 names the scheme that would be accepted.
+  if (body.status === 401) reply.header('www-authenticate', 'Bearer realm="holdfast"');
   return reply.code(body.status).type('application/problem+json').send(body);
 }
 

@@ -131,7 +131,9 @@ describe.each(DATABASE_KINDS)('errors on %s', (kind) => {
     for (const scheme of ['bearer', 'BEARER', 'Bearer']) {
       expectStatus(await t.api('GET', '/api/orders', undefined, { key: null, headers: { authorization: `${scheme} ${ADMIN_KEY}` } }), 200);
     }
-    expectProblem(await t.api('GET', '/api/orders', undefined, { key: null, headers: { authorization: `Basic ${ADMIN_KEY}` } }), 401);
+    const basic = await t.api('GET', '/api/orders', undefined, { key: null, headers: { authorization: `Basic ${ADMIN_KEY}` } });
+    expectProblem(basic, 401);
+    expect(basic.headers['www-authenticate']).toBe('Bearer realm="holdfast"');
   });
 
   it('refuses "." and ".." as skus and location ids, in paths and bodies', async () => {
