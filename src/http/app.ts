@@ -137,7 +137,7 @@ export async function buildApp(deps: HttpDeps, options: AppOptions = {}): Promis
     } catch (e) {
       return done(new AppError('validation', `the body is not valid JSON: ${(e as Error).message}`, [{ path: '', message: 'is not valid JSON' }]), undefined);
     }
-    const broken = text.includes('\\u') ? halfSurrogate(parsed, '') : null;
+    const broken = text.includes('\\u') ? halfSurrogate(parsed) : null;
     if (broken !== null) return done(new AppError('validation', `${broken || 'the body'} has half of a UTF-16 surrogate pair; send whole characters`, [{ path: broken, message: 'has half of a UTF-16 surrogate pair' }]), undefined);
     done(null, parsed);
   });
@@ -220,15 +220,36 @@ export async function buildApp(deps: HttpDeps, options: AppOptions = {}): Promis
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-/** The JSON Pointer of the first string (or key) in `value` that is not well-formed UTF-16; null when all are. */
-function halfSurrogate(value: unknown, at: string): string | null {
-  if (typeof value === 'string') return LONE_SURROGATE.test(value) ? at : null;
-  if (value === null || typeof value !== 'object') return null;
-  for (const [k, v] of Object.entries(value)) {
-    const here = `${at}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-    if (LONE_SURROGATE.test(k)) return here;
-    const found = halfSurrogate(v, here);
-    if (found !== null) return found;
+/**
+ * The JSON Pointer of a string (or key) in `value` that is not well-formed UTF-16; null when all are. Walked with a
+ * stack of its own, so a deeply nested body cannot overflow the call stack.
+ */
+function halfSurrogate(value: unknown): string | null {
+  // Each node keeps its key and its parent; the pointer is spelled only for the node found (at most 200 characters).
+  interface Node {
+    readonly value: unknown;
+    readonly key: string | null;
+    readonly parent: Node | null;
+  }
+  const pointer = (node: Node): string => {
+    const keys: string[] = [];
+    for (let n: Node | null = node; n !== null && n.key !== null; n = n.parent) keys.push(n.key.replace(/~/g, '~0').replace(/\//g, '~1'));
+    const path = keys.reverse().map((k) => `/${k}`).join('');
+    return path.length > 200 ? `${path.slice(0, 200)}...` : path;
+  };
+  const todo: Node[] = [{ value, key: null, parent: null }];
+  while (todo.length) {
+    const node = todo.pop()!;
+    const v = node.value;
+    if (typeof v === 'string') {
+      if (LONE_SURROGATE.test(v)) return pointer(node);
+    } else if (v !== null && typeof v === 'object') {
+      for (const [key, child] of Object.entries(v)) {
+        const next = { value: child, key, parent: node };
+        if (LONE_SURROGATE.test(key)) return pointer(next);
+        todo.push(next);
+      }
+    }
   }
   return null;
 }

@@ -220,6 +220,10 @@ describe.each(DATABASE_KINDS)('bad input on %s', (kind) => {
     const pair = await t.api('PUT', '/api/products/EMOJI-1', undefined, { raw: '\ufeff{"name":"box \\ud83d\\udce6 and \u{1F4E6}"}' });
     expectStatus(pair, 201);
     expect(pair.body.name).toBe('box \u{1F4E6} and \u{1F4E6}');
+    // Half a pair deep inside a deeply nested body: found without recursion, its pointer kept short.
+    const deep = await t.api('POST', '/api/orders', undefined, { raw: `${'['.repeat(100_000)}"\\ud800"${']'.repeat(100_000)}` });
+    expectProblem(deep, 400);
+    expect(deep.body.errors[0].path).toMatch(/^(\/0){100}\.\.\.$/);
     const hex = await t.api('GET', '/api/orders?limit=0x10');
     expect(hex.body.errors).toEqual([{ path: '/limit', message: 'must be a whole number in decimal digits' }]);
   });
