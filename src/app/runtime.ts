@@ -26,14 +26,18 @@ export { isPostgresUrl };
 /** How long a command waits to reach PostgreSQL before it says it cannot. */
 export const COMMAND_CONNECT_TIMEOUT_MS = 10_000;
 
+/** A database as messages name it: a SQLite path as given when absolute, else from here; PostgreSQL by its variable. */
+const shownDatabase = (databaseUrl: string): string =>
+  isPostgresUrl(databaseUrl) ? 'the database at DATABASE_URL' : path.isAbsolute(databaseUrl) ? databaseUrl : path.relative(process.cwd(), path.resolve(databaseUrl)) || databaseUrl;
+
 /** A SQLite database file that is not there, as one sentence; null when there is one (or it is PostgreSQL). */
 export function missingDatabase(databaseUrl: string): string | null {
   if (isPostgresUrl(databaseUrl) || databaseUrl === ':memory:') return null;
-  const shown = path.isAbsolute(databaseUrl) ? databaseUrl : path.relative(process.cwd(), path.resolve(databaseUrl)) || databaseUrl;
   const start = 'start the demo (npm start) or the service (npx holdfast serve) first, or set DATABASE_URL';
-  if (!fs.existsSync(databaseUrl)) return `there is no database at ${shown}; ${start}`;
+  const stat = fs.statSync(databaseUrl, { throwIfNoEntry: false });
+  if (stat === undefined) return `there is no database at ${shownDatabase(databaseUrl)}; ${start}`;
   // A file Holdfast never wrote (opening it would make it a database).
-  if (fs.statSync(databaseUrl).isFile() && fs.statSync(databaseUrl).size === 0) return `${shown} is an empty file, not a Holdfast database; ${start}`;
+  if (stat.isFile() && stat.size === 0) return `${shownDatabase(databaseUrl)} is an empty file, not a Holdfast database; ${start}`;
   return null;
 }
 
@@ -47,8 +51,7 @@ export function missingDatabase(databaseUrl: string): string | null {
 export async function refuseForeignDatabase(database: Database, databaseUrl: string): Promise<void> {
   const tables = (await database.db.introspection.getTables({ withInternalKyselyTables: true })).map((t) => t.name);
   if (tables.includes('kysely_migration')) return;
-  const shown = isPostgresUrl(databaseUrl) ? 'the database at DATABASE_URL' : path.relative(process.cwd(), path.resolve(databaseUrl)) || databaseUrl;
-  if (tables.length > 0) throw new AppError('conflict', `${shown} is not a Holdfast database (it has tables of its own and none of Holdfast's); point DATABASE_URL at Holdfast's`);
+  if (tables.length > 0) throw new AppError('conflict', `${shownDatabase(databaseUrl)} is not a Holdfast database (it has tables of its own and none of Holdfast's); point DATABASE_URL at Holdfast's`);
 }
 
 export async function withAppContext<T>(options: RuntimeOptions, fn: (ctx: AppContext) => Promise<T>): Promise<T> {
@@ -61,7 +64,7 @@ export async function withAppContext<T>(options: RuntimeOptions, fn: (ctx: AppCo
     if (options.mustExist) await refuseForeignDatabase(database, options.databaseUrl);
     await database.migrate();
     const clock = options.manualClock ? new ManualClock((await storedManualTime(database.db)) ?? Date.now()) : systemClock;
-    return await fn({ database, clock, ids: new IdGenerator(), supplyChanged: () => undefined, metrics: noopMetrics });
+    return await fn(quietContext(database, clock));
   } finally {
     await database.close();
   }
@@ -72,6 +75,8 @@ export async function withAppContext<T>(options: RuntimeOptions, fn: (ctx: AppCo
  * clock it is given, no metrics and no supply signal. The caller closes `ctx.database`.
  */
 export function openThreadContext(databaseUrl: string, clock: Clock): AppContext {
-  const database = openDatabase({ url: databaseUrl, poolSize: 2 });
-  return { database, clock, ids: new IdGenerator(), supplyChanged: () => undefined, metrics: noopMetrics };
+  return quietContext(openDatabase({ url: databaseUrl, poolSize: 2 }), clock);
 }
+
+/** A context outside `serve`: nobody listens for supply changes or metrics. */
+const quietContext = (database: Database, clock: Clock): AppContext => ({ database, clock, ids: new IdGenerator(), supplyChanged: () => undefined, metrics: noopMetrics });

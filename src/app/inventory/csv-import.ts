@@ -22,7 +22,8 @@ import { allLocations, findProducts } from '../../store/repositories/catalog.rep
 import type { OnHandRow } from './set-on-hand.ts';
 import { writeOnHand } from './set-on-hand.ts';
 import type { NewScheduleEntry, ScheduleEntry, ScheduleKey } from './schedules.ts';
-import { changed, referenceOf, removeScheduleKeys, scheduleKeyOf, writeSchedules } from './schedules.ts';
+import { changed, referenceOf, scheduleKeyOf, writeSchedules } from './schedules.ts';
+import { deleteScheduleKeys } from '../../store/repositories/schedules.repository.ts';
 
 export type CsvKind = 'on-hand' | 'schedules';
 
@@ -146,7 +147,7 @@ async function writeCsv(ctx: AppContext, kind: CsvKind, source: CsvSource, optio
         if (options.replace) {
           const keys: ScheduleKey[] = [];
           for (const e of entries) if (!replaced.has(scheduleKeyOf(e))) (replaced.add(scheduleKeyOf(e)), keys.push(e));
-          await removeScheduleKeys(trx, keys);
+          await deleteScheduleKeys(trx, keys);
         }
         const stored = await writeSchedules(ctx, trx, entries);
         if (options.collectItems) items.push(...stored);

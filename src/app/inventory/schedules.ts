@@ -55,7 +55,7 @@ export async function uploadSchedules(
   const stored = await ctx.database.transaction(async (trx) => {
     await checkReferences(trx, entries);
     await ctx.database.lockSkus(trx, entries.map((e) => e.sku));
-    if (options.replace) await removeScheduleKeys(trx, scheduleKeys(entries));
+    if (options.replace) await deleteScheduleKeys(trx, scheduleKeys(entries));
     const out: ScheduleEntry[] = [];
     for (let i = 0; i < entries.length; i += PROGRESS_CHUNK) {
       out.push(...(await writeSchedules(ctx, trx, entries.slice(i, i + PROGRESS_CHUNK))));
@@ -73,10 +73,6 @@ export async function writeSchedules(ctx: AppContext, trx: Executor, entries: re
   return insertScheduleEntries(trx, entries, ctx.clock.now());
 }
 
-/** Removes every entry of these (sku, location, reference) keys inside the caller's transaction; answers how many. */
-export async function removeScheduleKeys(trx: Executor, keys: readonly ScheduleKey[]): Promise<number> {
-  return deleteScheduleKeys(trx, keys);
-}
 
 /** Starts the event-triggered run for skus whose schedule changed (after commit). */
 export function changed(ctx: AppContext, skus: readonly string[]): void {

@@ -13,7 +13,7 @@ import { progressFetch } from '../../api/progress-fetch.ts';
 import { useSession } from '../../api/session.tsx';
 import { Empty, LoadMore, Loading } from '../../components/common.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
-import { formatDate } from '../../format.ts';
+import { counted, formatDate } from '../../format.ts';
 import { useLocations, useSupplyChanged } from './hooks.ts';
 
 type ScheduleBody = { sku: string; locationId: string; date: string; quantity: number; reference?: string | null }[];
@@ -243,7 +243,7 @@ function CsvUpload({ sku }: { sku: string }) {
       ) : null}
       {result?.error ? (
         rows.length ? (
-          <Alert color="red" role="alert" title={`${result.file} was not imported: ${rows.length} bad row${rows.length === 1 ? '' : 's'}`}>
+          <Alert color="red" role="alert" title={`${result.file} was not imported: ${counted(rows.length, 'bad row')}`}>
             <Table fz="sm" aria-label="Bad rows" withTableBorder>
               <Table.Thead>
                 <Table.Tr>

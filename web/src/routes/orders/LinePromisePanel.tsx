@@ -10,14 +10,13 @@ import { unwrap } from '../../api/problem.ts';
 import { useSession } from '../../api/session.tsx';
 import type { Line, LinePromise } from '../../api/types.ts';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
-import { formatDate, formatInstant, jobLabel, reasonLabel } from '../../format.ts';
+import { counted, formatDate, formatInstant, jobLabel, reasonLabel } from '../../format.ts';
 
 const ordinal = (n: number) => {
   const s = ['th', 'st', 'nd', 'rd'];
   const v = n % 100;
   return `${n}${s[(v - 20) % 10] ?? s[v] ?? s[0]}`;
 };
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 function Next({ next }: { next: NonNullable<LinePromise['next']> }) {
   const where = next.locationId ? ` at ${next.locationId}` : '';
@@ -85,14 +84,14 @@ export function LinePromisePanel({ line }: { line: Line }) {
           </Text>
           {p.queue ? (
             <Text size="sm" mt={6} data-queue>
-              Queue: {ordinal(p.queue.position)} among the held lines of {p.sku}; {plural(p.queue.ahead.lines, 'line')} ({plural(p.queue.ahead.quantity, 'unit')}) ahead
-              {p.queue.expiringAhead.lines ? `, of which ${plural(p.queue.expiringAhead.lines, 'line')} past the cancellation SLA take no supply` : ''}.
+              Queue: {ordinal(p.queue.position)} among the held lines of {p.sku}; {counted(p.queue.ahead.lines, 'line')} ({counted(p.queue.ahead.quantity, 'unit')}) ahead
+              {p.queue.expiringAhead.lines ? `, of which ${counted(p.queue.expiringAhead.lines, 'line')} past the cancellation SLA take no supply` : ''}.
             </Text>
           ) : null}
           {p.next ? <Next next={p.next} /> : null}
           {p.reservation ? (
             <Text size="sm" mt={6}>
-              Reserved: {plural(p.reservation.quantity, 'unit')} at {p.reservation.locationId ?? '—'} since {formatInstant(p.reservation.since)}.
+              Reserved: {counted(p.reservation.quantity, 'unit')} at {p.reservation.locationId ?? '—'} since {formatInstant(p.reservation.since)}.
             </Text>
           ) : null}
           {p.decidedBy ? <Decided by={p.decidedBy} /> : null}
