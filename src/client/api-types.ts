@@ -571,7 +571,7 @@ export interface paths {
         post?: never;
         /**
          * Revoke an API key
-         * @description Revokes a key: its next request gets 401.
+         * @description Revokes a key: its next request gets 401. The last live admin key cannot be revoked (409): create another admin key first.
          */
         delete: operations["revokeApiKey"];
         options?: never;

@@ -4,11 +4,13 @@
  * it so that its very next request gets 401; lastUsedAt is written when a key is used, at most once a minute.
  * Admin only.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS } from '../fixtures/databases.ts';
 import { ADMIN_KEY, startTestService } from '../fixtures/test-service.ts';
 import type { TestService } from '../fixtures/test-service.ts';
 import { T0, expectProblem, expectStatus } from '../fixtures/seed.ts';
+import { sql } from 'kysely';
+import { revokeApiKey } from '../../src/store/repositories/keys.repository.ts';
 
 const AT_T0 = new Date(T0).toISOString();
 
@@ -83,5 +85,80 @@ describe.each(DATABASE_KINDS)('API keys on %s', (kind) => {
     expectStatus(second, 200);
     const ids = [...first.body.items, ...second.body.items].map((k: { id: string }) => k.id);
     expect(new Set(ids).size).toBe(ids.length);
+  });
+});
+
+describe.each(DATABASE_KINDS)('the last admin key on %s', (kind) => {
+  let t: TestService;
+  // Each test revokes the service's own admin key or keeps it the last one: each gets a service of its own.
+  beforeEach(async () => {
+    t = await startTestService(kind, { now: T0 });
+  });
+  afterEach(async () => {
+    await t?.close();
+  });
+
+  const liveAdmins = async (key?: string) =>
+    (await t.api('GET', '/api/keys?limit=500', undefined, key === undefined ? {} : { key })).body.items.filter((k: { role: string }) => k.role === 'admin').map((k: { id: string }) => k.id);
+
+  it('cannot be revoked, by itself or by another key, and stays usable; any other admin key can', async () => {
+    const [own] = await liveAdmins();
+    expect(await liveAdmins()).toEqual([own]);
+    const refused = await t.api('DELETE', `/api/keys/${own}`);
+    expectProblem(refused, 409);
+    expect(refused.body.detail).toBe(`API key ${own} is the last admin key and cannot be revoked: create another admin key first, then revoke this one`);
+    expectStatus(await t.api('GET', '/api/keys'), 200);
+
+    const second = (await t.api('POST', '/api/keys', { role: 'admin', label: 'second admin' })).body;
+    expectStatus(await t.api('DELETE', `/api/keys/${second.id}`), 200);
+    expectProblem(await t.api('DELETE', `/api/keys/${own}`), 409);
+    expect(await liveAdmins()).toEqual([own]);
+  });
+
+  it('keeps one when the last two are revoked at the same moment', async () => {
+    const b = (await t.api('POST', '/api/keys', { role: 'admin', label: 'b' })).body;
+    const c = (await t.api('POST', '/api/keys', { role: 'admin', label: 'c' })).body;
+    const [own] = (await liveAdmins()).filter((id: string) => id !== b.id && id !== c.id);
+    expectStatus(await t.api('DELETE', `/api/keys/${own}`, undefined, { key: b.key }), 200);
+
+    const answers = await Promise.all([t.api('DELETE', `/api/keys/${b.id}`, undefined, { key: c.key }), t.api('DELETE', `/api/keys/${c.id}`, undefined, { key: b.key })]);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
+    const survivor = answers[0]!.status === 409 ? b : c;
+    expect(await liveAdmins(survivor.key)).toEqual([survivor.id]);
+  });
+
+  // Two requests rarely overlap inside their transactions; here the first revoke holds its transaction open until
+  // the second is either done or waiting for a lock. Without the lock on the live admin keys, the second would see
+  // the first's key still live and revoke the other.
+  it.runIf(kind === 'postgres')('makes a revoke wait for another revoke of an admin key in flight (PostgreSQL)', async () => {
+    const db = t.service.database.db;
+    const [own] = await liveAdmins();
+    const b = (await t.api('POST', '/api/keys', { role: 'admin', label: 'b2' })).body;
+    expectStatus(await t.api('DELETE', `/api/keys/${own}`, undefined, { key: b.key }), 200);
+    const c = (await t.api('POST', '/api/keys', { role: 'admin', label: 'c2' }, { key: b.key })).body;
+
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let firstDone!: () => void;
+    const firstRevoked = new Promise<void>((r) => (firstDone = r));
+    const first = db.transaction().execute(async (trx) => {
+      const r = await revokeApiKey(trx, b.id, Date.now());
+      firstDone();
+      await held;
+      return r;
+    });
+    await firstRevoked;
+    let secondEnded = false;
+    const second = db
+      .transaction()
+      .execute((trx) => revokeApiKey(trx, c.id, Date.now()))
+      .finally(() => (secondEnded = true));
+    const waiting = async () =>
+      Number((await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`.execute(db)).rows[0]!.n) > 0;
+    while (!secondEnded && !(await waiting())) await new Promise((r) => setTimeout(r, 5));
+    release();
+    expect((await first) as { id: string }).toMatchObject({ id: b.id });
+    expect(await second).toBe('last admin');
+    expect(await liveAdmins(c.key)).toEqual([c.id]);
   });
 });

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Actor, AppContext, Role } from '../context.ts';
-import { notFound } from '../errors.ts';
+import { AppError, notFound } from '../errors.ts';
 import { sha256 } from '../canonical.ts';
 import { findApiKeyByHash, insertApiKey, listApiKeys as keyPage, revokeApiKey as revoke, touchApiKey } from '../../store/repositories/keys.repository.ts';
 import type { ApiKeyRecord } from '../../store/repositories/keys.repository.ts';
@@ -33,9 +33,15 @@ export function listApiKeys(ctx: AppContext, q: { after?: [number, string]; limi
   return keyPage(ctx.database.db, q);
 }
 
-/** Revokes a key: from now on it authenticates nothing (404 when no live key has this id). */
+/**
+ * Revokes a key: from now on it authenticates nothing (404 when no live key has this id). The last live admin key
+ * stays (409): without one, keys could be managed only from the command line.
+ */
 export async function revokeApiKey(ctx: AppContext, id: string): Promise<ApiKeyRecord> {
-  const revoked = await revoke(ctx.database.db, id, ctx.clock.now());
+  const revoked = await ctx.database.transaction((trx) => revoke(trx, id, ctx.clock.now()));
+  if (revoked === 'last admin') {
+    throw new AppError('conflict', `API key ${id} is the last admin key and cannot be revoked: create another admin key first, then revoke this one`);
+  }
   if (!revoked) throw notFound(`API key ${id}`);
   return revoked;
 }

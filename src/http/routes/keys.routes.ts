@@ -32,7 +32,7 @@ export function keysRoutes(app: FastifyInstance, { ctx, authenticator }: HttpDep
 
   app.delete<{ Params: Static<typeof ApiKeyParams> }>(
     '/api/keys/:id',
-    { schema: { tags: ['keys'], description: 'Revokes a key: its next request gets 401.', params: ApiKeyParams, response: { 200: ApiKey } }, config: { access: 'admin' } },
+    { schema: { tags: ['keys'], description: 'Revokes a key: its next request gets 401. The last live admin key cannot be revoked (409): create another admin key first.', params: ApiKeyParams, response: { 200: ApiKey } }, config: { access: 'admin' } },
     async (req) => {
       const revoked = await revokeApiKey(ctx, req.params.id);
       authenticator.forget(revoked.id);

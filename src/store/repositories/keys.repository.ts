@@ -48,12 +48,27 @@ export async function listApiKeys(db: Executor, q: { after?: [number, string]; l
   return pageOf(await query.execute(), q.limit, toKey, (r) => [r.created_at, r.id]);
 }
 
-/** Revokes a live key; answers it, or undefined when there is no live key with this id. */
-export async function revokeApiKey(db: Executor, id: string, at: number): Promise<ApiKeyRecord | undefined> {
-  const row = await db.selectFrom('api_keys').select(COLUMNS).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+/**
+ * Revokes a live key, unless it is the last live admin key (then nobody could manage keys over HTTP): answers the
+ * key, `'last admin'`, or undefined when there is no live key with this id. Run it in a transaction: it first
+ * locks the live admin keys (a no-op update), so two revokes of the last two admin keys cannot both pass.
+ */
+export async function revokeApiKey(trx: Executor, id: string, at: number): Promise<ApiKeyRecord | 'last admin' | undefined> {
+  const row = await trx.selectFrom('api_keys').select(COLUMNS).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
   if (!row) return undefined;
-  await db.updateTable('api_keys').set({ revoked_at: at }).where('id', '=', id).execute();
-  return toKey(row);
+  if (row.role === 'admin') {
+    await trx.updateTable('api_keys').set({ revoked_at: null }).where('role', '=', 'admin').where('revoked_at', 'is', null).execute();
+    const others = await trx
+      .selectFrom('api_keys')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('role', '=', 'admin')
+      .where('revoked_at', 'is', null)
+      .where('id', '<>', id)
+      .executeTakeFirstOrThrow();
+    if (Number(others.n) === 0) return 'last admin';
+  }
+  const revoked = await trx.updateTable('api_keys').set({ revoked_at: at }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+  return Number(revoked.numUpdatedRows) === 1 ? toKey(row) : undefined;
 }
 
 /** Records a use, at most once per `minGapMs` per key (one cheap update, skipped when recent). */
