@@ -9,6 +9,7 @@ import { Navigate, Route, Routes, useLocation } from 'react-router';
 import { useSessionState } from './api/session.tsx';
 import { Shell } from './Shell.tsx';
 import { Loading, ScreenFailed } from './components/common.tsx';
+import { UnsavedChangesGuard } from './components/UnsavedChanges.tsx';
 import { SignInPage } from './routes/signin/SignInPage.tsx';
 // Home is where sign-in lands: in the first chunk, so its data is asked for without waiting for another download.
 import HomePage from './routes/home/HomePage.tsx';
@@ -31,28 +32,30 @@ export function App() {
   if (!session) return <SignInPage />;
   const admin = session.can('admin');
   return (
-    <Shell>
-      <ScreenBoundary>
-        <Suspense fallback={<Loading />}>
-        <Routes>
-          <Route path="/" element={<HomePage />} />
-          <Route path="/orders" element={<OrdersPage />} />
-          <Route path="/orders/:id" element={<OrderPage />} />
-          <Route path="/products" element={<ProductsPage />} />
-          <Route path="/products/:sku" element={<ProductPage />} />
-          <Route path="/inventory" element={<InventoryPage />} />
-          <Route path="/monitoring" element={<Navigate to="/monitoring/jobs" replace />} />
-          <Route path="/monitoring/jobs" element={<JobsPage />} />
-          <Route path="/monitoring/jobs/runs/:id" element={<RunPage />} />
-          <Route path="/settings" element={<Navigate to="/settings/index-and-reservation" replace />} />
-          <Route path="/settings/:section" element={<SettingsPage />} />
-          {admin ? <Route path="/webhooks" element={<WebhooksPage />} /> : null}
-          {admin ? <Route path="/keys" element={<KeysPage />} /> : null}
-          <Route path="*" element={<NotFoundPage />} />
-        </Routes>
-        </Suspense>
-      </ScreenBoundary>
-    </Shell>
+    <UnsavedChangesGuard>
+      <Shell>
+        <ScreenBoundary>
+          <Suspense fallback={<Loading />}>
+          <Routes>
+            <Route path="/" element={<HomePage />} />
+            <Route path="/orders" element={<OrdersPage />} />
+            <Route path="/orders/:id" element={<OrderPage />} />
+            <Route path="/products" element={<ProductsPage />} />
+            <Route path="/products/:sku" element={<ProductPage />} />
+            <Route path="/inventory" element={<InventoryPage />} />
+            <Route path="/monitoring" element={<Navigate to="/monitoring/jobs" replace />} />
+            <Route path="/monitoring/jobs" element={<JobsPage />} />
+            <Route path="/monitoring/jobs/runs/:id" element={<RunPage />} />
+            <Route path="/settings" element={<Navigate to="/settings/index-and-reservation" replace />} />
+            <Route path="/settings/:section" element={<SettingsPage />} />
+            {admin ? <Route path="/webhooks" element={<WebhooksPage />} /> : null}
+            {admin ? <Route path="/keys" element={<KeysPage />} /> : null}
+            <Route path="*" element={<NotFoundPage />} />
+          </Routes>
+          </Suspense>
+        </ScreenBoundary>
+      </Shell>
+    </UnsavedChangesGuard>
   );
 }
 

@@ -4,6 +4,7 @@ import { useEffect } from 'react';
 import type { ReactNode } from 'react';
 import { Link, useLocation } from 'react-router';
 import { useSession } from './api/session.tsx';
+import { useConfirmLeave } from './components/UnsavedChanges.tsx';
 
 interface Item {
   readonly label: string;
@@ -44,6 +45,7 @@ function NavGroup({ label, children }: { label: string; children: ReactNode }) {
 /** Header with the role and "Sign out", navigation at the side (under a burger on a phone), the screen. */
 export function Shell({ children }: { children: ReactNode }) {
   const session = useSession();
+  const confirmLeave = useConfirmLeave();
   const [opened, { toggle, close }] = useDisclosure(false);
   // On a phone the closed navigation slides off screen: make it inert so Tab and screen readers skip it too.
   const phone = useMediaQuery('(max-width: 47.99em)', false, { getInitialValueInEffect: false });
@@ -69,7 +71,7 @@ export function Shell({ children }: { children: ReactNode }) {
             <Badge variant="outline" color="gray" visibleFrom="xs" aria-label={`Signed in as ${session.role}`}>
               {session.role}
             </Badge>
-            <Button variant="default" size="xs" onClick={session.signOut}>
+            <Button variant="default" size="xs" onClick={() => confirmLeave(session.signOut)}>
               Sign out
             </Button>
           </Group>

@@ -10,6 +10,7 @@ export type Run = Answer<'/api/jobs/runs/{id}', 'get'>;
 /** What `POST /api/jobs/{jobType}/runs?dryRun=true` answers: a run's counts and records, nothing written. */
 export type DryRun = Extract<Answer<'/api/jobs/{jobType}/runs', 'post'>, { dryRun: true }>;
 export type RunRecord = Run['records']['items'][number] | DryRun['records'][number];
+export type Product = Answer<'/api/products/{sku}', 'get'>;
 export type ApiKey = Answer<'/api/keys', 'get'>['items'][number];
 export type LinePromise = Answer<'/api/order-lines/{id}/promise', 'get'>;
 export type Webhook = Answer<'/api/webhooks/{id}', 'get'>;

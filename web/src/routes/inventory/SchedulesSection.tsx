@@ -13,6 +13,7 @@ import { progressFetch } from '../../api/progress-fetch.ts';
 import { useSession } from '../../api/session.tsx';
 import { Empty, LoadMore, Loading } from '../../components/common.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
+import { useUnsavedChanges } from '../../components/UnsavedChanges.tsx';
 import { counted, formatDate } from '../../format.ts';
 import { useLocations, useSupplyChanged } from './hooks.ts';
 
@@ -115,6 +116,8 @@ function AddEntry({ sku }: { sku: string }) {
   const [date, setDate] = useState('');
   const [quantity, setQuantity] = useState<number | string>('');
   const [reference, setReference] = useState('');
+  // An entry begun: adding one empties these two (the location and date stay, for the next entry).
+  useUnsavedChanges(quantity !== '' || reference !== '');
   const chosenLocation = locationId || locations.data?.items[0]?.id || '';
   const supply = useSupplyChanged();
   const add = useMutation({

@@ -8,6 +8,7 @@ import { ApiError, unwrap } from '../../api/problem.ts';
 import { useSession } from '../../api/session.tsx';
 import { Loading } from '../../components/common.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
+import { useUnsavedChanges } from '../../components/UnsavedChanges.tsx';
 import { formatNumber } from '../../format.ts';
 import { useLocations, useSupplyChanged } from './hooks.ts';
 
@@ -86,6 +87,7 @@ export function StockSection({ sku }: { sku: string }) {
 function OnHandEditor({ sku, locationId, current, onDone }: { sku: string; locationId: string; current: number; onDone: () => void }) {
   const { api } = useSession();
   const [value, setValue] = useState<number | string>(current);
+  useUnsavedChanges(String(value) !== String(current));
   const supply = useSupplyChanged();
   const save = useMutation({
     mutationFn: async (onHand: number) => {

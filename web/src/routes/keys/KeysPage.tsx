@@ -9,6 +9,7 @@ import { useSession } from '../../api/session.tsx';
 import type { ApiKey } from '../../api/types.ts';
 import { Empty, LoadMore, Loading, PageHeader } from '../../components/common.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
+import { useUnsavedChanges } from '../../components/UnsavedChanges.tsx';
 import { formatInstant } from '../../format.ts';
 
 const ROLES: ApiKey['role'][] = ['viewer', 'operator', 'integration', 'admin'];
@@ -114,13 +115,15 @@ function CreateKey({ onClose }: { onClose: () => void }) {
     mutationFn: () => unwrap(api.POST('/api/keys', { body: { role, label: label.trim() || null } })),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['keys'] }),
   });
+  // Until the key is created, closing the dialog with a role or label chosen asks first ("Cancel" says it).
+  const confirmLeave = useUnsavedChanges(!create.data && (role !== 'viewer' || label !== ''));
   const err = create.error instanceof ApiError ? create.error : null;
   const submit = (e: FormEvent) => {
     e.preventDefault();
     create.mutate();
   };
   return (
-    <Modal opened onClose={onClose} title={create.data ? 'Key created' : 'Create key'} centered>
+    <Modal opened onClose={() => confirmLeave(onClose)} title={create.data ? 'Key created' : 'Create key'} centered>
       {create.data ? (
         <Stack>
           <Alert color="yellow" role="status">

@@ -1,6 +1,7 @@
 /**
  * A product: "Pre-order Eligible" (Yes/No), "Launch Date", "Allow backorder", with "Save" and "Save & Close".
- * A field the service refuses shows its message on that field. Only admins may change a product.
+ * A field the service refuses shows its message on that field. Only admins may change a product. Leaving with
+ * unsaved changes asks first.
  */
 import { Anchor, Button, Group, NativeSelect, Paper, Stack, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
@@ -10,8 +11,10 @@ import type { FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError, unwrap } from '../../api/problem.ts';
 import { useSession } from '../../api/session.tsx';
+import type { Product } from '../../api/types.ts';
 import { Loading, PageHeader, SwitchField } from '../../components/common.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
+import { differs, useUnsavedChanges } from '../../components/UnsavedChanges.tsx';
 
 interface Draft {
   name: string;
@@ -22,6 +25,8 @@ interface Draft {
 
 const FIELDS = ['/name', '/preorderEligible', '/launchDate', '/allowBackorder'];
 
+const toDraft = (p: Product): Draft => ({ name: p.name, preorderEligible: p.preorderEligible, launchDate: p.launchDate ?? '', allowBackorder: p.allowBackorder });
+
 export default function ProductPage() {
   const { sku = '' } = useParams();
   const { api, can } = useSession();
@@ -30,11 +35,15 @@ export default function ProductPage() {
   const product = useQuery({ queryKey: ['product', sku], queryFn: () => unwrap(api.GET('/api/products/{sku}', { params: { path: { sku } } })) });
   const [draft, setDraft] = useState<Draft | null>(null);
   useEffect(() => {
-    if (product.data) {
-      const p = product.data;
-      setDraft({ name: p.name, preorderEligible: p.preorderEligible, launchDate: p.launchDate ?? '', allowBackorder: p.allowBackorder });
-    }
+    if (product.data) setDraft(toDraft(product.data));
   }, [product.data]);
+  const dirty = draft !== null && product.data !== undefined && differs(draft, toDraft(product.data));
+  useUnsavedChanges(dirty);
+  // "Save & Close" leaves once the saved product is the one shown: until then the edits still count as unsaved.
+  const [closing, setClosing] = useState(false);
+  useEffect(() => {
+    if (closing && !dirty) void navigate('/products');
+  }, [closing, dirty, navigate]);
 
   const save = useMutation({
     mutationFn: (d: Draft & { close: boolean }) =>
@@ -49,7 +58,7 @@ export default function ProductPage() {
       void queryClient.invalidateQueries({ queryKey: ['products'] });
       void queryClient.invalidateQueries({ queryKey: ['overview'] });
       notifications.show({ color: 'teal', message: `${saved.sku} saved` });
-      if (d.close) void navigate('/products');
+      if (d.close) setClosing(true);
     },
   });
 
@@ -62,6 +71,7 @@ export default function ProductPage() {
   const unplaced = err && !FIELDS.some((f) => err.at(f)) ? save.error : err ? null : save.error;
   const submit = (close: boolean) => (e?: FormEvent) => {
     e?.preventDefault();
+    setClosing(false);
     save.mutate({ ...draft, close });
   };
 

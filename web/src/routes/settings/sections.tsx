@@ -1,4 +1,7 @@
-/** The settings forms: each sends what it shows as one PATCH, and shows a refused field's message on it. */
+/**
+ * The settings forms: each sends what it shows as one PATCH, and shows a refused field's message on it; leaving one
+ * with unsaved changes asks first.
+ */
 import { Button, Fieldset, Group, NativeSelect, NumberInput, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
@@ -9,6 +12,7 @@ import { ApiError, unwrap } from '../../api/problem.ts';
 import { useSession } from '../../api/session.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { SwitchField } from '../../components/common.tsx';
+import { differs, useUnsavedChanges } from '../../components/UnsavedChanges.tsx';
 
 export type Settings = paths['/api/settings']['get']['responses'][200]['content']['application/json'];
 type Patch = NonNullable<paths['/api/settings']['patch']['requestBody']>['content']['application/json'];
@@ -29,8 +33,19 @@ function useSave(fields: readonly string[]) {
   return { save, at: (pointer: string) => err?.at(pointer), unplaced };
 }
 
-function SettingsForm({ title, children, onSubmit, saving, unplaced }: { title: string; children: ReactNode; onSubmit: () => void; saving: boolean; unplaced: unknown }) {
+interface FormProps {
+  readonly title: string;
+  readonly children: ReactNode;
+  readonly onSubmit: () => void;
+  readonly saving: boolean;
+  readonly unplaced: unknown;
+  /** The form shows values other than the saved settings. */
+  readonly dirty: boolean;
+}
+
+function SettingsForm({ title, children, onSubmit, saving, unplaced, dirty }: FormProps) {
   const { can } = useSession();
+  useUnsavedChanges(dirty);
   const editable = can('admin');
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -70,8 +85,15 @@ export function IndexSection({ settings }: { settings: Settings }) {
     setHorizon(settings.atpHorizonDays);
   }, [settings]);
   const { save, at, unplaced } = useSave(['/onHandChangeSchedule', '/atpHorizonDays']);
+  const dirty = differs([schedule, String(horizon)], [settings.onHandChangeSchedule, String(settings.atpHorizonDays)]);
   return (
-    <SettingsForm title="Index and Reservation" onSubmit={() => save.mutate({ onHandChangeSchedule: schedule, atpHorizonDays: intOrNaN(horizon) })} saving={save.isPending} unplaced={unplaced}>
+    <SettingsForm
+      title="Index and Reservation"
+      onSubmit={() => save.mutate({ onHandChangeSchedule: schedule, atpHorizonDays: intOrNaN(horizon) })}
+      saving={save.isPending}
+      unplaced={unplaced}
+      dirty={dirty}
+    >
       <Text size="sm" c="dimmed">
         Inventory settings · Feature Management & Settings
       </Text>
@@ -114,6 +136,7 @@ export function GeneralSection({ settings }: { settings: Settings }) {
   }, [settings]);
   const zones = useMemo(() => timeZones(settings.timeZone), [settings.timeZone]);
   const { save, at, unplaced } = useSave(['/backorders', '/cancellationSlaDays', '/timeZone']);
+  const dirty = differs([backorders, String(sla), timeZone], [settings.backorders, String(settings.cancellationSlaDays ?? ''), settings.timeZone]);
   const submit = () => {
     const patch: Patch = { backorders, timeZone };
     // The SLA is set only while backorders are on; switching them off keeps the SLA for next time.
@@ -121,7 +144,7 @@ export function GeneralSection({ settings }: { settings: Settings }) {
     save.mutate(patch);
   };
   return (
-    <SettingsForm title="General app settings" onSubmit={submit} saving={save.isPending} unplaced={unplaced}>
+    <SettingsForm title="General app settings" onSubmit={submit} saving={save.isPending} unplaced={unplaced} dirty={dirty}>
       <Fieldset legend={<Title order={3} size="h5">Order handling preferences</Title>} variant="unstyled">
         <Stack gap="md">
           <SwitchField
@@ -167,7 +190,7 @@ export function JobsSection({ settings }: { settings: Settings }) {
   const b = jobs.backorder;
   const p = jobs.preorder;
   return (
-    <SettingsForm title="Job schedules" onSubmit={() => save.mutate({ jobs })} saving={save.isPending} unplaced={unplaced}>
+    <SettingsForm title="Job schedules" onSubmit={() => save.mutate({ jobs })} saving={save.isPending} unplaced={unplaced} dirty={differs(jobs, settings.jobs)}>
       <Text size="sm" c="dimmed">
         A switched-off schedule stops only the timed runs: "Run" on Background jobs always works.
       </Text>

@@ -1,4 +1,7 @@
-/** Add or edit a subscription: id, url, secret (write-only), events, active, description. */
+/**
+ * Add or edit a subscription: id, url, secret (write-only), events, active, description. Leaving it with changes
+ * other than by "Cancel" asks first.
+ */
 import { Button, Checkbox, Group, Modal, PasswordInput, Stack, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
@@ -10,6 +13,7 @@ import { WEBHOOK_EVENTS } from '../../api/types.ts';
 import type { Webhook, WebhookBody } from '../../api/types.ts';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { SwitchField } from '../../components/common.tsx';
+import { differs, useUnsavedChanges } from '../../components/UnsavedChanges.tsx';
 
 const FIELDS = ['/id', '/url', '/secret', '/events', '/active', '/description'];
 
@@ -22,6 +26,10 @@ export function WebhookForm({ webhook, onClose }: { webhook: Webhook | null; onC
   const [events, setEvents] = useState<string[]>(webhook?.events ?? ['*']);
   const [active, setActive] = useState(webhook?.active ?? true);
   const [description, setDescription] = useState(webhook?.description ?? '');
+  const [initial] = useState(() => [id, url, secret, events, active, description]);
+  const confirmLeave = useUnsavedChanges(differs([id, url, secret, events, active, description], initial));
+  // The dialog's close button, Escape or a click beside it ask first; "Cancel" says it.
+  const close = () => confirmLeave(onClose);
   const save = useMutation({
     mutationFn: () => {
       const body: WebhookBody = { url, events, active, description: description.trim() || null };
@@ -41,7 +49,7 @@ export function WebhookForm({ webhook, onClose }: { webhook: Webhook | null; onC
     save.mutate();
   };
   return (
-    <Modal opened onClose={onClose} title={webhook ? `Edit webhook ${webhook.id}` : 'Add webhook'} centered size="lg">
+    <Modal opened onClose={close} title={webhook ? `Edit webhook ${webhook.id}` : 'Add webhook'} centered size="lg">
       <form onSubmit={submit} noValidate>
         <Stack>
           <TextInput label="Id" description="Your name for it, e.g. warehouse-east." value={id} onChange={(e) => setId(e.currentTarget.value)} disabled={!!webhook} error={err?.at('/id')} required data-autofocus />
