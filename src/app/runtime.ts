@@ -4,6 +4,7 @@
  * error rather than a new empty database (a command run in the wrong folder should say so).
  */
 import fs from 'node:fs';
+import { sql } from 'kysely';
 import path from 'node:path';
 import type { AppContext } from './context.ts';
 import type { Clock } from './clock.ts';
@@ -65,6 +66,28 @@ export async function withAppContext<T>(options: RuntimeOptions, fn: (ctx: AppCo
     await database.migrate();
     const clock = options.manualClock ? new ManualClock((await storedManualTime(database.db)) ?? Date.now()) : systemClock;
     return await fn(quietContext(database, clock));
+  } finally {
+    await database.close();
+  }
+}
+
+/** What `migrate` did: the migrations it applied, how many the database has now, whether it made the database. */
+export interface Migrated {
+  readonly applied: readonly string[];
+  readonly total: number;
+  readonly created: boolean;
+  /** The database as messages name it. */
+  readonly shown: string;
+}
+
+/** Applies the pending migrations (a database already up to date is left as it is) and says which. */
+export async function migrateDatabase(databaseUrl: string): Promise<Migrated> {
+  const created = missingDatabase(databaseUrl) !== null;
+  const database = openDatabase({ url: databaseUrl, poolSize: 2, connectTimeoutMs: COMMAND_CONNECT_TIMEOUT_MS });
+  try {
+    const applied = await database.migrate();
+    const total = Number((await sql<{ n: number | string }>`select count(*) as n from kysely_migration`.execute(database.db)).rows[0]?.n ?? 0);
+    return { applied, total, created, shown: shownDatabase(databaseUrl) };
   } finally {
     await database.close();
   }

@@ -25,6 +25,11 @@ export interface CommandSpec {
 
 const ROLES = 'admin, operator, integration, viewer';
 
+/** An import's help: all or nothing, and any size (the file is streamed), unlike the HTTP route's `limit`. */
+const importDetails = (limit: string) =>
+  'The whole file is checked first: every bad row is listed with its CSV line, and nothing is written unless all are good.\n' +
+  `A file of any size: it is read as a stream, so this is the way to import more than the HTTP API takes: ${limit}.`;
+
 export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'serve',
@@ -45,8 +50,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'migrate',
-    summary: 'apply pending migrations (serve and demo do this at start-up too)',
-    run: async ({ config }) => (await import('./keys.command.ts')).migrateCommand(config),
+    summary: 'apply pending migrations, naming each (serve and demo do this at start-up too)',
+    run: async ({ config }) => (await import('./migrate.command.ts')).migrateCommand(config),
   },
   {
     name: 'keys create',
@@ -79,7 +84,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'import on-hand',
     summary: 'set on-hand counts from a CSV file with the header sku,locationId,onHand',
     operands: ['file.csv'],
-    details: 'The whole file is checked first: every bad row is listed with its CSV line, and nothing is written unless all are good.',
+    details: importDetails('PUT /api/inventory/on-hand takes at most 50,000 rows, as JSON'),
     run: async ({ config, operands }) => (await import('./import.command.ts')).importCommand(config, 'on-hand', operands[0]!, {}),
   },
   {
@@ -87,7 +92,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'add schedule entries from a CSV file with the header sku,locationId,date,quantity[,reference]',
     operands: ['file.csv'],
     options: { replace: { help: 'every (sku, locationId, reference) in the file first loses its entries: re-importing a purchase order updates it' } },
-    details: 'The whole file is checked first: every bad row is listed with its CSV line, and nothing is written unless all are good.',
+    details: importDetails('POST /api/inventory/schedules takes at most 100,000 rows and 16 MiB'),
     run: async ({ config, operands, options }) =>
       (await import('./import.command.ts')).importCommand(config, 'schedules', operands[0]!, { replace: options.has('replace') }),
   },

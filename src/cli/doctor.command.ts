@@ -3,7 +3,8 @@
  * wrong. With `--repair` it then recomputes `reserved`, the promised quantities and the products' counts of held
  * lines from the lines in one transaction, prints each correction (recorded in integrity_repairs), makes the next
  * job runs plan every sku again (it forgets the settled skus), checks again and exits 1 only if problems remain
- * (lines in an impossible state are reported, never changed).
+ * (lines in an impossible state are reported, never changed). Each thing that is wrong is printed once, saying
+ * what `--repair` would do about it.
  */
 import os from 'node:os';
 import type { Config } from '../config/config.ts';
@@ -13,17 +14,19 @@ import type { IntegrityReport } from '../app/admin/integrity.ts';
 import { missingDatabase, withAppContext } from '../app/runtime.ts';
 import { holdDatabase } from './holders.ts';
 import { AppError } from '../app/errors.ts';
+import { doctorEntries } from './doctor-report.ts';
+import { lineLabels } from '../app/orders/orders.query.ts';
 
-function print(report: IntegrityReport, heading: string): void {
+/** Each thing that is wrong once, with what is wrong and what `--repair` would do (doctor-report.ts). */
+async function print(ctx: AppContext, report: IntegrityReport, heading: string): Promise<void> {
   if (report.ok) {
     process.stdout.write(`${heading}: no problems found\n`);
     return;
   }
-  process.stdout.write(`${heading}: ${report.problems.length}${report.truncated ? '+' : ''} ${report.problems.length === 1 ? 'problem' : 'problems'}\n`);
-  for (const p of report.problems) {
-    const where = [p.sku, p.locationId, p.date, p.lineId && `line ${p.lineId}`].filter(Boolean).join(' ');
-    process.stdout.write(`  ${p.kind.padEnd(18)} ${where}: ${p.detail}\n`);
-  }
+  const labels = await lineLabels(ctx, report.problems.flatMap((p) => (p.lineId === undefined ? [] : [p.lineId])));
+  const entries = doctorEntries(report.problems, labels);
+  process.stdout.write(`${heading}: ${entries.length}${report.truncated ? '+' : ''} ${entries.length === 1 ? 'problem' : 'problems'}\n`);
+  for (const e of entries) process.stdout.write(`  ${e.kinds.join(', ').padEnd(18)} ${e.where}: ${e.text}\n`);
   if (report.truncated) process.stdout.write('  (more of some kinds not listed)\n');
 }
 
@@ -41,7 +44,7 @@ export async function doctorCommand(config: Config, options: { repair: boolean }
 
 async function doctor(ctx: AppContext, options: { repair: boolean }): Promise<number> {
   const found = await checkIntegrity(ctx);
-  print(found, 'holdfast doctor');
+  await print(ctx, found, 'holdfast doctor');
   if (found.ok || !options.repair) return found.ok ? 0 : 1;
   const repaired = await repairIntegrity(ctx, `holdfast doctor --repair (${os.userInfo().username}@${os.hostname()})`);
   process.stdout.write(`repaired: ${repaired.reserved} reserved, ${repaired.promised} promised quantities, ${repaired.heldCounts} counts of held lines (recorded in integrity_repairs)\n`);
@@ -50,6 +53,6 @@ async function doctor(ctx: AppContext, options: { repair: boolean }): Promise<nu
     process.stdout.write(`  ${c.subject.padEnd(9)} ${key}: ${c.before ?? 'none'} -> ${c.after}\n`);
   }
   const after = await checkIntegrity(ctx);
-  print(after, 'after the repair');
+  await print(ctx, after, 'after the repair');
   return after.ok ? 0 : 1;
 }

@@ -1,6 +1,7 @@
 /**
  * `holdfast jobs run <type> --dry-run`: what a manual run started now would do (SPEC sections 5 and 8), printed
- * record by record as its batches are planned, then its counts. Writes nothing.
+ * record by record as its batches are planned (each line by its order's externalId and line number), then its
+ * counts. Writes nothing. The records with every internal id are the HTTP dry run's (`?dryRun=true`, JSON).
  */
 import type { Config } from '../config/config.ts';
 import { addCounts, settledCounts, startDryRun, ZERO_COUNTS } from '../app/jobs/dry-run.ts';
@@ -12,20 +13,36 @@ import { UsageError } from './args.ts';
 import { missingDatabase, withAppContext } from '../app/runtime.ts';
 import { holdDatabase } from './holders.ts';
 import { AppError } from '../app/errors.ts';
+import { lineLabels } from '../app/orders/orders.query.ts';
+import type { LineLabel } from '../app/orders/orders.query.ts';
 
+// What an operator knows a line by first (its order's externalId and line number, sku, location); the internal line
+// id last, for the API and the console (GET /api/order-lines/{id}).
 const COLUMNS: [string, number][] = [
-  ['line', 31],
-  ['order', 31],
+  ['order', 20],
+  ['line', 5],
   ['sku', 16],
-  ['from -> to', 42],
+  ['quantity', 9],
+  ['from -> to', 38],
   ['location', 10],
   ['available', 11],
-  ['ships', 10],
+  ['ships', 11],
+  ['line id', 0],
 ];
 
 const row = (cells: readonly string[]) => `${cells.map((c, i) => c.padEnd(COLUMNS[i]![1])).join(' ').trimEnd()}\n`;
-const recordRow = (r: RunRecord) =>
-  row([r.lineId, r.orderId, r.sku, `${r.from} -> ${r.to}`, r.locationId ?? '-', r.inventoryAvailabilityDate ?? '-', r.estimatedShipmentDate ?? '-']);
+const recordRow = (r: RunRecord, label: LineLabel | undefined) =>
+  row([
+    label?.externalId ?? r.orderId,
+    label ? String(label.lineNumber) : '?',
+    r.sku,
+    String(r.quantity),
+    `${r.from} -> ${r.to}`,
+    r.locationId ?? '-',
+    r.inventoryAvailabilityDate ?? '-',
+    r.estimatedShipmentDate ?? '-',
+    r.lineId,
+  ]);
 
 /** Writes to stdout, waiting when its buffer is full (a million records never pile up in memory). */
 function write(text: string): Promise<void> {
@@ -55,7 +72,8 @@ async function dryRun(ctx: AppContext, config: Config, jobType: JobType): Promis
     if (batch.records.length === 0) continue;
     if (records === 0) await write(row(COLUMNS.map(([name]) => name)));
     records += batch.records.length;
-    await write(batch.records.map(recordRow).join(''));
+    const labels = await lineLabels(ctx, batch.records.map((r) => r.lineId));
+    await write(batch.records.map((r) => recordRow(r, labels.get(r.lineId))).join(''));
   }
   const settled = settledCounts(dry.processed, counts);
   const names = ['processed', 'movedToFulfillment', 'movedToBackorder', 'stillOnHold', 'canceled', 'failedRecords'] as const;

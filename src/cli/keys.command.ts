@@ -1,19 +1,13 @@
-/** `holdfast migrate` and `holdfast keys create|list|revoke`: quick commands on the database, no HTTP, no jobs. */
+/** `holdfast keys create|list|revoke`: quick commands on the database, no HTTP, no jobs. */
 import type { Config } from '../config/config.ts';
 import { ROLES } from '../app/context.ts';
 import type { Role } from '../app/context.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from '../app/access/api-keys.ts';
-import { isPostgresUrl, withAppContext } from '../app/runtime.ts';
+import { withAppContext } from '../app/runtime.ts';
 import { UsageError } from './args.ts';
 import { table, when } from './table.ts';
 
-const runtime = (config: Config, mustExist = true) => ({ databaseUrl: config.databaseUrl, manualClock: config.manualClock, mustExist });
-
-export async function migrateCommand(config: Config): Promise<number> {
-  await withAppContext(runtime(config, false), async () => undefined);
-  process.stdout.write(`migrations applied to ${isPostgresUrl(config.databaseUrl) ? 'PostgreSQL' : config.databaseUrl}\n`);
-  return 0;
-}
+const runtime = (config: Config) => ({ databaseUrl: config.databaseUrl, manualClock: config.manualClock, mustExist: true });
 
 export async function createKeyCommand(config: Config, role: string | undefined, label: string | undefined): Promise<number> {
   if (role === undefined) throw new UsageError(`keys create needs --role, one of ${ROLES.join(', ')}`, 'keys create');

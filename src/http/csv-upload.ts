@@ -44,7 +44,7 @@ export function spoolCsv(request: FastifyRequest, payload: NodeJS.ReadableStream
     };
     const onData = (chunk: Buffer) => {
       bytes += chunk.length;
-      if (bytes > limit) return fail(new AppError('payload_too_large', `the CSV is larger than ${Math.round(limit / 1_048_576)} MiB; send it in parts`));
+      if (bytes > limit) return fail(new AppError('payload_too_large', `the CSV is larger than ${Math.round(limit / 1_048_576)} MiB; send it in parts, or import the whole file with npx holdfast import schedules, which takes any size`));
       if (!out.write(chunk)) {
         payload.pause();
         out.once('drain', () => payload.resume());

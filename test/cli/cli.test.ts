@@ -18,7 +18,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS, PG_ADMIN_URL } from '../fixtures/databases.ts';
 import { startTestService } from '../fixtures/test-service.ts';
 import type { TestService } from '../fixtures/test-service.ts';
-import { T0, expectProblem, expectStatus, seedLocations, seedOnHand, seedProducts } from '../fixtures/seed.ts';
+import { SCENARIO_SETTINGS, T0, expectProblem, expectStatus, patchSettings, placeOrder, seedLocations, seedOnHand, seedProducts, seedSchedules, tableCount } from '../fixtures/seed.ts';
 import { PROJECT_ROOT, runCli } from '../jobs/child-process.ts';
 import type { CliResult } from '../jobs/child-process.ts';
 
@@ -237,11 +237,194 @@ describe.each(DATABASE_KINDS)('holdfast keys, atp and import beside a service on
     const r = await runCli(['import', 'schedules', bad], env());
     expect(r.code).toBe(1);
     expect(r.stderr.split('\n')).toEqual([
-      `holdfast: ${bad}: the CSV has 2 errors in 2 rows, and nothing was written:`,
+      `holdfast: ${bad}: the CSV has 2 errors in 1 of its 2 data rows (CSV line 5), and nothing was written:`,
       '  row 2, date: must be a calendar date YYYY-MM-DD (CSV line 5)',
       '  row 2, sku: unknown sku "NOPE-1" (CSV line 5)',
       '',
     ]);
     expect(await listed()).toHaveLength(4);
+  });
+
+  it('counts the data rows with errors and names their CSV lines, for on-hand and schedules alike', async () => {
+    t = await startTestService(kind, { now: T0 });
+    await seedLocations(t, { EAST: { priority: 1 }, WEST: { priority: 2 } });
+    await seedProducts(t, { 'CE-1': {}, 'CE-2': {} });
+    const csv = (name: string, text: string) => {
+      const file = path.join(dir, `${name}-${kind}.csv`);
+      fs.writeFileSync(file, text);
+      return file;
+    };
+    const refused = async (kindOfImport: 'on-hand' | 'schedules', file: string) => {
+      const r = await runCli(['import', kindOfImport, file], env());
+      expect(r.code, r.stdout).toBe(1);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      return r.stderr.trimEnd().split('\n');
+    };
+
+    // Six bad rows and a good one under the header: six errors in six of the seven data rows, on CSV lines 2-7.
+    const six = [1, 2, 3, 4, 5, 6];
+    const schedules = csv('six-bad', ['sku,locationId,date,quantity', ...six.map((i) => `NOPE-${i},EAST,2028-06-10,5`), 'CE-1,EAST,2028-06-10,5', ''].join('\n'));
+    expect(await refused('schedules', schedules)).toEqual([
+      `holdfast: ${schedules}: the CSV has 6 errors in 6 of its 7 data rows (CSV lines 2-7), and nothing was written:`,
+      ...six.map((i) => `  row ${i}, sku: unknown sku "NOPE-${i}" (CSV line ${i + 1})`),
+    ]);
+
+    // Two errors in one row, one in another, a blank line, a row with a cell too many: four errors in three of four rows.
+    const onHand = csv('on-hand-bad', 'sku,locationId,onHand\nCE-1,EAST,1\nNOPE-1,MOON,2\nCE-1,WEST,x\n\nCE-2,EAST,4,9\n');
+    expect(await refused('on-hand', onHand)).toEqual([
+      `holdfast: ${onHand}: the CSV has 4 errors in 3 of its 4 data rows (CSV lines 3-4 and 6), and nothing was written:`,
+      '  row 2, sku: unknown sku "NOPE-1" (CSV line 3)',
+      '  row 2, locationId: unknown location "MOON" (CSV line 3)',
+      '  row 3, onHand: must be an integer (CSV line 4)',
+      '  row 4: has 4 cells but the header names 3 columns (CSV line 6)',
+    ]);
+
+    // Every other row of 240 bad: the lines are summed up, and the first 100 errors listed.
+    const every = csv('every-other', ['sku,locationId,date,quantity', ...Array.from({ length: 240 }, (_, i) => `CE-1,EAST,2028-06-10,${i % 2}`), ''].join('\n'));
+    const many = await refused('schedules', every);
+    expect(many[0]).toBe(`holdfast: ${every}: the CSV has 120 errors in 120 of its 240 data rows (CSV lines 2, 4, 6, 8, 10 and more up to 240); the first 100 are listed, and nothing was written:`);
+    expect(many).toHaveLength(101);
+
+    // Errors of the file itself are no data row's.
+    const header = csv('bad-header', 'sku,location,onHand\nCE-1,EAST,1\n');
+    expect(await refused('on-hand', header)).toEqual([
+      `holdfast: ${header}: the CSV has 3 errors, and nothing was written:`,
+      '  the header lacks the column "locationId" (CSV line 1)',
+      '  the header has an unknown column "location" (CSV line 1)',
+      '  the header must be sku,locationId,onHand (CSV line 1)',
+    ]);
+    const cut = csv('cut-short', 'sku,locationId,date,quantity\nCE-1,EAST,2028-06-10,5,extra\nCE-1,EAST,2028-06-10,5\n"CE-1,EAST,2028-06-10,5\n');
+    expect(await refused('schedules', cut)).toEqual([
+      `holdfast: ${cut}: the CSV has 1 error in 1 of the 2 data rows checked (CSV line 2) and 1 that stopped the check, and nothing was written:`,
+      '  row 1: has 5 cells but the header names 4 columns (CSV line 2)',
+      '  row 3: a quoted field is not closed (CSV line 4)',
+    ]);
+    expect(await tableCount(t, 'stock')).toBe(0);
+    expect(await tableCount(t, 'schedule_entries')).toBe(0);
+  });
+
+  /** A released line of CD-2 and a held line of CD-1 dated by a schedule entry at EAST: order DOC-7, lines 1 and 2. */
+  async function heldWorld(s: TestService) {
+    await patchSettings(s, SCENARIO_SETTINGS);
+    await seedLocations(s, { EAST: { priority: 1 } });
+    await seedProducts(s, { 'CD-1': {}, 'CD-2': {} });
+    await seedOnHand(s, [['CD-2', 'EAST', 5]]);
+    await seedSchedules(s, [{ sku: 'CD-1', locationId: 'EAST', date: '2028-06-10', quantity: 5 }]);
+    const order = await placeOrder(s, 'DOC-7', [
+      ['CD-2', 2],
+      ['CD-1', 3],
+    ]);
+    const held = order.lines[1];
+    expect(order.lines[0]).toMatchObject({ statusReason: 'AwaitingFulfillment', locationId: 'EAST' });
+    expect(held).toMatchObject({ lineNumber: 2, statusReason: 'BackorderHold', locationId: 'EAST', inventoryAvailabilityDate: '2028-06-10' });
+    expect(held.estimatedShipmentDate).toMatch(/^2028-06-\d\d$/);
+    return held as { id: string; estimatedShipmentDate: string };
+  }
+
+  it('doctor reports a bad line once, by its order and line number, and says what --repair would do about each problem', async () => {
+    t = await startTestService(kind, { now: T0 });
+    const held = await heldWorld(t);
+    const db = t.service.database.db;
+    // The held line loses its availability date (keeping its location and shipment date), and reserved is 2 too many.
+    await db.updateTable('order_lines').set({ inventory_availability_date: null }).where('id', '=', held.id).execute();
+    await db.updateTable('stock').set({ reserved: 4 }).where('sku', '=', 'CD-2').where('location_id', '=', 'EAST').execute();
+
+    const check = await runCli(['doctor'], env());
+    expect(check.code, check.stderr).toBe(1);
+    const out = check.stdout.trimEnd().split('\n');
+    expect(out[0]).toBe('holdfast doctor: 3 problems');
+    const entries = out.slice(1);
+    expect(entries).toHaveLength(3);
+    // The line once, said from its fields: not "a shipment date but no availability date" and then "no dates".
+    const ofLine = entries.filter((l) => l.includes(held.id));
+    expect(ofLine, check.stdout).toHaveLength(1);
+    expect(ofLine[0]).toMatch(/^  held_dates +CD-1 DOC-7 line 2 \(lin_\w+\): /);
+    expect(ofLine[0]).toContain(`: BackorderHold with location EAST and shipment date ${held.estimatedShipmentDate} but no availability date (a held line has a location and both dates, or none of them)`);
+    expect(ofLine[0]).toMatch(/; --repair changes no line and no event: which state a line should be in is for a person to decide$/);
+    expect(check.stdout).not.toContain('no dates');
+    expect(entries).toContain('  reserved_mismatch  CD-2 EAST: reserved 4, but its released, unshipped lines hold 2 units; --repair sets reserved to what those lines hold');
+    expect(entries).toContain('  promised_mismatch  CD-1 EAST 2028-06-10: promised quantity 3, but the held lines promised there hold 0 units; --repair sets the promised quantity to what those lines hold');
+
+    const repair = await runCli(['doctor', '--repair'], env());
+    expect(repair.code, repair.stderr).toBe(1);
+    const after = repair.stdout.slice(repair.stdout.indexOf('after the repair')).trimEnd().split('\n');
+    expect(after).toEqual(['after the repair: 1 problem', ofLine[0]]);
+  });
+
+  it('jobs run --dry-run shows each record by its order externalId, line number, sku and location, the line id last', async () => {
+    t = await startTestService(kind, { now: T0 });
+    const held = await heldWorld(t);
+    await seedOnHand(t, [['CD-1', 'EAST', 3]]);
+    await t.setClock(T0); // the CLI reads the stored manual time
+    const http = await t.api('POST', '/api/jobs/backorder/runs?dryRun=true');
+    expect(http.status, http.text).toBe(200);
+    expect(http.body.records).toHaveLength(1);
+    const record = http.body.records[0];
+    expect(record).toMatchObject({ lineId: held.id, from: 'BackorderHold', to: 'AwaitingFulfillment', locationId: 'EAST' });
+
+    const r = await runCli(['jobs', 'run', 'backorder', '--dry-run'], env());
+    expect(r.code, r.stderr).toBe(0);
+    const out = r.stdout.split('\n');
+    expect(out[0]!.split(/\s+/)).toEqual(['order', 'line', 'sku', 'quantity', 'from', '->', 'to', 'location', 'available', 'ships', 'line', 'id']);
+    expect(out[1]!.split(/\s+/)).toEqual(['DOC-7', '2', 'CD-1', '3', 'BackorderHold', '->', 'AwaitingFulfillment', 'EAST', record.inventoryAvailabilityDate, record.estimatedShipmentDate, held.id]);
+    expect(out[1]).not.toContain(record.orderId);
+    expect(r.stdout).toContain('backorder dry run: 1 record, nothing written');
+  });
+
+  it('migrate says when there is nothing to apply', async () => {
+    t = await startTestService(kind, { now: T0 });
+    const r = await runCli(['migrate'], env());
+    expect(r.code, r.stderr).toBe(0);
+    const where = kind === 'sqlite' ? t.databaseUrl : 'the PostgreSQL database at DATABASE_URL';
+    expect(r.stdout).toMatch(/^nothing to apply: .+ is up to date \(\d+ migrations\)\n$/);
+    expect(r.stdout).toContain(`nothing to apply: ${where} is up to date (`);
+  });
+});
+
+describe('holdfast migrate on a SQLite file', () => {
+  it('names the migrations it applies, and says when there was nothing to apply', async () => {
+    const file = path.join(dir, 'migrate.db');
+    const env = { DATABASE_URL: file };
+    const first = await runCli(['migrate'], env);
+    expect(first.code, first.stderr).toBe(0);
+    const [head, ...names] = first.stdout.trimEnd().split('\n');
+    const total = names.length;
+    expect(total).toBeGreaterThan(10);
+    expect(head).toBe(`applied all ${total} migrations to ${file} (a new database):`);
+    expect(names[0]).toBe('  2026-11-25-001-initial');
+    expect(names).toContain('  2026-12-05-001-schedule-references');
+
+    const again = await runCli(['migrate'], env);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toBe(`nothing to apply: ${file} is up to date (${total} migrations)\n`);
+
+    // As if the database predated the last migration: it is applied, and named.
+    const db = new Database(file);
+    db.exec("drop index schedule_entries_reference; delete from kysely_migration where name = '2026-12-05-001-schedule-references'");
+    db.close();
+    const one = await runCli(['migrate'], env);
+    expect(one.code, one.stderr).toBe(0);
+    expect(one.stdout).toBe(`applied 1 of ${total} migrations to ${file}:\n  2026-12-05-001-schedule-references\n`);
+  });
+
+  it('imports a CSV over the HTTP upload limit, as its help says', async () => {
+    const help = await runCli(['help', 'import', 'schedules'], {});
+    expect(help.stdout).toContain('A file of any size: it is read as a stream, so this is the way to import more than the HTTP API takes: POST /api/inventory/schedules takes at most 100,000 rows and 16 MiB.');
+    const t = await startTestService('sqlite', { now: T0 });
+    try {
+      await seedLocations(t, { EAST: { priority: 1 } });
+      await seedProducts(t, { 'BIG-1': {} });
+      const file = path.join(dir, 'over-the-limit.csv');
+      const rows = Array.from({ length: 100_001 }, (_, i) => `BIG-1,EAST,2028-07-${String(1 + (i % 28)).padStart(2, '0')},1,PO-${i % 100}`);
+      fs.writeFileSync(file, `sku,locationId,date,quantity,reference\n${rows.join('\n')}\n`);
+      const over = await t.api('POST', '/api/inventory/schedules', undefined, { raw: fs.readFileSync(file, 'utf8'), contentType: 'text/csv' });
+      expectProblem(over, 400);
+      const r = await runCli(['import', 'schedules', file], { DATABASE_URL: t.databaseUrl, HOLDFAST_CLOCK: 'manual' });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain('imported 100001 schedules rows');
+      expect(await tableCount(t, 'schedule_entries')).toBe(100_001);
+    } finally {
+      await t.close();
+    }
   });
 });

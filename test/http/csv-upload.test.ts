@@ -57,7 +57,7 @@ describe.each(DATABASE_KINDS)('schedule uploads on %s', (kind) => {
       '/2/sku unknown sku "NOPE-9" (CSV line 8)',
       '/2/locationId unknown location "MOON" (CSV line 8)',
     ]);
-    expect(r.body.detail).toMatch(/^the CSV has 4 errors in 3 rows, and nothing was written/);
+    expect(r.body.detail).toMatch(/^the CSV has 4 errors in 2 of its 3 data rows \(CSV lines 5 and 8\), and nothing was written: /);
     expect(await tableCount(t, 'schedule_entries')).toBe(0);
   });
 
@@ -80,20 +80,29 @@ describe.each(DATABASE_KINDS)('schedule uploads on %s', (kind) => {
     expectProblem(r, 400, '/0/quantity');
     expect(r.body.errors).toHaveLength(100);
     expect(r.body.errors[99]).toEqual({ path: '/99/quantity', message: 'must not be 0 (CSV line 101)' });
-    expect(r.body.detail).toMatch(/^the CSV has 250 errors in 250 rows; the first 100 are listed, and nothing was written/);
+    expect(r.body.detail).toMatch(/^the CSV has 250 errors in 250 of its 250 data rows \(CSV lines 2-251\); the first 100 are listed, and nothing was written: /);
 
     const json = await t.api('POST', '/api/inventory/schedules', Array.from({ length: 150 }, () => ({ sku: 'NOPE', locationId: 'EAST', date: '2028-06-03', quantity: 1 })));
     expectProblem(json, 400, '/0/sku');
     expect(json.body.errors).toHaveLength(100);
-    expect(json.body.detail).toMatch(/^the body has 150 errors in 150 rows; the first 100 are listed/);
+    expect(json.body.detail).toMatch(/^the body has 150 errors in 150 of its 150 rows; the first 100 are listed, and nothing was written: /);
     expect(json.text.length).toBeLessThan(20_000);
+
+    // Rows with errors, not errors, are counted against the rows.
+    const few = await t.api('POST', '/api/inventory/schedules', [
+      { sku: 'CU-1', locationId: 'EAST', date: '2028-06-03', quantity: 1 },
+      { sku: 'NOPE', locationId: 'MOON', date: '2028-06-03', quantity: 1 },
+      { sku: 'CU-1', locationId: 'EAST', date: '2028-06-04', quantity: 2 },
+    ]);
+    expectProblem(few, 400, '/1/sku');
+    expect(few.body.detail).toMatch(/^the body has 2 errors in 1 of its 3 rows, and nothing was written: /);
   });
 
   it('refuses an upload over 16 MiB (413), a row over 64 KiB and unreadable CSV (400 with the line), all as problems', async () => {
     const big = `${HEADER}\n${'CU-1,EAST,2028-06-03,1,x\n'.repeat(Math.ceil((17 * 1024 * 1024) / 25))}`;
     const tooBig = await csv(t, big);
     expectProblem(tooBig, 413);
-    expect(tooBig.body.detail).toBe('the CSV is larger than 16 MiB; send it in parts');
+    expect(tooBig.body.detail).toBe('the CSV is larger than 16 MiB; send it in parts, or import the whole file with npx holdfast import schedules, which takes any size');
 
     const oneField = await csv(t, `${HEADER}\nCU-1,EAST,2028-06-03,1,${'y'.repeat(200_000)}\n`);
     expectProblem(oneField, 400);
@@ -124,7 +133,7 @@ describe.each(DATABASE_KINDS)('schedule uploads on %s', (kind) => {
     const rows = 'CU-1,EAST,2028-06-03,1,PO\n'.repeat(100_001);
     const r = await csv(t, `${HEADER}\n${rows}`);
     expectProblem(r, 400);
-    expect(messages(r)).toEqual([' the CSV has more than 100000 rows; send it in parts (CSV line 100002)']);
+    expect(messages(r)).toEqual([' the CSV has more than 100000 rows; send it in parts, or import the whole file with npx holdfast import schedules, which takes any size (CSV line 100002)']);
   });
 
   it('replaces the entries of every (sku, location, reference) an upload names with ?mode=replace, JSON or CSV', async () => {

@@ -97,7 +97,13 @@ describe.each(DATABASE_KINDS)('the doctor on %s', (kind) => {
     expect(problems).toContainEqual({ kind: 'reserved_mismatch', sku: 'DC-1', locationId: 'WEST', detail: 'no stock row, but its released, unshipped lines hold 2 units' });
     expect(problems).toContainEqual(expect.objectContaining({ kind: 'invalid_status', sku: 'DC-1', lineId: w.shipped.lines[0].id }));
     expect(problems).toContainEqual({ kind: 'invalid_state', sku: 'DC-1', lineId: w.canceled.lines[0].id, detail: 'CanceledByRequest but still dated: a canceled line loses its dates' });
-    expect(problems).toContainEqual({ kind: 'held_dates', sku: 'DC-2', lineId: dated.id, detail: 'BackorderHold with an availability date but no shipment date' });
+    expect(problems).toContainEqual({
+      kind: 'held_dates',
+      sku: 'DC-2',
+      lineId: dated.id,
+      detail: `BackorderHold with location ${dated.location_id} and availability date ${dated.inventory_availability_date} but no shipment date (a held line has a location and both dates, or none of them)`,
+    });
+    expect(problems.filter((x) => x.lineId === dated.id), 'the line is reported once').toHaveLength(1);
     expect(problems).toContainEqual({ kind: 'events_mismatch', sku: 'DC-3', lineId: p.id, detail: `version ${p.version}, but ${p.version + 1} events (every change writes one)` });
     expect(problems).toContainEqual({
       kind: 'promised_mismatch',

@@ -122,9 +122,24 @@ describe.each(DATABASE_KINDS)('dry runs on %s', (kind) => {
     for (const k of COUNTS) expect(res.stdout).toMatch(new RegExp(`^  ${k}\\s+${expected[k]}$`, 'm'));
     expect(res.stdout).toContain(`backorder dry run: ${expected.records.length} records, nothing written`);
     for (const r of expected.records) {
-      const line = res.stdout.split('\n').find((l) => l.startsWith(r.lineId));
+      // Each record by the order's externalId and the line number, as an operator knows the line; its id last.
+      const order = (await t.api('GET', `/api/orders/${r.orderId}`)).body;
+      const lineNumber = order.lines.find((l: { id: string }) => l.id === r.lineId).lineNumber;
+      const line = res.stdout.split('\n').find((l) => l.trimEnd().endsWith(r.lineId));
       expect(line, r.lineId).toBeDefined();
-      expect(line!.split(/\s+/)).toEqual([r.lineId, r.orderId, r.sku, r.from, '->', r.to, r.locationId ?? '-', r.inventoryAvailabilityDate ?? '-', r.estimatedShipmentDate ?? '-']);
+      expect(line!.trim().split(/\s+/)).toEqual([
+        order.externalId,
+        String(lineNumber),
+        r.sku,
+        String(r.quantity),
+        r.from,
+        '->',
+        r.to,
+        r.locationId ?? '-',
+        r.inventoryAvailabilityDate ?? '-',
+        r.estimatedShipmentDate ?? '-',
+        r.lineId,
+      ]);
     }
     const unknown = await runCli(['jobs', 'run', 'nope', '--dry-run'], { DATABASE_URL: t.databaseUrl, HOLDFAST_CLOCK: 'manual' });
     expect(unknown.code).not.toBe(0);

@@ -13,7 +13,8 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { CsvError, parse } from 'csv-parse';
 import type { TSchema } from '@sinclair/typebox';
 import { invalid } from '../errors.ts';
-import { BulkRowsError, MAX_LISTED_ERRORS, csvProblem } from './bulk-errors.ts';
+import { BulkRowsError, LineRanges, MAX_LISTED_ERRORS, csvProblem } from './bulk-errors.ts';
+import type { ErrorPlaces } from './bulk-errors.ts';
 import type { FieldError } from '../errors.ts';
 import type { AppContext } from '../context.ts';
 import { makeAjv, fieldErrorsOf } from '../validation.ts';
@@ -75,12 +76,14 @@ interface Row {
   /** The CSV line the row starts on. */
   readonly line: number;
   readonly value: Record<string, unknown>;
+  /** What is wrong with the row's shape (more cells than the header has columns), said without its line. */
+  readonly shape: string | null;
 }
 
 /** Checks the whole file, then imports it in one transaction; refuses with every error found (the first 100 listed). */
 export async function importCsv(ctx: AppContext, kind: CsvKind, source: CsvSource, options: CsvImportOptions = {}): Promise<CsvImportResult> {
   const check = await checkCsv(ctx, kind, source(), options);
-  if (check.errorCount > 0) throw csvProblem(check.errors, check.errorCount, check.rows);
+  if (check.errorCount > 0) throw csvProblem(check.errors, check.errorCount, check.rows, 'the CSV', check.places);
   return writeCsv(ctx, kind, source, options);
 }
 
@@ -89,6 +92,8 @@ export interface CsvCheck {
   /** The first MAX_LISTED_ERRORS errors, in file order. */
   readonly errors: FieldError[];
   readonly errorCount: number;
+  /** Which data rows the errors are in, and how many are the file's own (header, encoding, unreadable CSV). */
+  readonly places: ErrorPlaces;
 }
 
 /** Reads and checks the whole input without writing anything. */
@@ -103,13 +108,21 @@ export async function checkCsv(ctx: AppContext, kind: CsvKind, input: AsyncItera
   };
   const known = await referenceCache(ctx);
   const seenOnHand = new Map<string, number>();
+  const badRows = new LineRanges();
+  let fileErrors = 0;
+  // What the reader reports is the file's: its header, its encoding, CSV it cannot read (which stops the check).
+  const reportFile = (e: FieldError) => {
+    fileErrors++;
+    report(e);
+  };
   let rows = 0;
-  for await (const batch of csvBatches(input, format, report, options.maxRows)) {
+  for await (const batch of csvBatches(input, format, reportFile, options.maxRows)) {
     rows += batch.length;
     const values = batch.map((r) => r.value);
     const unknown = await known.check(values);
     for (const [i, row] of batch.entries()) {
-      const found = validate(row.value) ? [] : fieldErrorsOf(validate.errors ?? [], `/${row.index}`);
+      const found = row.shape === null ? [] : [{ path: `/${row.index}`, message: row.shape }];
+      if (!validate(row.value)) found.push(...fieldErrorsOf(validate.errors ?? [], `/${row.index}`));
       found.push(...unknown[i]!.map((e) => ({ ...e, path: `/${row.index}${e.path}` })));
       if (kind === 'on-hand' && typeof row.value.sku === 'string' && typeof row.value.locationId === 'string') {
         const k = `${row.value.sku}\u0000${row.value.locationId}`;
@@ -118,11 +131,12 @@ export async function checkCsv(ctx: AppContext, kind: CsvKind, input: AsyncItera
         else seenOnHand.set(k, row.line);
       }
       for (const e of found) report({ path: e.path, message: `${e.message} (CSV line ${row.line})` });
+      if (found.length) badRows.add(row.line);
     }
     options.onProgress?.('check', rows);
   }
-  if (rows === 0 && errorCount === 0) report({ path: '', message: 'the CSV has a header but no rows' });
-  return { rows, errors, errorCount };
+  if (rows === 0 && errorCount === 0) reportFile({ path: '', message: 'the CSV has a header but no rows' });
+  return { rows, errors, errorCount, places: { rows, badRows: badRows.count, lines: badRows.text(), wholeErrors: fileErrors } };
 }
 
 /** Writes a checked input in one transaction, batch by batch. */
@@ -140,6 +154,7 @@ async function writeCsv(ctx: AppContext, kind: CsvKind, source: CsvSource, optio
     count = 0;
     const replaced = new Set<string>();
     for await (const batch of csvBatches(source(), format, fail)) {
+      for (const r of batch) if (r.shape !== null) fail({ path: `/${r.index}`, message: `${r.shape} (CSV line ${r.line})` });
       if (kind === 'on-hand') {
         for (const s of await writeOnHand(ctx, trx, batch.map((r) => r.value as unknown as OnHandRow))) skus.add(s);
       } else {
@@ -172,7 +187,7 @@ const toEntry = (v: Record<string, unknown>): NewScheduleEntry => ({
 /**
  * The data rows in batches, as the objects the row schema checks: cells trimmed, integer-looking cells of
  * numeric columns as numbers (anything else stays text, so the check names it), an empty reference as null.
- * Header problems, unreadable CSV and rows with extra cells go to `report`; reading stops at unreadable CSV.
+ * Header problems and unreadable CSV go to `report` (reading stops there); a row with extra cells says so in `shape`.
  */
 async function* csvBatches(
   input: AsyncIterable<Buffer | string>,
@@ -231,13 +246,11 @@ async function* csvBatches(
         continue;
       }
       if (maxRows !== undefined && index >= maxRows) {
-        report({ path: '', message: `the CSV has more than ${maxRows} rows; send it in parts (CSV line ${line})` });
+        report({ path: '', message: `the CSV has more than ${maxRows} rows; send it in parts, or import the whole file with npx holdfast import schedules, which takes any size (CSV line ${line})` });
         return;
       }
-      if (record.length > header.length) {
-        report({ path: `/${index}`, message: `has ${record.length} cells but the header names ${header.length} columns (CSV line ${line})` });
-      }
-      batch.push({ index, line, value: rowValue(header, record, format) });
+      const shape = record.length > header.length ? `has ${record.length} cells but the header names ${header.length} columns` : null;
+      batch.push({ index, line, value: rowValue(header, record, format), shape });
       index++;
       if (batch.length >= BATCH) {
         yield batch;
@@ -248,6 +261,11 @@ async function* csvBatches(
     if (batch.length) yield batch;
     if (header === null) report({ path: '', message: `the CSV is empty; its first line must be the header ${format.columns.join(',')}` });
   } catch (error) {
+    // The rows read before the reader stopped are checked too (their errors come first, as in the file).
+    if ((notUtf8 || error instanceof CsvError) && batch.length) {
+      yield batch;
+      batch = [];
+    }
     if (notUtf8) {
       report({ path: '', message: 'the CSV is not UTF-8 text (it has a byte of another encoding, such as Latin-1); save it as UTF-8' });
       return;

@@ -25,9 +25,15 @@ describe('lineProblems', () => {
     expect(lineProblems({ ...held, statusReason: 'PreorderHold', backorderedAt: null })[0]!.detail).toMatch(/launch date/);
   });
 
-  it('names held lines whose dates and location disagree', () => {
-    expect(lineProblems({ ...held, estimatedShipmentDate: null })).toEqual([{ kind: 'held_dates', detail: 'BackorderHold with an availability date but no shipment date' }]);
-    expect(lineProblems({ ...held, locationId: null })).toEqual([{ kind: 'held_dates', detail: 'BackorderHold with dates but no location' }]);
-    expect(lineProblems({ ...held, inventoryAvailabilityDate: null, estimatedShipmentDate: null })).toEqual([{ kind: 'held_dates', detail: 'BackorderHold with location EAST but no dates' }]);
+  it('names held lines whose dates and location disagree, once each, from the fields they have', () => {
+    const rule = '(a held line has a location and both dates, or none of them)';
+    const detail = (d: Partial<typeof held>) => lineProblems({ ...held, ...d });
+    expect(detail({ estimatedShipmentDate: null })).toEqual([{ kind: 'held_dates', detail: `BackorderHold with location EAST and availability date ${held.inventoryAvailabilityDate} but no shipment date ${rule}` }]);
+    expect(detail({ locationId: null })).toEqual([
+      { kind: 'held_dates', detail: `BackorderHold with availability date ${held.inventoryAvailabilityDate} and shipment date ${held.estimatedShipmentDate} but no location ${rule}` },
+    ]);
+    expect(detail({ inventoryAvailabilityDate: null })).toEqual([{ kind: 'held_dates', detail: `BackorderHold with location EAST and shipment date ${held.estimatedShipmentDate} but no availability date ${rule}` }]);
+    expect(detail({ inventoryAvailabilityDate: null, estimatedShipmentDate: null })).toEqual([{ kind: 'held_dates', detail: `BackorderHold with location EAST but no availability date and no shipment date ${rule}` }]);
+    expect(detail({ locationId: null, inventoryAvailabilityDate: null, estimatedShipmentDate: null })).toEqual([]);
   });
 });

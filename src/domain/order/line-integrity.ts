@@ -38,11 +38,16 @@ export function lineProblems(l: LineFields): LineProblem[] {
   if (r === 'BackorderHold' && l.backorderedAt === null) state('BackorderHold without backorderedAt (its SLA cannot run)');
   if (r === 'PreorderHold' && l.launchDate === null) state('PreorderHold without a launch date');
   if (isHeld(r)) {
-    if ((l.inventoryAvailabilityDate === null) !== (l.estimatedShipmentDate === null)) {
-      out.push({ kind: 'held_dates', detail: `${r} with ${l.inventoryAvailabilityDate === null ? 'a shipment date but no availability date' : 'an availability date but no shipment date'}` });
-    }
-    if ((l.locationId === null) !== (l.inventoryAvailabilityDate === null)) {
-      out.push({ kind: 'held_dates', detail: `${r} with ${l.locationId === null ? 'dates but no location' : `location ${l.locationId} but no dates`}` });
+    // One problem, said from the line's own fields, however many of the three are missing.
+    const fields = [
+      ['location', l.locationId],
+      ['availability date', l.inventoryAvailabilityDate],
+      ['shipment date', l.estimatedShipmentDate],
+    ] as const;
+    const has = fields.filter(([, v]) => v !== null).map(([name, v]) => `${name} ${v}`);
+    const lacks = fields.filter(([, v]) => v === null).map(([name]) => name);
+    if (has.length > 0 && lacks.length > 0) {
+      out.push({ kind: 'held_dates', detail: `${r} with ${has.join(' and ')} but no ${lacks.join(' and no ')} (a held line has a location and both dates, or none of them)` });
     }
   }
   return out;
