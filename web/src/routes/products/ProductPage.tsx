@@ -1,7 +1,7 @@
 /**
  * A product: "Pre-order Eligible" (Yes/No), "Launch Date", "Allow backorder", with "Save" and "Save & Close".
  * A field the service refuses shows its message on that field. Only admins may change a product. Leaving with
- * unsaved changes asks first.
+ * unsaved changes asks first; a change saved elsewhere meanwhile does not overwrite the edits, and the form says so.
  */
 import { Anchor, Button, Group, NativeSelect, Paper, Stack, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
@@ -14,7 +14,7 @@ import { useSession } from '../../api/session.tsx';
 import type { Product } from '../../api/types.ts';
 import { Loading, PageHeader, SwitchField } from '../../components/common.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
-import { differs, useUnsavedChanges } from '../../components/UnsavedChanges.tsx';
+import { ChangedElsewhere, useDraft } from '../../components/Draft.tsx';
 
 interface Draft {
   name: string;
@@ -29,42 +29,43 @@ const toDraft = (p: Product): Draft => ({ name: p.name, preorderEligible: p.preo
 
 export default function ProductPage() {
   const { sku = '' } = useParams();
+  const { api } = useSession();
+  const product = useQuery({ queryKey: ['product', sku], queryFn: () => unwrap(api.GET('/api/products/{sku}', { params: { path: { sku } } })) });
+  if (product.isPending) return <Loading label="Loading the product" />;
+  if (!product.data) return <ProblemAlert error={product.error} action="Loading the product" />;
+  // One form per sku: another product's values are not a change made elsewhere.
+  return <ProductForm key={sku} sku={sku} product={product.data} />;
+}
+
+function ProductForm({ sku, product }: { sku: string; product: Product }) {
   const { api, can } = useSession();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const product = useQuery({ queryKey: ['product', sku], queryFn: () => unwrap(api.GET('/api/products/{sku}', { params: { path: { sku } } })) });
-  const [draft, setDraft] = useState<Draft | null>(null);
-  useEffect(() => {
-    if (product.data) setDraft(toDraft(product.data));
-  }, [product.data]);
-  const dirty = draft !== null && product.data !== undefined && differs(draft, toDraft(product.data));
-  useUnsavedChanges(dirty);
-  // "Save & Close" leaves once the saved product is the one shown: until then the edits still count as unsaved.
+  const form = useDraft(toDraft(product));
+  const { draft, setDraft, dirty } = form;
+  // "Save & Close" leaves once the draft is the saved product: a field changed while saving keeps the form open.
   const [closing, setClosing] = useState(false);
   useEffect(() => {
     if (closing && !dirty) void navigate('/products');
   }, [closing, dirty, navigate]);
 
   const save = useMutation({
-    mutationFn: (d: Draft & { close: boolean }) =>
+    mutationFn: ({ draft: d }: { draft: Draft; close: boolean }) =>
       unwrap(
         api.PATCH('/api/products/{sku}', {
           params: { path: { sku } },
           body: { name: d.name, preorderEligible: d.preorderEligible, launchDate: d.launchDate || null, allowBackorder: d.allowBackorder },
         }),
       ),
-    onSuccess: (saved, d) => {
+    onSuccess: (saved, { draft: sent, close }) => {
+      form.onSaved(sent, toDraft(saved));
       queryClient.setQueryData(['product', sku], saved);
       void queryClient.invalidateQueries({ queryKey: ['products'] });
       void queryClient.invalidateQueries({ queryKey: ['overview'] });
       notifications.show({ color: 'teal', message: `${saved.sku} saved` });
-      if (d.close) setClosing(true);
+      if (close) setClosing(true);
     },
   });
-
-  if (product.isPending) return <Loading label="Loading the product" />;
-  if (!product.data) return <ProblemAlert error={product.error} action="Loading the product" />;
-  if (!draft) return <Loading label="Loading the product" />;
 
   const editable = can('admin');
   const err = save.error instanceof ApiError ? save.error : null;
@@ -72,7 +73,7 @@ export default function ProductPage() {
   const submit = (close: boolean) => (e?: FormEvent) => {
     e?.preventDefault();
     setClosing(false);
-    save.mutate({ ...draft, close });
+    save.mutate({ draft, close });
   };
 
   return (
@@ -82,7 +83,7 @@ export default function ProductPage() {
           Products
         </Anchor>
       </Text>
-      <PageHeader title={product.data.name} subtitle={<span className="mono">{product.data.sku}</span>} />
+      <PageHeader title={product.name} subtitle={<span className="mono">{product.sku}</span>} />
       <Paper withBorder p="md" maw={560} component="form" onSubmit={submit(false)} noValidate aria-label="Product">
         <Stack>
           <TextInput label="Name" value={draft.name} onChange={(e) => setDraft({ ...draft, name: e.currentTarget.value })} error={err?.at('/name')} disabled={!editable} />
@@ -113,6 +114,7 @@ export default function ProductPage() {
             disabled={!editable}
           />
           {unplaced ? <ProblemAlert error={unplaced} action="Saving" /> : null}
+          {editable && form.changedElsewhere ? <ChangedElsewhere onLoad={form.loadSaved}>This product was changed elsewhere since you began editing.</ChangedElsewhere> : null}
           {editable ? (
             <Group>
               <Button type="submit" loading={save.isPending && !save.variables?.close}>

@@ -1,25 +1,31 @@
 /**
  * The settings forms: each sends what it shows as one PATCH, and shows a refused field's message on it; leaving one
- * with unsaved changes asks first.
+ * with unsaved changes asks first, and settings saved elsewhere meanwhile do not overwrite its edits (it says so).
  */
-import { Button, Fieldset, Group, NativeSelect, NumberInput, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Box, Button, Fieldset, Group, NativeSelect, NumberInput, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import type { FormEvent, ReactNode } from 'react';
 import type { paths } from '../../../../src/client/api-types.ts';
 import { ApiError, unwrap } from '../../api/problem.ts';
 import { useSession } from '../../api/session.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { SwitchField } from '../../components/common.tsx';
-import { differs, useUnsavedChanges } from '../../components/UnsavedChanges.tsx';
+import { ChangedElsewhere, useDraft } from '../../components/Draft.tsx';
+import type { Draft } from '../../components/Draft.tsx';
 
 export type Settings = paths['/api/settings']['get']['responses'][200]['content']['application/json'];
 type Patch = NonNullable<paths['/api/settings']['patch']['requestBody']>['content']['application/json'];
 
-function useSave(fields: readonly string[]) {
+/**
+ * A section's form: a draft of its part of the settings (`pick`) and its save, one PATCH of `toPatch(draft)`; a
+ * refused field's message is `at(pointer)`, any other problem `unplaced`.
+ */
+function useSection<T>(settings: Settings, pick: (s: Settings) => T, toPatch: (draft: T) => Patch, fields: readonly string[]) {
   const { api } = useSession();
   const queryClient = useQueryClient();
+  const form = useDraft(pick(settings));
   const save = useMutation({
     mutationFn: (patch: Patch) => unwrap(api.PATCH('/api/settings', { body: patch })),
     onSuccess: (saved) => {
@@ -28,9 +34,13 @@ function useSave(fields: readonly string[]) {
       notifications.show({ color: 'teal', message: 'Settings saved' });
     },
   });
+  const submit = () => {
+    const sent = form.draft;
+    save.mutate(toPatch(sent), { onSuccess: (saved) => form.onSaved(sent, pick(saved)) });
+  };
   const err = save.error instanceof ApiError ? save.error : null;
   const unplaced = save.error && !(err && fields.some((f) => err.at(f))) ? save.error : null;
-  return { save, at: (pointer: string) => err?.at(pointer), unplaced };
+  return { form, submit, saving: save.isPending, at: (pointer: string) => err?.at(pointer), unplaced };
 }
 
 interface FormProps {
@@ -39,13 +49,12 @@ interface FormProps {
   readonly onSubmit: () => void;
   readonly saving: boolean;
   readonly unplaced: unknown;
-  /** The form shows values other than the saved settings. */
-  readonly dirty: boolean;
+  /** The section's draft, for its warning that the settings were changed elsewhere. */
+  readonly form: Pick<Draft<unknown>, 'changedElsewhere' | 'loadSaved'>;
 }
 
-function SettingsForm({ title, children, onSubmit, saving, unplaced, dirty }: FormProps) {
+function SettingsForm({ title, children, onSubmit, saving, unplaced, form }: FormProps) {
   const { can } = useSession();
-  useUnsavedChanges(dirty);
   const editable = can('admin');
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -60,6 +69,11 @@ function SettingsForm({ title, children, onSubmit, saving, unplaced, dirty }: Fo
         <Stack gap="md">{children}</Stack>
       </fieldset>
       {unplaced ? <ProblemAlert error={unplaced} action="Saving settings" /> : null}
+      {editable && form.changedElsewhere ? (
+        <Box mt="md">
+          <ChangedElsewhere onLoad={form.loadSaved}>These settings were changed elsewhere since you began editing.</ChangedElsewhere>
+        </Box>
+      ) : null}
       {editable ? (
         <Group mt="md">
           <Button type="submit" loading={saving}>
@@ -77,38 +91,34 @@ function SettingsForm({ title, children, onSubmit, saving, unplaced, dirty }: Fo
 
 const intOrNaN = (v: number | string) => (typeof v === 'number' ? v : v.trim() === '' ? Number.NaN : Number(v));
 
+// A NumberInput answers a number, or text while its field is empty or partly typed.
+const pickIndex = (s: Settings): { schedule: boolean; horizon: number | string } => ({ schedule: s.onHandChangeSchedule, horizon: s.atpHorizonDays });
+
 export function IndexSection({ settings }: { settings: Settings }) {
-  const [schedule, setSchedule] = useState(settings.onHandChangeSchedule);
-  const [horizon, setHorizon] = useState<number | string>(settings.atpHorizonDays);
-  useEffect(() => {
-    setSchedule(settings.onHandChangeSchedule);
-    setHorizon(settings.atpHorizonDays);
-  }, [settings]);
-  const { save, at, unplaced } = useSave(['/onHandChangeSchedule', '/atpHorizonDays']);
-  const dirty = differs([schedule, String(horizon)], [settings.onHandChangeSchedule, String(settings.atpHorizonDays)]);
+  const { form, submit, saving, at, unplaced } = useSection(
+    settings,
+    pickIndex,
+    (d) => ({ onHandChangeSchedule: d.schedule, atpHorizonDays: intOrNaN(d.horizon) }),
+    ['/onHandChangeSchedule', '/atpHorizonDays'],
+  );
+  const { draft, setDraft } = form;
   return (
-    <SettingsForm
-      title="Index and Reservation"
-      onSubmit={() => save.mutate({ onHandChangeSchedule: schedule, atpHorizonDays: intOrNaN(horizon) })}
-      saving={save.isPending}
-      unplaced={unplaced}
-      dirty={dirty}
-    >
+    <SettingsForm title="Index and Reservation" onSubmit={submit} saving={saving} unplaced={unplaced} form={form}>
       <Text size="sm" c="dimmed">
         Inventory settings · Feature Management & Settings
       </Text>
       <SwitchField
         label="OnHandChangeSchedule"
         description="Count the on-hand change schedule (expected receipts and issues) in available-to-promise dates. Off: only stock on hand now counts."
-        checked={schedule}
-        onChange={(e) => setSchedule(e.currentTarget.checked)}
+        checked={draft.schedule}
+        onChange={(e) => setDraft({ ...draft, schedule: e.currentTarget.checked })}
         error={at('/onHandChangeSchedule')}
       />
       <NumberInput
         label="ATP horizon"
         description="Days after today that available-to-promise looks ahead (1-365)."
-        value={horizon}
-        onChange={setHorizon}
+        value={draft.horizon}
+        onChange={(v) => setDraft({ ...draft, horizon: v })}
         min={1}
         max={365}
         clampBehavior="none"
@@ -120,46 +130,41 @@ export function IndexSection({ settings }: { settings: Settings }) {
   );
 }
 
-function timeZones(current: string): string[] {
+function timeZones(...current: string[]): string[] {
   const zones = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
-  return [...new Set(['UTC', current, ...zones])];
+  return [...new Set(['UTC', ...current, ...zones])];
+}
+
+const pickGeneral = (s: Settings): { backorders: boolean; sla: number | string; timeZone: string } => ({ backorders: s.backorders, sla: s.cancellationSlaDays ?? '', timeZone: s.timeZone });
+
+function generalPatch(d: ReturnType<typeof pickGeneral>): Patch {
+  const patch: Patch = { backorders: d.backorders, timeZone: d.timeZone };
+  // The SLA is set only while backorders are on; switching them off keeps the SLA for next time.
+  if (d.backorders) patch.cancellationSlaDays = d.sla === '' ? null : intOrNaN(d.sla);
+  return patch;
 }
 
 export function GeneralSection({ settings }: { settings: Settings }) {
-  const [backorders, setBackorders] = useState(settings.backorders);
-  const [sla, setSla] = useState<number | string>(settings.cancellationSlaDays ?? '');
-  const [timeZone, setTimeZone] = useState(settings.timeZone);
-  useEffect(() => {
-    setBackorders(settings.backorders);
-    setSla(settings.cancellationSlaDays ?? '');
-    setTimeZone(settings.timeZone);
-  }, [settings]);
-  const zones = useMemo(() => timeZones(settings.timeZone), [settings.timeZone]);
-  const { save, at, unplaced } = useSave(['/backorders', '/cancellationSlaDays', '/timeZone']);
-  const dirty = differs([backorders, String(sla), timeZone], [settings.backorders, String(settings.cancellationSlaDays ?? ''), settings.timeZone]);
-  const submit = () => {
-    const patch: Patch = { backorders, timeZone };
-    // The SLA is set only while backorders are on; switching them off keeps the SLA for next time.
-    if (backorders) patch.cancellationSlaDays = sla === '' ? null : intOrNaN(sla);
-    save.mutate(patch);
-  };
+  const { form, submit, saving, at, unplaced } = useSection(settings, pickGeneral, generalPatch, ['/backorders', '/cancellationSlaDays', '/timeZone']);
+  const { draft, setDraft } = form;
+  const zones = useMemo(() => timeZones(settings.timeZone, draft.timeZone), [settings.timeZone, draft.timeZone]);
   return (
-    <SettingsForm title="General app settings" onSubmit={submit} saving={save.isPending} unplaced={unplaced} dirty={dirty}>
+    <SettingsForm title="General app settings" onSubmit={submit} saving={saving} unplaced={unplaced} form={form}>
       <Fieldset legend={<Title order={3} size="h5">Order handling preferences</Title>} variant="unstyled">
         <Stack gap="md">
           <SwitchField
             label="Backorders"
             description="Hold a line that cannot be filled now on Backorder Hold, with its dates, instead of canceling it as out of stock."
-            checked={backorders}
-            onChange={(e) => setBackorders(e.currentTarget.checked)}
+            checked={draft.backorders}
+            onChange={(e) => setDraft({ ...draft, backorders: e.currentTarget.checked })}
             error={at('/backorders')}
           />
-          {backorders ? (
+          {draft.backorders ? (
             <NumberInput
               label="Cancellation SLA"
               description="Days to try to fulfil a backorder; after that the line is canceled. Empty: never."
-              value={sla}
-              onChange={setSla}
+              value={draft.sla}
+              onChange={(v) => setDraft({ ...draft, sla: v })}
               min={1}
               max={3650}
               clampBehavior="none"
@@ -173,8 +178,8 @@ export function GeneralSection({ settings }: { settings: Settings }) {
       <NativeSelect
         label="Time zone"
         description="Business dates (launch dates, ATP dates, today) are dates in this zone."
-        value={timeZone}
-        onChange={(e) => setTimeZone(e.currentTarget.value)}
+        value={draft.timeZone}
+        onChange={(e) => setDraft({ ...draft, timeZone: e.currentTarget.value })}
         data={zones}
         w={{ base: '100%', xs: 320 }}
         error={at('/timeZone')}
@@ -183,14 +188,15 @@ export function GeneralSection({ settings }: { settings: Settings }) {
   );
 }
 
+const pickJobs = (s: Settings) => s.jobs;
+
 export function JobsSection({ settings }: { settings: Settings }) {
-  const [jobs, setJobs] = useState(settings.jobs);
-  useEffect(() => setJobs(settings.jobs), [settings]);
-  const { save, at, unplaced } = useSave(['/jobs']);
+  const { form, submit, saving, at, unplaced } = useSection(settings, pickJobs, (jobs) => ({ jobs }), ['/jobs']);
+  const { draft: jobs, setDraft: setJobs } = form;
   const b = jobs.backorder;
   const p = jobs.preorder;
   return (
-    <SettingsForm title="Job schedules" onSubmit={() => save.mutate({ jobs })} saving={save.isPending} unplaced={unplaced} dirty={differs(jobs, settings.jobs)}>
+    <SettingsForm title="Job schedules" onSubmit={submit} saving={saving} unplaced={unplaced} form={form}>
       <Text size="sm" c="dimmed">
         A switched-off schedule stops only the timed runs: "Run" on Background jobs always works.
       </Text>
