@@ -42,6 +42,9 @@ describe(`the ATP chart on ${kind}`, () => {
 
     const ticks = figure.locator('.recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value');
     await ticks.first().waitFor();
+    // The axis settles once the chart has its width and the year's data (a resize redraws the ticks): wait for ticks
+    // of that data, then check them.
+    await expect.poll(async () => (await ticks.allTextContents()).at(-1), { timeout: 10_000 }).toBe(labels.at(-1));
     const texts = await ticks.allTextContents();
     expect(texts.length).toBeGreaterThan(3);
     for (const text of texts) expect(labels, `tick "${text}"`).toContain(text);
