@@ -375,7 +375,7 @@ describe.each(DATABASE_KINDS)('holdfast keys, atp and import beside a service on
     t = await startTestService(kind, { now: T0 });
     const r = await runCli(['migrate'], env());
     expect(r.code, r.stderr).toBe(0);
-    const where = kind === 'sqlite' ? t.databaseUrl : 'the PostgreSQL database at DATABASE_URL';
+    const where = kind === 'sqlite' ? t.databaseUrl : 'the database at DATABASE_URL';
     expect(r.stdout).toMatch(/^nothing to apply: .+ is up to date \(\d+ migrations\)\n$/);
     expect(r.stdout).toContain(`nothing to apply: ${where} is up to date (`);
   });

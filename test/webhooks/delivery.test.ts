@@ -235,7 +235,8 @@ describe.each(DATABASE_KINDS)('webhook delivery on %s', (kind) => {
     const readAt = Date.now();
     const first = log.find((d) => d.eventId === firstId)!;
     expect(first).toMatchObject({ status: 'pending', lastStatusCode: 500, deliveredAt: null });
-    expect(first.attempts).toBeGreaterThanOrEqual(4);
+    // The receiver has had four tries; the fourth may not be recorded yet (the bounds below use what is).
+    expect(first.attempts).toBeGreaterThanOrEqual(3);
     const tried = failing.received.filter((r) => r.eventId === firstId)[first.attempts - 1]!.at;
     const next = Date.parse(first.nextAttemptAt);
     expect(next - tried, `the next try after ${first.attempts} failures`).toBeGreaterThanOrEqual(0.8 * nominal(first.attempts));
