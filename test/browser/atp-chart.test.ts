@@ -2,28 +2,18 @@
  * The ATP chart's dates carry their year, on the axis and in the tooltip: a horizon of a year runs into the next
  * one, where a date without its year could be either.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { DATABASE_KINDS } from '../fixtures/databases.ts';
-import { chartData, launchBrowser, navigate, openPage, signIn, startConsole } from './harness.ts';
-import type { ConsoleService } from './harness.ts';
+import { chartData, consoleSuite, navigate, openPage, signIn } from './harness.ts';
 
 const kind = DATABASE_KINDS[0]!;
 
 describe(`the ATP chart on ${kind}`, () => {
-  let svc: ConsoleService;
-  let browser: Browser;
-  beforeAll(async () => {
-    [svc, browser] = await Promise.all([startConsole(kind), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await svc?.close();
-  });
+  const suite = consoleSuite(kind);
 
   it('dates every tick of its axis and its tooltip with the year, across a new year', async () => {
-    expect((await svc.t.api('PATCH', '/api/settings', { atpHorizonDays: 365 })).status).toBe(200);
-    const c = await openPage(browser, svc);
+    expect((await suite.svc.t.api('PATCH', '/api/settings', { atpHorizonDays: 365 })).status).toBe(200);
+    const c = await openPage(suite.browser, suite.svc);
     const { page } = c;
     await signIn(page);
     await navigate(page, 'Inventory');

@@ -3,11 +3,10 @@
  * are fetched again, what was typed stays; if the same thing was saved elsewhere meanwhile the form says so and
  * offers the saved values, and saving replaces the other change. A form without edits simply shows the new values.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { DATABASE_KINDS } from '../fixtures/databases.ts';
-import { launchBrowser, navigate, openPage, signIn, startConsole } from './harness.ts';
-import type { ConsoleService } from './harness.ts';
+import { consoleSuite, navigate, openPage, signIn } from './harness.ts';
 
 const kind = DATABASE_KINDS[0]!;
 const SKU = 'KB-100';
@@ -32,23 +31,15 @@ async function showTabAgain(page: Page, path: string): Promise<void> {
 }
 
 describe(`changes saved elsewhere on ${kind}`, () => {
-  let svc: ConsoleService;
-  let browser: Browser;
-  beforeAll(async () => {
-    [svc, browser] = await Promise.all([startConsole(kind), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await svc?.close();
-  });
+  const suite = consoleSuite(kind);
 
   const changed = (page: Page) => page.getByRole('alert').filter({ hasText: 'Changed elsewhere' });
   const loadSaved = (page: Page) => changed(page).getByRole('button', { name: 'Load the saved values' });
   const question = (page: Page) => page.getByRole('dialog', { name: 'Discard unsaved changes?' });
-  const patch = async (path: string, body: object) => expect((await svc.t.api('PATCH', path, body)).status).toBe(200);
+  const patch = async (path: string, body: object) => expect((await suite.svc.t.api('PATCH', path, body)).status).toBe(200);
 
   it('keeps the name typed on a product saved elsewhere meanwhile, says so, loads the saved values on request, and without edits shows the new values', async () => {
-    const c = await openPage(browser, svc);
+    const c = await openPage(suite.browser, suite.svc);
     const { page } = c;
     await signIn(page);
     await navigate(page, 'Products');
@@ -87,7 +78,7 @@ describe(`changes saved elsewhere on ${kind}`, () => {
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByText(`${SKU} saved`).waitFor();
     await changed(page).waitFor({ state: 'hidden' });
-    expect((await svc.t.api('GET', PRODUCT)).body).toMatchObject({ name: 'Keyboard, mine again', allowBackorder: allowed });
+    expect((await suite.svc.t.api('GET', PRODUCT)).body).toMatchObject({ name: 'Keyboard, mine again', allowBackorder: allowed });
     await navigate(page, 'Orders');
     await page.getByRole('heading', { name: 'Orders', level: 1 }).waitFor();
     expect(await question(page).count()).toBe(0);
@@ -97,7 +88,7 @@ describe(`changes saved elsewhere on ${kind}`, () => {
 
   it('keeps the Cancellation SLA typed in the general settings saved elsewhere meanwhile, says so, loads the saved values on request, and without edits shows the new values', async () => {
     await patch('/api/settings', { backorders: true, cancellationSlaDays: 30 });
-    const c = await openPage(browser, svc);
+    const c = await openPage(suite.browser, suite.svc);
     const { page } = c;
     await signIn(page);
     await navigate(page, 'Settings');

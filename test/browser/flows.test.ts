@@ -3,31 +3,23 @@
  * preorder setup through "Save & Close" and its field error, a schedule CSV with a bad row and then a good one,
  * "Run" > "Back-Order Job" and its records, cancelling a line, and what a viewer or operator key is offered.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { DATABASE_KINDS } from '../fixtures/databases.ts';
 import { addDays } from '../fixtures/seed.ts';
-import { chartData, launchBrowser, navigate, openPage, settle, signIn, startConsole } from './harness.ts';
+import { chartData, consoleSuite, navigate, openPage, settle, signIn } from './harness.ts';
 import type { ConsoleService } from './harness.ts';
 
 const kind = DATABASE_KINDS[0]!;
 
 describe(`console journeys on ${kind}`, () => {
-  let svc: ConsoleService;
-  let browser: Browser;
-  beforeAll(async () => {
-    [svc, browser] = await Promise.all([startConsole(kind), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await svc?.close();
-  });
-  const settings = () => svc.t.api('GET', '/api/settings').then((r) => r.body);
+  const suite = consoleSuite(kind);
+  const settings = () => suite.svc.t.api('GET', '/api/settings').then((r) => r.body);
   /** The service's business date (the demo seed moves the clock). */
-  const today = async (): Promise<string> => (await svc.t.api('GET', '/api/overview')).body.today;
+  const today = async (): Promise<string> => (await suite.svc.t.api('GET', '/api/overview')).body.today;
 
   it('keeps Backorders and the Cancellation SLA across a reload, and hides the SLA while Backorders is off', async () => {
-    const c = await openPage(browser, svc);
+    const c = await openPage(suite.browser, suite.svc);
     const { page } = c;
     await signIn(page);
     await navigate(page, 'Settings');
@@ -73,7 +65,7 @@ describe(`console journeys on ${kind}`, () => {
   });
 
   it('keeps the shell when a screen cannot be loaded (its code gone after an update), and loads it once it can', async () => {
-    const c = await openPage(browser, svc);
+    const c = await openPage(suite.browser, suite.svc);
     const { page } = c;
     await signIn(page);
     // The Orders screen's chunk cannot be fetched, as after a deploy replaced it or while the service is down.
@@ -95,7 +87,7 @@ describe(`console journeys on ${kind}`, () => {
   });
 
   it('marks a product Pre-order Eligible with a Launch Date through "Save & Close", after showing the missing date on its field', async () => {
-    const c = await openPage(browser, svc);
+    const c = await openPage(suite.browser, suite.svc);
     const { page } = c;
     await signIn(page);
     await navigate(page, 'Products');
@@ -111,7 +103,7 @@ describe(`console journeys on ${kind}`, () => {
     await page.getByText('a preorder-eligible product needs a launchDate').waitFor();
     expect(await launch.getAttribute('aria-invalid')).toBe('true');
     expect(await launch.getAttribute('aria-describedby')).toBeTruthy();
-    expect((await svc.t.api('GET', '/api/products/ST-050')).body.preorderEligible).toBe(false);
+    expect((await suite.svc.t.api('GET', '/api/products/ST-050')).body.preorderEligible).toBe(false);
 
     const date = addDays(await today(), 30);
     await launch.fill(date);
@@ -122,19 +114,19 @@ describe(`console journeys on ${kind}`, () => {
     // SKU, Name, Pre-order Eligible, Launch Date, Allow backorder
     await page.waitForFunction(() => [...document.querySelectorAll('table[aria-label="Products"] tbody tr')].some((tr) => tr.textContent?.startsWith('ST-050') && tr.children[2]?.textContent === 'Yes'));
     expect((await row.locator('td').allTextContents())[3]).not.toBe('—');
-    expect((await svc.t.api('GET', '/api/products/ST-050')).body).toMatchObject({ preorderEligible: true, launchDate: date });
+    expect((await suite.svc.t.api('GET', '/api/products/ST-050')).body).toMatchObject({ preorderEligible: true, launchDate: date });
     c.expectNoErrors([400]);
     await c.close();
   });
 
   it('shows the reservations an on-hand edit leads to once the backorder run it started has released lines', async () => {
-    const held = (await svc.t.api('GET', '/api/order-lines?statusReason=BackorderHold&limit=500')).body.items as { sku: string; locationId: string | null }[];
+    const held = (await suite.svc.t.api('GET', '/api/order-lines?statusReason=BackorderHold&limit=500')).body.items as { sku: string; locationId: string | null }[];
     const line = held.find((l) => l.locationId !== null)!;
     expect(line, 'the demo has a dated backordered line').toBeDefined();
-    const stockAt = async () => ((await svc.t.api('GET', `/api/inventory/${line.sku}`)).body.locations as { locationId: string; onHand: number; reserved: number }[]).find((s) => s.locationId === line.locationId) ?? { onHand: 0, reserved: 0 };
+    const stockAt = async () => ((await suite.svc.t.api('GET', `/api/inventory/${line.sku}`)).body.locations as { locationId: string; onHand: number; reserved: number }[]).find((s) => s.locationId === line.locationId) ?? { onHand: 0, reserved: 0 };
     const before = await stockAt();
 
-    const c = await openPage(browser, svc);
+    const c = await openPage(suite.browser, suite.svc);
     const { page } = c;
     await signIn(page);
     await navigate(page, 'Inventory');
@@ -160,7 +152,7 @@ describe(`console journeys on ${kind}`, () => {
   });
 
   it('names the bad row of a schedule CSV, then takes a good one and the ATP chart changes', async () => {
-    const c = await openPage(browser, svc);
+    const c = await openPage(suite.browser, suite.svc);
     const { page } = c;
     await signIn(page);
     await navigate(page, 'Inventory');
@@ -197,13 +189,13 @@ describe(`console journeys on ${kind}`, () => {
 
   it('runs the Back-Order Job from "Run", lists the run with its counts, and its page links the released lines to their orders; a line is then canceled from its order', async () => {
     // Supply for the held MN-270 lines, without the event run that would release them first.
-    expect((await svc.t.api('PATCH', '/api/settings', { jobs: { backorder: { onSupplyChange: false } } })).status).toBe(200);
-    expect((await svc.t.api('PUT', '/api/inventory/on-hand', [{ sku: 'MN-270', locationId: 'WEST', onHand: 40 }])).status).toBe(200);
-    await settle(svc.t);
-    const runIds = async (): Promise<string[]> => (await svc.t.api('GET', '/api/jobs/runs?limit=500')).body.items.map((r: { id: string }) => r.id);
+    expect((await suite.svc.t.api('PATCH', '/api/settings', { jobs: { backorder: { onSupplyChange: false } } })).status).toBe(200);
+    expect((await suite.svc.t.api('PUT', '/api/inventory/on-hand', [{ sku: 'MN-270', locationId: 'WEST', onHand: 40 }])).status).toBe(200);
+    await settle(suite.svc.t);
+    const runIds = async (): Promise<string[]> => (await suite.svc.t.api('GET', '/api/jobs/runs?limit=500')).body.items.map((r: { id: string }) => r.id);
     const before = await runIds();
 
-    const c = await openPage(browser, svc);
+    const c = await openPage(suite.browser, suite.svc);
     const { page } = c;
     await signIn(page);
     await navigate(page, 'Background jobs', 'Monitoring');
@@ -217,7 +209,7 @@ describe(`console journeys on ${kind}`, () => {
     await page.getByRole('menuitem', { name: 'Back-Order Job' }).click();
     const dialog = page.getByRole('dialog', { name: 'Dry run: Back-Order Job' });
     await dialog.waitFor();
-    const dry = (await svc.t.api('POST', '/api/jobs/backorder/runs?dryRun=true', {})).body;
+    const dry = (await suite.svc.t.api('POST', '/api/jobs/backorder/runs?dryRun=true', {})).body;
     await dialog.locator('[data-count="movedToFulfillment"]').getByText(String(dry.movedToFulfillment), { exact: true }).waitFor();
     expect(await dialog.locator('[data-count="processed"]').textContent()).toContain(String(dry.processed));
     expect(await dialog.getByRole('table', { name: 'Dry run records' }).locator('tbody tr').count()).toBe(dry.records.length);
@@ -228,12 +220,12 @@ describe(`console journeys on ${kind}`, () => {
     await page.getByRole('menuitem', { name: 'Back-Order Job' }).click();
     // The log refreshes itself: the new run shows at its top.
     await page.waitForFunction((id) => document.querySelector('table[aria-label="Job log"] tbody tr')?.getAttribute('data-run') !== id, before[0]);
-    const newest = (await svc.t.api('GET', '/api/jobs/runs?limit=1')).body.items[0];
+    const newest = (await suite.svc.t.api('GET', '/api/jobs/runs?limit=1')).body.items[0];
     expect(before).not.toContain(newest.id);
     expect(await log.locator('tbody tr').first().getAttribute('data-run')).toBe(newest.id);
     const row = log.locator(`tr[data-run="${newest.id}"]`);
     await row.getByText('succeeded').waitFor();
-    const done = (await svc.t.api('GET', `/api/jobs/runs/${newest.id}`)).body;
+    const done = (await suite.svc.t.api('GET', `/api/jobs/runs/${newest.id}`)).body;
     expect(done).toMatchObject({ trigger: 'manual', status: 'succeeded' });
     expect(done.movedToFulfillment).toBeGreaterThan(0);
     const cells = await row.locator('td').allTextContents();
@@ -246,15 +238,15 @@ describe(`console journeys on ${kind}`, () => {
     expect(await records.getByText('Awaiting Fulfillment').count()).toBe(released.length);
     const target = released[0];
     await records.getByRole('link', { name: target.orderId }).first().click();
-    await cancelLine(page, target.lineId, svc);
+    await cancelLine(page, target.lineId, suite.svc);
     c.expectNoErrors();
     await c.close();
   });
 
   it('offers a viewer no "Run", no "Save" and no edits, and an operator only what an operator may do', async () => {
-    const viewer = await openPage(browser, svc);
+    const viewer = await openPage(suite.browser, suite.svc);
     const v = viewer.page;
-    await signIn(v, await svc.t.key('viewer'));
+    await signIn(v, await suite.svc.t.key('viewer'));
     const nav = v.getByRole('navigation', { name: 'Main navigation' });
     expect(await nav.getByRole('link', { name: 'Webhooks' }).count()).toBe(0);
     expect(await nav.getByRole('link', { name: 'API keys' }).count()).toBe(0);
@@ -283,9 +275,9 @@ describe(`console journeys on ${kind}`, () => {
     viewer.expectNoErrors();
     await viewer.close();
 
-    const operator = await openPage(browser, svc);
+    const operator = await openPage(suite.browser, suite.svc);
     const o = operator.page;
-    await signIn(o, await svc.t.key('operator'));
+    await signIn(o, await suite.svc.t.key('operator'));
     await navigate(o, 'Background jobs', 'Monitoring');
     await o.getByRole('button', { name: 'Run', exact: true }).waitFor();
     await navigate(o, 'Inventory');

@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { seedDemo } from '../../src/cli/demo-seed.ts';
@@ -75,6 +75,22 @@ export async function settle(t: TestService): Promise<void> {
 
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+}
+
+/**
+ * A console service and a browser for the tests of the describe block it is called in: both started before its
+ * first test, closed after its last. Read `svc` and `browser` inside the tests.
+ */
+export function consoleSuite(kind: DatabaseKind, seed: 'demo' | 'empty' = 'demo'): { readonly svc: ConsoleService; readonly browser: Browser } {
+  const suite = {} as { svc: ConsoleService; browser: Browser };
+  beforeAll(async () => {
+    [suite.svc, suite.browser] = await Promise.all([startConsole(kind, seed), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await suite.browser?.close();
+    await suite.svc?.close();
+  });
+  return suite;
 }
 
 export interface ConsolePage {

@@ -3,29 +3,20 @@
  * back, "Sign out", closing a form's dialog) asks "Discard unsaved changes?", closing the tab gets the browser's
  * prompt, and nothing asks when there are no changes or they were just saved.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { DATABASE_KINDS } from '../fixtures/databases.ts';
-import { launchBrowser, navigate, openPage, signIn, startConsole } from './harness.ts';
-import type { ConsoleService } from './harness.ts';
+import { consoleSuite, navigate, openPage, signIn } from './harness.ts';
 
 const kind = DATABASE_KINDS[0]!;
 const SKU = 'KB-100';
 
 describe(`unsaved changes on ${kind}`, () => {
-  let svc: ConsoleService;
-  let browser: Browser;
-  beforeAll(async () => {
-    [svc, browser] = await Promise.all([startConsole(kind), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await svc?.close();
-  });
+  const suite = consoleSuite(kind);
 
   const question = (page: Page) => page.getByRole('dialog', { name: 'Discard unsaved changes?' });
   const ordersHeading = (page: Page) => page.getByRole('heading', { name: 'Orders', level: 1 });
-  const product = async () => (await svc.t.api('GET', `/api/products/${SKU}`)).body;
+  const product = async () => (await suite.svc.t.api('GET', `/api/products/${SKU}`)).body;
   const openProduct = async (page: Page) => {
     await navigate(page, 'Products');
     await page.getByRole('table', { name: 'Products' }).getByRole('link', { name: SKU, exact: true }).click();
@@ -33,7 +24,7 @@ describe(`unsaved changes on ${kind}`, () => {
   };
 
   it('asks before a product with changes is left by a link or the browser back, keeps or discards them, and not once they are saved', async () => {
-    const c = await openPage(browser, svc);
+    const c = await openPage(suite.browser, suite.svc);
     const { page } = c;
     const saved = await product();
     await signIn(page);
@@ -110,7 +101,7 @@ describe(`unsaved changes on ${kind}`, () => {
   });
 
   it('asks the same on the settings forms, before "Sign out", and before a changed webhook dialog is closed', async () => {
-    const c = await openPage(browser, svc);
+    const c = await openPage(suite.browser, suite.svc);
     const { page } = c;
     await signIn(page);
     await navigate(page, 'Settings');
