@@ -223,14 +223,10 @@ export async function listLines(db: Executor, f: LineFilter): Promise<Page<Store
   return pageOf(await q.execute(), f.limit, toLine, (r) => [r.ordered_at, r.id]);
 }
 
-/** A line as an operator knows it: its order's externalId and its line number, with its placement. */
+/** A line as an operator knows it: its order's externalId and its line number. */
 export interface LineLabel {
   readonly externalId: string;
   readonly lineNumber: number;
-  readonly statusReason: string;
-  readonly locationId: string | null;
-  readonly inventoryAvailabilityDate: string | null;
-  readonly estimatedShipmentDate: string | null;
 }
 
 /** The lines among `ids` that exist, by id: one query per 500 lines, never one per line. */
@@ -240,19 +236,10 @@ export async function lineLabels(db: Executor, ids: Iterable<string>): Promise<M
     const rows = await db
       .selectFrom('order_lines as l')
       .innerJoin('orders as o', 'o.id', 'l.order_id')
-      .select(['l.id', 'o.external_id', 'l.line_number', 'l.status_reason', 'l.location_id', 'l.inventory_availability_date', 'l.estimated_shipment_date'])
+      .select(['l.id', 'o.external_id', 'l.line_number'])
       .where('l.id', 'in', part)
       .execute();
-    for (const r of rows) {
-      out.set(r.id, {
-        externalId: r.external_id,
-        lineNumber: Number(r.line_number),
-        statusReason: r.status_reason,
-        locationId: r.location_id,
-        inventoryAvailabilityDate: r.inventory_availability_date,
-        estimatedShipmentDate: r.estimated_shipment_date,
-      });
-    }
+    for (const r of rows) out.set(r.id, { externalId: r.external_id, lineNumber: Number(r.line_number) });
   }
   return out;
 }
