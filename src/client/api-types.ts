@@ -300,6 +300,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/line-labels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Name lines by their order's externalId and line number
+         * @description Names lines as an operator knows them (the order's externalId and the line number), for views that carry line ids: a run's records, a line list.
+         */
+        get: operations["getLineLabels"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/order-lines/{id}": {
         parameters: {
             query?: never;
@@ -2780,6 +2800,76 @@ export interface operations {
                             version: number;
                         }[];
                         nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Bad input: the problem names each field (errors[].path is a JSON Pointer) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getLineLabels: {
+        parameters: {
+            query: {
+                /** @description a comma-separated list of 1 to 100 line ids */
+                ids: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Lines as an operator names them: the order's externalId and the line number. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description one item per known line, in the order asked; unknown ids are left out */
+                        items: {
+                            /** @description an id as the service gave it */
+                            lineId: string;
+                            /** @description an id as the service gave it */
+                            orderId: string;
+                            /** @description the order's externalId */
+                            externalId: string;
+                            lineNumber: number;
+                        }[];
                     };
                 };
             };

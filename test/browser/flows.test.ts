@@ -236,8 +236,15 @@ describe(`console journeys on ${kind}`, () => {
     await records.waitFor();
     const released = done.records.items.filter((r: { to: string }) => r.to === 'AwaitingFulfillment');
     expect(await records.getByText('Awaiting Fulfillment').count()).toBe(released.length);
+    // A record names its line as the order's system does: the order's externalId and the line number.
     const target = released[0];
-    await records.getByRole('link', { name: target.orderId }).first().click();
+    const order = (await suite.svc.t.api('GET', `/api/orders/${target.orderId}`)).body;
+    const lineNumber = order.lines.find((l: { id: string }) => l.id === target.lineId).lineNumber;
+    const targetRow = records.locator('tbody tr').filter({ has: page.locator(`td[title="${target.lineId}"]`) });
+    await targetRow.getByRole('link', { name: order.externalId, exact: true }).waitFor();
+    expect((await targetRow.locator(`td[title="${target.lineId}"]`).textContent())?.trim()).toBe(String(lineNumber));
+    expect(await records.getByText(target.orderId, { exact: true }).count()).toBe(0);
+    await targetRow.getByRole('link', { name: order.externalId, exact: true }).click();
     await cancelLine(page, target.lineId, suite.svc);
     c.expectNoErrors();
     await c.close();

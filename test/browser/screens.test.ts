@@ -74,6 +74,10 @@ describe.each(DATABASE_KINDS)('console screens on %s', (kind) => {
     const lineRows = page.getByRole('table', { name: 'Lines' }).locator('tbody tr');
     expect(await lineRows.count()).toBe(backorders.lines);
     expect(await page.getByLabel('Status reason').inputValue()).toBe('BackorderHold');
+    // Each line is named as the order's system names it: the order's externalId and the line number.
+    const newestHeld = (await api('/api/order-lines?statusReason=BackorderHold&limit=1')).items[0];
+    const itsOrder = await api(`/api/orders/${newestHeld.orderId}`);
+    await lineRows.first().getByRole('link', { name: `${itsOrder.externalId} #${newestHeld.lineNumber}`, exact: true }).waitFor();
 
     const orders = await api('/api/orders?limit=500');
     timings.push(['Orders', await timeUntil(() => navigate(page, 'Orders'), page.getByRole('table', { name: 'Orders' }).getByRole('link', { name: orders.items[0].externalId }))]);

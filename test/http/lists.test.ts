@@ -91,6 +91,24 @@ describe.each(DATABASE_KINDS)('lists on %s', (kind) => {
     expect((await walk(t, '/api/orders?statusReason=Shipped', 500)).items).toEqual([]);
   });
 
+  it('names lines by their order externalId and line number, in the order asked, leaving unknown ids out', async () => {
+    const [a, b] = [orders[2].lines[1], orders[4].lines[2]];
+    const r = await t.api('GET', `/api/line-labels?ids=${b.id},no-such-line,${a.id},${b.id}`);
+    expectStatus(r, 200);
+    expect(r.body.items).toEqual([
+      { lineId: b.id, orderId: orders[4].id, externalId: 'list-5', lineNumber: 3 },
+      { lineId: a.id, orderId: orders[2].id, externalId: 'list-3', lineNumber: 2 },
+    ]);
+    const hundred = Array.from({ length: 100 }, (_, i) => orders[i % orders.length].lines[0].id);
+    expect((await t.api('GET', `/api/line-labels?ids=${hundred.join(',')}`)).body.items).toHaveLength(orders.length);
+    for (const bad of ['', ',', `${a.id},`, `${a.id},,${b.id}`, 'a b', [...hundred, a.id].join(',')]) {
+      const refused = await t.api('GET', `/api/line-labels?ids=${encodeURIComponent(bad)}`);
+      expectStatus(refused, 400);
+      expect(refused.body.detail, bad).toContain('query parameter ids must be a comma-separated list of 1 to 100 line ids');
+    }
+    expectStatus(await t.api('GET', '/api/line-labels'), 400);
+  });
+
   it('pages an order history oldest first', async () => {
     const o = orders[4];
     expectStatus(await t.api('POST', `/api/orders/${o.id}/lines/1/cancel`), 200);

@@ -32,6 +32,7 @@ const ROUTES: [string, string[]][] = [
   ['/api/order-lines', ['get']],
   ['/api/order-lines/{id}', ['get']],
   ['/api/order-lines/{id}/promise', ['get']],
+  ['/api/line-labels', ['get']],
   ['/api/orders/{id}/cancel', ['post']],
   ['/api/orders/{id}/lines/{lineNumber}/cancel', ['post']],
   ['/api/orders/{id}/events', ['get']],

@@ -88,6 +88,31 @@ export const LineListQuery = Type.Object(
   { ...ListQuery, statusReason: Type.Optional(StatusReason), sku: Type.Optional(Sku), orderId: Type.Optional(Id) },
   { additionalProperties: false },
 );
+/** Up to 100 line ids, comma-separated: one page of a run's records or of a line list. */
+export const MAX_LABELS = 100;
+export const LineLabelQuery = Type.Object(
+  {
+    ids: Type.String({
+      pattern: `^[A-Za-z0-9._:-]{1,100}(,[A-Za-z0-9._:-]{1,100}){0,${MAX_LABELS - 1}}$`,
+      description: `a comma-separated list of 1 to ${MAX_LABELS} line ids`,
+    }),
+  },
+  { additionalProperties: false },
+);
+export const LineLabels = Type.Object(
+  {
+    items: Type.Array(
+      Type.Object({
+        lineId: Id,
+        orderId: Id,
+        externalId: Type.String({ description: "the order's externalId" }),
+        lineNumber: Type.Integer(),
+      }),
+      { description: 'one item per known line, in the order asked; unknown ids are left out' },
+    ),
+  },
+  { description: 'Lines as an operator names them: the order\'s externalId and the line number.' },
+);
 export const OrderPage = pageOf(Order);
 export const LinePage = pageOf(Line);
 

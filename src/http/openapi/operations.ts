@@ -62,6 +62,7 @@ export const OPERATIONS: Readonly<Record<string, OperationInfo>> = {
   'GET /api/order-lines': op('listOrderLines', 'List lines across orders', 'orders'),
   'GET /api/order-lines/{id}': op('getOrderLine', 'Read one line', 'orders'),
   'GET /api/order-lines/{id}/promise': op('explainLinePromise', 'Why a line has its dates', 'orders'),
+  'GET /api/line-labels': op('getLineLabels', "Name lines by their order's externalId and line number", 'orders'),
   'POST /api/fulfillment/lines/{lineId}/ship': op('shipLine', 'Confirm that a released line shipped', 'fulfillment', [409]),
 
   'GET /api/jobs': op('listJobs', 'The jobs with their schedules and last runs', 'jobs'),

@@ -4,13 +4,15 @@ import type { HttpDeps } from '../app.ts';
 import { placeOrder } from '../../app/orders/place-order.ts';
 import { cancelOrder, cancelOrderLine } from '../../app/orders/cancel-order.ts';
 import { shipLine } from '../../app/orders/ship-line.ts';
-import { getOrder, getOrderLine, listLines, listOrders, orderEvents } from '../../app/orders/orders.query.ts';
+import { getOrder, getOrderLine, lineLabels, listLines, listOrders, orderEvents } from '../../app/orders/orders.query.ts';
 import {
   EventListQuery,
   EventPage,
   IdempotencyHeaders,
   Line,
   LineIdParams,
+  LineLabelQuery,
+  LineLabels,
   LineListQuery,
   LinePage,
   LineParams,
@@ -79,6 +81,28 @@ export function ordersRoutes(app: FastifyInstance, { ctx }: HttpDeps): void {
         limit: req.query.limit ?? 50,
       });
       return { items: page.items.map(lineView), nextCursor: page.nextCursor };
+    },
+  );
+
+  app.get<{ Querystring: Static<typeof LineLabelQuery> }>(
+    '/api/line-labels',
+    {
+      schema: {
+        tags: ['orders'],
+        description: "Names lines as an operator knows them (the order's externalId and the line number), for views that carry line ids: a run's records, a line list.",
+        querystring: LineLabelQuery,
+        response: { 200: LineLabels },
+      },
+      config: { access: 'read' },
+    },
+    async (req) => {
+      const ids = [...new Set(req.query.ids.split(','))];
+      const labels = await lineLabels(ctx, ids);
+      const items = ids.flatMap((lineId) => {
+        const label = labels.get(lineId);
+        return label ? [{ lineId, ...label }] : [];
+      });
+      return { items };
     },
   );
 

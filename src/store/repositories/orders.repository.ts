@@ -223,8 +223,9 @@ export async function listLines(db: Executor, f: LineFilter): Promise<Page<Store
   return pageOf(await q.execute(), f.limit, toLine, (r) => [r.ordered_at, r.id]);
 }
 
-/** A line as an operator knows it: its order's externalId and its line number. */
+/** A line as an operator knows it: its order's externalId and its line number (and the order's id, to link to it). */
 export interface LineLabel {
+  readonly orderId: string;
   readonly externalId: string;
   readonly lineNumber: number;
 }
@@ -236,10 +237,10 @@ export async function lineLabels(db: Executor, ids: Iterable<string>): Promise<M
     const rows = await db
       .selectFrom('order_lines as l')
       .innerJoin('orders as o', 'o.id', 'l.order_id')
-      .select(['l.id', 'o.external_id', 'l.line_number'])
+      .select(['l.id', 'l.order_id', 'o.external_id', 'l.line_number'])
       .where('l.id', 'in', part)
       .execute();
-    for (const r of rows) out.set(r.id, { externalId: r.external_id, lineNumber: Number(r.line_number) });
+    for (const r of rows) out.set(r.id, { orderId: r.order_id, externalId: r.external_id, lineNumber: Number(r.line_number) });
   }
   return out;
 }

@@ -6,6 +6,7 @@ import { Anchor, Button, Group, NativeSelect, Paper, SegmentedControl, Table, Te
 import { useEffect, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
+import { useLineLabels } from '../../api/line-labels.ts';
 import { ApiError, unwrap } from '../../api/problem.ts';
 import { useSession } from '../../api/session.tsx';
 import type { StatusReason } from '../../api/types.ts';
@@ -202,6 +203,7 @@ function useLines(filters: Filters, enabled: boolean) {
 }
 
 function LineList({ query }: { query: ReturnType<typeof useLines> }) {
+  const names = useLineLabels((query.data?.pages ?? []).flatMap((p) => p.items.map((l) => l.id)));
   return (
     <ListTable
       query={query}
@@ -212,8 +214,8 @@ function LineList({ query }: { query: ReturnType<typeof useLines> }) {
       cells={(l) => (
         <>
           <Table.Td>
-            <Anchor component={Link} to={`/orders/${encodeURIComponent(l.orderId)}`} className="mono">
-              {l.orderId} #{l.lineNumber}
+            <Anchor component={Link} to={`/orders/${encodeURIComponent(l.orderId)}`} className={names.has(l.id) ? undefined : 'mono'} title={l.orderId}>
+              {names.get(l.id)?.externalId ?? l.orderId} #{l.lineNumber}
             </Anchor>
           </Table.Td>
           <Table.Td>{l.sku}</Table.Td>
