@@ -82,6 +82,7 @@ try {
     ['inventory-atp', '/inventory?sku=MN-270', (page) => page.getByRole('figure', { name: 'ATP' }).scrollIntoViewIfNeeded()],
     ['background-jobs', '/monitoring/jobs'],
     ['job-run', `/monitoring/jobs/runs/${run.id}`],
+    ['integrity', '/monitoring/integrity', (page) => page.locator('[data-integrity]').waitFor()],
     ['settings-index-and-reservation', '/settings/index-and-reservation'],
     ['settings-general', '/settings/general'],
     ['settings-job-schedules', '/settings/jobs'],

@@ -21,6 +21,7 @@ const ProductPage = lazy(() => import('./routes/products/ProductPage.tsx'));
 const InventoryPage = lazy(() => import('./routes/inventory/InventoryPage.tsx'));
 const JobsPage = lazy(() => import('./routes/jobs/JobsPage.tsx'));
 const RunPage = lazy(() => import('./routes/jobs/RunPage.tsx'));
+const IntegrityPage = lazy(() => import('./routes/monitoring/IntegrityPage.tsx'));
 const SettingsPage = lazy(() => import('./routes/settings/SettingsPage.tsx'));
 const WebhooksPage = lazy(() => import('./routes/webhooks/WebhooksPage.tsx'));
 const KeysPage = lazy(() => import('./routes/keys/KeysPage.tsx'));
@@ -46,6 +47,7 @@ export function App() {
             <Route path="/monitoring" element={<Navigate to="/monitoring/jobs" replace />} />
             <Route path="/monitoring/jobs" element={<JobsPage />} />
             <Route path="/monitoring/jobs/runs/:id" element={<RunPage />} />
+            {admin ? <Route path="/monitoring/integrity" element={<IntegrityPage />} /> : null}
             <Route path="/settings" element={<Navigate to="/settings/index-and-reservation" replace />} />
             <Route path="/settings/:section" element={<SettingsPage />} />
             {admin ? <Route path="/webhooks" element={<WebhooksPage />} /> : null}

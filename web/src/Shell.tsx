@@ -86,6 +86,7 @@ export function Shell({ children }: { children: ReactNode }) {
             <NavItem item={{ label: 'Inventory', to: '/inventory' }} onNavigate={close} />
             <NavGroup label="Monitoring">
               <NavItem item={{ label: 'Background jobs', to: '/monitoring/jobs' }} onNavigate={close} />
+              {admin ? <NavItem item={{ label: 'Integrity', to: '/monitoring/integrity' }} onNavigate={close} /> : null}
             </NavGroup>
             <NavGroup label="Administration">
               <NavItem item={{ label: 'Settings', to: '/settings' }} onNavigate={close} />
