@@ -89,7 +89,7 @@ export const LineListQuery = Type.Object(
   { additionalProperties: false },
 );
 /** Up to 100 line ids, comma-separated: one page of a run's records or of a line list. */
-export const MAX_LABELS = 100;
+const MAX_LABELS = 100;
 export const LineLabelQuery = Type.Object(
   {
     ids: Type.String({

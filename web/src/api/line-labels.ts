@@ -5,14 +5,9 @@
 import { useQueries } from '@tanstack/react-query';
 import { unwrap } from './problem.ts';
 import { useSession } from './session.tsx';
+import type { LineLabel } from './types.ts';
 
-export interface LineLabel {
-  readonly lineId: string;
-  readonly orderId: string;
-  readonly externalId: string;
-  readonly lineNumber: number;
-}
-
+/** The most ids `GET /api/line-labels` takes at once. */
 const PER_REQUEST = 100;
 
 /** The labels of `lineIds` known so far; a line whose label has not arrived (or whose line is gone) has none. */

@@ -16,6 +16,8 @@ export type LinePromise = Answer<'/api/order-lines/{id}/promise', 'get'>;
 export type Webhook = Answer<'/api/webhooks/{id}', 'get'>;
 export type WebhookBody = NonNullable<paths['/api/webhooks/{id}']['put']['requestBody']>['content']['application/json'];
 export type Delivery = Answer<'/api/webhooks/{id}/deliveries', 'get'>['items'][number];
+/** A line as an operator names it: its order's externalId and line number (`GET /api/line-labels`). */
+export type LineLabel = Answer<'/api/line-labels', 'get'>['items'][number];
 
 /** The line events a webhook may subscribe to (SPEC 7); `ping` is sent on request only. */
 export const WEBHOOK_EVENTS = ['line.preordered', 'line.backordered', 'line.released', 'line.promise_changed', 'line.canceled', 'line.shipped'] as const;

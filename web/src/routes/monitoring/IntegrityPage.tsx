@@ -39,10 +39,12 @@ export default function IntegrityPage() {
   const problems = check.data?.problems ?? [];
   const checkedAt = formatInstant(new Date(check.dataUpdatedAt).toISOString());
   // The check reports kind by kind: a line's problems go together, at the place of its first.
-  const byLine = new Map<string, typeof problems>();
+  const byLine = new Map<string, (typeof problems)[number][]>();
   problems.forEach((p, i) => {
     const key = p.lineId ?? `#${i}`;
-    byLine.set(key, [...(byLine.get(key) ?? []), p]);
+    const group = byLine.get(key);
+    if (group) group.push(p);
+    else byLine.set(key, [p]);
   });
   const rows = [...byLine.values()].flat();
   const labels = useLineLabels(problems.flatMap((p) => (p.lineId === undefined ? [] : [p.lineId])));
