@@ -6,6 +6,7 @@
  * after the write); intake and cancels going on during a run with a planner leave the books exact.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../src/store/tables/index.ts';
 import { DATABASE_KINDS, scratchDatabase } from '../fixtures/databases.ts';
@@ -92,6 +93,38 @@ describe.each(DATABASE_KINDS)('batches planned ahead on %s', (kind) => {
     expect((await ok(t, 'GET', `/api/orders/${a.id}`)).lines[0].statusReason).toBe('AwaitingFulfillment');
     expect((await ok(t, 'GET', `/api/orders/${b.id}`)).lines[0].statusReason).toBe('BackorderHold');
     await expectInvariants(t.service.database.db);
+  });
+
+  it('writes a plan made ahead whose rows moved since it was read: the write plans again under its lock', async () => {
+    const t = await startTestService(kind, { now: T0 });
+    services.push(t);
+    await setupWorld(t, { products: { 'PM-1': {} }, settings: { backorders: true, jobs: { backorder: { onSupplyChange: false } } } });
+    const a = await place(t, 'a', [['PM-1', 2]]);
+    const { ctx } = t.service;
+    const db = t.service.database.db;
+    const frame = await startRun(ctx, { jobType: 'backorder', trigger: 'manual', skus: null }, { leaseTimeoutMs: 60_000, owner: 'test' });
+    await setOnHand(t, [{ sku: 'PM-1', locationId: 'EAST', onHand: 2 }]);
+    const ahead = await planAhead(ctx, planFrameOf(frame), ['PM-1'], ctx.clock.now());
+    expect(ahead.plan.changes).toHaveLength(1);
+    const rowRef = (ahead.plan.changes[0]!.before as { rowRef?: string }).rowRef;
+    if (kind === 'postgres') expect(rowRef).toMatch(/^\(\d+,\d+\)$/);
+    // Behind the run's back, the row gets a new version of itself with nothing changed (on PostgreSQL at another
+    // ctid; the line's version and its sku's state are as the plan read them, so the plan still looks fresh).
+    await db.updateTable('order_lines').set((eb) => ({ channel: eb.ref('channel') })).where('order_id', '=', a.id).execute();
+    if (kind === 'postgres') {
+      const now = await sql<{ ctid: string }>`select ctid::text as ctid from order_lines where order_id = ${a.id}`.execute(db);
+      expect(now.rows[0]!.ctid).not.toBe(rowRef);
+    }
+    const written = await runBatch(ctx, frame, ['PM-1'], ahead);
+    expect(written.counts).toMatchObject({ movedToFulfillment: 1 });
+    // On PostgreSQL the first try found no row where the plan said and was refused; the second planned under the lock.
+    expect(written.usedPlanAhead).toBe(kind === 'sqlite');
+    await endRun(ctx, frame.run, 'succeeded', null);
+    const order = await ok(t, 'GET', `/api/orders/${a.id}`);
+    expect(order.lines[0]).toMatchObject({ statusReason: 'AwaitingFulfillment', locationId: 'EAST' });
+    const events = await ok(t, 'GET', `/api/orders/${a.id}/events`);
+    expect(events.items.map((e: { to: string }) => e.to)).toEqual(['BackorderHold', 'AwaitingFulfillment']);
+    await expectInvariants(db);
   });
 
   it(kind === 'sqlite' ? 'starts each pause left to intake once the next plan is ready' : 'pauses for intake without waiting for the next plan', async () => {

@@ -9,7 +9,7 @@ import type { LineChange, OrderLine } from '../../src/domain/order/order-line.ts
 import { eventDataText } from '../../src/domain/order/event-data.ts';
 import type { JobOutcome } from '../../src/domain/holds/job-plan.ts';
 
-const held = (n: number): OrderLine & { priority: number; candidates: unknown[] } => ({
+const held = (n: number): OrderLine & { priority: number; candidates: unknown[]; rowRef?: string } => ({
   id: `lin_${n}`,
   orderId: `ord_${n}`,
   lineNumber: n,
@@ -25,6 +25,8 @@ const held = (n: number): OrderLine & { priority: number; candidates: unknown[] 
   // Fields the plan reads and the write does not: they need not cross.
   priority: 7,
   candidates: [{ locationId: 'EAST', handlingDays: 1 }],
+  // Where the store read the row (PostgreSQL's ctid): the write goes to it. Lines not read so have none.
+  ...(n % 3 ? { rowRef: `(${n},1)` } : {}),
 });
 
 function change(c: ReturnType<typeof moveLine>): LineChange {
@@ -65,11 +67,13 @@ describe('a plan as it crosses threads', () => {
       expect(c.event.data).toEqual(changes[i]!.event.data);
     }
     expect([...back.plan.outcomes]).toEqual([...outcomes]);
+    const rowRef = (l: OrderLine) => (l as { rowRef?: string }).rowRef;
+    expect(back.plan.changes.map((c) => rowRef(c.before))).toEqual(['(1,1)', '(2,1)', undefined]);
   });
 
   it('keeps only what the write needs of a line', () => {
     const back = fromWire(toWire({ plan: { changes, outcomes }, now: 1, digest: '', skipped: [], settles: [] }));
-    expect(Object.keys(back.plan.changes[0]!.before).sort()).toEqual(Object.keys(pick(changes[0]!.before)).sort());
+    expect(Object.keys(back.plan.changes[0]!.before).sort()).toEqual([...Object.keys(pick(changes[0]!.before)), 'rowRef'].sort());
   });
 
   it('carries an empty plan', () => {

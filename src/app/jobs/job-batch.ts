@@ -167,15 +167,18 @@ export async function runBatch(ctx: AppContext, frame: RunFrame, skus: readonly 
   const { database, clock } = ctx;
   const { run } = frame;
   const plan = planFrameOf(frame);
+  let attempts = 0;
   return database.transaction(async (trx) => {
+    // A retried batch (a conflict its digest did not see: stock taken meanwhile, a row moved) plans under the lock.
+    const offered = attempts++ === 0 ? ahead : null;
     if (!(await holdsLease(trx, database.store, run.jobType, run.id))) throw new LeaseLost('another runner took over the lease');
     // A batch lost in a crash is lost whole, and the next run redoes it: its commit need not wait for the disk.
     await database.store.batchSession(trx);
     await database.store.lockSkus(trx, skus);
     const states = await skuStates(ctx, trx, plan, skus);
-    const fresh = ahead !== null && ahead.digest === batchDigest(states);
+    const fresh = offered !== null && offered.digest === batchDigest(states);
     const now = clock.now();
-    const planned = fresh ? ahead : planRead(plan, await readBatch(ctx, trx, plan, states, now), now);
+    const planned = fresh ? offered : planRead(plan, await readBatch(ctx, trx, plan, states, now), now);
     const { changes } = planned.plan;
     if (!(await database.store.reserve(trx, releasedQuantities(changes), planned.now))) {
       throw new RetryableConflict(`stock of ${skus.length === 1 ? skus[0] : `${skus.length} skus`} changed during the run`);

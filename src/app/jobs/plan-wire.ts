@@ -10,6 +10,7 @@ import { parseEventData } from '../../domain/order/event-data.ts';
 import type { LineChange, LineEvent, OrderLine } from '../../domain/order/order-line.ts';
 import type { LineEventType, StatusReason } from '../../domain/order/line-status.ts';
 import type { PlannedBatch } from './job-batch.ts';
+import type { StoredLine } from '../../store/repositories/orders.repository.ts';
 
 export interface PlanWire {
   readonly now: number;
@@ -22,7 +23,7 @@ export interface PlanWire {
   readonly settles: PlannedBatch['settles'];
 }
 
-const STRIDE = 22;
+const STRIDE = 23;
 
 export function toWire(planned: PlannedBatch): PlanWire {
   const changes: unknown[] = [];
@@ -30,7 +31,7 @@ export function toWire(planned: PlannedBatch): PlanWire {
     changes.push(
       b.id, b.orderId, b.lineNumber, b.sku, b.quantity, b.locationId, b.statusReason, b.inventoryAvailabilityDate, b.estimatedShipmentDate, b.launchDate, b.backorderedAt, b.version,
       a.statusReason, a.locationId, a.inventoryAvailabilityDate, a.estimatedShipmentDate, a.launchDate, a.backorderedAt, a.version,
-      e.type, e.at, eventDataJson(e),
+      e.type, e.at, eventDataJson(e), (b as Partial<StoredLine>).rowRef ?? null,
     );
   }
   const outcomes: string[] = [];
@@ -42,7 +43,7 @@ export function fromWire(wire: PlanWire): PlannedBatch {
   const v = wire.changes;
   const changes: LineChange[] = [];
   for (let i = 0; i < v.length; i += STRIDE) {
-    const before: OrderLine = {
+    const before: OrderLine & Pick<StoredLine, 'rowRef'> = {
       id: v[i] as string,
       orderId: v[i + 1] as string,
       lineNumber: v[i + 2] as number,
@@ -55,6 +56,7 @@ export function fromWire(wire: PlanWire): PlannedBatch {
       launchDate: v[i + 9] as string | null,
       backorderedAt: v[i + 10] as number | null,
       version: v[i + 11] as number,
+      rowRef: (v[i + 22] as string | null) ?? undefined,
     };
     const after: OrderLine = {
       id: before.id,

@@ -112,15 +112,17 @@ export class PrometheusMetrics implements Metrics {
   }
 
   linesMoved(moves: readonly LineMove[]): void {
-    const counts = new Map<string, number>();
+    const counts = new Map<string, Map<string, number>>();
     for (const m of moves) {
-      const k = `${m.from}\u0000${m.to}`;
-      counts.set(k, (counts.get(k) ?? 0) + 1);
+      let to = counts.get(m.from);
+      if (!to) counts.set(m.from, (to = new Map()));
+      to.set(m.to, (to.get(m.to) ?? 0) + 1);
     }
-    for (const [k, n] of counts) {
-      const [from, to] = k.split('\u0000') as [string, string];
-      if (from === to) this.lineRedates.inc({ status_reason: to }, n);
-      else this.lineMoves.inc({ from, to }, n);
+    for (const [from, to] of counts) {
+      for (const [reason, n] of to) {
+        if (from === reason) this.lineRedates.inc({ status_reason: reason }, n);
+        else this.lineMoves.inc({ from, to: reason }, n);
+      }
     }
   }
 

@@ -4,7 +4,10 @@ import type { StoredLine } from '../repositories/orders.repository.ts';
 export const LINE_COLUMNS = `id, order_id, line_number, sku, quantity, location_id, status_reason, inventory_availability_date,
   estimated_shipment_date, launch_date, backordered_at, version, priority, ordered_at, channel, ship_country, ship_region, status_seq`;
 
-/** A line from a row of LINE_COLUMNS as an array (SQLite's raw rows, PostgreSQL's JSON arrays). */
+/**
+ * A line from a row of LINE_COLUMNS as an array (SQLite's raw rows, PostgreSQL's JSON arrays), and after them,
+ * where the dialect reads it, the row's place (`rowRef`).
+ */
 export const lineFromRow = (r: readonly unknown[]): StoredLine => ({
   id: r[0] as string,
   orderId: r[1] as string,
@@ -24,4 +27,5 @@ export const lineFromRow = (r: readonly unknown[]): StoredLine => ({
   shipCountry: r[15] as string | null,
   shipRegion: r[16] as string | null,
   statusSeq: r[17] as number | null,
+  rowRef: r[18] as string | undefined,
 });

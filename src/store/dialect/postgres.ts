@@ -21,6 +21,15 @@ const HELD = sql.raw(`settled_reason is null and status_reason in ('PreorderHold
 const uniq = (values: Iterable<string>) => [...new Set(values)];
 
 /**
+ * A column of a batch as one text parameter, for `string_to_array($n, chr(30), '')`: the values joined by the record
+ * separator, a null as an empty string. Joining is one native call, where the driver's array literal quotes and
+ * escapes each value in JavaScript, and the text is shorter. It holds for what a batch writes: ids, skus and
+ * location codes are validated to printable characters, dates, statuses and numbers have no control characters, and
+ * JSON text escapes them; none of them is an empty string.
+ */
+const joinedList = (values: readonly (string | number | null)[]): string => values.join('\x1e');
+
+/**
  * Inserts events (each with its line's sku) in one statement; answers the event id of each line. The events are
  * the outbox: the statement takes the transaction's id before it draws the first event id, which the fan-out's
  * barrier counts on (`raiseOutboxBarrier`).
@@ -117,8 +126,9 @@ export function postgresStore(prepared: PreparedQueries): StoreDialect {
 
     async heldLines(trx, skus): Promise<StoredLine[]> {
       if (skus.length === 0) return [];
-      // One JSON array per sku: JSON.parse reads a batch far faster than the driver parses rows field by field.
-      const rows = await sql<{ lines: string }>`select json_agg(json_build_array(${sql.raw(LINE_COLUMNS)}))::text as lines
+      // One JSON array per sku: JSON.parse reads a batch far faster than the driver parses rows field by field. Each
+      // line carries its ctid, where a write in the same run finds it (`writeChanges`).
+      const rows = await sql<{ lines: string }>`select json_agg(json_build_array(${sql.raw(LINE_COLUMNS)}, ctid::text))::text as lines
         from order_lines where sku = any(${uniq(skus)}::text[]) and ${HELD} group by sku`.execute(trx);
       const out: StoredLine[] = [];
       for (const r of rows.rows) for (const l of JSON.parse(r.lines) as unknown[][]) out.push(lineFromRow(l));
@@ -219,26 +229,47 @@ export function postgresStore(prepared: PreparedQueries): StoreDialect {
 
     async writeChanges(trx, changes: readonly LineChange[], runId: string | null): Promise<EventSpan | null> {
       if (changes.length === 0) return null;
+      // In line id order, so two writers lock shared lines in the same order.
       const sorted = [...changes].sort((a, b) => (a.after.id < b.after.id ? -1 : a.after.id > b.after.id ? 1 : 0));
-      const seq = await insertEvents(trx, sorted.map((c) => [c.event, c.after.sku] as const), runId);
-      const col = <T>(f: (c: LineChange) => T) => sorted.map(f);
-      // A move sets status_seq to its event; a re-dating keeps it. PostgreSQL compares values, so a re-dating
-      // that leaves the indexed columns as they were can stay on its page without touching an index.
-      const result = await sql`
-        update order_lines set
-          status_reason = v.status_reason, location_id = v.location_id, inventory_availability_date = v.iad, estimated_shipment_date = v.esd,
-          launch_date = v.launch_date, backordered_at = v.backordered_at, version = v.version, status_seq = coalesce(v.seq, order_lines.status_seq)
-        from unnest(${col((c) => c.before.id)}::text[], ${col((c) => c.before.version)}::int[], ${col((c) => c.after.statusReason)}::text[],
-          ${col((c) => c.after.locationId)}::text[], ${col((c) => c.after.inventoryAvailabilityDate)}::text[], ${col((c) => c.after.estimatedShipmentDate)}::text[],
-          ${col((c) => c.after.launchDate)}::text[], ${col((c) => c.after.backorderedAt)}::bigint[], ${col((c) => c.after.version)}::int[],
-          ${col((c) => (c.after.statusReason === c.before.statusReason ? null : (seq.get(c.after.id) ?? null)))}::bigint[])
-          as v(id, expected, status_reason, location_id, iad, esd, launch_date, backordered_at, version, seq)
-        where order_lines.id = v.id and order_lines.version = v.expected`.execute(trx);
-      const updated = Number(result.numAffectedRows ?? 0);
-      if (updated !== sorted.length) throw new RetryableConflict(`${sorted.length - updated} of ${sorted.length} lines changed since they were read`);
+      const col = <T extends string | number | null>(f: (c: LineChange) => T) => sql`string_to_array(${joinedList(sorted.map(f))}, chr(30), '')`;
+      // Lines read by a run come with their ctid: the update then goes to each row's page (a TID scan) instead of
+      // down the primary key, whose pages a run over many lines would otherwise read back in for every batch. A
+      // row updated since it was read has another ctid and a newer version, so it is not updated either way.
+      const refs = sorted.map((c) => (c.before as Partial<StoredLine>).rowRef ?? null);
+      const byRow = refs.every((r) => r !== null);
+      const found = byRow ? sql`l.ctid = v.tid and l.id = v.id` : sql`l.id = v.id`;
+      // One statement: each change draws its event id (after the transaction has its id, as the fan-out's barrier
+      // needs), updates its line if the line is still at the version read (a move sets status_seq to its event; a
+      // re-dating keeps it, so PostgreSQL can leave the line on its page without touching an index), and the event
+      // takes the line's order and sku from the row updated. Nothing but the count and the span comes back.
+      const result = await sql<{ written: number; first: string | null; last: string | null }>`
+        with v as (
+          select v.*, nextval('line_events_id_seq') as eid
+          from unnest(${col((c) => c.before.id)}, ${col((c) => c.before.version)}::int[], ${col((c) => c.event.from)}, ${col((c) => c.event.to)},
+            ${col((c) => c.after.locationId)}, ${col((c) => c.after.inventoryAvailabilityDate)}, ${col((c) => c.after.estimatedShipmentDate)},
+            ${col((c) => c.after.launchDate)}, ${col((c) => c.after.backorderedAt)}::bigint[], ${col((c) => c.after.version)}::int[],
+            ${col((c) => c.event.type)}, ${col((c) => c.event.at)}::bigint[], ${col((c) => eventDataJson(c.event))},
+            string_to_array(${byRow ? joinedList(refs) : ''}, chr(30), '')::tid[])
+            as v(id, expected, f, r, location_id, iad, esd, launch_date, backordered_at, version, t, a, d, tid)
+          where pg_current_xact_id() is not null
+        ), u as (
+          update order_lines l set
+            status_reason = v.r, location_id = v.location_id, inventory_availability_date = v.iad, estimated_shipment_date = v.esd,
+            launch_date = v.launch_date, backordered_at = v.backordered_at, version = v.version,
+            status_seq = case when v.r <> v.f then v.eid else l.status_seq end
+          from v where ${found} and l.version = v.expected
+          returning v.eid, l.order_id, l.id, l.sku, v.t, v.f, v.r, v.a, v.d
+        ), e as (
+          insert into line_events (id, order_id, line_id, sku, type, from_reason, to_reason, at, data, run_id)
+          select eid, order_id, id, sku, t, f, r, a, d, ${runId}::text from u
+          returning id
+        )
+        select count(*)::int as written, min(id)::text as first, max(id)::text as last from e`.execute(trx);
+      const { written, first, last } = result.rows[0]!;
+      if (written !== sorted.length) throw new RetryableConflict(`${sorted.length - written} of ${sorted.length} lines changed since they were read`);
       await applyPromised(trx, promisedDeltas(sorted));
       await bumpHeld(trx, heldCountsOf(sorted));
-      return spanOf(seq.values());
+      return { first: Number(first), last: Number(last) };
     },
 
     async reserve(trx, rows: readonly SkuQuantity[], now: number) {

@@ -4,11 +4,6 @@ import type { DatedSkuQuantity } from './store-dialect.ts';
 
 type Placed = Pick<OrderLine, 'sku' | 'quantity' | 'statusReason' | 'locationId' | 'inventoryAvailabilityDate'>;
 
-const promiseOf = (l: Placed | null): DatedSkuQuantity | null =>
-  l !== null && isHeld(l.statusReason) && l.locationId !== null && l.inventoryAvailabilityDate !== null
-    ? { sku: l.sku, locationId: l.locationId, date: l.inventoryAvailabilityDate, quantity: l.quantity }
-    : null;
-
 /** A sku whose held lines a set of changes touches, with how its count of lines on each hold moves (maybe by 0). */
 export interface HeldCountDelta {
   readonly sku: string;
@@ -39,16 +34,17 @@ export function heldCountsOf(changes: Iterable<{ readonly before: Pick<OrderLine
  * concurrent writers touch rows in one order).
  */
 export function promisedDeltas(changes: Iterable<{ readonly before: Placed | null; readonly after: Placed }>): DatedSkuQuantity[] {
-  const sums = new Map<string, DatedSkuQuantity>();
-  const add = (p: DatedSkuQuantity | null, sign: number) => {
-    if (p === null) return;
-    const key = `${p.sku}\u0000${p.locationId}\u0000${p.date}`;
+  const sums = new Map<string, { sku: string; locationId: string; date: string; quantity: number }>();
+  const add = (l: Placed | null, sign: number) => {
+    if (l === null || !isHeld(l.statusReason) || l.locationId === null || l.inventoryAvailabilityDate === null) return;
+    const key = `${l.sku}\u0000${l.locationId}\u0000${l.inventoryAvailabilityDate}`;
     const seen = sums.get(key);
-    sums.set(key, { ...p, quantity: (seen?.quantity ?? 0) + sign * p.quantity });
+    if (seen) seen.quantity += sign * l.quantity;
+    else sums.set(key, { sku: l.sku, locationId: l.locationId, date: l.inventoryAvailabilityDate, quantity: sign * l.quantity });
   };
   for (const c of changes) {
-    add(promiseOf(c.before), -1);
-    add(promiseOf(c.after), 1);
+    add(c.before, -1);
+    add(c.after, 1);
   }
   return [...sums.entries()]
     .filter(([, d]) => d.quantity !== 0)

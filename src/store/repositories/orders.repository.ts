@@ -42,6 +42,11 @@ export interface StoredLine extends OrderLine {
   readonly shipRegion: string | null;
   /** The id of the event that moved the line into its status reason (what a job run's scope compares). */
   readonly statusSeq: number | null;
+  /**
+   * Where the read found the row, for a write that follows it in the same run (PostgreSQL: its ctid, so the write
+   * goes straight to the row's page instead of down the primary key); absent where the read did not say.
+   */
+  readonly rowRef?: string;
 }
 
 const toOrder = (r: Selectable<OrdersTable>): StoredOrder => ({
