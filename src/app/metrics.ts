@@ -5,6 +5,8 @@
 export interface LineMove {
   readonly from: string;
   readonly to: string;
+  /** How many lines moved so (1 when absent). */
+  readonly count?: number;
 }
 
 export type WebhookOutcome = 'delivered' | 'retrying' | 'failed';

@@ -38,7 +38,7 @@ parentPort!.on('message', (request: PlanRequest | StartRequest | 'close') => {
     resolvers.set(frame.runId, resolver);
   }
   planAhead(ctx, { scope: frame.scope, settings: frame.settings, horizon: frame.horizon, resolver, eventContext: frame.eventContext, settledKey: frame.settledKey }, skus, request.now).then(
-    (planned) => parentPort!.postMessage({ id, planned: toWire(planned) } satisfies PlanResponse),
+    (planned) => parentPort!.postMessage({ id, planned: toWire(planned, database.store.preparedCrossThreads) } satisfies PlanResponse),
     failed(id),
   );
 });

@@ -259,7 +259,7 @@ export class JobRunner {
       this.batches[result.usedPlanAhead ? 'plannedAhead' : 'plannedUnderLock']++;
       this.batches.skippedSkus += result.skipped;
       this.batches.plannedSkus += skus.length - result.skipped;
-      this.ctx.metrics.linesMoved(result.changes.map((c) => c.event));
+      this.ctx.metrics.linesMoved(result.moves);
       // Intake waits for a batch's commit (its skus' locks; on SQLite the one connection): while orders are
       // arriving, the run leaves the database to them for a little longer than the batch held it (with
       // `pauseAfterPlanning`, than until the next plan was ready), so intake keeps at least half of its rate and the

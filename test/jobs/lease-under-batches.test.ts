@@ -42,12 +42,12 @@ describe.runIf(DATABASE_KINDS.includes('postgres'))('the lease of a run whose ba
     const store = service.database.store;
     // Each batch holds its transaction (and its lock on the lease row) 150-350 ms longer, in a varying amount, so
     // the two batches in flight do not commit together: one of them holds the lock at every moment.
-    const write = store.writeChanges.bind(store);
+    const write = store.writePrepared.bind(store);
     let batches = 0;
     // The first batches also look for a dead run from inside their transaction, while they hold the lease row: a
     // look that waited for that lock would wait for its own caller, and the watchdog would end it.
     const lookedInside: boolean[] = [];
-    vi.spyOn(store, 'writeChanges').mockImplementation(async (...args: Parameters<typeof write>) => {
+    vi.spyOn(store, 'writePrepared').mockImplementation(async (...args: Parameters<typeof write>) => {
       batches++;
       if (batches <= 3) {
         const watchdog = sleep(20 * LEASE_TIMEOUT_MS).then(() => {
@@ -103,12 +103,12 @@ describe.runIf(DATABASE_KINDS.includes('postgres'))('the lease of a run whose ba
     await setupWorld(t, { products: {}, settings: { backorders: true, onHandChangeSchedule: true, jobs: { backorder: { onSupplyChange: false } } } });
     await seedBackorders(t.service.database.db, { prefix: 'LF', skus: 20, linesPerSku: 4, now: Date.now() - 3_600_000, seed: 22, receiptsPerSku: 1 });
     const store = t.service.database.store;
-    const write = store.writeChanges.bind(store);
+    const write = store.writePrepared.bind(store);
     // The first run's batches hold their transaction 800 ms; `written` is when each had written (its commit follows).
     const written: number[] = [];
     let entered!: () => void;
     const firstBatch = new Promise<void>((resolve) => (entered = resolve));
-    vi.spyOn(store, 'writeChanges').mockImplementation(async (...args: Parameters<typeof write>) => {
+    vi.spyOn(store, 'writePrepared').mockImplementation(async (...args: Parameters<typeof write>) => {
       entered();
       await sleep(800);
       const result = await write(...args);

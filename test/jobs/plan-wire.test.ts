@@ -7,7 +7,12 @@ import { fromWire, toWire } from '../../src/app/jobs/plan-wire.ts';
 import { eventDataJson, moveLine, redateLine } from '../../src/domain/order/order-line.ts';
 import type { LineChange, OrderLine } from '../../src/domain/order/order-line.ts';
 import { eventDataText } from '../../src/domain/order/event-data.ts';
-import type { JobOutcome } from '../../src/domain/holds/job-plan.ts';
+import { batchWriteOf } from '../../src/app/jobs/job-batch.ts';
+import type { PlannedBatch } from '../../src/app/jobs/job-batch.ts';
+import { ZERO_COUNTS } from '../../src/app/jobs/start-run.ts';
+import { sqliteStore } from '../../src/store/dialect/sqlite.ts';
+import { postgresStore } from '../../src/store/dialect/postgres.ts';
+import type { StoreDialect } from '../../src/store/dialect/store-dialect.ts';
 
 const held = (n: number): OrderLine & { priority: number; candidates: unknown[]; rowRef?: string } => ({
   id: `lin_${n}`,
@@ -44,6 +49,12 @@ const pick = (l: OrderLine) => ({
   inventoryAvailabilityDate: l.inventoryAvailabilityDate, estimatedShipmentDate: l.estimatedShipmentDate, launchDate: l.launchDate, backorderedAt: l.backorderedAt, version: l.version,
 });
 
+// The two stores' preparation of a batch is plain computation: neither touches its database for it.
+const sqlite = sqliteStore(() => {
+  throw new Error('no statement expected');
+}, (_db, read) => read());
+const postgres = postgresStore({ query: () => Promise.reject(new Error('no statement expected')) });
+
 describe('a plan as it crosses threads', () => {
   const context = { runId: 'run_1', trigger: 'manual' };
   const changes: LineChange[] = [
@@ -51,34 +62,62 @@ describe('a plan as it crosses threads', () => {
     redateLine(held(2), { locationId: 'EAST', inventoryAvailabilityDate: '2026-12-20', estimatedShipmentDate: '2026-12-21' }, 1_796_100_000_001, context)!,
     change(moveLine(held(3), 'BackorderSlaExpired', 1_796_100_000_002, { context: { ...context, note: 'quote " and \u00e9' } })),
   ];
-  const outcomes = new Map<string, JobOutcome>([['lin_1', 'movedToFulfillment'], ['lin_2', 'stillOnHold'], ['lin_3', 'canceled'], ['lin_4', 'stillOnHold']]);
+  const counts = { ...ZERO_COUNTS, movedToFulfillment: 1, stillOnHold: 2, canceled: 1 };
+  const skipped = [['SKU-9', 4]] as const;
+  const settles = [{ sku: 'SKU-1', stillOnHold: 2, validUntil: 1_796_200_000_000 }, { sku: 'SKU-2', stillOnHold: 0, validUntil: null }];
+  const planned = (store: StoreDialect, of: readonly LineChange[] = changes): PlannedBatch => ({ counts, write: batchWriteOf(store, of), now: 42, digest: 'd', skipped, settles });
+  const rowsOf = (p: PlannedBatch) => p.write.prepared.rows as LineChange[];
 
-  it('rebuilds every field a write reads, and the event data as the text the domain made', () => {
-    const skipped = [['SKU-9', 4]] as const;
-    const settles = [{ sku: 'SKU-1', stillOnHold: 2, validUntil: 1_796_200_000_000 }, { sku: 'SKU-2', stillOnHold: 0, validUntil: null }];
-    const back = fromWire(structuredClone(toWire({ plan: { changes, outcomes }, now: 42, digest: 'd', skipped, settles })));
+  it('rebuilds every field a write reads on SQLite, and the event data as the text the domain made', () => {
+    const made = planned(sqlite);
+    const back = fromWire(structuredClone(toWire(made, false)));
     expect(back.now).toBe(42);
     expect(back.digest).toBe('d');
+    expect(back.counts).toEqual(counts);
     expect(back.skipped).toEqual(skipped);
     expect(back.settles).toEqual(settles);
-    expect(back.plan.changes.map(written)).toEqual(changes.map(written));
-    for (const [i, c] of back.plan.changes.entries()) {
-      expect(eventDataJson(c.event)).toBe(eventDataText(changes[i]!.event.data));
-      expect(c.event.data).toEqual(changes[i]!.event.data);
+    expect(rowsOf(back).map(written)).toEqual(rowsOf(made).map(written));
+    for (const [i, c] of rowsOf(back).entries()) {
+      expect(eventDataJson(c.event)).toBe(eventDataText(rowsOf(made)[i]!.event.data));
+      expect(c.event.data).toEqual(rowsOf(made)[i]!.event.data);
     }
-    expect([...back.plan.outcomes]).toEqual([...outcomes]);
     const rowRef = (l: OrderLine) => (l as { rowRef?: string }).rowRef;
-    expect(back.plan.changes.map((c) => rowRef(c.before))).toEqual(['(1,1)', '(2,1)', undefined]);
+    expect(rowsOf(back).map((c) => [c.before.id, rowRef(c.before)]).sort()).toEqual([['lin_1', '(1,1)'], ['lin_2', '(2,1)'], ['lin_3', undefined]]);
+    // What the write reserves, sums and counts crosses as the planner worked it out.
+    expect({ ...back.write, prepared: { ...back.write.prepared, rows: null } }).toEqual({ ...made.write, prepared: { ...made.write.prepared, rows: null } });
+    expect(back.write.released).toEqual([{ sku: 'SKU-1', locationId: 'WEST', quantity: 2 }]);
+    expect(back.write.moves).toEqual([
+      { from: 'BackorderHold', to: 'AwaitingFulfillment', count: 1 },
+      { from: 'BackorderHold', to: 'BackorderHold', count: 1 },
+      { from: 'BackorderHold', to: 'BackorderSlaExpired', count: 1 },
+    ]);
+  });
+
+  it('carries PostgreSQL\'s prepared rows as they were made', () => {
+    const made = planned(postgres);
+    const wire = toWire(made, true);
+    expect(wire.changes).toEqual([]);
+    expect(fromWire(structuredClone(wire))).toEqual(made);
+    // Every column is one string, in line id order; the ctids go with them only when every line has one.
+    const rows = made.write.prepared.rows as { columns: string[]; rowRefs: string | null };
+    expect(rows.columns.every((c) => typeof c === 'string')).toBe(true);
+    expect(rows.columns[0]!.split('\x1e')).toEqual(['lin_1', 'lin_2', 'lin_3']);
+    expect(rows.rowRefs).toBeNull();
+    const withRefs = planned(postgres, changes.slice(0, 2)).write.prepared.rows as { rowRefs: string | null };
+    expect(withRefs.rowRefs!.split('\x1e')).toEqual(['(1,1)', '(2,1)']);
   });
 
   it('keeps only what the write needs of a line', () => {
-    const back = fromWire(toWire({ plan: { changes, outcomes }, now: 1, digest: '', skipped: [], settles: [] }));
-    expect(Object.keys(back.plan.changes[0]!.before).sort()).toEqual([...Object.keys(pick(changes[0]!.before)), 'rowRef'].sort());
+    const back = fromWire(toWire(planned(sqlite), false));
+    expect(Object.keys(rowsOf(back)[0]!.before).sort()).toEqual([...Object.keys(pick(changes[0]!.before)), 'rowRef'].sort());
   });
 
   it('carries an empty plan', () => {
-    const back = fromWire(toWire({ plan: { changes: [], outcomes: new Map() }, now: 1, digest: 'x', skipped: [], settles: [] }));
-    expect(back.plan.changes).toEqual([]);
-    expect(back.plan.outcomes.size).toBe(0);
+    for (const [store, cross] of [[sqlite, false], [postgres, true]] as const) {
+      const back = fromWire(toWire(planned(store, []), cross));
+      expect(back.write.prepared.size).toBe(0);
+      expect(back.write.released).toEqual([]);
+      expect(back.write.moves).toEqual([]);
+    }
   });
 });

@@ -8,6 +8,8 @@ import { supplyOf } from '../inventory/supply.ts';
 import { SupplyBook } from '../../domain/atp/promising.ts';
 import { JOB_OUTCOMES, planJobBatch } from '../../domain/holds/job-plan.ts';
 import type { JobLine, JobOutcome, JobPlan, JobPlanContext } from '../../domain/holds/job-plan.ts';
+import type { LineMove } from '../metrics.ts';
+import type { PreparedChanges, SkuQuantity, StoreDialect } from '../../store/dialect/store-dialect.ts';
 import { inRunScope, jobMovesLine } from '../../domain/holds/job-kind.ts';
 import type { RunScope } from '../../domain/holds/job-kind.ts';
 import type { Product } from '../../domain/inventory/product.ts';
@@ -102,7 +104,8 @@ export function countsOf(plan: JobPlan): Record<keyof RunCounts, number> {
 
 export interface BatchResult {
   readonly counts: Readonly<Record<keyof RunCounts, number>>;
-  readonly changes: readonly LineChange[];
+  /** How the batch's lines moved, counted (for the metrics). */
+  readonly moves: readonly LineMove[];
   /** False when a plan made ahead was out of date (or there was none) and the batch was planned under the lock. */
   readonly usedPlanAhead: boolean;
   /** Skus of the batch skipped as settled (their lines were not read). */
@@ -117,7 +120,9 @@ export interface BatchResult {
  * is planned again there.
  */
 export interface PlannedBatch {
-  readonly plan: JobPlan;
+  /** The plan's outcomes, counted. */
+  readonly counts: Readonly<Record<keyof RunCounts, number>>;
+  readonly write: BatchWrite;
   readonly now: number;
   readonly digest: string;
   /** Skus skipped as settled, each with the lines it counts still on hold. */
@@ -126,7 +131,30 @@ export interface PlannedBatch {
   readonly settles: readonly Settles[];
 }
 
-const NO_PLAN: JobPlan = { changes: [], outcomes: new Map() };
+/**
+ * What a batch writes, made once where it was planned (in the planner's thread, only plain data crosses back): the
+ * store's prepared changes, what the write reserves, and how the lines move.
+ */
+export interface BatchWrite {
+  readonly prepared: PreparedChanges;
+  readonly released: readonly SkuQuantity[];
+  readonly moves: readonly LineMove[];
+}
+
+export function batchWriteOf(store: StoreDialect, changes: readonly LineChange[]): BatchWrite {
+  return { prepared: store.prepareChanges(changes), released: releasedQuantities(changes), moves: movesOf(changes) };
+}
+
+/** How changes move lines, one entry per (from, to) with its count. */
+export function movesOf(changes: readonly LineChange[]): LineMove[] {
+  const counts = new Map<string, Map<string, number>>();
+  for (const { event } of changes) {
+    let to = counts.get(event.from);
+    if (!to) counts.set(event.from, (to = new Map()));
+    to.set(event.to, (to.get(event.to) ?? 0) + 1);
+  }
+  return [...counts].flatMap(([from, to]) => [...to].map(([reason, count]) => ({ from, to: reason, count })));
+}
 
 /** What planning a batch read: its skus' states, the skus skipped as settled, and the others' lines and supply. */
 interface BatchRead {
@@ -142,21 +170,21 @@ async function readBatch(ctx: AppContext, trx: Executor, frame: PlanFrame, state
   return { states, skipped: [...skippable], input: rest.length === 0 ? null : await loadBatch(ctx, trx, frame, rest) };
 }
 
-/** Plans what a batch read, and works out which of its skus the plan leaves settled. */
-function planRead(frame: PlanFrame, read: BatchRead, now: number): PlannedBatch {
+/** Plans what a batch read, works out which of its skus the plan leaves settled, and prepares its write. */
+function planRead(store: StoreDialect, frame: PlanFrame, read: BatchRead, now: number): PlannedBatch {
   const digest = batchDigest(read.states);
-  if (read.input === null) return { plan: NO_PLAN, now, digest, skipped: read.skipped, settles: [] };
+  if (read.input === null) return { counts: { ...ZERO_COUNTS }, write: batchWriteOf(store, []), now, digest, skipped: read.skipped, settles: [] };
   const lines = jobLinesOf(frame.resolver, read.input.lines, read.input.products);
   const context = planContextOf(frame, now);
   const plan = planJobBatch(lines, { ...context, book: read.input.book });
   const settles = frame.settledKey === undefined ? [] : settledAfter(lines, plan, read.input.book, context);
-  return { plan, now, digest, skipped: read.skipped, settles };
+  return { counts: countsOf(plan), write: batchWriteOf(store, plan.changes), now, digest, skipped: read.skipped, settles };
 }
 
 /** Plans one batch from a snapshot of its own (what a planner ahead of the writes does). */
 export async function planAhead(ctx: AppContext, frame: PlanFrame, skus: readonly string[], now: number): Promise<PlannedBatch> {
   const read = await ctx.database.read(async (trx) => readBatch(ctx, trx, frame, await skuStates(ctx, trx, frame, skus), now));
-  return planRead(frame, read, now);
+  return planRead(ctx.database.store, frame, read, now);
 }
 
 /**
@@ -178,12 +206,12 @@ export async function runBatch(ctx: AppContext, frame: RunFrame, skus: readonly 
     const states = await skuStates(ctx, trx, plan, skus);
     const fresh = offered !== null && offered.digest === batchDigest(states);
     const now = clock.now();
-    const planned = fresh ? offered : planRead(plan, await readBatch(ctx, trx, plan, states, now), now);
-    const { changes } = planned.plan;
-    if (!(await database.store.reserve(trx, releasedQuantities(changes), planned.now))) {
+    const planned = fresh ? offered : planRead(database.store, plan, await readBatch(ctx, trx, plan, states, now), now);
+    const { write } = planned;
+    if (!(await database.store.reserve(trx, write.released, planned.now))) {
       throw new RetryableConflict(`stock of ${skus.length === 1 ? skus[0] : `${skus.length} skus`} changed during the run`);
     }
-    const events = await database.store.writeChanges(trx, changes, run.id);
+    const events = await database.store.writePrepared(trx, write.prepared, run.id);
     if (planned.settles.length > 0 && plan.settledKey !== undefined) {
       // The key of each settled sku's state as the write left it, read back here: exact, whatever the write did.
       const written = await skuStates(ctx, trx, plan, planned.settles.map((s) => s.sku));
@@ -194,10 +222,10 @@ export async function runBatch(ctx: AppContext, frame: RunFrame, skus: readonly 
         planned.settles.map((s) => ({ sku: s.sku, stateKey: stateKeyOf(key, written.get(s.sku)!), stillOnHold: s.stillOnHold, validUntil: s.validUntil })),
       );
     }
-    const counts = countsOf(planned.plan);
+    const counts = { ...planned.counts };
     for (const [, stillOnHold] of planned.skipped) counts.stillOnHold += stillOnHold;
     await addRunCounts(trx, run.id, counts, events);
-    return { counts, changes, usedPlanAhead: fresh, skipped: planned.skipped.length };
+    return { counts, moves: write.moves, usedPlanAhead: fresh, skipped: planned.skipped.length };
   });
 }
 

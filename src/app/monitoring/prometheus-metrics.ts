@@ -116,7 +116,7 @@ export class PrometheusMetrics implements Metrics {
     for (const m of moves) {
       let to = counts.get(m.from);
       if (!to) counts.set(m.from, (to = new Map()));
-      to.set(m.to, (to.get(m.to) ?? 0) + 1);
+      to.set(m.to, (to.get(m.to) ?? 0) + (m.count ?? 1));
     }
     for (const [from, to] of counts) {
       for (const [reason, n] of to) {

@@ -10,11 +10,10 @@ import { eventDataJson } from '../../domain/order/order-line.ts';
 import type { LineChange, LineEvent, OrderLine } from '../../domain/order/order-line.ts';
 import type { StoredLine, StoredOrder } from '../repositories/orders.repository.ts';
 import { heldCountsOf, promisedDeltas } from './promised-deltas.ts';
-import type { HeldCountDelta } from './promised-deltas.ts';
 import { LINE_COLUMNS, lineFromRow } from './line-row.ts';
 import { heldCountTerms, skusUpTo } from './next-skus.ts';
 import { spanOf } from './store-dialect.ts';
-import type { AtpRows, DatedSkuQuantity, EventSpan, HeldSkusQuery, SkuQuantity, StockRow, StoreDialect, SupplyRows } from './store-dialect.ts';
+import type { AtpRows, DatedSkuQuantity, EventSpan, HeldCountDelta, HeldSkusQuery, PreparedChanges, SkuQuantity, StockRow, StoreDialect, SupplyRows } from './store-dialect.ts';
 
 /** Held lines: open (no settled reason, the partial index `order_lines_open`), with a held status. */
 const HELD = sql.raw(`settled_reason is null and status_reason in ('PreorderHold', 'BackorderHold')`);
@@ -28,6 +27,12 @@ const uniq = (values: Iterable<string>) => [...new Set(values)];
  * JSON text escapes them; none of them is an empty string.
  */
 const joinedList = (values: readonly (string | number | null)[]): string => values.join('\x1e');
+
+/** A batch of line changes as PostgreSQL writes them: one joined column each (`joinedList`), and their ctids if all are known. */
+interface PostgresRows {
+  readonly columns: readonly string[];
+  readonly rowRefs: string | null;
+}
 
 /**
  * Inserts events (each with its line's sku) in one statement; answers the event id of each line. The events are
@@ -99,7 +104,7 @@ const ATP_ROWS = `select exists(select 1 from products where sku = $1) as produc
     (select json_agg(json_build_array(location_id, date, quantity)) from promised_quantities where sku = $1 and ($5::text is null or location_id = $5)) as promised`;
 
 export function postgresStore(prepared: PreparedQueries): StoreDialect {
-  return {
+  const store: StoreDialect = {
     name: 'postgres',
     async lockSkus(trx, skus) {
       const sorted = uniq(skus).sort();
@@ -227,17 +232,36 @@ export function postgresStore(prepared: PreparedQueries): StoreDialect {
       await bumpHeld(trx, heldCountsOf(placed));
     },
 
-    async writeChanges(trx, changes: readonly LineChange[], runId: string | null): Promise<EventSpan | null> {
-      if (changes.length === 0) return null;
+    async writeChanges(trx, changes, runId) {
+      return store.writePrepared(trx, store.prepareChanges(changes), runId);
+    },
+
+    prepareChanges(changes): PreparedChanges {
       // In line id order, so two writers lock shared lines in the same order.
       const sorted = [...changes].sort((a, b) => (a.after.id < b.after.id ? -1 : a.after.id > b.after.id ? 1 : 0));
-      const col = <T extends string | number | null>(f: (c: LineChange) => T) => sql`string_to_array(${joinedList(sorted.map(f))}, chr(30), '')`;
-      // Lines read by a run come with their ctid: the update then goes to each row's page (a TID scan) instead of
-      // down the primary key, whose pages a run over many lines would otherwise read back in for every batch. A
-      // row updated since it was read has another ctid and a newer version, so it is not updated either way.
+      const col = <T extends string | number | null>(f: (c: LineChange) => T) => joinedList(sorted.map(f));
+      // Lines read by a run come with their ctid (`heldLines`): the write then goes straight to each row's page.
       const refs = sorted.map((c) => (c.before as Partial<StoredLine>).rowRef ?? null);
-      const byRow = refs.every((r) => r !== null);
-      const found = byRow ? sql`l.ctid = v.tid and l.id = v.id` : sql`l.id = v.id`;
+      const rows: PostgresRows = {
+        columns: [
+          col((c) => c.before.id), col((c) => c.before.version), col((c) => c.event.from), col((c) => c.event.to), col((c) => c.after.locationId),
+          col((c) => c.after.inventoryAvailabilityDate), col((c) => c.after.estimatedShipmentDate), col((c) => c.after.launchDate),
+          col((c) => c.after.backorderedAt), col((c) => c.after.version), col((c) => c.event.type), col((c) => c.event.at), col((c) => eventDataJson(c.event)),
+        ],
+        rowRefs: refs.every((r) => r !== null) ? joinedList(refs) : null,
+      };
+      return { size: sorted.length, promised: promisedDeltas(sorted), held: heldCountsOf(sorted), rows };
+    },
+    preparedCrossThreads: true,
+
+    async writePrepared(trx, prepared, runId): Promise<EventSpan | null> {
+      if (prepared.size === 0) return null;
+      const { columns, rowRefs } = prepared.rows as PostgresRows;
+      const [id, expected, from, to, location, iad, esd, launch, backorderedAt, version, type, at, data] = columns.map((c) => sql`string_to_array(${c}, chr(30), '')`);
+      // With ctids, the update goes to each row's page (a TID scan) instead of down the primary key, whose pages a
+      // run over many lines would otherwise read back in for every batch. A row updated since it was read has
+      // another ctid and a newer version, so it is not updated either way.
+      const found = rowRefs === null ? sql`l.id = v.id` : sql`l.ctid = v.tid and l.id = v.id`;
       // One statement: each change draws its event id (after the transaction has its id, as the fan-out's barrier
       // needs), updates its line if the line is still at the version read (a move sets status_seq to its event; a
       // re-dating keeps it, so PostgreSQL can leave the line on its page without touching an index), and the event
@@ -245,11 +269,8 @@ export function postgresStore(prepared: PreparedQueries): StoreDialect {
       const result = await sql<{ written: number; first: string | null; last: string | null }>`
         with v as (
           select v.*, nextval('line_events_id_seq') as eid
-          from unnest(${col((c) => c.before.id)}, ${col((c) => c.before.version)}::int[], ${col((c) => c.event.from)}, ${col((c) => c.event.to)},
-            ${col((c) => c.after.locationId)}, ${col((c) => c.after.inventoryAvailabilityDate)}, ${col((c) => c.after.estimatedShipmentDate)},
-            ${col((c) => c.after.launchDate)}, ${col((c) => c.after.backorderedAt)}::bigint[], ${col((c) => c.after.version)}::int[],
-            ${col((c) => c.event.type)}, ${col((c) => c.event.at)}::bigint[], ${col((c) => eventDataJson(c.event))},
-            string_to_array(${byRow ? joinedList(refs) : ''}, chr(30), '')::tid[])
+          from unnest(${id}, ${expected}::int[], ${from}, ${to}, ${location}, ${iad}, ${esd}, ${launch}, ${backorderedAt}::bigint[], ${version}::int[],
+            ${type}, ${at}::bigint[], ${data}, string_to_array(${rowRefs ?? ''}, chr(30), '')::tid[])
             as v(id, expected, f, r, location_id, iad, esd, launch_date, backordered_at, version, t, a, d, tid)
           where pg_current_xact_id() is not null
         ), u as (
@@ -266,9 +287,9 @@ export function postgresStore(prepared: PreparedQueries): StoreDialect {
         )
         select count(*)::int as written, min(id)::text as first, max(id)::text as last from e`.execute(trx);
       const { written, first, last } = result.rows[0]!;
-      if (written !== sorted.length) throw new RetryableConflict(`${sorted.length - written} of ${sorted.length} lines changed since they were read`);
-      await applyPromised(trx, promisedDeltas(sorted));
-      await bumpHeld(trx, heldCountsOf(sorted));
+      if (written !== prepared.size) throw new RetryableConflict(`${prepared.size - written} of ${prepared.size} lines changed since they were read`);
+      await applyPromised(trx, prepared.promised);
+      await bumpHeld(trx, prepared.held);
       return { first: Number(first), last: Number(last) };
     },
 
@@ -280,4 +301,5 @@ export function postgresStore(prepared: PreparedQueries): StoreDialect {
       return Number(result.numAffectedRows ?? 0) === rows.length;
     },
   };
+  return store;
 }

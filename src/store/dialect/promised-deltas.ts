@@ -1,15 +1,8 @@
 import { isHeld } from '../../domain/order/line-status.ts';
 import type { OrderLine } from '../../domain/order/order-line.ts';
-import type { DatedSkuQuantity } from './store-dialect.ts';
+import type { DatedSkuQuantity, HeldCountDelta } from './store-dialect.ts';
 
 type Placed = Pick<OrderLine, 'sku' | 'quantity' | 'statusReason' | 'locationId' | 'inventoryAvailabilityDate'>;
-
-/** A sku whose held lines a set of changes touches, with how its count of lines on each hold moves (maybe by 0). */
-export interface HeldCountDelta {
-  readonly sku: string;
-  readonly backorder: number;
-  readonly preorder: number;
-}
 
 /** The skus whose held lines a set of changes touches (a line held before or after), in sku order. */
 export function heldCountsOf(changes: Iterable<{ readonly before: Pick<OrderLine, 'sku' | 'statusReason'> | null; readonly after: Pick<OrderLine, 'sku' | 'statusReason'> }>): HeldCountDelta[] {

@@ -11,11 +11,10 @@ import { eventDataJson } from '../../domain/order/order-line.ts';
 import type { LineChange, LineEvent, OrderLine } from '../../domain/order/order-line.ts';
 import type { StoredLine, StoredOrder } from '../repositories/orders.repository.ts';
 import { heldCountsOf, promisedDeltas } from './promised-deltas.ts';
-import type { HeldCountDelta } from './promised-deltas.ts';
 import { LINE_COLUMNS, lineFromRow } from './line-row.ts';
 import { heldCountTerms, skusUpTo } from './next-skus.ts';
 import { spanOf } from './store-dialect.ts';
-import type { AtpRows, DatedSkuQuantity, EventSpan, HeldSkusQuery, SkuQuantity, StoreDialect, SupplyRows } from './store-dialect.ts';
+import type { AtpRows, DatedSkuQuantity, EventSpan, HeldCountDelta, HeldSkusQuery, PreparedChanges, SkuQuantity, StoreDialect, SupplyRows } from './store-dialect.ts';
 
 export type Prepare = (text: string) => BetterSqlite3.Statement;
 
@@ -128,7 +127,7 @@ export function sqliteStore(prepare: Prepare, outside: OutsideTransactions): Sto
     return { stock, scheduled, promised };
   };
 
-  return {
+  const store: StoreDialect = {
     name: 'sqlite',
     async lockSkus() {},
     async lockRow() {},
@@ -235,10 +234,20 @@ export function sqliteStore(prepare: Prepare, outside: OutsideTransactions): Sto
       bumpHeld(heldCountsOf(placed));
     },
 
-    async writeChanges(_trx, changes: readonly LineChange[], runId: string | null): Promise<EventSpan | null> {
-      if (changes.length === 0) return null;
+    async writeChanges(trx, changes, runId) {
+      return store.writePrepared(trx, store.prepareChanges(changes), runId);
+    },
+
+    prepareChanges(changes): PreparedChanges {
       // In (sku, id) order, the order of the table and of the event index: neighbouring rows share pages.
       const sorted = [...changes].sort(bySkuThenId);
+      return { size: sorted.length, promised: promisedDeltas(sorted), held: heldCountsOf(sorted), rows: sorted };
+    },
+    preparedCrossThreads: false,
+
+    async writePrepared(_trx, prepared, runId): Promise<EventSpan | null> {
+      if (prepared.size === 0) return null;
+      const sorted = prepared.rows as readonly LineChange[];
       const ids = insertEvents(sorted.map((c) => [c.event, c.after.sku] as const), runId);
       // Rows are found by their primary key (sku, id): a batch's rows sit together.
       const move = prepare(`update order_lines set status_reason = ?, location_id = ?, inventory_availability_date = ?, estimated_shipment_date = ?,
@@ -253,8 +262,8 @@ export function sqliteStore(prepare: Prepare, outside: OutsideTransactions): Sto
             : move.run(a.statusReason, a.locationId, a.inventoryAvailabilityDate, a.estimatedShipmentDate, a.launchDate, a.backorderedAt, a.version, ids[i], b.sku, b.id, b.version);
         if (result.changes !== 1) throw new RetryableConflict(`line ${b.id} changed since version ${b.version}`);
       });
-      applyPromised(promisedDeltas(sorted));
-      bumpHeld(heldCountsOf(sorted));
+      applyPromised(prepared.promised);
+      bumpHeld(prepared.held);
       return spanOf(ids);
     },
 
@@ -264,4 +273,5 @@ export function sqliteStore(prepare: Prepare, outside: OutsideTransactions): Sto
       return true;
     },
   };
+  return store;
 }

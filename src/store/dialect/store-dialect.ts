@@ -54,6 +54,23 @@ export interface EventSpan {
   readonly last: number;
 }
 
+/** How a set of line changes moves a sku's count of lines on each hold (maybe by 0). */
+export interface HeldCountDelta {
+  readonly sku: string;
+  readonly backorder: number;
+  readonly preorder: number;
+}
+
+/** Line changes as a dialect writes them (`prepareChanges`): plain data, so they can cross between threads. */
+export interface PreparedChanges {
+  /** How many line changes. */
+  readonly size: number;
+  readonly promised: readonly DatedSkuQuantity[];
+  readonly held: readonly HeldCountDelta[];
+  /** The rows in the dialect's own form: only the dialect that prepared them reads them. */
+  readonly rows: unknown;
+}
+
 /** The span of some event ids (null for none). */
 export function spanOf(ids: Iterable<number>): EventSpan | null {
   let first = Infinity;
@@ -136,6 +153,17 @@ export interface StoreDialect {
    * the events' ids (null when there were no changes).
    */
   writeChanges(trx: Executor, changes: readonly LineChange[], runId: string | null): Promise<EventSpan | null>;
+  /**
+   * Line changes made ready for `writePrepared` wherever they were planned: sorted, their promised quantities and
+   * held counts summed, their rows in the form the dialect writes. `writeChanges` is the two in a row.
+   */
+  prepareChanges(changes: readonly LineChange[]): PreparedChanges;
+  writePrepared(trx: Executor, prepared: PreparedChanges, runId: string | null): Promise<EventSpan | null>;
+  /**
+   * Whether prepared changes are cheaper to copy between threads than the changes themselves (PostgreSQL: a few
+   * strings; SQLite's prepared rows are the changes).
+   */
+  readonly preparedCrossThreads: boolean;
   /** Reserves every row's quantity where that much is available; false (and nothing reserved) when any guard refused. */
   reserve(trx: Executor, rows: readonly SkuQuantity[], now: number): Promise<boolean>;
 }
