@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { fromWire, toWire } from '../../src/app/jobs/plan-wire.ts';
 import { eventDataJson, moveLine, redateLine } from '../../src/domain/order/order-line.ts';
 import type { LineChange, OrderLine } from '../../src/domain/order/order-line.ts';
-import { eventDataText } from '../../src/domain/order/event-data.ts';
+import { eventDataText, parseEventData } from '../../src/domain/order/event-data.ts';
 import { batchWriteOf } from '../../src/app/jobs/job-batch.ts';
 import type { PlannedBatch } from '../../src/app/jobs/job-batch.ts';
 import { ZERO_COUNTS } from '../../src/app/jobs/start-run.ts';
@@ -103,6 +103,10 @@ describe('a plan as it crosses threads', () => {
     expect(rows.columns.every((c) => typeof c === 'string')).toBe(true);
     expect(rows.columns[0]!.split('\x1e')).toEqual(['lin_1', 'lin_2', 'lin_3']);
     expect(rows.rowRefs).toBeNull();
+    // Event data is JSON text, which writes a record separator escaped: the split gives each event's data whole.
+    const odd = change(moveLine(held(4), 'CanceledByRequest', 1_796_100_000_003, { context: { note: 'a\u001eb,"c"' } }));
+    const data = (planned(postgres, [...changes, odd]).write.prepared.rows as { columns: string[] }).columns[12]!.split('\x1e');
+    expect(data.map((d) => parseEventData(d))).toEqual([...changes, odd].map((c) => c.event.data));
     const withRefs = planned(postgres, changes.slice(0, 2)).write.prepared.rows as { rowRefs: string | null };
     expect(withRefs.rowRefs!.split('\x1e')).toEqual(['(1,1)', '(2,1)']);
   });
