@@ -47,7 +47,7 @@ export interface BatchInput {
 
 export class LeaseLost extends Error {}
 
-/** What a run's events record of it: its trigger. The run itself is beside each event (its run_id, written by writeChanges). */
+/** What a run's events record of it: its trigger. The run itself is beside each event (its run_id, written by writePrepared). */
 export const eventContextOf = (frame: RunFrame): PlanFrame['eventContext'] => ({ trigger: frame.run.trigger });
 
 export const planFrameOf = (frame: RunFrame): PlanFrame => ({ ...frame, eventContext: eventContextOf(frame) });
@@ -146,7 +146,7 @@ export function batchWriteOf(store: StoreDialect, changes: readonly LineChange[]
 }
 
 /** How changes move lines, one entry per (from, to) with its count. */
-export function movesOf(changes: readonly LineChange[]): LineMove[] {
+function movesOf(changes: readonly LineChange[]): LineMove[] {
   const counts = new Map<string, Map<string, number>>();
   for (const { event } of changes) {
     let to = counts.get(event.from);

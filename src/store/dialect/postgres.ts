@@ -12,7 +12,6 @@ import type { StoredLine, StoredOrder } from '../repositories/orders.repository.
 import { heldCountsOf, promisedDeltas } from './promised-deltas.ts';
 import { LINE_COLUMNS, lineFromRow } from './line-row.ts';
 import { heldCountTerms, skusUpTo } from './next-skus.ts';
-import { spanOf } from './store-dialect.ts';
 import type { AtpRows, DatedSkuQuantity, EventSpan, HeldCountDelta, HeldSkusQuery, PreparedChanges, SkuQuantity, StockRow, StoreDialect, SupplyRows } from './store-dialect.ts';
 
 /** Held lines: open (no settled reason, the partial index `order_lines_open`), with a held status. */
@@ -104,7 +103,7 @@ const ATP_ROWS = `select exists(select 1 from products where sku = $1) as produc
     (select json_agg(json_build_array(location_id, date, quantity)) from promised_quantities where sku = $1 and ($5::text is null or location_id = $5)) as promised`;
 
 export function postgresStore(prepared: PreparedQueries): StoreDialect {
-  const store: StoreDialect = {
+  return {
     name: 'postgres',
     async lockSkus(trx, skus) {
       const sorted = uniq(skus).sort();
@@ -132,7 +131,7 @@ export function postgresStore(prepared: PreparedQueries): StoreDialect {
     async heldLines(trx, skus): Promise<StoredLine[]> {
       if (skus.length === 0) return [];
       // One JSON array per sku: JSON.parse reads a batch far faster than the driver parses rows field by field. Each
-      // line carries its ctid, where a write in the same run finds it (`writeChanges`).
+      // line carries its ctid, where a write in the same run finds it (`writePrepared`).
       const rows = await sql<{ lines: string }>`select json_agg(json_build_array(${sql.raw(LINE_COLUMNS)}, ctid::text))::text as lines
         from order_lines where sku = any(${uniq(skus)}::text[]) and ${HELD} group by sku`.execute(trx);
       const out: StoredLine[] = [];
@@ -232,10 +231,6 @@ export function postgresStore(prepared: PreparedQueries): StoreDialect {
       await bumpHeld(trx, heldCountsOf(placed));
     },
 
-    async writeChanges(trx, changes, runId) {
-      return store.writePrepared(trx, store.prepareChanges(changes), runId);
-    },
-
     prepareChanges(changes): PreparedChanges {
       // In line id order, so two writers lock shared lines in the same order.
       const sorted = [...changes].sort((a, b) => (a.after.id < b.after.id ? -1 : a.after.id > b.after.id ? 1 : 0));
@@ -301,5 +296,4 @@ export function postgresStore(prepared: PreparedQueries): StoreDialect {
       return Number(result.numAffectedRows ?? 0) === rows.length;
     },
   };
-  return store;
 }

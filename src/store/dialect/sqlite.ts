@@ -127,7 +127,7 @@ export function sqliteStore(prepare: Prepare, outside: OutsideTransactions): Sto
     return { stock, scheduled, promised };
   };
 
-  const store: StoreDialect = {
+  return {
     name: 'sqlite',
     async lockSkus() {},
     async lockRow() {},
@@ -234,10 +234,6 @@ export function sqliteStore(prepare: Prepare, outside: OutsideTransactions): Sto
       bumpHeld(heldCountsOf(placed));
     },
 
-    async writeChanges(trx, changes, runId) {
-      return store.writePrepared(trx, store.prepareChanges(changes), runId);
-    },
-
     prepareChanges(changes): PreparedChanges {
       // In (sku, id) order, the order of the table and of the event index: neighbouring rows share pages.
       const sorted = [...changes].sort(bySkuThenId);
@@ -273,5 +269,4 @@ export function sqliteStore(prepare: Prepare, outside: OutsideTransactions): Sto
       return true;
     },
   };
-  return store;
 }

@@ -148,16 +148,15 @@ export interface StoreDialect {
    */
   insertOrder(trx: Executor, order: StoredOrder, lines: readonly OrderLine[], events: readonly LineEvent[]): Promise<void>;
   /**
-   * Writes line changes, each only if the line is still at the version it was read at (else RetryableConflict),
-   * with their events (tagged with the run, if any); keeps the promised quantities in step. Answers the span of
-   * the events' ids (null when there were no changes).
-   */
-  writeChanges(trx: Executor, changes: readonly LineChange[], runId: string | null): Promise<EventSpan | null>;
-  /**
    * Line changes made ready for `writePrepared` wherever they were planned: sorted, their promised quantities and
-   * held counts summed, their rows in the form the dialect writes. `writeChanges` is the two in a row.
+   * held counts summed, their rows in the form the dialect writes. `writeChanges` below is the two in a row.
    */
   prepareChanges(changes: readonly LineChange[]): PreparedChanges;
+  /**
+   * Writes prepared line changes, each only if the line is still at the version it was read at (else
+   * RetryableConflict), with their events (tagged with the run, if any); keeps the promised quantities and held
+   * counts in step. Answers the span of the events' ids (null when there were no changes).
+   */
   writePrepared(trx: Executor, prepared: PreparedChanges, runId: string | null): Promise<EventSpan | null>;
   /**
    * Whether prepared changes are cheaper to copy between threads than the changes themselves (PostgreSQL: a few
@@ -166,4 +165,9 @@ export interface StoreDialect {
   readonly preparedCrossThreads: boolean;
   /** Reserves every row's quantity where that much is available; false (and nothing reserved) when any guard refused. */
   reserve(trx: Executor, rows: readonly SkuQuantity[], now: number): Promise<boolean>;
+}
+
+/** Writes line changes where they were made: `prepareChanges`, then `writePrepared`. */
+export function writeChanges(store: StoreDialect, trx: Executor, changes: readonly LineChange[], runId: string | null): Promise<EventSpan | null> {
+  return store.writePrepared(trx, store.prepareChanges(changes), runId);
 }
