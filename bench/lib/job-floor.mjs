@@ -158,33 +158,49 @@ async function postgresFloor(url) {
       await q('begin');
       try {
         await q('set local synchronous_commit = off; set local enable_hashjoin = off; set local enable_mergejoin = off');
-        const held = (await q(`${LINE_READ} where sku = any($1::text[]) and ${HELD} order by sku, id`, [skus])).rows;
+        const held = (await q(`${LINE_READ.replace('select ', 'select ctid::text as tid, ')} where sku = any($1::text[]) and ${HELD} order by sku, id`, [skus])).rows;
         const { rows, now, runId } = decide(held.map((l) => ({ ...l, version: Number(l.version), quantity: Number(l.quantity), backordered_at: l.backordered_at === null ? null : Number(l.backordered_at) })));
-        const col = (f) => rows.map(f);
-        const events = await q(
-          `insert into line_events (order_id, line_id, sku, type, from_reason, to_reason, at, data, run_id)
-           select o, l, s, t, f, r, $7::bigint, d, $9::text from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $8::text[])
-             as v(o, l, s, t, f, r, d) returning id, line_id`,
-          [col((r) => r.line.order_id), col((r) => r.line.id), col((r) => r.line.sku), col((r) => r.type), col((r) => r.line.status_reason), col((r) => r.to), now, col((r) => r.data), runId],
-        );
-        const eventOf = new Map(events.rows.map((e) => [e.line_id, e.id]));
+        // As Holdfast writes a batch (src/store/dialect/postgres.ts, writePrepared): one statement, each column one
+        // text parameter joined by U+001E, each line found by the ctid it was read with; the event takes its id from
+        // the sequence, the line's order and sku from the row updated. No cheaper form of these writes is known here.
+        const col = (f) => rows.map(f).map((v) => v ?? '').join('\x1e');
         const updated = await q(
-          `update order_lines set status_reason = v.r, location_id = v.loc, inventory_availability_date = v.iad, estimated_shipment_date = v.esd,
-             backordered_at = coalesce(v.bo, order_lines.backordered_at), version = v.ver + 1, status_seq = coalesce(v.seq, order_lines.status_seq)
-           from unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::bigint[]) as v(id, ver, r, loc, iad, esd, seq, bo)
-           where order_lines.id = v.id and order_lines.version = v.ver`,
+          `with v as (
+             select v.*, nextval('line_events_id_seq') as eid
+             from unnest(string_to_array($1, chr(30), ''), string_to_array($2, chr(30), '')::int[], string_to_array($3, chr(30), ''),
+               string_to_array($4, chr(30), ''), string_to_array($5, chr(30), ''), string_to_array($6, chr(30), '')::bigint[],
+               string_to_array($7, chr(30), ''), string_to_array($8, chr(30), ''), string_to_array($9, chr(30), '')::tid[],
+               string_to_array($12, chr(30), ''), string_to_array($13, chr(30), ''))
+               as v(id, ver, r, loc, f, bo, t, d, tid, iad, esd)
+           ), u as (
+             update order_lines l set status_reason = v.r, location_id = v.loc, inventory_availability_date = v.iad,
+               estimated_shipment_date = v.esd, backordered_at = coalesce(v.bo, l.backordered_at), version = v.ver + 1,
+               status_seq = case when v.r <> v.f then v.eid else l.status_seq end
+             from v where l.ctid = v.tid and l.id = v.id and l.version = v.ver
+             returning v.eid, l.order_id, l.id, l.sku, v.t, v.f, v.r, v.d
+           ), e as (
+             insert into line_events (id, order_id, line_id, sku, type, from_reason, to_reason, at, data, run_id)
+             select eid, order_id, id, sku, t, f, r, $10::bigint, d, $11::text from u
+             returning id
+           )
+           select count(*)::int as written from e`,
           [
             col((r) => r.line.id),
             col((r) => r.line.version),
             col((r) => r.to),
             col((r) => r.location),
+            col((r) => r.line.status_reason),
+            col((r) => r.backorderedAt),
+            col((r) => r.type),
+            col((r) => r.data),
+            col((r) => r.line.tid),
+            now,
+            runId,
             col((r) => r.line.inventory_availability_date),
             col((r) => r.line.estimated_shipment_date),
-            col((r) => (r.moved ? eventOf.get(r.line.id) : null)),
-            col((r) => r.backorderedAt),
           ],
         );
-        if (updated.rowCount !== rows.length) throw new Error(`the floor updated ${updated.rowCount} of ${rows.length} lines`);
+        if (updated.rows[0].written !== rows.length) throw new Error(`the floor updated ${updated.rows[0].written} of ${rows.length} lines`);
         const t = totals(rows);
         await q(
           `update stock s set reserved = s.reserved + v.q, updated_at = $4::bigint from unnest($1::text[], $2::text[], $3::bigint[]) as v(sku, loc, q)
