@@ -5,12 +5,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { DATABASE_KINDS } from '../fixtures/databases.ts';
 import { startTestService } from '../fixtures/test-service.ts';
 import type { TestService } from '../fixtures/test-service.ts';
 import { T0, setupWorld } from '../jobs/job-helpers.ts';
 import { seedBackorders } from '../jobs/seed.ts';
 import { LINE_COLUMNS } from '../../src/store/dialect/line-row.ts';
+import { postgresStore } from '../../src/store/dialect/postgres.ts';
 
 describe.each(DATABASE_KINDS)('query plans on %s', (kind) => {
   let t: TestService;
@@ -84,5 +86,31 @@ describe.each(DATABASE_KINDS)('query plans on %s', (kind) => {
 
   it("reads an order's history through its lines' (sku, line_id) index", async () => {
     expect(await plan(`select id from line_events where sku in ('QP-00001') and line_id in ('a', 'b') order by id limit 51`)).toMatch(/line_events_line/);
+  });
+
+  it.runIf(kind === 'postgres')('answers ATP from a plan prepared once: after the first queries, PostgreSQL no longer plans each one', async () => {
+    // The store's own statements on one connection, whose prepared statements pg_prepared_statements then shows.
+    const client = new pg.Client({ connectionString: t.databaseUrl });
+    await client.connect();
+    try {
+      const store = postgresStore(client);
+      const window = { after: '2028-06-01', until: '2028-08-30' };
+      for (let i = 0; i < 12; i++) {
+        const sku = `QP-${String(i).padStart(5, '0')}`;
+        const rows = await store.atpRows(null as never, sku, 'EAST', window, 'settings');
+        expect(rows.supply.promised.length).toBe(10);
+        expect(rows.supply.promised.every((p) => p.locationId === 'EAST')).toBe(true);
+        await store.atpRows(null as never, sku, null, window, 'settings');
+      }
+      const plans = await client.query<{ name: string; generic_plans: string; custom_plans: string }>(
+        `select name, generic_plans, custom_plans from pg_prepared_statements order by name`,
+      );
+      expect(plans.rows.map((r) => r.name)).toEqual(['holdfast_atp_rows_anywhere', 'holdfast_atp_rows_at']);
+      // PostgreSQL tries five custom plans, then keeps the generic one when it is no dearer.
+      for (const r of plans.rows) expect({ name: r.name, generic: Number(r.generic_plans) }).toEqual({ name: r.name, generic: 12 - Number(r.custom_plans) });
+      for (const r of plans.rows) expect(Number(r.custom_plans)).toBeLessThanOrEqual(5);
+    } finally {
+      await client.end();
+    }
   });
 });
