@@ -15,8 +15,8 @@
  *    version.
  * No availability, no priority order, no promise, no settings, no lease, no planner thread: what is left is what
  * the database takes to store a run's outcome, which a run cannot go below. One connection, with the settings
- * Holdfast's batches use (PostgreSQL: `synchronous_commit = off`, rows found by key; SQLite: WAL, synchronous
- * NORMAL, the same cache).
+ * Holdfast's batches use (PostgreSQL: `synchronous_commit = off`, each batch's events and line updates in one
+ * statement, lines found by their ctid; SQLite: WAL, synchronous NORMAL, the same cache).
  */
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
