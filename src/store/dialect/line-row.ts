@@ -29,3 +29,41 @@ export const lineFromRow = (r: readonly unknown[]): StoredLine => ({
   statusSeq: r[17] as number | null,
   rowRef: r[18] as string | undefined,
 });
+
+/**
+ * The text of a column in `LINE_TEXT`: codes, ids, dates and numbers as they are (none of them is an empty string or
+ * holds a control character), a null as an empty string; free text (a line's channel and ship-to, which may hold
+ * any character but NUL) as a JSON string, so a separator inside it arrives escaped.
+ */
+const orEmpty = (c: string) => `coalesce(${c}::text, '')`;
+const asJson = (c: string) => `coalesce(to_json(${c})::text, '')`;
+const TEXT_COLUMNS = [
+  'id', 'order_id', 'line_number::text', 'sku', 'quantity::text', orEmpty('location_id'), 'status_reason', orEmpty('inventory_availability_date'),
+  orEmpty('estimated_shipment_date'), orEmpty('launch_date'), orEmpty('backordered_at'), 'version::text', 'priority::text', 'ordered_at::text',
+  asJson('channel'), asJson('ship_country'), asJson('ship_region'), orEmpty('status_seq'), 'ctid::text',
+];
+
+/**
+ * LINE_COLUMNS and the row's ctid as one text per line on PostgreSQL, the fields joined by U+001F; a read joins its
+ * lines with U+001E (`string_agg(LINE_TEXT, chr(30))`). Over 1,000,000 held lines the server spent a quarter less
+ * CPU building this than the same lines as JSON arrays, and the client a fifth less splitting it than parsing JSON
+ * (docs/scaling.md, "A batch's held lines as one text").
+ */
+export const LINE_TEXT = TEXT_COLUMNS.join(' || chr(31) || ');
+
+const orNull = (s: string) => (s === '' ? null : s);
+const numberOrNull = (s: string) => (s === '' ? null : Number(s));
+/** A JSON string as `to_json` writes it: without a backslash it is the text between its quotes. */
+const fromJsonText = (s: string): string | null => (s === '' ? null : s.includes('\\') ? (JSON.parse(s) as string) : s.slice(1, -1));
+
+/** The lines of a text joined from LINE_TEXT by U+001E (an empty text: none). */
+export function linesFromText(text: string): StoredLine[] {
+  if (text === '') return [];
+  return text.split('\x1e').map((line) => {
+    const f = line.split('\x1f');
+    return lineFromRow([
+      f[0], f[1], Number(f[2]), f[3], Number(f[4]), orNull(f[5]!), f[6], orNull(f[7]!), orNull(f[8]!), orNull(f[9]!), numberOrNull(f[10]!),
+      Number(f[11]), Number(f[12]), Number(f[13]), fromJsonText(f[14]!), fromJsonText(f[15]!), fromJsonText(f[16]!), numberOrNull(f[17]!), f[18],
+    ]);
+  });
+}

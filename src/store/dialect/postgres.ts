@@ -10,7 +10,7 @@ import { eventDataJson } from '../../domain/order/order-line.ts';
 import type { LineChange, LineEvent, OrderLine } from '../../domain/order/order-line.ts';
 import type { StoredLine, StoredOrder } from '../repositories/orders.repository.ts';
 import { heldCountsOf, promisedDeltas } from './promised-deltas.ts';
-import { LINE_COLUMNS, lineFromRow } from './line-row.ts';
+import { LINE_TEXT, linesFromText } from './line-row.ts';
 import { heldCountTerms, skusUpTo } from './next-skus.ts';
 import type { AtpRows, DatedSkuQuantity, EventSpan, HeldCountDelta, HeldSkusQuery, PreparedChanges, SkuQuantity, StockRow, StoreDialect, SupplyRows } from './store-dialect.ts';
 
@@ -140,13 +140,11 @@ export function postgresStore(prepared: PreparedQueries): StoreDialect {
 
     async heldLines(trx, skus): Promise<StoredLine[]> {
       if (skus.length === 0) return [];
-      // One JSON array per sku: JSON.parse reads a batch far faster than the driver parses rows field by field. Each
-      // line carries its ctid, where a write in the same run finds it (`writePrepared`).
-      const rows = await sql<{ lines: string }>`select json_agg(json_build_array(${sql.raw(LINE_COLUMNS)}, ctid::text))::text as lines
-        from order_lines where sku = any(${uniq(skus)}::text[]) and ${HELD} group by sku`.execute(trx);
-      const out: StoredLine[] = [];
-      for (const r of rows.rows) for (const l of JSON.parse(r.lines) as unknown[][]) out.push(lineFromRow(l));
-      return out;
+      // One text for the batch (`LINE_TEXT`), split in the client. Each line carries its ctid, where a write in the
+      // same run finds it (`writePrepared`).
+      const rows = await sql<{ lines: string | null }>`select string_agg(${sql.raw(LINE_TEXT)}, chr(30)) as lines
+        from order_lines where sku = any(${uniq(skus)}::text[]) and ${HELD}`.execute(trx);
+      return linesFromText(rows.rows[0]?.lines ?? '');
     },
 
     async heldSkus(trx, q: HeldSkusQuery): Promise<string[]> {
