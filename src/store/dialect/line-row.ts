@@ -5,8 +5,8 @@ export const LINE_COLUMNS = `id, order_id, line_number, sku, quantity, location_
   estimated_shipment_date, launch_date, backordered_at, version, priority, ordered_at, channel, ship_country, ship_region, status_seq`;
 
 /**
- * A line from a row of LINE_COLUMNS as an array (SQLite's raw rows, PostgreSQL's JSON arrays), and after them,
- * where the dialect reads it, the row's place (`rowRef`).
+ * A line from a row of LINE_COLUMNS as an array (SQLite's raw rows, PostgreSQL's split text: `linesFromText`), and
+ * after them, where the dialect reads it, the row's place (`rowRef`).
  */
 export const lineFromRow = (r: readonly unknown[]): StoredLine => ({
   id: r[0] as string,
