@@ -99,8 +99,9 @@ function totals(rows) {
   };
 }
 
-const LINE_READ = `select id, order_id, sku, quantity, version, status_reason, location_id, inventory_availability_date, estimated_shipment_date,
-  launch_date, backordered_at
+/** The read of a batch's lines; `extra`: columns before them (PostgreSQL reads each row's ctid too). */
+const lineRead = (extra = '') => `select ${extra}id, order_id, sku, quantity, version, status_reason, location_id, inventory_availability_date,
+  estimated_shipment_date, launch_date, backordered_at
   from order_lines`;
 
 function sqliteFloor(url) {
@@ -110,7 +111,7 @@ function sqliteFloor(url) {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 10000');
   db.pragma('cache_size = -65536');
-  const read = db.prepare(`${LINE_READ} where sku in (select value from json_each(?)) and ${HELD} order by sku, id`);
+  const read = db.prepare(`${lineRead()} where sku in (select value from json_each(?)) and ${HELD} order by sku, id`);
   const event = db.prepare(`insert into line_events (order_id, line_id, sku, type, from_reason, to_reason, at, data, run_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const move = db.prepare(`update order_lines set status_reason = ?, location_id = ?, inventory_availability_date = ?, estimated_shipment_date = ?,
     backordered_at = coalesce(?, backordered_at), version = ?, status_seq = ? where sku = ? and id = ? and version = ?`);
@@ -158,12 +159,13 @@ async function postgresFloor(url) {
       await q('begin');
       try {
         await q('set local synchronous_commit = off; set local enable_hashjoin = off; set local enable_mergejoin = off');
-        const held = (await q(`${LINE_READ.replace('select ', 'select ctid::text as tid, ')} where sku = any($1::text[]) and ${HELD} order by sku, id`, [skus])).rows;
+        const held = (await q(`${lineRead('ctid::text as tid, ')} where sku = any($1::text[]) and ${HELD} order by sku, id`, [skus])).rows;
         const { rows, now, runId } = decide(held.map((l) => ({ ...l, version: Number(l.version), quantity: Number(l.quantity), backordered_at: l.backordered_at === null ? null : Number(l.backordered_at) })));
         // As Holdfast writes a batch (src/store/dialect/postgres.ts, writePrepared): one statement, each column one
         // text parameter joined by U+001E, each line found by the ctid it was read with; the event takes its id from
         // the sequence, the line's order and sku from the row updated. No cheaper form of these writes is known here.
-        const col = (f) => rows.map(f).map((v) => v ?? '').join('\x1e');
+        // join writes a null as an empty string, which string_to_array reads back as null.
+        const col = (f) => rows.map(f).join('\x1e');
         const updated = await q(
           `with v as (
              select v.*, nextval('line_events_id_seq') as eid
