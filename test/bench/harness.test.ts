@@ -2,7 +2,8 @@
  * The benchmark harness itself (bench/), not timed: a seeded world is what Holdfast would have left (it passes the
  * invariants and `holdfast doctor` on every database, a backorder run releases about half of it and a rerun changes
  * nothing), the invariant check can fail (and the doctor agrees), the job floor writes a run's outcome, the floor server makes an intake's writes on a database made by `holdfast migrate`,
- * the progress bar does not jump back within a task, and the report judges bars and draws its charts.
+ * the receiver and the heartbeat watcher see a run's webhook deliveries and lease beats, the progress bar does not
+ * jump back within a task, and the report judges bars and draws its charts.
  */
 import os from 'node:os';
 import path from 'node:path';
@@ -21,6 +22,7 @@ import { bucketsSince, measureServiceTimes, routeBuckets, serviceTimes } from '.
 import { backorderWorld, preorderWorld } from '../../bench/scenarios/backorder.mjs';
 import { LOCATIONS, skuName } from '../../bench/lib/world.mjs';
 import { INTAKE_WORLD } from '../../bench/scenarios/intake.mjs';
+import { longestGap, RECEIVER_SECRET, startReceiver, watchHeartbeats } from '../../bench/lib/side-work.mjs';
 
 const TIMEOUT = 120_000;
 
@@ -89,6 +91,42 @@ describe.each(DATABASE_KINDS)('bench seeding on %s', (kind) => {
       }
       expect(await checkInvariants(kind, db.url)).toEqual([]);
       await db.drop();
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "sees what goes on beside a run: a webhook delivery per released line, and the run's lease heartbeats",
+    async () => {
+      const world = await h.worlds.world(kind, spec, 'test');
+      const db = await h.worlds.copy(world, 'side-work');
+      // A lease timeout of 300 ms: the runner beats every 100 ms, so even a short run beats more than once.
+      const server = await startHoldfast({ databaseUrl: db.url, logDir: h.logDir, env: { HOLDFAST_LEASE_TIMEOUT_MS: '300' } });
+      const receiver = await startReceiver();
+      try {
+        await expectStatus(201, 'PUT', `${server.url}/api/webhooks/bench-receiver`, { body: { url: receiver.url, secret: RECEIVER_SECRET, events: ['line.released'] } });
+        const beats = watchHeartbeats(kind, db.url, 'backorder', 5);
+        const { run } = await runJob(server, 'backorder');
+        const heartbeats = await beats.stop();
+        expect(run.movedToFulfillment).toBeGreaterThan(700);
+        // Every release is delivered once; the backlog may outlast the run.
+        for (let waited = 0; receiver.between(0, Infinity).count < run.movedToFulfillment && waited < 60_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+        const all = receiver.between(0, Infinity);
+        expect(all.count).toBe(run.movedToFulfillment);
+        expect(receiver.unreadable).toBe(0);
+        expect(Math.min(...all.latenciesMs)).toBeGreaterThanOrEqual(0);
+        const [start, end] = [Date.parse(run.startedAt), Date.parse(run.finishedAt)];
+        expect(receiver.between(end + 1, Infinity).count + receiver.between(start, end).count).toBe(all.count);
+        // The lease names the run from its start, with the time of its last beat.
+        const seen = heartbeats.get(run.id) ?? [];
+        expect(seen.length).toBeGreaterThan(0);
+        expect(Math.min(...seen)).toBeGreaterThanOrEqual(start - 1_000);
+        expect(Math.max(...seen)).toBeLessThanOrEqual(end + 1_000);
+      } finally {
+        await server.stop();
+        await receiver.close();
+        await db.drop();
+      }
     },
     TIMEOUT,
   );
@@ -308,6 +346,15 @@ describe('CPU counters', () => {
     sleeper.kill();
     expect(machine).toBeGreaterThanOrEqual(0.37);
     expect(slept).toBeLessThan(0.05);
+  });
+});
+
+describe('the longest time without a heartbeat', () => {
+  it('is taken between the start, the beats inside the span, and the end', () => {
+    expect(longestGap([], 1_000, 4_000)).toBe(3_000);
+    expect(longestGap([2_000, 2_500], 1_000, 4_000)).toBe(1_500);
+    // Beats come in any order; one at the start (the lease taken) or outside the span adds nothing.
+    expect(longestGap([3_900, 1_000, 1_200, 500, 9_000], 1_000, 4_000)).toBe(2_700);
   });
 });
 
