@@ -11,6 +11,8 @@ import { PrometheusMetrics } from './app/monitoring/prometheus-metrics.ts';
 import { WebhookAgent } from './app/webhooks/webhook-agent.ts';
 import { HttpWebhookSender } from './app/webhooks/http-sender.ts';
 import { WebhookDispatcher } from './jobs/webhook-dispatcher.ts';
+import { LoopLag } from './jobs/loop-lag.ts';
+import type { LoopPressure } from './jobs/loop-lag.ts';
 import type { Database } from './store/database.ts';
 import type { JobsService } from './jobs/jobs-service.ts';
 import { buildApp } from './http/app.ts';
@@ -42,6 +44,8 @@ export interface ServiceOptions {
   readonly requestLog?: RequestLog;
   /** The label of the admin key `config.adminKey` stands for (default: HOLDFAST_ADMIN_KEY). */
   readonly adminKeyLabel?: string;
+  /** When the request thread counts as busy, so the webhook dispatcher holds back (default: its timers run late by over 20 ms). */
+  readonly pressure?: LoopPressure;
 }
 
 export async function createService(config: Config, options: ServiceOptions = {}): Promise<Service> {
@@ -53,6 +57,8 @@ export async function createService(config: Config, options: ServiceOptions = {}
     timeoutMs: config.webhookTimeoutMs,
     retry: { baseMs: config.webhookRetryBaseMs, maxMs: config.webhookRetryMaxMs, windowMs: config.webhookRetryWindowMs },
   });
+  // Above this, a timer runs late because the request thread is busy: a job batch on SQLite takes about 15 ms.
+  const lag = options.pressure ? null : new LoopLag(20);
   let log: ((level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void) | null = null;
   const webhooks = new WebhookDispatcher(core.ctx, agent, {
     pollMs: config.webhookPollMs,
@@ -60,6 +66,7 @@ export async function createService(config: Config, options: ServiceOptions = {}
     fanOutBatch: 1_000,
     retentionMs: config.webhookRetentionMs,
     pruneEveryMs: 60_000,
+    pressure: options.pressure ?? lag ?? undefined,
     log: (level, message, fields) => log?.(level, message, fields),
   });
   let app: FastifyInstance;
@@ -76,6 +83,7 @@ export async function createService(config: Config, options: ServiceOptions = {}
       { logLevel: config.logLevel, requestLog: options.requestLog ?? 'json', timeouts: config.timeouts, consoleDir: config.consoleDir },
     );
   } catch (error) {
+    lag?.stop();
     sender.close();
     await core.close();
     throw error;
@@ -100,6 +108,7 @@ export async function createService(config: Config, options: ServiceOptions = {}
       closed = true;
       await core.jobs.stop();
       await webhooks.stop();
+      lag?.stop();
       await app.close();
       sender.close();
       await core.database.close();

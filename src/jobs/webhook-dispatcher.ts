@@ -9,6 +9,8 @@
  * - A line's events go out in order per subscription: a delivery is claimed only when no earlier event of its
  *   line is pending for that subscription (see claimDue).
  * - Nothing is held in memory beyond one fan-out batch and the requests out; every database step is short.
+ * - Requests and job batches come first: while the request thread runs late, the dispatcher takes smaller steps,
+ *   less often, with fewer requests out.
  */
 import type { AppContext } from '../app/context.ts';
 import { fanOutEvents, refreshDeliveryStatistics } from '../app/webhooks/fan-out.ts';
@@ -16,6 +18,7 @@ import { pruneWebhooks } from '../app/webhooks/prune-webhooks.ts';
 import { activeWebhooks } from '../app/webhooks/webhooks.query.ts';
 import type { Subscription } from '../app/webhooks/webhooks.query.ts';
 import type { PreparedSend, WebhookAgent } from '../app/webhooks/webhook-agent.ts';
+import type { LoopPressure } from './loop-lag.ts';
 
 export interface DispatcherOptions {
   /** How often an idle dispatcher looks for new events. */
@@ -27,6 +30,13 @@ export interface DispatcherOptions {
   /** Settled deliveries older than this are pruned. */
   readonly retentionMs: number;
   readonly pruneEveryMs: number;
+  /**
+   * Whether the request thread is busy (requests, a job's batches): then the dispatcher holds back. It fans out a
+   * quarter of a batch at a time and waits `pollMs` between steps, and keeps a quarter of `concurrency` requests out
+   * per subscription (and claims for that window): deliveries go on at a lower rate, and the thread stays with the
+   * answers and the run (on SQLite every statement runs on it).
+   */
+  readonly pressure?: LoopPressure;
   readonly log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -103,7 +113,8 @@ export class WebhookDispatcher {
       let more = false;
       try {
         this.startFlush();
-        const fanned = await fanOutEvents(this.ctx, { now: this.agent.realNow(), limit: this.options.fanOutBatch, windowMs: this.agent.options.retry.windowMs });
+        const limit = this.holdingBack() ? Math.max(1, Math.ceil(this.options.fanOutBatch / 4)) : this.options.fanOutBatch;
+        const fanned = await fanOutEvents(this.ctx, { now: this.agent.realNow(), limit, windowMs: this.agent.options.retry.windowMs });
         more = fanned.full;
         await this.analyzeAfterBurst(fanned.deliveries);
         // A subscription made a moment ago gets its first deliveries: read the subscriptions again at once.
@@ -115,7 +126,7 @@ export class WebhookDispatcher {
         await this.sleep(ERROR_PAUSE_MS);
         continue;
       }
-      if (more) await new Promise((r) => setImmediate(r));
+      if (more && !this.holdingBack()) await new Promise((r) => setImmediate(r));
       else await this.sleep(this.options.pollMs);
     }
   }
@@ -146,7 +157,7 @@ export class WebhookDispatcher {
   }
 
   private async claimAndSend(): Promise<void> {
-    const { concurrency } = this.options;
+    const concurrency = this.window();
     for (const subscription of await this.activeSubscriptions()) {
       if (this.stopping) return;
       const key = subscription.key;
@@ -172,7 +183,8 @@ export class WebhookDispatcher {
   /** Starts queued requests of a subscription while it has free slots. */
   private pump(key: number): void {
     const queue = this.queued.get(key);
-    while (queue && queue.length > 0 && (this.inflight.get(key) ?? 0) < this.options.concurrency) this.launch(key, queue.shift()!);
+    const window = this.window();
+    while (queue && queue.length > 0 && (this.inflight.get(key) ?? 0) < window) this.launch(key, queue.shift()!);
   }
 
   private launch(key: number, p: PreparedSend): void {
@@ -189,6 +201,16 @@ export class WebhookDispatcher {
         this.wakeSoon();
       });
     this.sending.add(done);
+  }
+
+  private holdingBack(): boolean {
+    return this.options.pressure?.busy() ?? false;
+  }
+
+  /** Requests out at once per subscription: a quarter of `concurrency` while the thread is busy. */
+  private window(): number {
+    const { concurrency } = this.options;
+    return this.holdingBack() ? Math.max(1, Math.ceil(concurrency / 4)) : concurrency;
   }
 
   /** After the table grew by half again (and at least 5,000 rows), its statistics are refreshed. */

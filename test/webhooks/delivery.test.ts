@@ -4,7 +4,8 @@
  * events arrive in order, each after the earlier one was answered; a receiver answering 500 gets retries with
  * growing gaps while a healthy one has its events; one held up never delays another; a receiver that recovers
  * gets everything; a failed delivery is redelivered by the retry route; ping; a subscription gets only events
- * after its creation. Retry timing is shortened through the configuration.
+ * after its creation; while the request thread is busy the dispatcher keeps fewer requests out. Retry timing is
+ * shortened through the configuration.
  */
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -298,6 +299,44 @@ describe.each(DATABASE_KINDS)('webhook delivery on %s', (kind) => {
     await expect.poll(async () => (await t.api('GET', '/health')).body.webhooks.outboxLagSeconds, { timeout: 10_000 }).toBe(0);
     expect(rx.received.map((r) => r.json.type)).toEqual(['ping']);
     expect((await deliveries(t, 'inactive')).map((d) => d.type)).toEqual(['ping']);
+  });
+});
+
+describe.each(DATABASE_KINDS)('webhook delivery while the request thread is busy, on %s', (kind) => {
+  let t: TestService;
+  let rx: Receiver;
+  let busy = true;
+  const gate = held<void>();
+
+  beforeAll(async () => {
+    t = await startTestService(kind, { now: T0, dispatcher: true, pressure: { busy: () => busy }, config: { webhookPollMs: 10, webhookConcurrency: 8 } });
+    await seedLocations(t, { EAST: { priority: 1 } });
+    await seedProducts(t, { 'KB-1': {} });
+    await seedOnHand(t, [['KB-1', 'EAST', 50]]);
+    rx = await startReceiver(() => ({ status: 200, after: gate.promise }));
+  });
+  afterAll(async () => {
+    gate.release();
+    await t?.close();
+    await rx?.close();
+  });
+
+  it('keeps a quarter of its requests out while busy, all of them once not, and delivers everything once', async () => {
+    expectStatus(await t.api('PUT', '/api/webhooks/busy', { url: rx.url, secret: SECRET, events: ['line.released'] }), 201);
+    for (let i = 0; i < 20; i++) await placeOrder(t, `BZ-${i}`, [['KB-1', 1]]);
+    // Busy: 2 of its 8 slots, and no more however long the receiver holds them.
+    await rx.waitFor((r) => r.received.length === 2, 10_000, 'two requests while busy');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(rx.received.length).toBe(2);
+    // Not busy: the other slots fill while the first two are still held.
+    busy = false;
+    await rx.waitFor((r) => r.received.length === 8, 10_000, 'eight requests once not busy');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(rx.maxOpen).toBe(8);
+    gate.release();
+    await rx.waitFor((r) => r.delivered().length === 20, 20_000, 'all 20 delivered');
+    expect(rx.concurrentDuplicates).toEqual([]);
+    expect(new Set(rx.delivered().map((r) => r.eventId)).size).toBe(20);
   });
 });
 
