@@ -8,13 +8,12 @@ import type { AppContext } from '../context.ts';
 import { subscribesTo } from '../../domain/webhooks/webhook-events.ts';
 import {
   advanceFanOut,
-  commitWithoutFlushWait,
+  dispatcherTransaction,
   eventsAfter,
   fanOutState,
   lockFanOut,
   outboxBarrierPassed,
   raiseOutboxBarrier,
-  withoutJit,
 } from '../../store/repositories/outbox.repository.ts';
 import type { OutboxBarrier } from '../../store/repositories/outbox.repository.ts';
 import { activeSubscriptions } from '../../store/repositories/webhook-subscriptions.repository.ts';
@@ -55,9 +54,8 @@ export async function fanOutEvents(ctx: AppContext, q: { now: number; limit: num
     // Read again under the lock: another process may have moved it.
     const from = (await fanOutState(trx)).position;
     if (barrier.ceiling <= from) return NOTHING;
-    await withoutJit(trx);
     // A fan-out that a database crash undoes is simply done again: no need to wait for the WAL flush.
-    await commitWithoutFlushWait(trx);
+    await dispatcherTransaction(trx);
     const subscriptions = await activeSubscriptions(trx);
     if (subscriptions.length === 0) {
       // Nobody to deliver to: the position passes every event the barrier covers, without reading them.

@@ -1,9 +1,8 @@
 /**
- * Sends one webhook request: a POST with keep-alive connections, no redirects followed, and one deadline for the
- * whole exchange (connect, request, answer). Never throws: the outcome is a status code or an error text.
+ * Sends one webhook request: a POST over kept-alive connections (undici), no redirects followed, and one deadline
+ * for the whole exchange (connect, request, answer). Never throws: the outcome is a status code or an error text.
  */
-import http from 'node:http';
-import https from 'node:https';
+import { Agent } from 'undici';
 
 export type SendOutcome = { readonly statusCode: number; readonly body: string } | { readonly error: string };
 
@@ -16,51 +15,48 @@ export interface WebhookSender {
 const KEPT_ANSWER = 300;
 
 export class HttpWebhookSender implements WebhookSender {
-  private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-  private readonly httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 256 });
+  /** Connections per receiver (origin): above the dispatcher's requests out per subscription. */
+  private readonly agent = new Agent({ connections: 256, keepAliveTimeout: 10_000 });
 
-  send(url: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<SendOutcome> {
-    return new Promise<SendOutcome>((resolve) => {
-      let settled = false;
-      const finish = (outcome: SendOutcome) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        resolve(outcome);
-      };
-      let target: URL;
-      try {
-        target = new URL(url);
-      } catch {
-        finish({ error: 'the url is not valid' });
-        return;
-      }
-      const secure = target.protocol === 'https:';
-      const request = (secure ? https : http).request(target, {
+  async send(url: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<SendOutcome> {
+    let target: URL;
+    try {
+      target = new URL(url);
+      if (target.protocol !== 'http:' && target.protocol !== 'https:') return { error: 'the url is not valid' };
+    } catch {
+      return { error: 'the url is not valid' };
+    }
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), timeoutMs);
+    try {
+      const answer = await this.agent.request({
+        origin: target.origin,
+        path: `${target.pathname}${target.search}`,
         method: 'POST',
-        agent: secure ? this.httpsAgent : this.httpAgent,
-        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+        headers,
+        body,
+        signal: deadline.signal,
       });
-      const timer = setTimeout(() => {
-        finish({ error: `no answer within ${timeoutMs / 1000} s` });
-        request.destroy();
-      }, timeoutMs);
-      request.on('error', (e: NodeJS.ErrnoException) => finish({ error: e.code ? `${e.code}: ${e.message}` : e.message }));
-      request.on('response', (response) => {
-        let kept = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => {
-          if (kept.length < KEPT_ANSWER) kept += chunk.slice(0, KEPT_ANSWER - kept.length);
-        });
-        response.on('end', () => finish({ statusCode: response.statusCode ?? 0, body: kept }));
-        response.on('error', (e) => finish({ error: e.message }));
-      });
-      request.end(body);
-    });
+      let kept = '';
+      if (answer.statusCode >= 200 && answer.statusCode < 300) await answer.body.dump();
+      else {
+        for await (const chunk of answer.body) {
+          kept += (chunk as Buffer).toString('utf8', 0, KEPT_ANSWER - kept.length);
+          if (kept.length >= KEPT_ANSWER) break;
+        }
+      }
+      return { statusCode: answer.statusCode, body: kept };
+    } catch (e) {
+      if (deadline.signal.aborted) return { error: `no answer within ${timeoutMs / 1000} s` };
+      const error = e as Error & { code?: string; cause?: Error & { code?: string } };
+      const cause = error.cause?.code ? error.cause : error;
+      return { error: cause.code ? `${cause.code}: ${cause.message}` : cause.message };
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   close(): void {
-    this.httpAgent.destroy();
-    this.httpsAgent.destroy();
+    void this.agent.destroy();
   }
 }

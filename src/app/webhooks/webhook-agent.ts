@@ -13,10 +13,10 @@ import { afterFailure } from '../../domain/webhooks/retry-schedule.ts';
 import type { RetryPolicy } from '../../domain/webhooks/retry-schedule.ts';
 import { linePayload, lineEventWebhookId, pingPayload, pingWebhookId } from '../../domain/webhooks/payload.ts';
 import { claimDue, hasDue, releaseClaims, settleDeliveries } from '../../store/repositories/webhook-deliveries.repository.ts';
-import type { Settlement, StoredDelivery } from '../../store/repositories/webhook-deliveries.repository.ts';
+import type { DueKey, Settlement, StoredDelivery } from '../../store/repositories/webhook-deliveries.repository.ts';
 import type { StoredSubscription } from '../../store/repositories/webhook-subscriptions.repository.ts';
 import { eventsForPayload } from '../../store/repositories/webhook-payloads.repository.ts';
-import { commitWithoutFlushWait, withoutJit } from '../../store/repositories/outbox.repository.ts';
+import { dispatcherTransaction } from '../../store/repositories/outbox.repository.ts';
 import { webhookHeaders } from './signature.ts';
 import type { WebhookSender } from './http-sender.ts';
 
@@ -24,6 +24,20 @@ export interface DeliveryOptions {
   /** A 2xx answer within this long delivers. */
   readonly timeoutMs: number;
   readonly retry: RetryPolicy;
+}
+
+/**
+ * A claim starts where this agent's last claim of the subscription took its first delivery: what lies before it
+ * was settled, is out with a process, or waits behind an earlier event of its line. Once a second, a claim reads
+ * from the start, so a delivery there that became free (its line's earlier event went, another process's claim
+ * expired) waits at most that long more.
+ */
+const READ_ALL_EVERY_MS = 1_000;
+
+interface ClaimStart {
+  readonly from: DueKey;
+  /** When a claim last read from the start. */
+  readonly readAllAt: number;
 }
 
 export interface PreparedSend {
@@ -38,6 +52,7 @@ export class WebhookAgent {
   readonly owner = `${os.hostname()}:${process.pid}:wh:${randomBytes(4).toString('hex')}`;
   /** How long a claim holds: past the request deadline, so a claim never expires while its request is out. */
   readonly claimMs: number;
+  private readonly claimStarts = new Map<number, ClaimStart>();
 
   constructor(
     private readonly ctx: AppContext,
@@ -51,16 +66,31 @@ export class WebhookAgent {
 
   /** True when the subscription has something due to send (a read; claiming writes). */
   hasDue(subscription: StoredSubscription): Promise<boolean> {
-    return hasDue(this.ctx.database.db, subscription.key, this.realNow());
+    const now = this.realNow();
+    return hasDue(this.ctx.database.db, subscription.key, now, this.claimFrom(subscription.key, now));
   }
 
   /** Claims up to `limit` due deliveries of a subscription for this agent. */
-  claim(subscription: StoredSubscription, limit: number): Promise<StoredDelivery[]> {
+  async claim(subscription: StoredSubscription, limit: number): Promise<StoredDelivery[]> {
     const now = this.realNow();
-    return this.ctx.database.transaction(async (trx) => {
-      await withoutJit(trx);
-      return claimDue(trx, { subscriptionKey: subscription.key, owner: this.owner, now, until: now + this.claimMs, limit });
+    const from = this.claimFrom(subscription.key, now);
+    const claimed = await this.ctx.database.transaction(async (trx) => {
+      // A claim a database crash undoes lets the delivery be sent again: at least once.
+      await dispatcherTransaction(trx, { readsDueInOrder: true });
+      return claimDue(trx, { subscriptionKey: subscription.key, owner: this.owner, now, until: now + this.claimMs, limit, from });
     });
+    const first = claimed.reduce<StoredDelivery | undefined>((a, d) => (a === undefined || dueBefore(d, a) ? d : a), undefined);
+    const readAllAt = from === undefined ? now : this.claimStarts.get(subscription.key)!.readAllAt;
+    const previous = this.claimStarts.get(subscription.key)?.from;
+    if (first) this.claimStarts.set(subscription.key, { from: { nextAttemptAt: first.nextAttemptAt, id: first.id }, readAllAt });
+    else if (previous) this.claimStarts.set(subscription.key, { from: previous, readAllAt });
+    return claimed;
+  }
+
+  /** Where the next claim of a subscription starts (undefined: from the start; see READ_ALL_EVERY_MS). */
+  private claimFrom(subscriptionKey: number, now: number): DueKey | undefined {
+    const start = this.claimStarts.get(subscriptionKey);
+    return start === undefined || now - start.readAllAt >= READ_ALL_EVERY_MS ? undefined : start.from;
   }
 
   /**
@@ -119,8 +149,7 @@ export class WebhookAgent {
     if (settlements.length === 0) return;
     // A record a database crash undoes only means the delivery is sent again (its claim expires): at least once.
     await this.ctx.database.transaction(async (trx) => {
-      await commitWithoutFlushWait(trx);
-      await withoutJit(trx);
+      await dispatcherTransaction(trx);
       await settleDeliveries(trx, this.owner, settlements);
     });
     this.ctx.metrics.webhookAttempts(settlements.map(outcomeOf));
@@ -135,6 +164,8 @@ export class WebhookAgent {
     return { id: d.id, status: 'failed', attempted: false, statusCode: null, error: why, nextAttemptAt: d.nextAttemptAt, deliveredAt: null };
   }
 }
+
+const dueBefore = (a: StoredDelivery, b: StoredDelivery) => a.nextAttemptAt < b.nextAttemptAt || (a.nextAttemptAt === b.nextAttemptAt && a.id < b.id);
 
 function outcomeOf(s: Settlement): WebhookOutcome {
   return s.status === 'delivered' ? 'delivered' : s.status === 'failed' ? 'failed' : 'retrying';

@@ -19,21 +19,21 @@ export interface OutboxItem {
 const FAN_OUT_LOCK = 4_865_200_117;
 
 /**
- * Lets the rest of the transaction commit without waiting for its WAL flush (PostgreSQL; SQLite in WAL mode
- * with synchronous=NORMAL does not wait anyway). Only for writes that a database crash may undo without harm:
- * a fan-out undone is done again, an attempt's record undone means the delivery is sent again (at least once).
+ * Sets up a webhook dispatcher's transaction on PostgreSQL, in one round trip (SQLite needs neither):
+ * - its commit does not wait for the WAL flush (SQLite in WAL mode with synchronous=NORMAL does not wait anyway).
+ *   Only for writes a database crash may undo without harm: a fan-out undone is done again; a claim or an attempt's
+ *   record undone means the delivery is sent again (at least once);
+ * - no JIT compilation. The dispatcher's statements touch a few dozen rows through indexes, but a table whose
+ *   statistics lag a burst makes their estimated cost cross the JIT threshold, and compiling then costs ten times
+ *   what the statement does.
  */
-export async function commitWithoutFlushWait(db: Executor): Promise<void> {
-  if (!isSqlite(db)) await sql`set local synchronous_commit = off`.execute(db);
-}
-
-/**
- * Turns PostgreSQL's JIT compilation off for the rest of the transaction. The dispatcher's statements touch a few
- * dozen rows through indexes, but a table whose statistics lag a burst makes their estimated cost cross the JIT
- * threshold, and compiling then costs ten times what the statement does.
- */
-export async function withoutJit(db: Executor): Promise<void> {
-  if (!isSqlite(db)) await sql`set local jit = off`.execute(db);
+export async function dispatcherTransaction(db: Executor, q: { readsDueInOrder?: boolean } = {}): Promise<void> {
+  if (isSqlite(db)) return;
+  // A claim reads the due index in its order and stops at its limit. Estimating that few due rows pass the line-order
+  // test, the planner may instead fetch every due row by bitmap, run the test on each and sort: 37 ms for one claim
+  // with 12,000 due, against about 1 ms.
+  const ordered = q.readsDueInOrder ? sql`, set_config('enable_bitmapscan', 'off', true), set_config('enable_sort', 'off', true)` : sql``;
+  await sql`select set_config('synchronous_commit', 'off', true), set_config('jit', 'off', true)${ordered}`.execute(db);
 }
 
 /**
