@@ -40,8 +40,9 @@ export class HttpWebhookSender implements WebhookSender {
       let kept = '';
       if (answer.statusCode >= 200 && answer.statusCode < 300) await answer.body.dump();
       else {
+        answer.body.setEncoding('utf8');
         for await (const chunk of answer.body) {
-          kept += (chunk as Buffer).toString('utf8', 0, KEPT_ANSWER - kept.length);
+          kept += (chunk as string).slice(0, KEPT_ANSWER - kept.length);
           if (kept.length >= KEPT_ANSWER) break;
         }
       }

@@ -79,11 +79,11 @@ export class WebhookAgent {
       await dispatcherTransaction(trx, { readsDueInOrder: true });
       return claimDue(trx, { subscriptionKey: subscription.key, owner: this.owner, now, until: now + this.claimMs, limit, from });
     });
+    // The next claim starts at this one's first delivery; a claim that took none leaves the start where it was.
+    const earlier = this.claimStarts.get(subscription.key);
     const first = claimed.reduce<StoredDelivery | undefined>((a, d) => (a === undefined || dueBefore(d, a) ? d : a), undefined);
-    const readAllAt = from === undefined ? now : this.claimStarts.get(subscription.key)!.readAllAt;
-    const previous = this.claimStarts.get(subscription.key)?.from;
-    if (first) this.claimStarts.set(subscription.key, { from: { nextAttemptAt: first.nextAttemptAt, id: first.id }, readAllAt });
-    else if (previous) this.claimStarts.set(subscription.key, { from: previous, readAllAt });
+    const start = first ? { nextAttemptAt: first.nextAttemptAt, id: first.id } : earlier?.from;
+    if (start) this.claimStarts.set(subscription.key, { from: start, readAllAt: from === undefined ? now : earlier!.readAllAt });
     return claimed;
   }
 
