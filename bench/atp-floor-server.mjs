@@ -8,7 +8,11 @@
  * location lookups, no time zone: what is left is the cost of HTTP, JSON and the reads, which Holdfast's answer
  * cannot go below on the same machine. It runs on a copy of the database Holdfast is measured on.
  *
- *   DATABASE_URL=<sqlite file | postgres url> PORT=3100 node bench/atp-floor-server.mjs
+ * With ATP_FLOOR_READS=none it reads nothing of the world: on PostgreSQL each answer waits for one `select $1` (a
+ * round trip and nothing else), on SQLite for no statement at all, and answers the same table with no supply. That is
+ * the latency of HTTP plus one round trip on this machine, which no server that asks PostgreSQL per answer can beat.
+ *
+ *   DATABASE_URL=<sqlite file | postgres url> PORT=3100 [ATP_FLOOR_READS=none] node bench/atp-floor-server.mjs
  */
 import BetterSqlite3 from 'better-sqlite3';
 import Fastify from 'fastify';
@@ -18,6 +22,8 @@ const HORIZON = Number(process.env.HORIZON_DAYS ?? 90);
 const DAY_MS = 86_400_000;
 const url = process.env.DATABASE_URL ?? '';
 const dayOf = (ms) => new Date(ms).toISOString().slice(0, 10);
+const readsNothing = process.env.ATP_FLOOR_READS === 'none';
+const nothing = { onHand: 0, reserved: 0, scheduled: [], promised: [] };
 
 /** Reads { onHand, reserved, scheduled: [date, q][], promised: [date, q][] } for one (sku, location) and window. */
 let read;
@@ -29,6 +35,10 @@ if (/^postgres(ql)?:\/\//.test(url)) {
       where sku = $1 and location_id = $2 and date > $3 and date <= $4 group by date) s) as scheduled,
     (select json_agg(json_build_array(date, quantity)) from promised_quantities where sku = $1 and location_id = $2) as promised`;
   read = async (sku, locationId, after, until) => {
+    if (readsNothing) {
+      await pool.query({ name: 'atp_floor_round_trip', text: 'select $1::text as sku', values: [sku] });
+      return nothing;
+    }
     const row = (await pool.query({ name: 'atp_floor', text, values: [sku, locationId, after, until] })).rows[0];
     return { onHand: row.stock?.[0] ?? 0, reserved: row.stock?.[1] ?? 0, scheduled: row.scheduled ?? [], promised: row.promised ?? [] };
   };
@@ -41,6 +51,7 @@ if (/^postgres(ql)?:\/\//.test(url)) {
   const scheduled = db.prepare('select date, sum(quantity) from schedule_entries where sku = ? and location_id = ? and date > ? and date <= ? group by date').raw();
   const promised = db.prepare('select date, quantity from promised_quantities where sku = ? and location_id = ?').raw();
   read = async (sku, locationId, after, until) => {
+    if (readsNothing) return nothing;
     const s = stock.get(sku, locationId);
     return { onHand: s?.[0] ?? 0, reserved: s?.[1] ?? 0, scheduled: scheduled.all(sku, locationId, after, until), promised: promised.all(sku, locationId) };
   };

@@ -188,9 +188,14 @@ export function startFloor(o) {
   return startServer('floor', [FLOOR_SERVER], { DATABASE_URL: o.databaseUrl }, o.logDir);
 }
 
-/** The logic-free floor of the ATP query (bench/atp-floor-server.mjs), on SQLite or PostgreSQL. */
+/**
+ * The logic-free floor of the ATP query (bench/atp-floor-server.mjs), on SQLite or PostgreSQL; with `readsNothing`,
+ * the same server reading nothing (one `select $1` per answer on PostgreSQL).
+ * @param {{ databaseUrl: string, logDir: string, readsNothing?: boolean }} o
+ */
 export function startAtpFloor(o) {
-  return startServer('atp-floor', [ATP_FLOOR_SERVER], { DATABASE_URL: o.databaseUrl }, o.logDir);
+  const env = { DATABASE_URL: o.databaseUrl, ATP_FLOOR_READS: o.readsNothing ? 'none' : '' };
+  return startServer(o.readsNothing ? 'atp-round-trip' : 'atp-floor', [ATP_FLOOR_SERVER], env, o.logDir);
 }
 
 /**
