@@ -114,7 +114,8 @@ describe.each(DATABASE_KINDS)('bench seeding on %s', (kind) => {
         const all = receiver.between(0, Infinity);
         expect(all.count).toBe(run.movedToFulfillment);
         expect(receiver.unreadable).toBe(0);
-        expect(Math.min(...all.latenciesMs)).toBeGreaterThanOrEqual(0);
+        // Each delivery's latency (from its event's time to its arrival) is a number and not negative.
+        expect(all.latenciesMs.filter((ms: number) => !(ms >= 0))).toEqual([]);
         const [start, end] = [Date.parse(run.startedAt), Date.parse(run.finishedAt)];
         expect(receiver.between(end + 1, Infinity).count + receiver.between(start, end).count).toBe(all.count);
         // The lease names the run from its start, with the time of its last beat.

@@ -4,11 +4,11 @@
  * it so that its very next request gets 401; lastUsedAt is written when a key is used, at most once a minute.
  * Admin only.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DATABASE_KINDS } from '../fixtures/databases.ts';
 import { ADMIN_KEY, startTestService } from '../fixtures/test-service.ts';
 import type { TestService } from '../fixtures/test-service.ts';
-import { T0, expectProblem, expectStatus } from '../fixtures/seed.ts';
+import { T0, expectProblem, expectStatus, walk } from '../fixtures/seed.ts';
 import { sql } from 'kysely';
 import { revokeApiKey } from '../../src/store/repositories/keys.repository.ts';
 
@@ -61,9 +61,31 @@ describe.each(DATABASE_KINDS)('API keys on %s', (kind) => {
     await expect.poll(lastUsed, { timeout: 5000 }).toBe(AT_T0); // the write runs after the answer
     await t.setClock('2028-06-01T09:00:30Z');
     expectStatus(await t.api('GET', '/api/orders', undefined, { key: created.key }), 200);
-    await new Promise((r) => setTimeout(r, 50));
+    // The first use's write landed within the poll above; a second one, were it made, would land as fast.
+    await new Promise((r) => setTimeout(r, 100));
     expect(await lastUsed(), 'not written again within a minute').toBe(AT_T0);
-    await t.setClock(T0);
+    // A minute on (the service's clock and the machine's, which spaces the writes), the next use is written. Every
+    // value seen until then is kept: the use at 09:00:30 never shows.
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 61_000 });
+    try {
+      await t.setClock('2028-06-01T09:01:10Z');
+      expectStatus(await t.api('GET', '/api/orders', undefined, { key: created.key }), 200);
+      const seen = new Set<string | null>();
+      await expect
+        .poll(
+          async () => {
+            const value = await lastUsed();
+            seen.add(value);
+            return value;
+          },
+          { timeout: 5000 },
+        )
+        .toBe('2028-06-01T09:01:10.000Z');
+      expect([...seen].filter((v) => v !== AT_T0 && v !== '2028-06-01T09:01:10.000Z'), 'not written again within a minute').toEqual([]);
+    } finally {
+      vi.useRealTimers();
+      await t.setClock(T0);
+    }
   });
 
   it('is for admins only, and refuses bad bodies naming the field', async () => {
@@ -77,7 +99,14 @@ describe.each(DATABASE_KINDS)('API keys on %s', (kind) => {
   });
 
   it('pages the list newest first', async () => {
-    for (let i = 0; i < 3; i++) expectStatus(await t.api('POST', '/api/keys', { role: 'viewer', label: `page-${i}` }), 201);
+    const made: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      await t.setClock(`2028-06-01T10:0${i}:00Z`);
+      const r = await t.api('POST', '/api/keys', { role: 'viewer', label: `page-${i}` });
+      expectStatus(r, 201);
+      made.push(r.body.id);
+    }
+    await t.setClock(T0);
     const first = await t.api('GET', '/api/keys?limit=2');
     expect(first.body.items).toHaveLength(2);
     expect(first.body.nextCursor).toEqual(expect.any(String));
@@ -85,6 +114,11 @@ describe.each(DATABASE_KINDS)('API keys on %s', (kind) => {
     expectStatus(second, 200);
     const ids = [...first.body.items, ...second.body.items].map((k: { id: string }) => k.id);
     expect(new Set(ids).size).toBe(ids.length);
+    // The three made last, newest first, open the list.
+    expect(ids.slice(0, 3)).toEqual([...made].reverse());
+    const all = await walk(t, '/api/keys', 2);
+    const created = all.items.map((k: { createdAt: string }) => k.createdAt);
+    expect(created).toEqual([...created].sort().reverse());
   });
 });
 

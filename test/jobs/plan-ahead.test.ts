@@ -187,6 +187,10 @@ describe.each(DATABASE_KINDS)('batches planned ahead on %s', (kind) => {
       traffic.push(place(t, `during-${i}`, [[sku, 1 + (i % 3)]]).then((o) => (i % 4 === 0 ? ok(t, 'POST', `/api/orders/${o.id}/cancel`) : o)));
       if (i % 10 === 0) traffic.push(setOnHand(t, [{ sku, locationId: 'EAST', onHand: 5 + i }]));
     }
+    let runEnded = false;
+    void started.done.then(() => (runEnded = true));
+    // The traffic met the run: the first answer came while it was still going.
+    expect(await Promise.race(traffic).then(() => runEnded), 'the run had ended before the first answer').toBe(false);
     await Promise.all(traffic);
     const run = await started.done;
     expect(run.status).toBe('succeeded');

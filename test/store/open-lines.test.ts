@@ -38,7 +38,7 @@ describe.each(DATABASE_KINDS)('open and settled lines on %s', (kind) => {
     await db.updateTable('order_lines').set({ status_reason: 'BackorderHold' }).where('id', 'in', lines.map((l) => l.id)).execute();
   });
 
-  it('lists the lines of every status, settled ones through their index and open ones through the newest-first one', async () => {
+  it('lists the lines of a held, a released and a settled status newest first, as they are stored', async () => {
     await setOnHand(t, Array.from({ length: 10 }, (_, i) => ({ sku: `OL-${String(i).padStart(5, '0')}`, locationId: 'EAST', onHand: 6 })));
     const run = await runNow(t, 'backorder');
     expect(run.status).toBe('succeeded');

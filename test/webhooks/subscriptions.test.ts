@@ -69,7 +69,9 @@ describe.each(DATABASE_KINDS)('webhook subscriptions on %s', (kind) => {
     expectProblem(await t.api('PUT', '/api/webhooks/active', body({ active: 'yes' })), 400, '/active');
     expectProblem(await t.api('PUT', '/api/webhooks/bad%20id', body()), 400);
     const list = await walk(t, '/api/webhooks', 50);
-    expect(list.items.map((w) => w.id)).not.toEqual(expect.arrayContaining(['no-secret', 'short', 'none', 'unknown', 'star', 'twice', 'extra']));
+    // Not one of the refused subscriptions was written.
+    const refused = ['no-secret', 'short', 'long', 'none', 'unknown', 'star', 'twice', 'extra', 'active', 'bad id'];
+    expect(list.items.map((w) => w.id).filter((id) => refused.includes(id))).toEqual([]);
   });
 
   it('every event type of the SPEC, and ping, may be subscribed to', async () => {

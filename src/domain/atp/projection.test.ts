@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Projection, projectionTable } from './projection.ts';
+import { toDayNumber } from '../calendar/business-date.ts';
 import { modelAtp, modelDayNumber, modelEarliest, modelP } from './atp-model.test-support.ts';
 import type { ModelDated, ModelSupply } from './atp-model.test-support.ts';
 import { arbHorizon, arbSupply } from './atp-arbitraries.test-support.ts';
@@ -27,7 +28,9 @@ describe('ATP worked example (SPEC section 2, AT-5, today 2028-06-01, H = 90)', 
     promises: [],
   };
 
-  it('places the schedule on days 3, 5 and 19', () => {
+  it("places the schedule on days 3, 5 and 19, as the calendar numbers them", () => {
+    const calendarDay = (date: string) => toDayNumber(date) - toDayNumber('2028-06-01');
+    expect(east.receipts.map((r) => r.day)).toEqual(['2028-06-04', '2028-06-06', '2028-06-20'].map(calendarDay));
     expect(east.receipts.map((r) => r.day)).toEqual([3, 5, 19]);
   });
 
