@@ -2,6 +2,9 @@ import os from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // Vite's cache (vitest keeps its results there) out of node_modules: a new entry there makes npm's record of the
+  // installed tree look out of date, and every `npx holdfast` then reads the whole tree again (about 0.1 s more).
+  cacheDir: '.cache/vite',
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     pool: 'forks',

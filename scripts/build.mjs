@@ -39,7 +39,8 @@ const STEPS = [
     inputs: ['web', 'src/client', 'package-lock.json'],
     output: 'dist/console',
     run() {
-      exec(bin('vite'), ['build', '--config', 'web/vite.config.ts', '--logLevel', 'warn']);
+      // The runner loads the config without writing a bundled copy into node_modules/.vite-temp (vitest.config.ts).
+      exec(bin('vite'), ['build', '--config', 'web/vite.config.ts', '--configLoader', 'runner', '--logLevel', 'warn']);
       precompress(path.join(ROOT, 'dist/console/assets'));
     },
   },
