@@ -5,8 +5,10 @@
  *
  *   node bench/cli-start.mjs [runs]
  *
- * Prints min / median / max per command for `node bin/holdfast.js` and for `npx holdfast` (npx adds its own
- * start-up, about 0.3-0.5 s on this machine).
+ * Prints min / median / max per command for `node bin/holdfast.js` and for `npx holdfast`. npx adds npm's own
+ * start-up: about 0.75 s with npm 11 on this machine (2026-12-06: `--help` 118-129 ms directly, 860-890 ms through
+ * npx), most of it loading npm and reading the installed tree, and 0.1 s more whenever a new entry in node_modules
+ * makes npm's record of that tree (node_modules/.package-lock.json) look out of date.
  */
 import { spawnSync } from 'node:child_process';
 
