@@ -52,6 +52,7 @@ async function doctor(ctx: AppContext, options: { repair: boolean }): Promise<nu
     const key = c.subject === 'promised' ? `${c.sku} ${c.location_id} ${c.date}` : c.subject.startsWith('held_') ? c.sku : `${c.sku} ${c.location_id}`;
     process.stdout.write(`  ${c.subject.padEnd(9)} ${key}: ${c.before ?? 'none'} -> ${c.after}\n`);
   }
+  if (repaired.changesTruncated) process.stdout.write(`  and more: every correction is in integrity_repairs\n`);
   const after = await checkIntegrity(ctx);
   await print(ctx, after, 'after the repair');
   return after.ok ? 0 : 1;

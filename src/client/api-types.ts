@@ -619,6 +619,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/integrity/repair": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set reserved, promised quantities and held-line counts to what the lines hold (holdfast doctor --repair)
+         * @description What holdfast doctor --repair does: sets every reserved, promised quantity and product's count of held lines to what the lines hold, in one transaction that holds every sku's lock (intake waits for it), recording each correction; skus whose supply moved start a supply-change run. No line or event is changed. Answers the corrections and the check run again.
+         */
+        post: operations["repairIntegrity"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/webhooks/{id}": {
         parameters: {
             query?: never;
@@ -4684,6 +4704,100 @@ export interface operations {
                         }[];
                         /** @description true when a kind had more problems than are listed */
                         truncated: boolean;
+                    };
+                };
+            };
+            /** @description Bad input: the problem names each field (errors[].path is a JSON Pointer) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    repairIntegrity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description stock rows whose reserved was corrected (or added for a released line's location) */
+                        reserved: number;
+                        /** @description promised quantities corrected, added or removed */
+                        promised: number;
+                        /** @description products whose counts of held lines were corrected */
+                        heldCounts: number;
+                        /** @description the corrections, as recorded in integrity_repairs (at most 1,000) */
+                        changes: {
+                            subject: "reserved" | "promised" | "held_backorder" | "held_preorder";
+                            sku: string;
+                            /** @description null for a count of held lines, which is the whole product */
+                            locationId: string | null;
+                            /** @description the promise date, for a promised quantity */
+                            date: string | null;
+                            /** @description null when there was no row */
+                            before: number | null;
+                            after: number;
+                        }[];
+                        /** @description true when there were more corrections than are listed */
+                        changesTruncated: boolean;
+                        after: {
+                            ok: boolean;
+                            problems: {
+                                kind: string;
+                                sku?: string;
+                                locationId?: string;
+                                lineId?: string;
+                                /**
+                                 * Format: date
+                                 * @description a calendar date YYYY-MM-DD
+                                 */
+                                date?: string;
+                                detail: string;
+                            }[];
+                            /** @description true when a kind had more problems than are listed */
+                            truncated: boolean;
+                        };
                     };
                 };
             };

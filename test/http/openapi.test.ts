@@ -11,12 +11,13 @@ import { T0, expectStatus } from '../fixtures/seed.ts';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { OPERATIONS } from '../../src/http/openapi/operations.ts';
 
-/** SPEC section 7's routes and the console's own (session, overview, settings audit), as OpenAPI paths: all of them. */
+/** SPEC section 7's routes and the console's own (session, overview, settings audit, the integrity repair), as OpenAPI paths: all of them. */
 const ROUTES: [string, string[]][] = [
   ['/health', ['get']],
   ['/metrics', ['get']],
   ['/api/admin/clock', ['get', 'put']],
   ['/api/admin/integrity', ['get']],
+  ['/api/admin/integrity/repair', ['post']],
   ['/api/products/{sku}', ['put', 'patch', 'get']],
   ['/api/products', ['get']],
   ['/api/locations/{id}', ['put', 'get']],

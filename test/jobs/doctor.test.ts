@@ -3,7 +3,8 @@
  * wrote itself (intake, a job run, ships and cancels) is found sound; deliberate corruption (a wrong `reserved`, a
  * missing stock row, a line in an impossible state, a held line with one date, an event too many, a wrong
  * promised quantity) is named problem by problem; `--repair` fixes `reserved` and the promised quantities in one
- * transaction, records each correction, and leaves the impossible lines for a person.
+ * transaction, records each correction, and leaves the impossible lines for a person. `POST
+ * /api/admin/integrity/repair` (admins) does the same repair and answers the corrections and the check after it.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
@@ -11,8 +12,8 @@ import { DATABASE_KINDS } from '../fixtures/databases.ts';
 import { startTestService } from '../fixtures/test-service.ts';
 import type { TestService } from '../fixtures/test-service.ts';
 import { expectProblem, stockRow } from '../fixtures/seed.ts';
-import { checkIntegrity } from '../../src/app/admin/integrity.ts';
-import { T0, expectInvariants, invariantProblems, ok, place, runNow, schedule, setOnHand, setupWorld } from './job-helpers.ts';
+import { checkIntegrity, repairIntegrity } from '../../src/app/admin/integrity.ts';
+import { T0, allRuns, expectInvariants, invariantProblems, ok, place, runNow, schedule, setOnHand, setupWorld } from './job-helpers.ts';
 import { runCli } from './child-process.ts';
 
 /** Lines in every state: released, shipped, canceled, backordered (dated and not), preordered; after a job run. */
@@ -161,5 +162,61 @@ describe.each(DATABASE_KINDS)('the doctor on %s', (kind) => {
     // A second repair finds nothing more to correct.
     const again = await runCli(['doctor', '--repair'], env);
     expect(again.stdout).toContain('repaired: 0 reserved, 0 promised quantities, 0 counts of held lines');
+  });
+
+  it('repairs over HTTP for an admin: the corrections, the check after them, and a supply-change run where supply moved', async () => {
+    t = await startTestService(kind, { now: T0 });
+    await soundWorld(t);
+    const db = t.service.database.db;
+    const dc2 = await db.selectFrom('products').select(['held_backorder', 'held_preorder']).where('sku', '=', 'DC-2').executeTakeFirstOrThrow();
+    // A phantom reservation (DC-1/EAST holds 5 for its released lines), a phantom promise, 3 held lines counted too many.
+    await db.updateTable('stock').set({ reserved: 8 }).where('sku', '=', 'DC-1').where('location_id', '=', 'EAST').execute();
+    await db.insertInto('promised_quantities').values({ sku: 'DC-1', location_id: 'EAST', date: '2028-06-20', quantity: 7 }).execute();
+    await db.updateTable('products').set({ held_backorder: sql`held_backorder + 3` }).where('sku', '=', 'DC-2').execute();
+    await ok(t, 'PATCH', '/api/settings', { jobs: { backorder: { onSupplyChange: true } } });
+    const known = new Set((await allRuns(t)).map((r) => r.id));
+
+    expectProblem(await t.api('POST', '/api/admin/integrity/repair', undefined, { key: await t.key('operator') }), 403);
+    expect((await db.selectFrom('integrity_repairs').select('id').execute()).length, 'a refused repair changes nothing').toBe(0);
+
+    const r = await t.api('POST', '/api/admin/integrity/repair');
+    expect(r.status, r.text).toBe(200);
+    expect(r.body).toEqual({
+      reserved: 1,
+      promised: 1,
+      heldCounts: 1,
+      changes: [
+        { subject: 'reserved', sku: 'DC-1', locationId: 'EAST', date: null, before: 8, after: 5 },
+        { subject: 'promised', sku: 'DC-1', locationId: 'EAST', date: '2028-06-20', before: 7, after: 0 },
+        { subject: 'held_backorder', sku: 'DC-2', locationId: null, date: null, before: dc2.held_backorder + 3, after: dc2.held_backorder },
+      ],
+      changesTruncated: false,
+      after: { ok: true, problems: [], truncated: false },
+    });
+    expect(await stockRow(t, 'DC-1', 'EAST')).toMatchObject({ reserved: 5 });
+    await expectInvariants(db);
+    const audit = await db.selectFrom('integrity_repairs').select('actor').execute();
+    expect(new Set(audit.map((a) => a.actor))).toEqual(new Set([`api key ${(await t.api('GET', '/api/session')).body.keyId}`]));
+
+    // DC-1's supply moved (3 units freed, a promise gone): one supply-change run for it, not for DC-2.
+    await t.service.jobs.idle();
+    const fresh = (await allRuns(t)).filter((run) => !known.has(run.id));
+    expect(fresh).toMatchObject([{ jobType: 'backorder', trigger: 'event', skus: ['DC-1'], status: 'succeeded' }]);
+
+    // Nothing left to correct.
+    const again = await t.api('POST', '/api/admin/integrity/repair');
+    expect(again.body).toMatchObject({ reserved: 0, promised: 0, heldCounts: 0, changes: [], changesTruncated: false });
+  });
+
+  it('lists the first corrections of a large repair and says there were more', async () => {
+    t = await startTestService(kind, { now: T0 });
+    await soundWorld(t);
+    const db = t.service.database.db;
+    await db.insertInto('promised_quantities').values(['2028-06-20', '2028-06-21', '2028-06-22'].map((date) => ({ sku: 'DC-1', location_id: 'EAST', date, quantity: 1 }))).execute();
+    const repaired = await repairIntegrity(t.service.ctx, 'test', 2);
+    expect(repaired.promised).toBe(3);
+    expect(repaired.changes.map((c) => c.date)).toEqual(['2028-06-20', '2028-06-21']);
+    expect(repaired.changesTruncated).toBe(true);
+    expect((await repairIntegrity(t.service.ctx, 'test', 2)).changesTruncated).toBe(false);
   });
 });

@@ -9,9 +9,10 @@
  * loop given back between ranges: bounded memory over a million lines, and the service keeps answering. At most
  * `perKind` problems of each kind are listed (`truncated` says when there were more).
  *
- * The repair recomputes `reserved`, the promised quantities and the counts of held lines from the lines in one transaction that holds every
- * sku's lock, recording each correction (`integrity_repairs`). Lines in an impossible state are reported, never
- * changed: which state they should be in is for a person to decide.
+ * The repair (`holdfast doctor --repair`, `POST /api/admin/integrity/repair`) recomputes `reserved`, the promised
+ * quantities and the counts of held lines from the lines in one transaction that holds every sku's lock, recording
+ * each correction (`integrity_repairs`). Lines in an impossible state are reported, never changed: which state they
+ * should be in is for a person to decide.
  */
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { AppContext } from '../context.ts';
@@ -23,9 +24,11 @@ import {
   findHeldCountMismatches,
   findPromisedMismatches,
   findReservedMismatches,
+  lastRepairId,
   nextSkuRange,
   repairBooks,
-  repairsAt,
+  repairsAfter,
+  suppliesRepairedAfter,
 } from '../../store/repositories/integrity.repository.ts';
 import type { RepairRow } from '../../store/repositories/integrity.repository.ts';
 import { forgetSettledSkus } from '../../store/repositories/jobs.repository.ts';
@@ -136,19 +139,41 @@ export interface RepairResult {
   readonly heldCounts: number;
   /** The corrections as recorded, first ones first (at most `limit`). */
   readonly changes: readonly RepairRow[];
+  /** True when there were more corrections than `changes` lists. */
+  readonly changesTruncated: boolean;
 }
 
-/** Recomputes `reserved`, the promised quantities and the counts of held lines from the lines, in one transaction, recording each change. */
+/**
+ * Recomputes `reserved`, the promised quantities and the counts of held lines from the lines, in one transaction,
+ * recording each change. Skus whose reserved or promises moved then start a supply-change run, as any change of
+ * supply does: stock a phantom reservation held may release lines, and a promise that no longer holds is re-dated.
+ */
 export async function repairIntegrity(ctx: AppContext, actor: string, limit = 1_000): Promise<RepairResult> {
   const { database } = ctx;
   const now = ctx.clock.now();
-  return database.transaction(async (trx) => {
+  const { result, supplyMoved } = await database.transaction(async (trx) => {
     // Every writer of a sku's lines or stock holds its lock: with all of them held, the lines stand still.
     await database.lockSkus(trx, await catalogSkus(trx));
+    const before = await lastRepairId(trx);
     const counts = await repairBooks(trx, actor, now);
     // A repair follows data someone may have changed outside Holdfast (without the versions its writers move): the
     // job runs after it plan every sku again rather than trust what they had found settled.
     await forgetSettledSkus(trx);
-    return { ...counts, changes: await repairsAt(trx, now, actor, limit) };
+    const changes = await repairsAfter(trx, before, limit + 1);
+    const result = { ...counts, changes: changes.slice(0, limit), changesTruncated: changes.length > limit };
+    return { result, supplyMoved: await suppliesRepairedAfter(trx, before) };
   });
+  if (supplyMoved.length > 0) ctx.supplyChanged(supplyMoved);
+  return result;
+}
+
+export interface RepairReport extends RepairResult {
+  /** The check run again after the repair: what a repair leaves is for a person (a line in an impossible state). */
+  readonly after: IntegrityReport;
+}
+
+/** A repair and the check after it, as the console's Integrity screen asks for them (`POST /api/admin/integrity/repair`). */
+export async function repairAndCheck(ctx: AppContext, actor: string): Promise<RepairReport> {
+  const repaired = await repairIntegrity(ctx, actor);
+  return { ...repaired, after: await checkIntegrity(ctx) };
 }

@@ -89,6 +89,25 @@ export const IntegrityReport = Type.Object({
   truncated: Type.Boolean({ description: 'true when a kind had more problems than are listed' }),
 });
 
+export const IntegrityRepair = Type.Object({
+  reserved: Type.Integer({ description: "stock rows whose reserved was corrected (or added for a released line's location)" }),
+  promised: Type.Integer({ description: 'promised quantities corrected, added or removed' }),
+  heldCounts: Type.Integer({ description: 'products whose counts of held lines were corrected' }),
+  changes: Type.Array(
+    Type.Object({
+      subject: Type.Union([Type.Literal('reserved'), Type.Literal('promised'), Type.Literal('held_backorder'), Type.Literal('held_preorder')]),
+      sku: Type.String(),
+      locationId: Type.Union([Type.String(), Type.Null()], { description: 'null for a count of held lines, which is the whole product' }),
+      date: Type.Union([BusinessDate, Type.Null()], { description: 'the promise date, for a promised quantity' }),
+      before: Type.Union([Type.Integer(), Type.Null()], { description: 'null when there was no row' }),
+      after: Type.Integer(),
+    }),
+    { description: 'the corrections, as recorded in integrity_repairs (at most 1,000)' },
+  ),
+  changesTruncated: Type.Boolean({ description: 'true when there were more corrections than are listed' }),
+  after: IntegrityReport,
+});
+
 export const DryRun = Type.Object(
   {
     dryRun: Type.Literal(true),

@@ -34,6 +34,7 @@ export const OPERATIONS: Readonly<Record<string, OperationInfo>> = {
   'GET /api/admin/clock': op('getClock', 'The service time, and whether it is the manual clock', 'system'),
   'PUT /api/admin/clock': op('setClock', 'Set the manual clock (HOLDFAST_CLOCK=manual only)', 'system', [409]),
   'GET /api/admin/integrity': op('checkIntegrity', 'Check that stock and lines agree (what holdfast doctor checks)', 'system'),
+  'POST /api/admin/integrity/repair': op('repairIntegrity', 'Set reserved, promised quantities and held-line counts to what the lines hold (holdfast doctor --repair)', 'system'),
 
   'PUT /api/products/{sku}': op('putProduct', 'Create or replace a product', 'products'),
   'PATCH /api/products/{sku}': op('patchProduct', 'Change the fields of a product that the body names', 'products'),

@@ -253,15 +253,33 @@ export interface RepairRow {
   readonly after: number;
 }
 
-/** The corrections recorded at `at` by `actor`, first ones first, at most `limit`. */
-export async function repairsAt(db: Executor, at: number, actor: string, limit: number): Promise<RepairRow[]> {
+/** The id of the last correction recorded so far (0: none): a repair's own corrections come after it. */
+export async function lastRepairId(db: Executor): Promise<number> {
+  const row = await db.selectFrom('integrity_repairs').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
+  return Number(row?.id ?? 0);
+}
+
+/** The corrections recorded after `afterId`, first ones first, at most `limit`. */
+export async function repairsAfter(db: Executor, afterId: number, limit: number): Promise<RepairRow[]> {
   const rows = await db
     .selectFrom('integrity_repairs')
     .select(['id', 'subject', 'sku', 'location_id', 'date', 'before', 'after'])
-    .where('repaired_at', '=', at)
-    .where('actor', '=', actor)
+    .where('id', '>', afterId)
     .orderBy('id')
     .limit(limit)
     .execute();
   return rows.map((r) => ({ ...r, before: r.before === null ? null : Number(r.before), after: Number(r.after) }));
+}
+
+/** The skus whose `reserved` or promised quantities the corrections after `afterId` changed: their supply moved. */
+export async function suppliesRepairedAfter(db: Executor, afterId: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('integrity_repairs')
+    .select('sku')
+    .distinct()
+    .where('id', '>', afterId)
+    .where('subject', 'in', ['reserved', 'promised'])
+    .orderBy('sku')
+    .execute();
+  return rows.map((r) => r.sku);
 }

@@ -18,6 +18,8 @@ export type WebhookBody = NonNullable<paths['/api/webhooks/{id}']['put']['reques
 export type Delivery = Answer<'/api/webhooks/{id}/deliveries', 'get'>['items'][number];
 /** A line as an operator names it: its order's externalId and line number (`GET /api/line-labels`). */
 export type LineLabel = Answer<'/api/line-labels', 'get'>['items'][number];
+/** What `POST /api/admin/integrity/repair` answers: the corrections and the check after them. */
+export type IntegrityRepair = Answer<'/api/admin/integrity/repair', 'post'>;
 
 /** The line events a webhook may subscribe to (SPEC 7); `ping` is sent on request only. */
 export const WEBHOOK_EVENTS = ['line.preordered', 'line.backordered', 'line.released', 'line.promise_changed', 'line.canceled', 'line.shipped'] as const;
