@@ -43,6 +43,9 @@ export const invalid = (errors: readonly FieldError[], detail?: string) => new A
 
 export const notFound = (what: string) => new AppError('not_found', `${what} does not exist`);
 
+/** A field name as one JSON Pointer segment (RFC 6901): `a/b` is `/a~1b`, so the pointer names that field, not `a`'s `b`. */
+export const pointerSegment = (name: string) => `/${name.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+
 /** A JSON Pointer as people write field names: `/lines/0/quantity` is `lines[0].quantity`. */
 export function fieldName(pointer: string): string {
   if (pointer === '') return '';

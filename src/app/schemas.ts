@@ -9,8 +9,15 @@ import type { TSchema } from '@sinclair/typebox';
 const CODE_PATTERN = '^(?!\\.{1,2}$)[A-Za-z0-9._-]{1,64}$';
 const CODE_DESCRIPTION = '1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..")';
 
+const SKU_PATTERN = '^(?!\\.{1,2}$|schedules$)[A-Za-z0-9._-]{1,64}$';
+const SKU_REGEX = new RegExp(SKU_PATTERN);
 /** A sku as a code, and not `schedules`: `GET /api/inventory/schedules` is the schedule list, so its stock could not be read. */
-export const Sku = Type.String({ pattern: '^(?!\\.{1,2}$|schedules$)[A-Za-z0-9._-]{1,64}$', description: '1-64 characters of A-Z a-z 0-9 . _ - (not ".", ".." or "schedules")' });
+export const Sku = Type.String({ pattern: SKU_PATTERN, description: '1-64 characters of A-Z a-z 0-9 . _ - (not ".", ".." or "schedules")' });
+/**
+ * Whether a text is a well-formed sku. One that is not names no product, so it is not looked up: it may hold a NUL,
+ * which PostgreSQL refuses in a query.
+ */
+export const isSku = (text: string): boolean => SKU_REGEX.test(text);
 export const LocationId = Type.String({ pattern: CODE_PATTERN, description: CODE_DESCRIPTION });
 export const BusinessDate = Type.String({ format: 'date', description: 'a calendar date YYYY-MM-DD' });
 export const Instant = Type.String({ format: 'date-time', description: 'an ISO-8601 UTC instant' });

@@ -6,6 +6,7 @@
 import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { isBusinessDate } from '../domain/calendar/business-date.ts';
+import { pointerSegment } from './errors.ts';
 import type { FieldError } from './errors.ts';
 
 const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(?:Z|[+-](\d{2}):?(\d{2}))$/;
@@ -98,9 +99,9 @@ export function fieldErrorOf(e: ErrorObject, prefix = ''): FieldError {
   const parent = (e.parentSchema ?? {}) as { description?: string };
   switch (e.keyword) {
     case 'required':
-      return { path: `${path}/${String(params.missingProperty)}`, message: 'is required' };
+      return { path: `${path}${pointerSegment(String(params.missingProperty))}`, message: 'is required' };
     case 'additionalProperties':
-      return { path: `${path}/${String(params.additionalProperty)}`, message: `unknown field "${String(params.additionalProperty)}"` };
+      return { path: `${path}${pointerSegment(String(params.additionalProperty))}`, message: `unknown field "${String(params.additionalProperty)}"` };
     case 'type': {
       const types = String(params.type).split(',');
       return { path, message: `must be ${types.map((t) => TYPE_NAMES[t] ?? t).join(' or ')}` };

@@ -53,6 +53,9 @@ const ORDER_CASES: BadCase[] = [
     ['unknown field', { colour: 'red' }, '/colour'],
     ['unknown line field', { lines: [{ sku: 'KB-1', quantity: 1, colour: 'red' }] }, '/lines/0/colour'],
     ['unknown shipTo field', { shipTo: { city: 'Paris' } }, '/shipTo/city'],
+    // Found by the fuzz: a field name with `/` or `~` is one escaped pointer segment (RFC 6901), not two fields.
+    ['unknown field with a slash in its name', { 'a/b': 1 }, '/a~1b'],
+    ['unknown field with a tilde in its name', { '~0': 1 }, '/~00'],
     ['a bad second line', { lines: [line, { sku: 'KB-1', quantity: 0 }] }, '/lines/1/quantity'],
     ['line number 0', { lines: [{ ...line, lineNumber: 0 }] }, '/lines/0/lineNumber'],
     ['repeated line number', { lines: [{ ...line, lineNumber: 3 }, { ...line, lineNumber: 3 }] }, '/lines/1/lineNumber'],
@@ -270,6 +273,10 @@ describe.each(DATABASE_KINDS)('bad input on %s', (kind) => {
       ['POST', '/api/inventory/adjustments', [{ sku: 'KB-1', locationId: 'EAST', delta: 1, reference: `adj${NUL}` }], '/0/reference'],
       ['PUT', '/api/policies', { rules: [{ ...rule, name: `rule${NUL}` }] }, '/rules/0/name'],
       ['PUT', '/api/policies', { rules: [rule, { ...rule, match: { channel: [`web${NUL}`] } }] }, '/rules/1/match/channel/0'],
+      // Found by the fuzz (test/http/fuzz.test.ts): a bulk row's sku with a NUL was looked up as a product (a 500 on PostgreSQL).
+      ['POST', '/api/inventory/schedules', [{ ...schedule, sku: `a${NUL}b` }], '/0/sku'],
+      ['PUT', '/api/inventory/on-hand', [{ sku: `KB${NUL}1`, locationId: 'EAST', onHand: 1 }], '/0/sku'],
+      ['POST', '/api/inventory/adjustments', [{ sku: `KB${NUL}1`, locationId: 'EAST', delta: 1 }], '/0/sku'],
     ];
     for (const [method, url, body, pointer] of cases) {
       const r = await t.api(method, url, body);
@@ -281,6 +288,8 @@ describe.each(DATABASE_KINDS)('bad input on %s', (kind) => {
     }
     const csv = `sku,locationId,date,quantity,reference\nKB-1,EAST,2028-06-05,3,ok\nKB-1,EAST,2028-06-06,3,bad${NUL}ref\n`;
     expectProblem(await t.api('POST', '/api/inventory/schedules', undefined, { raw: csv, contentType: 'text/csv' }), 400, '/1/reference');
+    const csvSku = `sku,locationId,date,quantity\nKB-1,EAST,2028-06-05,3\na${NUL}b,EAST,2028-06-06,3\n`;
+    expectProblem(await t.api('POST', '/api/inventory/schedules', undefined, { raw: csvSku, contentType: 'text/csv' }), 400, '/1/sku');
     expect(await snapshot()).toEqual(before);
   });
 

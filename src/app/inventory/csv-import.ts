@@ -18,7 +18,7 @@ import type { ErrorPlaces } from './bulk-errors.ts';
 import type { FieldError } from '../errors.ts';
 import type { AppContext } from '../context.ts';
 import { makeAjv, fieldErrorsOf } from '../validation.ts';
-import { OnHandRow as OnHandRowSchema, ScheduleRow as ScheduleRowSchema } from '../schemas.ts';
+import { OnHandRow as OnHandRowSchema, ScheduleRow as ScheduleRowSchema, isSku } from '../schemas.ts';
 import { allLocations, findProducts } from '../../store/repositories/catalog.repository.ts';
 import type { OnHandRow } from './set-on-hand.ts';
 import { writeOnHand } from './set-on-hand.ts';
@@ -336,7 +336,8 @@ async function referenceCache(ctx: AppContext) {
   return {
     /** Per row: its unknown-sku and unknown-location errors (paths relative to the row). */
     async check(rows: readonly Record<string, unknown>[]): Promise<FieldError[][]> {
-      const asked = [...new Set(rows.flatMap((r) => (typeof r.sku === 'string' && !skus.has(r.sku) ? [r.sku] : [])))];
+      // A malformed sku is unknown without asking (it may hold a NUL, which PostgreSQL refuses in a query).
+      const asked = [...new Set(rows.flatMap((r) => (typeof r.sku === 'string' && isSku(r.sku) && !skus.has(r.sku) ? [r.sku] : [])))];
       const found = asked.length ? await findProducts(db, asked) : new Map();
       // Remembered up to a bound (a file of a million distinct skus asks again rather than grow without end).
       for (const s of asked) if (skus.size < 200_000) skus.set(s, found.has(s));

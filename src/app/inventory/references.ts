@@ -1,11 +1,15 @@
 import { csvProblem } from './bulk-errors.ts';
+import { isSku } from '../schemas.ts';
 import type { FieldError } from '../errors.ts';
 import type { Executor } from '../../store/database.ts';
 import { allLocations, findProducts } from '../../store/repositories/catalog.repository.ts';
 
-/** Rows naming a sku or location that does not exist, each error pointing at its row; rows without them are skipped. */
+/**
+ * Rows naming a sku or location that does not exist, each error pointing at its row; rows without them are skipped.
+ * A malformed sku is unknown without asking the database (it may hold a NUL, which PostgreSQL refuses).
+ */
 export async function referenceErrors(db: Executor, rows: readonly { sku?: unknown; locationId?: unknown }[]): Promise<FieldError[]> {
-  const skus = rows.flatMap((r) => (typeof r.sku === 'string' ? [r.sku] : []));
+  const skus = rows.flatMap((r) => (typeof r.sku === 'string' && isSku(r.sku) ? [r.sku] : []));
   const products = await findProducts(db, skus);
   const locations = new Set((await allLocations(db)).map((l) => l.id));
   const errors: FieldError[] = [];
