@@ -86,6 +86,14 @@ describe.each(DATABASE_KINDS)('settings on %s', (kind) => {
     ];
     for (const [patch, pointer] of cases) expectProblem(await t.api('PATCH', '/api/settings', patch), 400, pointer);
     expectProblem(await t.api('PATCH', '/api/settings', undefined, { raw: '{"backorders": tru', contentType: 'application/json' }), 400);
+    // A bad cron is refused in plain words, with what is allowed and which part is wrong.
+    const cron = await t.api('PATCH', '/api/settings', { jobs: { preorder: { cron: '61 * * * *' } } });
+    expect(cron.body.errors).toEqual([
+      {
+        path: '/jobs/preorder/cron',
+        message: 'must be a cron expression of 5 fields (minute hour day-of-month month day-of-week) or 6 (seconds first), e.g. "0 2 * * *" (Invalid value for minute: 61)',
+      },
+    ]);
     expect(await settings()).toEqual(before);
     expect(await tableCount(t, 'config_audit')).toBe(auditsBefore);
   });

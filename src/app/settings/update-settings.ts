@@ -12,12 +12,15 @@ import { mergeSettings } from '../../domain/settings/settings.ts';
 import type { Settings, SettingsPatch } from '../../domain/settings/settings.ts';
 import { lockConfig, writeConfig } from '../../store/repositories/config.repository.ts';
 
+/** What is wrong with a cron expression, in plain words with what is allowed; null when it is one. */
 export function cronError(expression: string): string | null {
   try {
     new Cron(expression, { paused: true });
     return null;
   } catch (error) {
-    return (error as Error).message;
+    // croner's own words say which part is wrong ("Invalid value for minute: 61"); its class name is dropped.
+    const why = (error as Error).message.replace(/^CronPattern:\s*/, '').replace(/\.$/, '');
+    return `must be a cron expression of 5 fields (minute hour day-of-month month day-of-week) or 6 (seconds first), e.g. "0 2 * * *" (${why})`;
   }
 }
 
