@@ -23,8 +23,8 @@ import type { FuzzRequest, Operation } from '../fixtures/openapi-requests.ts';
 
 /** Change the seed to search elsewhere; a failure prints the seed and path that replay it. */
 const SEED = 20_280_601;
-const RUNS_PER_OPERATION = 150;
-const MIXED_RUNS = 3_000;
+const RUNS_PER_OPERATION = 100;
+const MIXED_RUNS = 2_000;
 
 /**
  * Whether anything was written, in one statement: the row counts of the tables (line_events and webhook_deliveries
