@@ -9,7 +9,7 @@
 import os from 'node:os';
 import type { Config } from '../config/config.ts';
 import type { AppContext } from '../app/context.ts';
-import { checkIntegrity, repairIntegrity } from '../app/admin/integrity.ts';
+import { checkIntegrity, repairAndCheck } from '../app/admin/integrity.ts';
 import type { IntegrityReport } from '../app/admin/integrity.ts';
 import { missingDatabase, withAppContext } from '../app/runtime.ts';
 import { holdDatabase } from './holders.ts';
@@ -46,14 +46,13 @@ async function doctor(ctx: AppContext, options: { repair: boolean }): Promise<nu
   const found = await checkIntegrity(ctx);
   await print(ctx, found, 'holdfast doctor');
   if (found.ok || !options.repair) return found.ok ? 0 : 1;
-  const repaired = await repairIntegrity(ctx, `holdfast doctor --repair (${os.userInfo().username}@${os.hostname()})`);
+  const repaired = await repairAndCheck(ctx, `holdfast doctor --repair (${os.userInfo().username}@${os.hostname()})`);
   process.stdout.write(`repaired: ${repaired.reserved} reserved, ${repaired.promised} promised quantities, ${repaired.heldCounts} counts of held lines (recorded in integrity_repairs)\n`);
   for (const c of repaired.changes) {
     const key = c.subject === 'promised' ? `${c.sku} ${c.location_id} ${c.date}` : c.subject.startsWith('held_') ? c.sku : `${c.sku} ${c.location_id}`;
     process.stdout.write(`  ${c.subject.padEnd(9)} ${key}: ${c.before ?? 'none'} -> ${c.after}\n`);
   }
   if (repaired.changesTruncated) process.stdout.write(`  and more: every correction is in integrity_repairs\n`);
-  const after = await checkIntegrity(ctx);
-  await print(ctx, after, 'after the repair');
-  return after.ok ? 0 : 1;
+  await print(ctx, repaired.after, 'after the repair');
+  return repaired.after.ok ? 0 : 1;
 }

@@ -172,7 +172,7 @@ export interface RepairReport extends RepairResult {
   readonly after: IntegrityReport;
 }
 
-/** A repair and the check after it, as the console's Integrity screen asks for them (`POST /api/admin/integrity/repair`). */
+/** A repair and the check after it, as `holdfast doctor --repair` and the console's Integrity screen (`POST /api/admin/integrity/repair`) ask for them. */
 export async function repairAndCheck(ctx: AppContext, actor: string): Promise<RepairReport> {
   const repaired = await repairIntegrity(ctx, actor);
   return { ...repaired, after: await checkIntegrity(ctx) };
