@@ -2,7 +2,7 @@
 import { STATE_OF } from '../domain/order/line-status.ts';
 import type { OrderLine } from '../domain/order/order-line.ts';
 import { deriveOrderStatus } from '../domain/order/order-status.ts';
-import type { OrderWithLines } from '../app/orders/orders.query.ts';
+import type { OrderWithLines, StoredEvent } from '../app/orders/orders.query.ts';
 
 export const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -37,4 +37,10 @@ export function orderView(o: OrderWithLines) {
     status: deriveOrderStatus(lines),
     lines: lines.map(lineView),
   };
+}
+
+/** A line event: its time, and the instant its data records (`backorderedAt`, stored as epoch milliseconds), as ISO. */
+export function eventView(e: StoredEvent) {
+  const data = typeof e.data.backorderedAt === 'number' ? { ...e.data, backorderedAt: iso(e.data.backorderedAt) } : e.data;
+  return { ...e, at: iso(e.at), data };
 }

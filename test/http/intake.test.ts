@@ -224,6 +224,9 @@ describe.each(DATABASE_KINDS)('order intake on %s', (kind) => {
       const ev = await t.api('GET', `/api/orders/${b.id}/events`);
       expect(ev.body.items).toHaveLength(1);
       expect(ev.body.items[0]).toMatchObject({ type: 'line.backordered', from: 'New', to: 'BackorderHold' });
+      // Instants on the wire are ISO-8601 UTC, in an event's data as on the line (stored as epoch milliseconds).
+      expect(ev.body.items[0].data.backorderedAt).toBe(b.lines[0].backorderedAt);
+      expect(ev.body.items[0].data.backorderedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     });
 
     it('counts the last day of the horizon and not the day after it', async () => {

@@ -24,7 +24,7 @@ import {
   OrderParams,
 } from '../contracts/orders.contract.ts';
 import { NoBody } from '../contracts/common.contract.ts';
-import { iso, lineView, orderView } from '../views.ts';
+import { eventView, lineView, orderView } from '../views.ts';
 import { cursorKey } from './cursor.ts';
 
 export function ordersRoutes(app: FastifyInstance, { ctx }: HttpDeps): void {
@@ -130,7 +130,7 @@ export function ordersRoutes(app: FastifyInstance, { ctx }: HttpDeps): void {
     async (req) => {
       const after = cursorKey<[number]>(req.query.cursor, ['number']);
       const page = await orderEvents(ctx, req.params.id, { after: after?.[0], limit: req.query.limit ?? 50 });
-      return { items: page.items.map((e) => ({ ...e, at: iso(e.at) })), nextCursor: page.nextCursor };
+      return { items: page.items.map(eventView), nextCursor: page.nextCursor };
     },
   );
 
