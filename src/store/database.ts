@@ -17,7 +17,7 @@ import type { SqlDialect } from './migrations/dialect-types.ts';
 import { RetryableConflict } from './errors.ts';
 import type { StoreDialect } from './dialect/store-dialect.ts';
 import { sqliteStore } from './dialect/sqlite.ts';
-import { postgresStore } from './dialect/postgres.ts';
+import { KEY_NOTICES, postgresStore } from './dialect/postgres.ts';
 import { startCheckpointer } from './sqlite/checkpointer.ts';
 import { StatementCache } from './sqlite/statement-cache.ts';
 import { holdsConnection, readDirectly } from './direct-reads.ts';
@@ -53,6 +53,13 @@ export interface Database {
    * then checkpoints at a smaller WAL (./sqlite/checkpointer.ts); elsewhere it changes nothing.
    */
   bulkWrites(): () => void;
+  /**
+   * A number that moves whenever another process may have changed API keys, read at once: a process that remembers
+   * keys forgets them when it moves, so a key revoked anywhere is refused at once everywhere. SQLite: the file's data
+   * version (any other connection's commit moves it). PostgreSQL: how many key notices this process has heard
+   * (`StoreDialect.announceKeysChanged`); while it is not listening, a new number at every call.
+   */
+  keysStamp(): number;
   /** A round trip to the database (health checks). */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -200,6 +207,8 @@ function openSqlite(file: string, checkpointInBackground: boolean): Database {
     raw.inTransaction && !holdsConnection(executor) ? db.connection().execute(async () => read()) : read(),
   );
   const transaction = withRetries(db);
+  // Moves when another connection commits; not for this connection's own commits, which revoke through this process.
+  const dataVersion = raw.prepare('pragma data_version').pluck();
   return {
     dialect: 'sqlite',
     db,
@@ -222,6 +231,7 @@ function openSqlite(file: string, checkpointInBackground: boolean): Database {
     savepoint: savepoints((_trx, text) => prepare(text).run()),
     bulkWrites: () => checkpointer?.bulkWrites() ?? noop,
     migrate: () => runMigrations(db, 'sqlite'),
+    keysStamp: () => dataVersion.get() as number,
     ping: () => ping(db),
     async close() {
       await checkpointer?.close();
@@ -245,6 +255,7 @@ function openPostgres(options: DatabaseOptions): Database {
   });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   const store = postgresStore(pool);
+  const keyNotices = new KeyNotices(options.url);
   return {
     dialect: 'postgres',
     db,
@@ -256,7 +267,69 @@ function openPostgres(options: DatabaseOptions): Database {
     bulkWrites: () => noop,
     // Kysely's migrator locks its own table, so several processes starting together migrate once.
     migrate: () => runMigrations(db, 'postgres'),
+    keysStamp: () => keyNotices.stamp(),
     ping: () => ping(db),
-    close: () => db.destroy(),
+    async close() {
+      await keyNotices.close();
+      await db.destroy();
+    },
   };
+}
+
+/**
+ * Listens for key notices on a connection of its own, from the first time it is asked (a service authenticating
+ * requests; short commands never ask). While it is not listening (connecting, or the connection was lost and is
+ * being made again a second later), every call answers a new number, so that nothing is remembered meanwhile.
+ */
+class KeyNotices {
+  private heard = 0;
+  private client: pg.Client | null = null;
+  private listening = false;
+  private started = false;
+  private closed = false;
+  private retry: NodeJS.Timeout | null = null;
+
+  constructor(private readonly url: string) {}
+
+  stamp(): number {
+    if (!this.started) {
+      this.started = true;
+      this.listen();
+    }
+    return this.listening ? this.heard : ++this.heard;
+  }
+
+  private listen(): void {
+    const client = new pg.Client({ connectionString: this.url });
+    this.client = client;
+    const lost = () => {
+      if (this.client !== client) return;
+      this.client = null;
+      this.listening = false;
+      client.end().catch(() => undefined);
+      if (!this.closed) this.retry = setTimeout(() => this.listen(), 1_000).unref();
+    };
+    client.on('error', lost);
+    client.on('end', lost);
+    client.on('notification', () => this.heard++);
+    client
+      .connect()
+      .then(() => client.query(`listen ${KEY_NOTICES}`))
+      .then(() => {
+        // Notices sent before this point were not heard: the number moves once more, and what was remembered goes.
+        if (this.client === client) {
+          this.heard++;
+          this.listening = true;
+        }
+      }, lost);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.retry) clearTimeout(this.retry);
+    const client = this.client;
+    this.client = null;
+    this.listening = false;
+    await client?.end().catch(() => undefined);
+  }
 }

@@ -10,6 +10,8 @@ import { ADMIN_KEY, startTestService } from '../fixtures/test-service.ts';
 import type { TestService } from '../fixtures/test-service.ts';
 import { T0, expectProblem, expectStatus, walk } from '../fixtures/seed.ts';
 import { sql } from 'kysely';
+import { loadConfig } from '../../src/config/config.ts';
+import { createService } from '../../src/service.ts';
 import { revokeApiKey } from '../../src/store/repositories/keys.repository.ts';
 
 const AT_T0 = new Date(T0).toISOString();
@@ -50,6 +52,31 @@ describe.each(DATABASE_KINDS)('API keys on %s', (kind) => {
     expect(list.body.items.map((k: { id: string }) => k.id)).not.toContain(created.id);
     expectProblem(await t.api('DELETE', `/api/keys/${created.id}`), 404);
     expectProblem(await t.api('DELETE', '/api/keys/key_NOPE'), 404);
+  });
+
+  it('refuses at once a key that another process revoked, though this one remembered it', async () => {
+    // A second service on the same database: another process, as `holdfast keys revoke` or a second `serve` is.
+    const other = await createService(loadConfig({}, { databaseUrl: t.databaseUrl, manualClock: true, logLevel: 'silent' }), { dispatcher: false });
+    try {
+      const call = (key: string) => other.app.inject({ method: 'GET', url: '/api/jobs', headers: { authorization: `Bearer ${key}` } });
+      const created = (await t.api('POST', '/api/keys', { role: 'operator', label: 'revoked elsewhere' })).body;
+      // Used twice through the other service, so that it remembers the key when this one revokes it.
+      expect((await call(created.key)).statusCode).toBe(200);
+      expect((await call(created.key)).statusCode).toBe(200);
+      expectStatus(await t.api('DELETE', `/api/keys/${created.id}`), 200);
+      if (kind === 'sqlite') {
+        // The revoke's commit moved the file's data version: the very next request is refused.
+        expect((await call(created.key)).statusCode).toBe(401);
+      } else {
+        // The other process hears of it by a notice sent at the commit, a moment after the DELETE is answered; it
+        // remembers keys for a minute, so a 401 within a second is the notice's doing.
+        await vi.waitFor(async () => expect((await call(created.key)).statusCode).toBe(401), { timeout: 1_000, interval: 5 });
+      }
+      // Another key the other service remembers stays usable: forgetting is not refusing.
+      expect((await call(ADMIN_KEY)).statusCode).toBe(200);
+    } finally {
+      await other.close();
+    }
   });
 
   it('writes lastUsedAt when a key is used, at most once a minute', async () => {

@@ -24,7 +24,12 @@ export interface CreatedKey extends ApiKeyRecord {
 }
 
 export async function createApiKey(ctx: AppContext, role: Role, label: string | null, key = generateKey()): Promise<CreatedKey> {
-  const stored = await insertApiKey(ctx.database.db, { id: ctx.ids.next('key'), role, label, createdAt: ctx.clock.now(), hash: sha256(key) });
+  const stored = await ctx.database.transaction(async (trx) => {
+    const k = await insertApiKey(trx, { id: ctx.ids.next('key'), role, label, createdAt: ctx.clock.now(), hash: sha256(key) });
+    // A key stored again (HOLDFAST_ADMIN_KEY at a start) may change role where another process remembers it.
+    await ctx.database.store.announceKeysChanged(trx);
+    return k;
+  });
   return { ...stored, key };
 }
 
@@ -38,7 +43,11 @@ export function listApiKeys(ctx: AppContext, q: { after?: [number, string]; limi
  * stays (409): without one, keys could be managed only from the command line.
  */
 export async function revokeApiKey(ctx: AppContext, id: string): Promise<ApiKeyRecord> {
-  const revoked = await ctx.database.transaction((trx) => revoke(trx, id, ctx.clock.now()));
+  const revoked = await ctx.database.transaction(async (trx) => {
+    const r = await revoke(trx, id, ctx.clock.now());
+    if (typeof r === 'object') await ctx.database.store.announceKeysChanged(trx);
+    return r;
+  });
   if (revoked === 'last admin') {
     throw new AppError('conflict', `API key ${id} is the last admin key and cannot be revoked: create another admin key first, then revoke this one`);
   }
@@ -47,22 +56,31 @@ export async function revokeApiKey(ctx: AppContext, id: string): Promise<ApiKeyR
 }
 
 /**
- * Resolves bearer tokens to actors. Known keys are remembered for a moment to keep the lookup off the hot
- * path; unknown ones are not, so a key made a moment ago by `holdfast keys create` works at once. A revoke
- * through this process (`forget`) takes effect at once; one made by another process within `ttlMs`.
+ * Resolves bearer tokens to actors. Known keys are remembered to keep the lookup off the hot path; unknown ones
+ * are not, so a key made a moment ago by `holdfast keys create` works at once. A revoke through this process
+ * (`forget`) takes effect at once, and so does one by another process: the database's key stamp then moves
+ * (`Database.keysStamp`) and everything remembered is forgotten. `ttlMs` only bounds how long a key is remembered.
  */
 export class KeyAuthenticator {
   private readonly cache = new Map<string, { actor: Actor; until: number }>();
   private readonly touched = new Map<string, number>();
+  private stamp: number | null = null;
 
   constructor(
     private readonly ctx: AppContext,
-    private readonly ttlMs = 2_000,
+    private readonly ttlMs = 60_000,
   ) {}
 
   async authenticate(token: string): Promise<Actor | null> {
     const hash = sha256(token);
     const now = Date.now();
+    // Read before the lookup below: a change announced while it runs moves the stamp again, and the next request
+    // forgets what this one remembers.
+    const stamp = this.ctx.database.keysStamp();
+    if (stamp !== this.stamp) {
+      this.cache.clear();
+      this.stamp = stamp;
+    }
     const hit = this.cache.get(hash);
     let actor: Actor;
     if (hit && hit.until > now) {

@@ -112,6 +112,9 @@ const atpRowsText = (oneLocation: boolean) => {
 const ATP_ROWS_AT = atpRowsText(true);
 const ATP_ROWS_ANYWHERE = atpRowsText(false);
 
+/** The channel on which key changes are announced (`announceKeysChanged`) and heard (database.ts). */
+export const KEY_NOTICES = 'holdfast_keys';
+
 export function postgresStore(prepared: PreparedQueries): StoreDialect {
   return {
     name: 'postgres',
@@ -125,6 +128,11 @@ export function postgresStore(prepared: PreparedQueries): StoreDialect {
     },
     isUniqueViolation(error) {
       return (error as { code?: string } | null)?.code === '23505';
+    },
+    async announceKeysChanged(trx) {
+      // A notice is sent at commit (and not at all on a rollback). Key changes are rare: the lock a notifying
+      // transaction holds through its commit costs nothing here.
+      await sql`select pg_notify(${KEY_NOTICES}, '')`.execute(trx);
     },
     async batchSession(trx) {
       // A batch's few thousand rows are found by primary key: a hash or merge join would scan the whole table.

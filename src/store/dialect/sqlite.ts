@@ -131,6 +131,7 @@ export function sqliteStore(prepare: Prepare, outside: OutsideTransactions): Sto
     name: 'sqlite',
     async lockSkus() {},
     async lockRow() {},
+    async announceKeysChanged() {},
     // WAL with synchronous = NORMAL already commits without waiting for the disk; hot statements name their index.
     async batchSession() {},
     async beforeRun() {},

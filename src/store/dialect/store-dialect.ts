@@ -107,6 +107,12 @@ export interface StoreDialect {
   lockRow(trx: Executor, table: 'job_leases' | 'config', keyColumn: 'job_type' | 'key', key: string, mode?: 'update' | 'keyShare'): Promise<void>;
   isUniqueViolation(error: unknown): boolean;
   /**
+   * Tells the other processes, when `trx` commits, that API keys changed (one was revoked or given another role), so
+   * that none goes on accepting a key it remembers: on PostgreSQL a notice they listen for; on SQLite nothing, as
+   * every commit of another connection moves the file's data version (`Database.keysStamp`).
+   */
+  announceKeysChanged(trx: Executor): Promise<void>;
+  /**
    * Sets a job batch's transaction up: its commit may return before its WAL reaches the disk (a crash may lose it
    * whole, never in part, and the next run redoes it; never for intake or anything a client was told is done), and
    * its joins of a batch's rows with a table go through the table's keys, whatever the statistics say.
