@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS } from '../fixtures/databases.ts';
 import { startTestService } from '../fixtures/test-service.ts';
 import type { ApiOptions, TestService } from '../fixtures/test-service.ts';
-import { SCENARIO_SETTINGS, T0, expectProblem, expectStatus, patchSettings, placeOrder, seedLocations, seedOnHand, seedProducts, stockRow, tableCount } from '../fixtures/seed.ts';
+import { SCENARIO_SETTINGS, T0, expectProblem, expectStatus, patchSettings, placeOrder, seedLocations, seedOnHand, seedProducts, seedSchedules, stockRow, tableCount } from '../fixtures/seed.ts';
 
 interface BadCase {
   readonly what: string;
@@ -136,6 +136,12 @@ const OTHER_CASES: BadCase[] = [
   // Actions that take no body refuse one with fields.
   { what: 'ping: a body with a field', method: 'POST', url: '/api/webhooks/wh-x/ping', body: { foo: 1 }, status: 400, pointer: '/foo' },
   { what: 'redeliver: a body with a field', method: 'POST', url: '/api/webhooks/wh-x/deliveries/1/retry', body: { foo: 1 }, status: 400, pointer: '/foo' },
+  { what: 'repair: a body with a field', method: 'POST', url: '/api/admin/integrity/repair', body: { foo: 1 }, status: 400, pointer: '/foo' },
+  // Deletes take no body either: a body with fields is refused, not ignored.
+  { what: 'schedules delete: a body with a field', method: 'DELETE', url: '/api/inventory/schedules?sku=KB-1', body: { foo: 1 }, status: 400, pointer: '/foo' },
+  { what: 'schedule delete: a body with a field', method: 'DELETE', url: '/api/inventory/schedules/1', body: { foo: 1 }, status: 400, pointer: '/foo' },
+  { what: 'key revoke: a body with a field', method: 'DELETE', url: '/api/keys/key_x', body: { foo: 1 }, status: 400, pointer: '/foo' },
+  { what: 'webhook delete: a body with a field', method: 'DELETE', url: '/api/webhooks/wh-x', body: { foo: 1 }, status: 400, pointer: '/foo' },
   // A schedules upload's query string is checked for CSV as for JSON, before anything is written.
   { what: 'schedules CSV: ?mode=Replace', method: 'POST', url: '/api/inventory/schedules?mode=Replace', options: raw('sku,locationId,date,quantity,reference\nKB-1,EAST,2028-06-01,5,PO-9\n', 'text/csv'), status: 400, pointer: '/mode' },
   { what: 'schedules CSV: an unknown query parameter', method: 'POST', url: '/api/inventory/schedules?mode=replace&validateOnly=true', options: raw('sku,locationId,date,quantity,reference\nKB-1,EAST,2028-06-01,5,PO-9\n', 'text/csv'), status: 400, pointer: '/validateOnly' },
@@ -156,6 +162,7 @@ describe.each(DATABASE_KINDS)('bad input on %s', (kind) => {
     await seedLocations(t, { EAST: { priority: 1 } });
     await seedProducts(t, { 'KB-1': {}, 'KB-2': {} });
     await seedOnHand(t, [['KB-1', 'EAST', 10]]);
+    await seedSchedules(t, [{ sku: 'KB-1', locationId: 'EAST', date: '2028-07-01', quantity: 5 }]);
     await patchSettings(t, SCENARIO_SETTINGS);
     existing = await placeOrder(t, 'existing-1', [['KB-1', 2]]);
   });

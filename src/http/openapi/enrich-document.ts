@@ -68,7 +68,11 @@ function enrichOperation(method: string, path: string, operation: Json): void {
   if (path.includes('{')) statuses.add('404');
   for (const status of statuses) responses[status] ??= problemAnswer(status);
   responses.default ??= problemAnswer('default');
+  // A body that may be null (NoBody: none, or {}) may also be left out.
+  if (operation.requestBody && acceptsNull(operation.requestBody.content?.['application/json']?.schema)) operation.requestBody.required = false;
 }
+
+const acceptsNull = (schema: Json | undefined): boolean => schema?.type === 'null' || (schema?.anyOf ?? []).some(acceptsNull);
 
 function webhooksSection(): Json {
   const out: Json = {};

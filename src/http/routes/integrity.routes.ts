@@ -3,6 +3,7 @@ import type { HttpDeps } from '../app.ts';
 import { checkIntegrity, repairAndCheck } from '../../app/admin/integrity.ts';
 import type { RepairReport } from '../../app/admin/integrity.ts';
 import { IntegrityRepair, IntegrityReport } from '../contracts/explain.contract.ts';
+import { NoBody } from '../contracts/common.contract.ts';
 
 /** The repair's answer: a correction of a product's counts has no location ('*' in integrity_repairs). */
 function repairView(r: RepairReport) {
@@ -33,6 +34,7 @@ export function integrityRoutes(app: FastifyInstance, { ctx }: HttpDeps): void {
         tags: ['admin'],
         description:
           "What holdfast doctor --repair does: sets every reserved, promised quantity and product's count of held lines to what the lines hold, in one transaction that holds every sku's lock (intake waits for it), recording each correction; skus whose supply moved start a supply-change run. No line or event is changed. Answers the corrections and the check run again.",
+        body: NoBody,
         response: { 200: IntegrityRepair },
       },
       config: { access: 'admin' },

@@ -10,7 +10,7 @@ import { queryAtp, queryAtpAnywhere } from '../../app/inventory/query-atp.ts';
 import { getInventory } from '../../app/inventory/inventory.query.ts';
 import { referenceErrors } from '../../app/inventory/references.ts';
 import { csvProblem, importCsv } from '../../app/inventory/csv-import.ts';
-import { Count } from '../contracts/common.contract.ts';
+import { Count, NoBody } from '../contracts/common.contract.ts';
 import { invalid } from '../../app/errors.ts';
 import {
   AdjustmentsBody,
@@ -140,6 +140,7 @@ export function inventoryRoutes(app: FastifyInstance, { ctx }: HttpDeps): void {
         tags: ['inventory'],
         description: 'Removes every entry matching all the filters given (at least one).',
         querystring: ScheduleDeleteQuery,
+        body: NoBody,
         response: { 200: Count },
       },
       config: { access: 'inventory' },
@@ -149,7 +150,7 @@ export function inventoryRoutes(app: FastifyInstance, { ctx }: HttpDeps): void {
 
   app.delete<{ Params: Static<typeof ScheduleParams> }>(
     '/api/inventory/schedules/:id',
-    { schema: { tags: ['inventory'], params: ScheduleParams, response: { 200: ScheduleEntry } }, config: { access: 'inventory' } },
+    { schema: { tags: ['inventory'], params: ScheduleParams, body: NoBody, response: { 200: ScheduleEntry } }, config: { access: 'inventory' } },
     async (req) => deleteSchedule(ctx, req.params.id),
   );
 

@@ -5,6 +5,7 @@ import type { Role } from '../../app/context.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../app/access/api-keys.ts';
 import type { ApiKeyRecord } from '../../app/access/api-keys.ts';
 import { ApiKey, ApiKeyBody, ApiKeyListQuery, ApiKeyPage, ApiKeyParams, CreatedApiKey } from '../contracts/keys.contract.ts';
+import { NoBody } from '../contracts/common.contract.ts';
 import { iso } from '../views.ts';
 import { cursorKey } from './cursor.ts';
 
@@ -32,7 +33,7 @@ export function keysRoutes(app: FastifyInstance, { ctx, authenticator }: HttpDep
 
   app.delete<{ Params: Static<typeof ApiKeyParams> }>(
     '/api/keys/:id',
-    { schema: { tags: ['keys'], description: 'Revokes a key: its next request gets 401. The last live admin key cannot be revoked (409): create another admin key first.', params: ApiKeyParams, response: { 200: ApiKey } }, config: { access: 'admin' } },
+    { schema: { tags: ['keys'], description: 'Revokes a key: its next request gets 401. The last live admin key cannot be revoked (409): create another admin key first.', params: ApiKeyParams, body: NoBody, response: { 200: ApiKey } }, config: { access: 'admin' } },
     async (req) => {
       const revoked = await revokeApiKey(ctx, req.params.id);
       authenticator.forget(revoked.id);

@@ -66,7 +66,7 @@ export function webhooksRoutes(app: FastifyInstance, { ctx, webhooks }: HttpDeps
 
   app.delete<{ Params: Static<typeof WebhookParams> }>(
     '/api/webhooks/:id',
-    { schema: { params: WebhookParams }, config: { access: 'admin' } },
+    { schema: { params: WebhookParams, body: NoBody }, config: { access: 'admin' } },
     async (req, reply) => {
       await deleteWebhook(ctx, req.params.id);
       return reply.code(204).send();
