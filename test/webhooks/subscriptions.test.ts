@@ -91,12 +91,21 @@ describe.each(DATABASE_KINDS)('webhook subscriptions on %s', (kind) => {
     expectStatus(await t.api('PUT', '/api/webhooks/short-lived', body()), 201);
   });
 
-  it('lists by id with a cursor', async () => {
-    for (const id of ['list-a', 'list-b', 'list-c', 'list-d', 'list-e']) expectStatus(await t.api('PUT', `/api/webhooks/${id}`, body()), 201);
+  it('lists newest first (by creation, then id) with a cursor; a replace keeps its place', async () => {
+    // Created one minute apart, but list-b and list-d in the same minute; every earlier subscription of this file
+    // was created at T0, before them.
+    const at = (minutes: number) => new Date(Date.parse(T0) + minutes * 60_000).toISOString();
+    const created: [string, number][] = [['list-c', 1], ['list-a', 2], ['list-b', 3], ['list-d', 3], ['list-e', 4]];
+    for (const [id, minute] of created) {
+      await t.setClock(at(minute));
+      expectStatus(await t.api('PUT', `/api/webhooks/${id}`, body()), 201);
+    }
+    await t.setClock(at(5));
+    expectStatus(await t.api('PUT', '/api/webhooks/list-c', body({ description: 'replaced' })), 200);
     const { items, pages } = await walk(t, '/api/webhooks', 2);
     const ids = items.map((w) => w.id);
-    expect(ids).toEqual([...ids].sort());
-    expect(ids).toEqual(expect.arrayContaining(['list-a', 'list-b', 'list-c', 'list-d', 'list-e']));
+    expect(ids.slice(0, 5)).toEqual(['list-e', 'list-d', 'list-b', 'list-a', 'list-c']);
+    expect(items.slice(0, 5).map((w) => w.createdAt)).toEqual([at(4), at(3), at(3), at(2), at(1)]);
     expect(new Set(ids).size).toBe(ids.length);
     expect(pages).toBeGreaterThan(2);
     expectProblem(await t.api('GET', '/api/webhooks?cursor=nonsense'), 400, '/cursor');

@@ -13,7 +13,7 @@ export async function getWebhook(ctx: AppContext, id: string): Promise<StoredSub
   return (await findSubscription(ctx.database.db, id)) ?? Promise.reject(notFound(`webhook subscription ${id}`));
 }
 
-export function listWebhooks(ctx: AppContext, q: { after?: string; limit: number }): Promise<Page<StoredSubscription>> {
+export function listWebhooks(ctx: AppContext, q: { after?: [number, string]; limit: number }): Promise<Page<StoredSubscription>> {
   return listSubscriptions(ctx.database.db, q);
 }
 

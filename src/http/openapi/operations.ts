@@ -80,7 +80,7 @@ export const OPERATIONS: Readonly<Record<string, OperationInfo>> = {
   'PUT /api/webhooks/{id}': op('putWebhook', 'Create or replace a webhook subscription', 'webhooks'),
   'GET /api/webhooks/{id}': op('getWebhook', 'Read a webhook subscription (never its secret)', 'webhooks'),
   'DELETE /api/webhooks/{id}': op('deleteWebhook', 'Delete a webhook subscription', 'webhooks'),
-  'GET /api/webhooks': op('listWebhooks', 'List webhook subscriptions', 'webhooks'),
+  'GET /api/webhooks': op('listWebhooks', 'List webhook subscriptions, newest first', 'webhooks'),
   'GET /api/webhooks/{id}/deliveries': op('listWebhookDeliveries', "A subscription's delivery log, newest first", 'webhooks'),
   'POST /api/webhooks/{id}/deliveries/{deliveryId}/retry': op('retryWebhookDelivery', 'Redeliver one delivery now', 'webhooks', [409]),
   'POST /api/webhooks/{id}/ping': op('pingWebhook', 'Send a ping event to a subscription now', 'webhooks'),

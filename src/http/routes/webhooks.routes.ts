@@ -77,8 +77,8 @@ export function webhooksRoutes(app: FastifyInstance, { ctx, webhooks }: HttpDeps
     '/api/webhooks',
     { schema: { querystring: WebhookListQuery, response: { 200: WebhookPage } }, config: { access: 'webhooks' } },
     async (req) => {
-      const after = cursorKey<[string]>(req.query.cursor, ['string']);
-      const page = await listWebhooks(ctx, { after: after?.[0], limit: req.query.limit ?? 50 });
+      const after = cursorKey<[number, string]>(req.query.cursor, ['number', 'string']);
+      const page = await listWebhooks(ctx, { after, limit: req.query.limit ?? 50 });
       return { items: page.items.map(webhookView), nextCursor: page.nextCursor };
     },
   );

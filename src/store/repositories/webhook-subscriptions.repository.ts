@@ -81,11 +81,12 @@ export async function markSubscriptionDeleted(db: Executor, key: number, now: nu
   await db.updateTable('webhook_subscriptions').set({ deleted_at: now }).where('key', '=', key).execute();
 }
 
-/** Subscriptions by id (code point order), after the cursor's id. */
-export async function listSubscriptions(db: Executor, q: { after?: string; limit: number }): Promise<Page<StoredSubscription>> {
-  let query = db.selectFrom('webhook_subscriptions').selectAll().where('deleted_at', 'is', null).orderBy('id').limit(q.limit + 1);
-  if (q.after !== undefined) query = query.where('id', '>', q.after);
-  return pageOf(await query.execute(), q.limit, toSubscription, (r) => [r.id]);
+/** Subscriptions newest first (by creation, then id), after the cursor's (createdAt, id). */
+export async function listSubscriptions(db: Executor, q: { after?: [number, string]; limit: number }): Promise<Page<StoredSubscription>> {
+  let query = db.selectFrom('webhook_subscriptions').selectAll().where('deleted_at', 'is', null).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(q.limit + 1);
+  const after = q.after;
+  if (after !== undefined) query = query.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(after[0], after[1])));
+  return pageOf(await query.execute(), q.limit, toSubscription, (r) => [r.created_at, r.id]);
 }
 
 /** Every active subscription: what the dispatcher fans events out to and sends for. */
