@@ -1,6 +1,7 @@
 /**
  * A dry run answers every record at once; the console shows them 200 at a time ("Load more"), each named by its
  * order's externalId and line number, so a run over many lines neither floods the page nor asks for every label.
+ * And a line's "why these dates" says what the next run does to it, as the dry run's record does.
  */
 import { describe, expect, it } from 'vitest';
 import { DATABASE_KINDS } from '../fixtures/databases.ts';
@@ -46,6 +47,27 @@ describe(`a large dry run on ${kind}`, () => {
     expect(await dialog.getByRole('button', { name: 'Load more' }).count()).toBe(0);
     expect(await dialog.getByText('records shown').count()).toBe(0);
     await rows.last().getByRole('link', { name: 'BIG-1', exact: true }).waitFor();
+    c.expectNoErrors();
+    await c.close();
+  });
+
+  it('says on the order page what the next run does to a line, as its dry run does: a launched preorder moves to Backorder Hold', async () => {
+    const t = suite.svc.t;
+    // A preorder launching tomorrow, with nothing in stock; then the day after the launch, before the Pre-Order Job.
+    await seedProducts(t, { 'PO-1': { preorderEligible: true, launchDate: '2028-06-02' } });
+    const order = await placeOrder(t, 'PRE-1', [['PO-1', 2]]);
+    expect(order.lines[0].statusReason).toBe('PreorderHold');
+    await t.setClock('2028-06-03T09:00:00Z');
+    const dry = (await t.api('POST', '/api/jobs/preorder/runs?dryRun=true', {})).body;
+    expect(dry.records.find((r: { lineId: string }) => r.lineId === order.lines[0].id)).toMatchObject({ from: 'PreorderHold', to: 'BackorderHold' });
+
+    const c = await openPage(suite.browser, suite.svc);
+    const { page } = c;
+    await signIn(page);
+    await page.goto(`${suite.svc.url}/orders/${order.id}`);
+    const next = page.locator('[data-promise="1"] [data-next]');
+    await next.waitFor();
+    expect(await next.textContent()).toMatch(/^The next Pre-Order Job moves it to Backorder Hold\b/);
     c.expectNoErrors();
     await c.close();
   });

@@ -60,6 +60,10 @@ describe(`console journeys on ${kind}`, () => {
 
     await page.getByRole('link', { name: 'Audit' }).click();
     await page.getByRole('table', { name: 'Settings changes' }).getByText('cancellationSlaDays').first().waitFor();
+    // Who changed it: the key's label, with its id.
+    const admin = (await suite.svc.t.api('GET', '/api/keys?limit=500')).body.items.find((k: { label: string | null }) => k.label === 'HOLDFAST_ADMIN_KEY');
+    const who = page.getByRole('table', { name: 'Settings changes' }).locator('tbody tr').first().locator('td').nth(1);
+    await expect.poll(() => who.textContent()).toBe(`HOLDFAST_ADMIN_KEY ${admin.id}`);
     c.expectNoErrors([400]);
     await c.close();
   });
@@ -134,7 +138,14 @@ describe(`console journeys on ${kind}`, () => {
     const row = page.getByRole('table', { name: 'Stock' }).locator(`tr[data-location="${line.locationId}"]`);
     await row.waitFor();
     await page.getByRole('button', { name: `Edit on hand at ${line.locationId}` }).click();
-    await page.getByLabel(`On hand at ${line.locationId}`).fill(String(before.reserved + 1_000));
+    // A negative on hand is refused on the field, not set as its absolute value.
+    const field = page.getByLabel(`On hand at ${line.locationId}`, { exact: true });
+    await field.fill('-5');
+    await page.getByRole('button', { name: 'Set on hand' }).click();
+    await expect.poll(() => field.getAttribute('aria-invalid'), { timeout: 10_000 }).toBe('true');
+    expect(await field.inputValue()).toBe('-5');
+    expect((await stockAt()).onHand).toBe(before.onHand);
+    await field.fill(String(before.reserved + 1_000));
     await page.getByRole('button', { name: 'Set on hand' }).click();
     // The edit starts a backorder run for the sku, which reserves for the held lines at that location: the table
     // shows it without a reload.
@@ -149,7 +160,7 @@ describe(`console journeys on ${kind}`, () => {
     const seen = { line, before, after, cell: await reservedCell.textContent() };
     expect(after.reserved, JSON.stringify(seen)).toBeGreaterThan(before.reserved);
     expect(Number((await reservedCell.textContent())!.replace(/[^0-9]/g, ''))).toBe(after.reserved);
-    c.expectNoErrors();
+    c.expectNoErrors([400]);
     await c.close();
   });
 
@@ -169,12 +180,17 @@ describe(`console journeys on ${kind}`, () => {
     const before = await chartData(page, 'ATP');
 
     const upload = (name: string, text: string) => page.locator('input[type="file"]').setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(text) });
-    await upload('po-bad.csv', `sku,locationId,date,quantity,reference\nDK-300,WEST,${day},40,PO-7001\nDK-300,WEST,${day},zero,PO-7001\n`);
+    // Two bad rows, the second with two problems: the title counts the rows, the table lists each problem.
+    await upload('po-bad.csv', `sku,locationId,date,quantity,reference\nDK-300,WEST,${day},40,PO-7001\nDK-300,WEST,${day},zero,PO-7001\nDK-300,NOWHERE,${day},x,PO-7001\n`);
     const bad = page.getByRole('table', { name: 'Bad rows' });
     await bad.waitFor();
     const rows = await bad.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
-    expect(rows).toEqual([['3', 'quantity', expect.any(String)]]);
-    expect(await page.getByText('po-bad.csv was not imported: 1 bad row').count()).toBe(1);
+    expect(rows).toEqual([
+      ['3', 'quantity', expect.any(String)],
+      ['4', 'quantity', expect.any(String)],
+      ['4', 'locationId', expect.any(String)],
+    ]);
+    expect(await page.getByText('po-bad.csv was not imported: 2 bad rows, 3 problems').count()).toBe(1);
     expect(await supplyOn(day)).toBe('0');
 
     await upload('po-good.csv', `sku,locationId,date,quantity,reference\nDK-300,WEST,${day},40,PO-7001\n`);
@@ -215,7 +231,11 @@ describe(`console journeys on ${kind}`, () => {
     await dialog.locator('[data-count="movedToFulfillment"]').getByText(String(dry.movedToFulfillment), { exact: true }).waitFor();
     expect(await dialog.locator('[data-count="processed"]').textContent()).toContain(String(dry.processed));
     expect(await dialog.getByRole('table', { name: 'Dry run records' }).locator('tbody tr').count()).toBe(dry.records.length);
+    // The dialog holds the focus (its counts came after its answer, long after the menu closed), and gives it back
+    // to "Dry run" when it closes.
+    expect(await dialog.evaluate((d) => d.contains(document.activeElement))).toBe(true);
     await dialog.getByRole('button', { name: 'Close' }).click();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Dry run');
     expect(await runIds()).toEqual(before);
 
     await page.getByRole('button', { name: 'Run', exact: true }).click();

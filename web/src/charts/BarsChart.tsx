@@ -22,7 +22,8 @@ export default function BarsChart({ data, category, series, stacked }: Props) {
         <XAxis dataKey={category} tick={{ fontSize: 12 }} interval={0} />
         <YAxis allowDecimals={false} tick={{ fontSize: 12 }} />
         <Tooltip />
-        {series.length > 1 ? <Legend wrapperStyle={{ fontSize: 12 }} /> : null}
+        {/* In the series' own order (Recharts sorts by name otherwise), which is the order the bars are drawn in. */}
+        {series.length > 1 ? <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={(item) => series.findIndex((s) => s.label === item.value)} /> : null}
         {series.map((s) => (
           <Bar key={s.key} dataKey={s.key} name={s.label} fill={s.color} stackId={stacked ? 'stack' : undefined} isAnimationActive={false} />
         ))}

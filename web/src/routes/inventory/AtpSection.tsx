@@ -18,7 +18,13 @@ export function AtpSection({ sku }: { sku: string }) {
   const { api } = useSession();
   const locations = useLocations();
   const [quantityInput, setQuantityInput] = useState<number | string>(1);
-  const quantity = typeof quantityInput === 'number' && Number.isInteger(quantityInput) && quantityInput >= 1 ? quantityInput : 1;
+  const valid = typeof quantityInput === 'number' && Number.isInteger(quantityInput) && quantityInput >= 1;
+  // While the field holds no valid quantity, the answers shown stay those of the last one it held.
+  const [quantity, setQuantity] = useState(1);
+  const onQuantity = (v: number | string) => {
+    setQuantityInput(v);
+    if (typeof v === 'number' && Number.isInteger(v) && v >= 1) setQuantity(v);
+  };
   const active = (locations.data?.items ?? []).filter((l) => l.active);
   const [chosen, setChosen] = useState<string | null>(null);
   const shown = active.find((l) => l.id === chosen)?.id ?? active[0]?.id ?? null;
@@ -35,7 +41,7 @@ export function AtpSection({ sku }: { sku: string }) {
   });
   const bySummary = new Map((summary.data?.locations ?? []).map((l) => [l.locationId, l]));
   const best = summary.data?.earliestDate ? { date: summary.data.earliestDate, locationId: summary.data.locationId } : null;
-  const quantityError = typeof quantityInput === 'number' && quantityInput >= 1 && Number.isInteger(quantityInput) ? undefined : 'Enter a whole number of at least 1';
+  const quantityError = valid ? undefined : 'Enter a whole number of at least 1';
 
   return (
     <Paper withBorder p="md" component="section" aria-labelledby="atp-title">
@@ -49,11 +55,13 @@ export function AtpSection({ sku }: { sku: string }) {
       ) : (
         <Stack gap="sm">
           <Group align="flex-end" gap="md" wrap="wrap">
-            <NumberInput label="Quantity" value={quantityInput} onChange={setQuantityInput} min={1} allowDecimal={false} allowNegative={false} w={120} error={quantityError} />
+            <NumberInput label="Quantity" value={quantityInput} onChange={onQuantity} min={1} allowDecimal={false} allowNegative={false} w={120} error={quantityError} />
             <SegmentedControl aria-label="Location" value={shown ?? ''} onChange={setChosen} data={active.map((l) => ({ value: l.id, label: l.id }))} />
           </Group>
           <Text size="sm" data-earliest>
-            {summary.isPending
+            {!valid
+              ? `Enter a quantity to see its earliest date (below: for ${quantity}).`
+              : summary.isPending
               ? 'Computing the earliest date…'
               : !summary.data
                 ? 'The earliest date could not be computed.'
@@ -95,7 +103,7 @@ export function AtpSection({ sku }: { sku: string }) {
             title="ATP"
             description={
               current?.data
-                ? `${sku} at ${shown}, ${(current.data.days ?? []).length} days from ${formatDate(current.data.today)}: supply, promised demand, projected and ATP. The dashed line is the quantity.`
+                ? `${sku} at ${shown}, ${(current.data.days ?? []).length} days from ${formatDate(current.data.today)}: supply up from zero and promised demand down from it, projected (dashed) and ATP (the wide step). The grey dashed line is the quantity.`
                 : `${sku} at ${shown ?? '—'}`
             }
             rows={current?.data?.days ?? []}

@@ -218,6 +218,9 @@ function CsvUpload({ sku }: { sku: string }) {
   }
 
   const rows = result?.error instanceof ApiError ? result.error.errors.map(describeRow) : [];
+  // A row may break several rules: the title counts rows, the table lists every problem.
+  const badRows = new Set(rows.filter((r) => r.line !== '—').map((r) => r.line)).size;
+  const verdict = badRows === rows.length ? counted(badRows, 'bad row') : badRows === 0 ? counted(rows.length, 'problem') : `${counted(badRows, 'bad row')}, ${counted(rows.length, 'problem')}`;
   return (
     <Stack gap="xs" mb="md">
       <Group gap="sm" wrap="wrap">
@@ -246,7 +249,7 @@ function CsvUpload({ sku }: { sku: string }) {
       ) : null}
       {result?.error ? (
         rows.length ? (
-          <Alert color="red" role="alert" title={`${result.file} was not imported: ${counted(rows.length, 'bad row')}`}>
+          <Alert color="red" role="alert" title={`${result.file} was not imported: ${verdict}`}>
             <Table fz="sm" aria-label="Bad rows" withTableBorder>
               <Table.Thead>
                 <Table.Tr>

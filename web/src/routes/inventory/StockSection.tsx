@@ -108,7 +108,7 @@ function OnHandEditor({ sku, locationId, current, onDone }: { sku: string; locat
   };
   const fieldError = err ? (err.at('/0/onHand') ?? err.detail) : save.error ? String((save.error as Error).message) : undefined;
   return (
-    <form onSubmit={submit} noValidate>
+    <form onSubmit={submit} onKeyDown={(e) => e.key === 'Escape' && onDone()} noValidate>
       <Group gap={4} justify="flex-end" wrap="nowrap">
         <NumberInput
           aria-label={`On hand at ${locationId}`}
@@ -116,7 +116,8 @@ function OnHandEditor({ sku, locationId, current, onDone }: { sku: string; locat
           onChange={setValue}
           min={0}
           allowDecimal={false}
-          allowNegative={false}
+          // A minus typed stays, and the service's refusal shows on the field: dropping it would set 5 for "-5".
+          clampBehavior="none"
           w={110}
           size="xs"
           error={fieldError}

@@ -24,7 +24,7 @@ export function DryRunModal({ jobType, onClose, onRun }: { jobType: string; onCl
   const answer: DryRun | null = dry.data && 'dryRun' in dry.data && dry.data.dryRun ? dry.data : null;
   const [shown, setShown] = useState(PAGE);
   return (
-    <Modal opened onClose={onClose} title={`Dry run: ${jobLabel(jobType)}`} size="xl" centered>
+    <Modal opened onClose={onClose} title={`Dry run: ${jobLabel(jobType)}`} size="xl" centered returnFocus={false}>
       <Stack>
         <Text size="sm" c="dimmed">
           What a {jobLabel(jobType)} started now would do. Nothing is written: no line, stock, event or job-log entry.

@@ -5,7 +5,7 @@
 import { Alert, Anchor, Badge, Button, Card, Group, Menu, NativeSelect, SimpleGrid, Table, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { unwrap } from '../../api/problem.ts';
 import { useSession } from '../../api/session.tsx';
@@ -25,6 +25,12 @@ export default function JobsPage() {
   const jobType = (JOB_TYPES as readonly string[]).includes(params.get('jobType') ?? '') ? (params.get('jobType') as JobType) : undefined;
   const status = ['running', 'succeeded', 'failed'].includes(params.get('status') ?? '') ? (params.get('status') as 'running' | 'succeeded' | 'failed') : undefined;
   const [dryRun, setDryRun] = useState<JobType | null>(null);
+  const dryRunButton = useRef<HTMLButtonElement>(null);
+  // Back to the button that opened the dialog (the menu item that did is gone).
+  const closeDryRun = () => {
+    setDryRun(null);
+    dryRunButton.current?.focus();
+  };
   // After "Run", refresh fast for a few seconds even if the run ends before the log first shows it running.
   const [startedAt, setStartedAt] = useState(0);
 
@@ -64,9 +70,12 @@ export default function JobsPage() {
       <PageHeader title="Background jobs" subtitle="Monitoring">
         {mayRun ? (
           <>
-            <Menu position="bottom-end" withinPortal>
+            {/* The dialog takes the focus: the menu must not hand it back to its button behind the dialog. */}
+            <Menu position="bottom-end" withinPortal returnFocus={false}>
               <Menu.Target>
-                <Button variant="default">Dry run</Button>
+                <Button variant="default" ref={dryRunButton}>
+                  Dry run
+                </Button>
               </Menu.Target>
               <Menu.Dropdown>
                 {JOB_TYPES.map((t) => (
@@ -194,7 +203,7 @@ export default function JobsPage() {
           <ProblemAlert error={log.error} action="Refreshing the job log" />
         </>
       )}
-      {dryRun ? <DryRunModal jobType={dryRun} onClose={() => setDryRun(null)} onRun={mayRun ? () => (setDryRun(null), run.mutate(dryRun)) : undefined} /> : null}
+      {dryRun ? <DryRunModal jobType={dryRun} onClose={closeDryRun} onRun={mayRun ? () => (closeDryRun(), run.mutate(dryRun)) : undefined} /> : null}
     </>
   );
 }

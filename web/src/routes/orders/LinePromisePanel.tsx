@@ -18,15 +18,18 @@ const ordinal = (n: number) => {
   return `${n}${s[(v - 20) % 10] ?? s[v] ?? s[0]}`;
 };
 
-function Next({ next }: { next: NonNullable<LinePromise['next']> }) {
+/** What the next run does to a line that is now on `current`: releases it, keeps it or moves it to another hold. */
+function Next({ next, current }: { next: NonNullable<LinePromise['next']>; current: Line['statusReason'] }) {
   const where = next.locationId ? ` at ${next.locationId}` : '';
+  const held = next.statusReason === 'BackorderHold' || next.statusReason === 'PreorderHold';
+  const how = next.statusReason === current ? 'keeps it on' : 'moves it to';
   const what =
     next.statusReason === 'AwaitingFulfillment'
       ? `releases it${where}`
-      : next.statusReason === 'BackorderHold' || next.statusReason === 'PreorderHold'
+      : held
         ? next.inventoryAvailabilityDate
-          ? `keeps it on ${reasonLabel(next.statusReason)}${where}, available ${formatDate(next.inventoryAvailabilityDate)}${next.estimatedShipmentDate ? `, ships ${formatDate(next.estimatedShipmentDate)}` : ''}`
-          : `keeps it on ${reasonLabel(next.statusReason)} with no date within the horizon`
+          ? `${how} ${reasonLabel(next.statusReason)}${where}, available ${formatDate(next.inventoryAvailabilityDate)}${next.estimatedShipmentDate ? `, ships ${formatDate(next.estimatedShipmentDate)}` : ''}`
+          : `${how} ${reasonLabel(next.statusReason)} with no date within the horizon`
         : `moves it to ${reasonLabel(next.statusReason)}`;
   return (
     <Text size="sm" mt={6} data-next>
@@ -88,7 +91,7 @@ export function LinePromisePanel({ line }: { line: Line }) {
               {p.queue.expiringAhead.lines ? `, of which ${counted(p.queue.expiringAhead.lines, 'line')} past the cancellation SLA take no supply` : ''}.
             </Text>
           ) : null}
-          {p.next ? <Next next={p.next} /> : null}
+          {p.next ? <Next next={p.next} current={line.statusReason} /> : null}
           {p.reservation ? (
             <Text size="sm" mt={6}>
               Reserved: {counted(p.reservation.quantity, 'unit')} at {p.reservation.locationId ?? '—'} since {formatInstant(p.reservation.since)}.

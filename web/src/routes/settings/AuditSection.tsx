@@ -1,6 +1,6 @@
 /** Who changed the settings, when, and what: each change as the fields it touched, before and after. */
 import { Code, Paper, Stack, Table, Text, Title } from '@mantine/core';
-import { useInfiniteQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { unwrap } from '../../api/problem.ts';
 import { useSession } from '../../api/session.tsx';
 import { Empty, LoadMore, Loading } from '../../components/common.tsx';
@@ -21,7 +21,14 @@ function changes(before: unknown, after: unknown, prefix = ''): { field: string;
 const show = (v: unknown) => (v === undefined ? '—' : JSON.stringify(v));
 
 export function AuditSection() {
-  const { api } = useSession();
+  const { api, can } = useSession();
+  // Who, by the key's label where the key is live and this key may list keys; otherwise by the key's id.
+  const keys = useQuery({
+    queryKey: ['keys', 'labels'],
+    enabled: can('admin'),
+    queryFn: () => unwrap(api.GET('/api/keys', { params: { query: { limit: 500 } } })),
+  });
+  const labels = new Map((keys.data?.items ?? []).flatMap((k) => (k.label ? [[k.id, k.label] as const] : [])));
   const audit = useInfiniteQuery({
     queryKey: ['audit'],
     initialPageParam: undefined as string | undefined,
@@ -57,7 +64,18 @@ export function AuditSection() {
                   return (
                     <Table.Tr key={e.id}>
                       <Table.Td>{formatInstant(e.at)}</Table.Td>
-                      <Table.Td className="mono">{e.actor}</Table.Td>
+                      <Table.Td>
+                        {labels.has(e.actor) ? (
+                          <>
+                            {labels.get(e.actor)}{' '}
+                            <Text span size="xs" c="dimmed" className="mono">
+                              {e.actor}
+                            </Text>
+                          </>
+                        ) : (
+                          <span className="mono">{e.actor}</span>
+                        )}
+                      </Table.Td>
                       <Table.Td>
                         <Stack gap={2}>
                           {diff.length ? (
