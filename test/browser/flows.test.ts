@@ -140,12 +140,17 @@ describe(`console journeys on ${kind}`, () => {
     await page.getByRole('button', { name: `Edit on hand at ${line.locationId}` }).click();
     // A negative on hand is refused on the field, not set as its absolute value.
     const field = page.getByLabel(`On hand at ${line.locationId}`, { exact: true });
-    await field.fill('-5');
+    // Typed once the editor has settled: a fill in the moment it opens can be overwritten by its first value.
+    const type = async (text: string) => expect.poll(async () => (await field.fill(text), field.inputValue())).toBe(text);
+    await expect.poll(() => field.inputValue()).toBe(String(before.onHand));
+    await type('-5');
+    const refused = page.waitForResponse((r) => r.request().method() === 'PUT' && r.url().endsWith('/api/inventory/on-hand'));
     await page.getByRole('button', { name: 'Set on hand' }).click();
+    expect((await refused).status()).toBe(400);
     await expect.poll(() => field.getAttribute('aria-invalid'), { timeout: 10_000 }).toBe('true');
     expect(await field.inputValue()).toBe('-5');
     expect((await stockAt()).onHand).toBe(before.onHand);
-    await field.fill(String(before.reserved + 1_000));
+    await type(String(before.reserved + 1_000));
     await page.getByRole('button', { name: 'Set on hand' }).click();
     // The edit starts a backorder run for the sku, which reserves for the held lines at that location: the table
     // shows it without a reload.
@@ -267,6 +272,8 @@ describe(`console journeys on ${kind}`, () => {
     expect((await targetRow.locator(`td[title="${target.lineId}"]`).textContent())?.trim()).toBe(String(lineNumber));
     expect(await records.getByText(target.orderId, { exact: true }).count()).toBe(0);
     await targetRow.getByRole('link', { name: order.externalId, exact: true }).click();
+    // The line's history names the run that released it by the job's name, and links to it.
+    await page.locator(`#line-${lineNumber} [data-history]`).getByRole('link', { name: 'Back-Order Job run' }).last().waitFor();
     await cancelLine(page, target.lineId, suite.svc);
     c.expectNoErrors();
     await c.close();

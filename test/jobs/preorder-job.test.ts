@@ -114,6 +114,10 @@ describe.each(DATABASE_KINDS)('preorder job on %s', (kind) => {
       ['line.preordered', 'New', 'PreorderHold'],
       ['line.backordered', 'PreorderHold', 'BackorderHold'],
     ]);
+    // The run's event names the run and its job; intake's names neither. backorderedAt is an instant, as on the line.
+    expect(events[1].data).toMatchObject({ runId: run.id, jobType: 'preorder', trigger: 'manual', backorderedAt: run.startedAt });
+    expect(events[0].data).not.toHaveProperty('runId');
+    expect(events[0].data).not.toHaveProperty('jobType');
     const { records } = await runDetails(t, run.id, 1);
     expect(records).toHaveLength(2);
     expectRunAccounted(run, records, before, after);

@@ -21,11 +21,22 @@ export interface StoredEvent {
 
 /**
  * An event's data as the history shows it: what was stored, with the run that wrote it (kept beside the event,
- * `run_id`; events written before the positional form, event-data.ts, also carry it in their data).
+ * `run_id`; events written before the positional form, event-data.ts, also carry it in their data) and that run's
+ * job type.
  */
-function dataOf(r: { data: string; run_id: string | null }): Record<string, unknown> {
+function dataOf(r: { data: string; run_id: string | null }, jobTypes: ReadonlyMap<string, string>): Record<string, unknown> {
   const data = parseEventData(r.data);
-  return r.run_id === null || 'runId' in data ? data : { ...data, runId: r.run_id };
+  if (r.run_id === null) return data;
+  const jobType = jobTypes.get(r.run_id);
+  return { ...data, ...('runId' in data ? {} : { runId: r.run_id }), ...(jobType === undefined ? {} : { jobType }) };
+}
+
+/** The job type of each run that wrote one of these events: one read for the page. */
+async function jobTypesOf(db: Executor, rows: readonly { run_id: string | null }[]): Promise<Map<string, string>> {
+  const ids = [...new Set(rows.flatMap((r) => (r.run_id === null ? [] : [r.run_id])))];
+  if (ids.length === 0) return new Map();
+  const runs = await db.selectFrom('job_runs').select(['id', 'job_type']).where('id', 'in', ids).execute();
+  return new Map(runs.map((r) => [r.id, r.job_type]));
 }
 
 /** An order's line history, oldest first, read through its lines (events are indexed by sku and line). */
@@ -41,10 +52,11 @@ export async function listOrderEvents(db: Executor, orderId: string, q: { after?
     .limit(q.limit + 1);
   if (q.after !== undefined) query = query.where('id', '>', q.after);
   const rows = await query.execute();
+  const jobTypes = await jobTypesOf(db, rows);
   return pageOf(
     rows,
     q.limit,
-    (r) => ({ id: r.id, lineId: r.line_id, orderId: r.order_id, type: r.type, from: r.from_reason, to: r.to_reason, at: r.at, data: dataOf(r) }),
+    (r) => ({ id: r.id, lineId: r.line_id, orderId: r.order_id, type: r.type, from: r.from_reason, to: r.to_reason, at: r.at, data: dataOf(r, jobTypes) }),
     (r) => [r.id],
   );
 }
@@ -52,5 +64,6 @@ export async function listOrderEvents(db: Executor, orderId: string, q: { after?
 /** One line's history, oldest first (events are indexed by sku and line). */
 export async function lineEvents(db: Executor, sku: string, lineId: string): Promise<StoredEvent[]> {
   const rows = await db.selectFrom('line_events').selectAll().where('sku', '=', sku).where('line_id', '=', lineId).orderBy('id').execute();
-  return rows.map((r) => ({ id: r.id, lineId: r.line_id, orderId: r.order_id, type: r.type, from: r.from_reason, to: r.to_reason, at: r.at, data: dataOf(r) }));
+  const jobTypes = await jobTypesOf(db, rows);
+  return rows.map((r) => ({ id: r.id, lineId: r.line_id, orderId: r.order_id, type: r.type, from: r.from_reason, to: r.to_reason, at: r.at, data: dataOf(r, jobTypes) }));
 }

@@ -44,7 +44,7 @@ export function RecordsTable({ records, label }: { records: readonly RunRecord[]
                 <Table.Td>
                   <ReasonBadge reason={r.from} />
                 </Table.Td>
-                <Table.Td>{r.from === r.to ? <Text size="xs">re-dated</Text> : <ReasonBadge reason={r.to} />}</Table.Td>
+                <Table.Td>{r.from === r.to ? <Text size="xs">{r.inventoryAvailabilityDate ? 're-dated' : 're-dated: no date within the horizon'}</Text> : <ReasonBadge reason={r.to} />}</Table.Td>
                 <Table.Td>{formatDate(r.inventoryAvailabilityDate)}</Table.Td>
                 <Table.Td>{formatDate(r.estimatedShipmentDate)}</Table.Td>
                 <Table.Td>{r.error ?? ''}</Table.Td>

@@ -5,7 +5,7 @@ import { Link } from 'react-router';
 import { unwrap } from '../../api/problem.ts';
 import { useSession } from '../../api/session.tsx';
 import { Empty } from '../../components/common.tsx';
-import { formatDate, formatInstant, reasonLabel } from '../../format.ts';
+import { formatDate, formatInstant, jobLabel, reasonLabel } from '../../format.ts';
 
 const PAGE = 500;
 const MAX_PAGES = 20;
@@ -41,7 +41,7 @@ function cause(data: Record<string, unknown>) {
       <>
         by{' '}
         <Anchor component={Link} to={`/monitoring/jobs/runs/${encodeURIComponent(runId)}`} size="xs">
-          {job ? `${job} run` : 'job run'}
+          {job ? `${jobLabel(job)} run` : 'job run'}
         </Anchor>
         {text(data.trigger) ? ` (${text(data.trigger)})` : ''}
       </>
