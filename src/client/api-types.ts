@@ -665,7 +665,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List webhook subscriptions */
+        /** List webhook subscriptions, newest first */
         get: operations["listWebhooks"];
         put?: never;
         post?: never;
