@@ -78,6 +78,10 @@ describe.each(DATABASE_KINDS)('console screens on %s', (kind) => {
     const newestHeld = (await api('/api/order-lines?statusReason=BackorderHold&limit=1')).items[0];
     const itsOrder = await api(`/api/orders/${newestHeld.orderId}`);
     await lineRows.first().getByRole('link', { name: `${itsOrder.externalId} #${newestHeld.lineNumber}`, exact: true }).waitFor();
+    // The list has the order page's line columns, State included.
+    const lineHeaders = await page.getByRole('table', { name: 'Lines' }).getByRole('columnheader').allTextContents();
+    expect(lineHeaders).toEqual(['Order', 'SKU', 'Quantity', 'State', 'Status Reason', 'Location', 'Inventory Availability Date', 'Estimated Shipment Date', 'Launch Date']);
+    expect(await lineRows.first().locator('td').nth(3).textContent()).toBe('On Hold');
 
     const orders = await api('/api/orders?limit=500');
     timings.push(['Orders', await timeUntil(() => navigate(page, 'Orders'), page.getByRole('table', { name: 'Orders' }).getByRole('link', { name: orders.items[0].externalId }))]);

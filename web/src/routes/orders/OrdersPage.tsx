@@ -210,7 +210,7 @@ function LineList({ query }: { query: ReturnType<typeof useLines> }) {
       name="Lines"
       minWidth={900}
       className="nowrap"
-      headings={['Order', 'SKU', 'Quantity', ...LINE_PLAN_HEADINGS]}
+      headings={['Order', 'SKU', 'Quantity', 'State', ...LINE_PLAN_HEADINGS]}
       cells={(l) => (
         <>
           <Table.Td>
@@ -220,6 +220,7 @@ function LineList({ query }: { query: ReturnType<typeof useLines> }) {
           </Table.Td>
           <Table.Td>{l.sku}</Table.Td>
           <Table.Td>{l.quantity}</Table.Td>
+          <Table.Td>{stateLabel(l.state)}</Table.Td>
           <LinePlanCells line={l} />
         </>
       )}
