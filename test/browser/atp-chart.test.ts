@@ -19,8 +19,11 @@ describe(`the ATP chart on ${kind}`, () => {
     await navigate(page, 'Inventory');
     await page.getByLabel('SKU', { exact: true }).selectOption('MN-270');
     const figure = page.getByRole('figure', { name: 'ATP' });
-    await page.waitForFunction(() => document.querySelectorAll('figure table tbody tr').length === 366);
-    const dates = (await chartData(page, 'ATP')).map((r) => r[0]!);
+    // The figure's own table, read once it holds the year (it is drawn again as the page's queries settle).
+    let dates: string[] = [];
+    await expect
+      .poll(async () => (dates = (await chartData(page, 'ATP')).map((r) => r[0]!)).length, { timeout: 15_000 })
+      .toBe(366);
     const years = new Set(dates.map((d) => d.slice(0, 4)));
     expect(years.size).toBe(2);
     // Each day as the console writes a business date, "4 Jun 2028" (formatDate in web/src/format.ts), by the browser's
