@@ -180,8 +180,9 @@ describe(`console journeys on ${kind}`, () => {
     expect(await page.getByRole('radio', { name: 'WEST' }).isChecked()).toBe(true);
     const day = addDays(await today(), 3);
     const supplyOn = async (date: string) => (await chartData(page, 'ATP')).find((r) => r[0] === date)?.[1];
-    await page.getByRole('figure', { name: 'ATP' }).locator('tbody tr').first().waitFor({ state: 'attached' });
-    expect(await supplyOn(day)).toBe('0');
+    // The figure's table once it is WEST's (it is drawn again as the location's answer replaces the first one).
+    await page.getByRole('figure', { name: 'ATP' }).getByText(/^DK-300 at WEST, /).waitFor();
+    await expect.poll(() => supplyOn(day)).toBe('0');
     const before = await chartData(page, 'ATP');
 
     const upload = (name: string, text: string) => page.locator('input[type="file"]').setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(text) });

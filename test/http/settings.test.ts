@@ -121,6 +121,24 @@ describe.each(DATABASE_KINDS)('settings on %s', (kind) => {
     expect(await audits()).toHaveLength(n + 2);
   });
 
+  it('writes and audits nothing for a change that changes nothing (settings and policies)', async () => {
+    const settingsNow = await settings();
+    const version = async () => (await db.selectFrom('config').select('value').where('key', '=', '_version').executeTakeFirst())?.value ?? null;
+    const rows = await tableCount(t, 'config_audit');
+    const v = await version();
+    const same = await t.api('PATCH', '/api/settings', { atpHorizonDays: settingsNow.atpHorizonDays, jobs: { backorder: { cron: settingsNow.jobs.backorder.cron } } });
+    expectStatus(same, 200);
+    expect(same.body).toEqual(settingsNow);
+    const policy = (await t.api('GET', '/api/policies')).body;
+    expectStatus(await t.api('PUT', '/api/policies', policy), 200);
+    expect(await tableCount(t, 'config_audit')).toBe(rows);
+    expect(await version(), 'no new configuration version for other processes to re-read').toBe(v);
+    // A real change after it is audited as before.
+    await patchSettings(t, { atpHorizonDays: settingsNow.atpHorizonDays + 1 });
+    expect(await tableCount(t, 'config_audit')).toBe(rows + 1);
+    await patchSettings(t, { atpHorizonDays: settingsNow.atpHorizonDays });
+  });
+
   it('takes "today" in the business time zone', async () => {
     await seedLocations(t, { EAST: { priority: 1, handlingDays: 1 } });
     await seedProducts(t, { 'TZ-1': {} });

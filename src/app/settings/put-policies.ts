@@ -6,6 +6,7 @@ import { POLICIES_KEY, readPolicy } from './settings.query.ts';
 import type { FulfillmentPolicy } from '../../domain/policy/fulfillment-policy.ts';
 import { allLocations } from '../../store/repositories/catalog.repository.ts';
 import { lockConfig, writeConfig } from '../../store/repositories/config.repository.ts';
+import { canonicalJson } from '../canonical.ts';
 
 export async function putPolicies(ctx: AppContext, actor: Actor, policy: FulfillmentPolicy): Promise<FulfillmentPolicy> {
   return ctx.database.transaction(async (trx) => {
@@ -19,6 +20,8 @@ export async function putPolicies(ctx: AppContext, actor: Actor, policy: Fulfill
     if (errors.length) throw invalid(errors);
     await lockConfig(trx, ctx.database.store, POLICIES_KEY, ctx.clock.now());
     const before = await readPolicy(trx);
+    // The same policy again changes nothing: no new version, no audit row.
+    if (canonicalJson(before) === canonicalJson(policy)) return policy;
     await writeConfig(trx, POLICIES_KEY, policy, before, actor.id, ctx.clock.now());
     return policy;
   });

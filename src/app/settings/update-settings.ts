@@ -1,6 +1,6 @@
 /**
  * PATCH of the settings: merges what it names (nested objects too), checks the result as a whole and writes it
- * with an audit row (who, when, before, after). Nothing is written when any part is refused.
+ * with an audit row (who, when, before, after). Nothing is written when any part is refused, or when nothing changes.
  */
 import { Cron } from 'croner';
 import { invalid } from '../errors.ts';
@@ -11,6 +11,7 @@ import { isTimeZone } from '../../domain/calendar/business-date.ts';
 import { mergeSettings } from '../../domain/settings/settings.ts';
 import type { Settings, SettingsPatch } from '../../domain/settings/settings.ts';
 import { lockConfig, writeConfig } from '../../store/repositories/config.repository.ts';
+import { canonicalJson } from '../canonical.ts';
 
 /** What is wrong with a cron expression, in plain words with what is allowed; null when it is one. */
 export function cronError(expression: string): string | null {
@@ -41,6 +42,8 @@ export async function updateSettings(ctx: AppContext, actor: Actor, patch: Setti
     const after = mergeSettings(before, patch);
     const errors = check(after);
     if (errors.length) throw invalid(errors);
+    // A patch that changes nothing writes nothing: no new version, no audit row.
+    if (canonicalJson(before) === canonicalJson(after)) return after;
     await writeConfig(trx, SETTINGS_KEY, after, before, actor.id, ctx.clock.now());
     return after;
   });
