@@ -69,7 +69,7 @@ describe.each(DATABASE_KINDS)('API keys on %s', (kind) => {
         expect((await call(created.key)).statusCode).toBe(401);
       } else {
         // The other process hears of it by a notice sent at the commit, a moment after the DELETE is answered; it
-        // remembers keys for a minute, so a 401 within a second is the notice's doing.
+        // remembers keys for 5 s, so a 401 within a second is the notice's doing.
         await vi.waitFor(async () => expect((await call(created.key)).statusCode).toBe(401), { timeout: 1_000, interval: 5 });
       }
       // Another key the other service remembers stays usable: forgetting is not refusing.

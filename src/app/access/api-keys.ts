@@ -59,7 +59,8 @@ export async function revokeApiKey(ctx: AppContext, id: string): Promise<ApiKeyR
  * Resolves bearer tokens to actors. Known keys are remembered to keep the lookup off the hot path; unknown ones
  * are not, so a key made a moment ago by `holdfast keys create` works at once. A revoke through this process
  * (`forget`) takes effect at once, and so does one by another process: the database's key stamp then moves
- * (`Database.keysStamp`) and everything remembered is forgotten. `ttlMs` only bounds how long a key is remembered.
+ * (`Database.keysStamp`) and everything remembered is forgotten. `ttlMs` bounds how long a key is remembered where
+ * notices cannot be heard (PostgreSQL behind a pooler in transaction mode): a lookup per key every few seconds.
  */
 export class KeyAuthenticator {
   private readonly cache = new Map<string, { actor: Actor; until: number }>();
@@ -68,7 +69,7 @@ export class KeyAuthenticator {
 
   constructor(
     private readonly ctx: AppContext,
-    private readonly ttlMs = 60_000,
+    private readonly ttlMs = 5_000,
   ) {}
 
   async authenticate(token: string): Promise<Actor | null> {
