@@ -278,9 +278,14 @@ function openPostgres(options: DatabaseOptions): Database {
 
 /**
  * Listens for key notices on a connection of its own, from the first time it is asked (a service authenticating
- * requests; short commands never ask). While it is not listening (connecting, or the connection was lost and is
- * being made again a second later), every call answers a new number, so that nothing is remembered meanwhile.
+ * requests; short commands never ask). It counts as listening once it has heard a notice it sent itself after its
+ * LISTEN (behind a pooler in transaction mode it never does). While it is not listening (connecting, or the
+ * connection was lost and is being made again a second later), every call answers a new number, so that nothing is
+ * remembered meanwhile.
  */
+/** How the listening connection shows in `pg_stat_activity`. */
+export const KEY_NOTICES_APPLICATION = 'holdfast key notices';
+
 class KeyNotices {
   private heard = 0;
   private client: pg.Client | null = null;
@@ -292,7 +297,7 @@ class KeyNotices {
   constructor(private readonly url: string) {}
 
   stamp(): number {
-    if (!this.started) {
+    if (!this.started && !this.closed) {
       this.started = true;
       this.listen();
     }
@@ -300,9 +305,13 @@ class KeyNotices {
   }
 
   private listen(): void {
-    const client = new pg.Client({ connectionString: this.url });
+    // Keep-alive probes find a connection that died silently (no FIN), which would otherwise look like one that hears.
+    const client = new pg.Client({ connectionString: this.url, keepAlive: true, application_name: KEY_NOTICES_APPLICATION });
     this.client = client;
+    const probe = `probe ${process.pid} ${Date.now()} ${Math.random()}`;
+    let unheard: NodeJS.Timeout | null = null;
     const lost = () => {
+      if (unheard) clearTimeout(unheard);
       if (this.client !== client) return;
       this.client = null;
       this.listening = false;
@@ -311,17 +320,24 @@ class KeyNotices {
     };
     client.on('error', lost);
     client.on('end', lost);
-    client.on('notification', () => this.heard++);
+    client.on('notification', (n) => {
+      if (this.client !== client) return;
+      // Notices sent before the probe came back were perhaps not heard: the number moves once more, and what was
+      // remembered goes.
+      this.heard++;
+      if (n.payload === probe) {
+        if (unheard) clearTimeout(unheard);
+        this.listening = true;
+      }
+    });
     client
       .connect()
       .then(() => client.query(`listen ${KEY_NOTICES}`))
       .then(() => {
-        // Notices sent before this point were not heard: the number moves once more, and what was remembered goes.
-        if (this.client === client) {
-          this.heard++;
-          this.listening = true;
-        }
-      }, lost);
+        unheard = setTimeout(lost, 5_000).unref();
+        return client.query('select pg_notify($1, $2)', [KEY_NOTICES, probe]);
+      })
+      .catch(lost);
   }
 
   async close(): Promise<void> {

@@ -59,29 +59,31 @@ export async function revokeApiKey(ctx: AppContext, id: string): Promise<ApiKeyR
  * Resolves bearer tokens to actors. Known keys are remembered to keep the lookup off the hot path; unknown ones
  * are not, so a key made a moment ago by `holdfast keys create` works at once. A revoke through this process
  * (`forget`) takes effect at once, and so does one by another process: the database's key stamp then moves
- * (`Database.keysStamp`) and everything remembered is forgotten. `ttlMs` bounds how long a key is remembered where
- * notices cannot be heard (PostgreSQL behind a pooler in transaction mode): a lookup per key every few seconds.
+ * (`Database.keysStamp`) and everything remembered is forgotten. `ttlMs` bounds how long a key is remembered should
+ * a notice not be heard: a lookup per key every two seconds.
  */
 export class KeyAuthenticator {
   private readonly cache = new Map<string, { actor: Actor; until: number }>();
   private readonly touched = new Map<string, number>();
   private stamp: number | null = null;
+  /** Moves whenever something remembered is forgotten: a lookup that began before must not be remembered. */
+  private generation = 0;
 
   constructor(
     private readonly ctx: AppContext,
-    private readonly ttlMs = 5_000,
+    private readonly ttlMs = 2_000,
   ) {}
 
   async authenticate(token: string): Promise<Actor | null> {
     const hash = sha256(token);
     const now = Date.now();
-    // Read before the lookup below: a change announced while it runs moves the stamp again, and the next request
-    // forgets what this one remembers.
     const stamp = this.ctx.database.keysStamp();
     if (stamp !== this.stamp) {
       this.cache.clear();
+      this.generation++;
       this.stamp = stamp;
     }
+    const generation = this.generation;
     const hit = this.cache.get(hash);
     let actor: Actor;
     if (hit && hit.until > now) {
@@ -93,8 +95,12 @@ export class KeyAuthenticator {
         return null;
       }
       actor = { id: record.id, role: record.role as Role };
-      if (this.cache.size > 10_000) this.cache.clear();
-      this.cache.set(hash, { actor, until: now + this.ttlMs });
+      // Remembered only if nothing changed while it was read: a revoke committed meanwhile (its notice heard, or this
+      // process's own `forget`) may have found the key before this lookup answered, live.
+      if (generation === this.generation && this.ctx.database.keysStamp() === stamp) {
+        if (this.cache.size > 10_000) this.cache.clear();
+        this.cache.set(hash, { actor, until: now + this.ttlMs });
+      }
     }
     this.touch(actor.id, now);
     return actor;
@@ -103,6 +109,7 @@ export class KeyAuthenticator {
   /** Drops a revoked key from the cache: its next request is refused. */
   forget(keyId: string): void {
     for (const [hash, entry] of this.cache) if (entry.actor.id === keyId) this.cache.delete(hash);
+    this.generation++;
   }
 
   /** Writes lastUsedAt in the background, at most once a minute per key. */

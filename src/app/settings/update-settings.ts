@@ -42,7 +42,8 @@ export async function updateSettings(ctx: AppContext, actor: Actor, patch: Setti
     const after = mergeSettings(before, patch);
     const errors = check(after);
     if (errors.length) throw invalid(errors);
-    // A patch that changes nothing writes nothing: no new version, no audit row.
+    // A patch that changes nothing writes nothing: no new version, no audit row. (Restating a default value then
+    // leaves it a default: a release that changes the default changes it too, as for a value never set.)
     if (canonicalJson(before) === canonicalJson(after)) return after;
     await writeConfig(trx, SETTINGS_KEY, after, before, actor.id, ctx.clock.now());
     return after;

@@ -29,8 +29,8 @@ export default function AtpChart({ days, quantity }: { days: readonly AtpDay[]; 
         {/* The first day (today) and the horizon's last are always on the axis. */}
         <XAxis dataKey="date" tick={{ fontSize: 11 }} minTickGap={24} interval="preserveStartEnd" tickFormatter={(d: string) => formatDate(d)} />
         <YAxis allowDecimals={false} tick={{ fontSize: 12 }} />
-        {/* Demand is drawn below zero; the tooltip says how many units, as the table does. */}
-        <Tooltip labelFormatter={(d) => formatDate(String(d))} formatter={(value) => formatNumber(Math.abs(Number(value)))} />
+        {/* Demand is drawn below zero; the tooltip says how many units, as the table does (projected and ATP keep their sign). */}
+        <Tooltip labelFormatter={(d) => formatDate(String(d))} formatter={(value, _name, item) => formatNumber(item.dataKey === 'demandDown' ? -Number(value) : Number(value))} />
         <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={legendOrder} />
         <ReferenceLine y={0} stroke="#adb5bd" />
         <ReferenceLine y={quantity} stroke="#868e96" strokeDasharray="4 4" label={{ value: `qty ${quantity}`, fontSize: 11, position: 'insideTopLeft' }} />
