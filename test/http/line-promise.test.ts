@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS } from '../fixtures/databases.ts';
 import { startTestService } from '../fixtures/test-service.ts';
 import type { TestService } from '../fixtures/test-service.ts';
+import { runNow } from '../jobs/job-helpers.ts';
 import { T0, TODAY, addDays, expectProblem, expectStatus, patchSettings, placeOrder, seedLocations, seedOnHand, seedProducts, seedSchedules } from '../fixtures/seed.ts';
 
 describe.each(DATABASE_KINDS)('why a line has its dates on %s', (kind) => {
@@ -159,6 +160,19 @@ describe.each(DATABASE_KINDS)('why a line has its dates on %s', (kind) => {
     const canceled = await explain(released.id);
     expect(canceled).toMatchObject({ statusReason: 'CanceledByRequest', reservation: null, decidedBy: { from: 'AwaitingFulfillment', to: 'CanceledByRequest' } });
     expect(canceled.explanation).toMatch(/^Canceled by request on 1 June 2028 \(key .+\); its reservation at EAST was released\.$/);
+  });
+
+  it('names the run and its job that released a line', async () => {
+    await seedProducts(t, { RUNREL: {} });
+    const line = (await place([['RUNREL', 2]])).lines[0];
+    expect(line.statusReason).toBe('BackorderHold');
+    await seedOnHand(t, [['RUNREL', 'EAST', 5]]);
+    const run = await runNow(t, 'backorder');
+    const p = await explain(line.id);
+    expect(p).toMatchObject({
+      statusReason: 'AwaitingFulfillment',
+      decidedBy: { from: 'BackorderHold', to: 'AwaitingFulfillment', runId: run.id, jobType: 'backorder', trigger: 'manual' },
+    });
   });
 
   it('answers any key, and 404 for an unknown line', async () => {

@@ -22,7 +22,6 @@ import type { StatusReason } from '../../domain/order/line-status.ts';
 import type { Executor } from '../../store/database.ts';
 import { findProducts } from '../../store/repositories/catalog.repository.ts';
 import { lineEvents } from '../../store/repositories/events.repository.ts';
-import { getRun } from '../../store/repositories/jobs.repository.ts';
 import { getLine } from '../../store/repositories/orders.repository.ts';
 import type { StoredLine } from '../../store/repositories/orders.repository.ts';
 import { receiptReferences } from '../../store/repositories/schedules.repository.ts';
@@ -119,13 +118,13 @@ async function explainSettled(trx: Executor, line: StoredLine, now: number): Pro
   let move: DecidingMove | null = null;
   if (event) {
     const runId = typeof event.data.runId === 'string' ? event.data.runId : null;
-    const byRun = runId === null ? undefined : await getRun(trx, runId);
     move = {
       from: event.from as StatusReason,
       to: event.to as StatusReason,
       at: event.at,
       runId,
-      jobType: byRun?.jobType ?? null,
+      // The history names the run's job (events.repository.ts reads it with the events).
+      jobType: typeof event.data.jobType === 'string' ? event.data.jobType : null,
       trigger: typeof event.data.trigger === 'string' ? event.data.trigger : null,
       actor: typeof event.data.actor === 'string' ? event.data.actor : null,
     };

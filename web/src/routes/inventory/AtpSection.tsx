@@ -14,16 +14,18 @@ import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { formatDate } from '../../format.ts';
 import { useLocations } from './hooks.ts';
 
+const isQuantity = (v: number | string): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 1;
+
 export function AtpSection({ sku }: { sku: string }) {
   const { api } = useSession();
   const locations = useLocations();
   const [quantityInput, setQuantityInput] = useState<number | string>(1);
-  const valid = typeof quantityInput === 'number' && Number.isInteger(quantityInput) && quantityInput >= 1;
+  const valid = isQuantity(quantityInput);
   // While the field holds no valid quantity, the answers shown stay those of the last one it held.
   const [quantity, setQuantity] = useState(1);
   const onQuantity = (v: number | string) => {
     setQuantityInput(v);
-    if (typeof v === 'number' && Number.isInteger(v) && v >= 1) setQuantity(v);
+    if (isQuantity(v)) setQuantity(v);
   };
   const active = (locations.data?.items ?? []).filter((l) => l.active);
   const [chosen, setChosen] = useState<string | null>(null);
