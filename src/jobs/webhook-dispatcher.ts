@@ -44,6 +44,10 @@ type Settlement = Awaited<ReturnType<WebhookAgent['send']>>;
 
 /** Subscriptions are re-read this often, so changes to them apply within a second. */
 const SUBSCRIPTIONS_TTL_MS = 1_000;
+/** At most this many windows of `concurrency` wait claimed per subscription, beside the requests out. */
+const MAX_WINDOWS_AHEAD = 4;
+/** A queued delivery goes out only if its claim lasts this long past the request's deadline. */
+const CLAIM_MARGIN_MS = 500;
 /** After a failed step (the database away), wait this long before the next. */
 const ERROR_PAUSE_MS = 1_000;
 
@@ -52,11 +56,15 @@ export class WebhookDispatcher {
   private stopping = false;
   private readonly inflight = new Map<number, number>();
   /**
-   * Claimed and ready, waiting for a free slot: up to `concurrency` more per subscription, so a slot that frees is
-   * refilled at once and a claim (a durable commit) serves twice as many requests. A claim outlasts the wait: the
-   * requests ahead end by their deadline.
+   * Claimed and ready, waiting for a free slot, per subscription: so a slot that frees is refilled at once, and one
+   * claim (a transaction) serves many requests. How many wait depends on how fast the receiver answers (`ahead`);
+   * one whose claim would end before its request's deadline is given back (`giveBack`) and claimed again.
    */
   private readonly queued = new Map<number, PreparedSend[]>();
+  /** Claimed deliveries whose claims ran too short while they waited: given back at the next step. */
+  private giveBack: PreparedSend[] = [];
+  /** How long a subscription's requests have lately taken (a moving average, ms). */
+  private readonly answerMs = new Map<number, number>();
   private readonly sending = new Set<Promise<void>>();
   private settled: Settlement[] = [];
   /** The recording of attempts in progress: it runs beside claiming and sending, one at a time. */
@@ -64,6 +72,7 @@ export class WebhookDispatcher {
   /** Subscriptions whose last claim was full: something is likely due still, so the claim goes without a look first. */
   private readonly busy = new Set<number>();
   private wakeUp: (() => void) | null = null;
+  private wokenMeanwhile = false;
   private wakeScheduled = false;
   private subscriptions: { at: number; list: Subscription[] } | null = null;
   private lastPrune = 0;
@@ -95,8 +104,9 @@ export class WebhookDispatcher {
     this.wake();
     await this.loopDone;
     // What was claimed but not sent goes back at once (else its claims would expire first).
-    const waiting = [...this.queued.values()].flat();
+    const waiting = [...this.queued.values()].flat().concat(this.giveBack);
     this.queued.clear();
+    this.giveBack = [];
     await this.agent.release(waiting.map((p) => p.delivery)).catch(() => undefined);
     await Promise.allSettled([...this.sending]);
     await this.flushing;
@@ -106,6 +116,7 @@ export class WebhookDispatcher {
     }
     this.loopDone = null;
     this.stopping = false;
+    this.wokenMeanwhile = false;
   }
 
   private async loop(): Promise<void> {
@@ -157,15 +168,21 @@ export class WebhookDispatcher {
   }
 
   private async claimAndSend(): Promise<void> {
+    if (this.giveBack.length > 0) {
+      const back = this.giveBack;
+      this.giveBack = [];
+      await this.agent.release(back.map((p) => p.delivery));
+    }
     const concurrency = this.window();
     for (const subscription of await this.activeSubscriptions()) {
       if (this.stopping) return;
       const key = subscription.key;
       const out = this.inflight.get(key) ?? 0;
       const queue = this.queued.get(key) ?? [];
-      const room = 2 * concurrency - out - queue.length;
-      // Claim in batches: once half the window is free, or when nothing is going for this subscription.
-      const claimNow = room >= Math.ceil(concurrency / 2) || (room > 0 && out === 0 && queue.length === 0);
+      const ahead = this.holdingBack() ? concurrency : this.ahead(key, concurrency);
+      const room = concurrency + ahead - out - queue.length;
+      // Claim in batches: once half of what may wait is free, or when nothing is going for this subscription.
+      const claimNow = room >= Math.ceil(ahead / 2) || (room > 0 && out === 0 && queue.length === 0);
       if (claimNow && (this.busy.has(key) || (await this.agent.hasDue(subscription)))) {
         const claimed = await this.agent.claim(subscription, room);
         if (claimed.length === room) this.busy.add(key);
@@ -180,19 +197,43 @@ export class WebhookDispatcher {
     }
   }
 
-  /** Starts queued requests of a subscription while it has free slots. */
+  /**
+   * How many deliveries of a subscription wait claimed beside its `concurrency` requests out: as many as go out
+   * well within a claim at the pace its receiver has lately answered, from one window (a slow receiver, or none
+   * heard yet) up to four. While the thread is busy, one window.
+   */
+  private ahead(key: number, concurrency: number): number {
+    const { claimMs, options } = this.agent;
+    const spareMs = claimMs - options.timeoutMs;
+    const windows = Math.floor(spareMs / (2 * (this.answerMs.get(key) ?? options.timeoutMs)));
+    return concurrency * Math.min(MAX_WINDOWS_AHEAD, Math.max(1, windows));
+  }
+
+  /**
+   * Starts queued requests of a subscription while it has free slots. A delivery whose claim would end before its
+   * request's deadline (it waited behind slow answers) is given back instead, so no request outlives its claim.
+   */
   private pump(key: number): void {
     const queue = this.queued.get(key);
     const window = this.window();
-    while (queue && queue.length > 0 && (this.inflight.get(key) ?? 0) < window) this.launch(key, queue.shift()!);
+    const sendBy = this.agent.realNow() + this.agent.options.timeoutMs + CLAIM_MARGIN_MS;
+    while (queue && queue.length > 0 && (this.inflight.get(key) ?? 0) < window) {
+      const p = queue.shift()!;
+      if ((p.delivery.lockedUntil ?? 0) < sendBy) this.giveBack.push(p);
+      else this.launch(key, p);
+    }
   }
 
   private launch(key: number, p: PreparedSend): void {
     this.inflight.set(key, (this.inflight.get(key) ?? 0) + 1);
+    const startedAt = this.agent.realNow();
     const done: Promise<void> = this.agent
       .send(p)
       .then((s) => {
         this.settled.push(s);
+        const took = this.agent.realNow() - startedAt;
+        const average = this.answerMs.get(key);
+        this.answerMs.set(key, average === undefined ? took : average + (took - average) / 8);
       })
       .finally(() => {
         this.inflight.set(key, (this.inflight.get(key) ?? 1) - 1);
@@ -244,7 +285,12 @@ export class WebhookDispatcher {
     if (pruned.deliveries > 0) this.options.log?.('info', 'webhook tables pruned', pruned);
   }
 
+  /** Waits up to `ms`, or until woken; a wake that came while the loop was at work ends the next wait at once. */
   private sleep(ms: number): Promise<void> {
+    if (this.wokenMeanwhile) {
+      this.wokenMeanwhile = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
@@ -257,7 +303,8 @@ export class WebhookDispatcher {
   }
 
   private wake(): void {
-    this.wakeUp?.();
+    if (this.wakeUp) this.wakeUp();
+    else this.wokenMeanwhile = true;
   }
 
   /** Answers coming back together wake the loop once. */

@@ -13,6 +13,7 @@ import { openLines } from './2026-12-04-001-open-lines.ts';
 import { eventsOutbox } from './2026-12-04-002-events-outbox.ts';
 import { runEventSpan } from './2026-12-04-003-run-event-span.ts';
 import { scheduleReferences } from './2026-12-05-001-schedule-references.ts';
+import { deliveriesFillfactor } from './2026-12-06-001-deliveries-fillfactor.ts';
 
 /** The migrations, date-named, the same for both databases. */
 export function migrationProvider(dialect: SqlDialect): MigrationProvider {
@@ -32,6 +33,7 @@ export function migrationProvider(dialect: SqlDialect): MigrationProvider {
         '2026-12-04-002-events-outbox': eventsOutbox(),
         '2026-12-04-003-run-event-span': runEventSpan(),
         '2026-12-05-001-schedule-references': scheduleReferences(),
+        '2026-12-06-001-deliveries-fillfactor': deliveriesFillfactor(dialect),
       };
     },
   };
