@@ -10,18 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS } from '../fixtures/databases.ts';
 import { startTestService } from '../fixtures/test-service.ts';
 import type { TestService } from '../fixtures/test-service.ts';
-import { startReceiver } from '../fixtures/webhook-receiver.ts';
+import { gate as held, startReceiver } from '../fixtures/webhook-receiver.ts';
 import type { Receiver } from '../fixtures/webhook-receiver.ts';
 import { T0, expectStatus, placeOrder, seedLocations, seedOnHand, seedProducts } from '../fixtures/seed.ts';
 
 const SECRET = 'whsec_claim_ahead_test_secret_0123456789';
 const CONCURRENCY = 4;
-
-const held = () => {
-  let release!: () => void;
-  const promise = new Promise<void>((r) => (release = r));
-  return { promise, release };
-};
 
 /** Deliveries of a subscription now claimed and not yet settled. */
 async function claimed(t: TestService, subscriptionId: string): Promise<number> {
@@ -129,6 +123,6 @@ describe.each(DATABASE_KINDS)('a deep queue of webhook deliveries on %s', (kind)
     // was claimed again and sent once.
     const tries = new Map<string, number>();
     for (const r of rx.received.slice(8)) tries.set(r.eventId, (tries.get(r.eventId) ?? 0) + 1);
-    expect([...tries.values()].every((n) => n === 1)).toBe(true);
+    expect([...tries].filter(([, n]) => n > 1), 'events tried more than once').toEqual([]);
   });
 });

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS } from '../fixtures/databases.ts';
 import { startTestService } from '../fixtures/test-service.ts';
 import type { TestService } from '../fixtures/test-service.ts';
-import { startReceiver } from '../fixtures/webhook-receiver.ts';
+import { gate as held, startReceiver } from '../fixtures/webhook-receiver.ts';
 import type { ReceivedRequest, Receiver } from '../fixtures/webhook-receiver.ts';
 import {
   SCENARIO_SETTINGS,
@@ -60,12 +60,6 @@ function gapsOf(requests: readonly ReceivedRequest[], eventId: string): number[]
   const at = requests.filter((r) => r.eventId === eventId).map((r) => r.at);
   return at.slice(1).map((a, i) => a - at[i]!);
 }
-
-const held = <T>() => {
-  let release!: (v?: T) => void;
-  const promise = new Promise<T | undefined>((r) => (release = r));
-  return { promise, release };
-};
 
 describe.each(DATABASE_KINDS)('webhook delivery on %s', (kind) => {
   let t: TestService;
@@ -256,7 +250,7 @@ describe.each(DATABASE_KINDS)('webhook delivery on %s', (kind) => {
   });
 
   it('a receiver held up never delays another subscription', async () => {
-    const gate = held<void>();
+    const gate = held();
     const stuck = await receiver(() => ({ status: 200, after: gate.promise }));
     const quick = await receiver();
     await subscribe(t, 'stuck', stuck);
@@ -306,7 +300,7 @@ describe.each(DATABASE_KINDS)('webhook delivery while the request thread is busy
   let t: TestService;
   let rx: Receiver;
   let busy = true;
-  const gate = held<void>();
+  const gate = held();
 
   beforeAll(async () => {
     t = await startTestService(kind, { now: T0, dispatcher: true, pressure: { busy: () => busy }, config: { webhookPollMs: 10, webhookConcurrency: 8 } });
