@@ -33,9 +33,23 @@ const GUARDED_AFTER_FAILURE = 8;
 /** A unit failed in a group run without savepoints: the group is rolled back, to run again with them. */
 class UnitFailedUnguarded extends Error {}
 
+/**
+ * Groups written at once where separate connections can write at once (PostgreSQL). A group spends most of its time
+ * waiting on round trips and on its commit's WAL flush; a second group, on another connection, works meanwhile, as a
+ * second process's would. Two groups that share a sku queue on its lock, as two processes' do, and lock their skus
+ * in sku order, so they never deadlock. One process at 16 connections took about twice the orders with two groups
+ * as with one; three to six took no more on the 2-core bench machine, and left a second process less to add
+ * (docs/performance-journal.md, "Two groups at once (PostgreSQL)").
+ */
+const CONCURRENT_GROUPS = 2;
+
 export class GroupCommit {
   private queue: Unit[] = [];
-  private flushing = false;
+  /** Groups being written. */
+  private writing = 0;
+  /** A turn of the loop is due that starts groups from the queue. */
+  private starting = false;
+  private readonly maxGroups: number;
   private lastArrival = -Infinity;
   /** How many of the next groups run with a savepoint per unit (a unit failed recently). */
   private guardedGroups = 0;
@@ -49,11 +63,12 @@ export class GroupCommit {
 
   constructor(private readonly database: Database) {
     this.joinsLate = !database.store.concurrentWriters;
+    this.maxGroups = database.store.concurrentWriters ? CONCURRENT_GROUPS : 1;
   }
 
   /** Whether units are waiting or being written, or one arrived within the last `withinMs` (intake is going on). */
   active(withinMs: number): boolean {
-    return this.flushing || this.queue.length > 0 || Date.now() - this.lastArrival < withinMs;
+    return this.writing > 0 || this.queue.length > 0 || Date.now() - this.lastArrival < withinMs;
   }
 
   /** Runs `work` in a shared transaction after locking `skus`; resolves after the commit. */
@@ -61,20 +76,24 @@ export class GroupCommit {
     this.lastArrival = Date.now();
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ skus, work, resolve, reject } as Unit);
-      if (!this.flushing) {
-        this.flushing = true;
-        // One turn of the loop lets requests that arrived together join the group.
-        setImmediate(() => void this.flush());
-      }
+      this.startGroups();
     });
   }
 
-  private async flush(): Promise<void> {
-    try {
-      while (this.queue.length > 0) await this.commit(this.queue.splice(0, MAX_GROUP));
-    } finally {
-      this.flushing = false;
-    }
+  /** After one turn of the loop (requests that arrived together join one group), starts groups while there is room. */
+  private startGroups(): void {
+    if (this.starting || this.writing >= this.maxGroups || this.queue.length === 0) return;
+    this.starting = true;
+    setImmediate(() => {
+      this.starting = false;
+      while (this.writing < this.maxGroups && this.queue.length > 0) {
+        this.writing++;
+        void this.commit(this.queue.splice(0, MAX_GROUP)).finally(() => {
+          this.writing--;
+          this.startGroups();
+        });
+      }
+    });
   }
 
   /** `units` grows by the units that join late; a group run again runs them too. */

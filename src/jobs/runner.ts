@@ -46,7 +46,7 @@ export interface RunnerOptions {
   /**
    * While intake goes on, the pause after a batch starts only once the next batch's plan (made meanwhile in the
    * planner's thread) is ready, and lasts in proportion to both: the planner then leaves intake the cores as well as
-   * the database (docs/scaling.md, "The pause waits for the next plan").
+   * the database (docs/performance-journal.md, "The pause waits for the next plan").
    */
   readonly pauseAfterPlanning?: boolean;
   readonly log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
@@ -80,7 +80,8 @@ const MAX_PAUSE_MS = 250;
  * The pause after a batch while intake goes on, as a share of the time the batch held the database (with
  * `pauseAfterPlanning`, until the next plan was ready too): a quarter more, as SQLite's checkpoints still take part
  * of the cores meanwhile. Twice as long made a run under intake a third longer and bought intake hardly any more of
- * its rate (docs/scaling.md): what it lacks then is CPU, not the database.
+ * its rate (docs/performance-journal.md, "Intake during a run on SQLite, and a longer pause"): what it lacks then
+ * is CPU, not the database.
  */
 const PAUSE_SHARE = 1.25;
 

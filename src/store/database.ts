@@ -163,7 +163,7 @@ function cachingSqlite(file: string) {
   raw.pragma('cache_size = -65536');
   // Temporary files in memory. A group commit gives each order a savepoint after an order failed, and SQLite keeps
   // the page images a savepoint may roll back to in a sub-journal that spills to a temporary file past 64 KiB: about
-  // 60 more writes an order on the request thread (docs/scaling.md, "A savepoint's pages in memory").
+  // 60 more writes an order on the request thread (docs/performance-journal.md, "A savepoint's pages in memory").
   raw.pragma('temp_store = MEMORY');
   const statements = new StatementCache((text) => raw.prepare(text), STATEMENT_CACHE_SIZE);
   return {

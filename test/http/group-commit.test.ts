@@ -16,6 +16,7 @@ import { GroupCommit } from '../../src/app/group-commit.ts';
 import { findProducts, upsertProduct } from '../../src/store/repositories/catalog.repository.ts';
 import type { Database, Executor } from '../../src/store/database.ts';
 import { T0, expectInvariants } from '../jobs/job-helpers.ts';
+import { gate } from '../fixtures/gate.ts';
 
 describe.each(DATABASE_KINDS)('group commit of intake on %s', (kind) => {
   let t: TestService | undefined;
@@ -86,7 +87,7 @@ describe.each(DATABASE_KINDS)('group commit of intake on %s', (kind) => {
   };
   const stored = async (database: Database, skus: string[]) => [...(await findProducts(database.db, skus)).keys()].sort();
 
-  it('lets units that arrive while a group works join it on SQLite; elsewhere they wait', async () => {
+  it('lets units that arrive while a group works join it on SQLite; elsewhere they form a group of their own', async () => {
     t = await startTestService(kind, { now: T0 });
     const database = t.service.database;
     const { group, seen } = counting(database);
@@ -101,9 +102,51 @@ describe.each(DATABASE_KINDS)('group commit of intake on %s', (kind) => {
     expect(await first).toBe('L-1');
     await bothArrived;
     expect(await Promise.all(arrivals!)).toEqual(['L-2', 'L-3']);
-    expect(seen.transactions, 'one transaction when they joined, one more when they waited').toBe(kind === 'sqlite' ? 1 : 2);
+    expect(seen.transactions, 'one transaction when they joined, one more when they did not').toBe(kind === 'sqlite' ? 1 : 2);
     expect(seen.savepoints, 'units that all succeed need no savepoints').toBe(0);
     expect(await stored(database, ['L-1', 'L-2', 'L-3'])).toEqual(['L-1', 'L-2', 'L-3']);
+  });
+
+  it('writes a second group while the first is open on PostgreSQL, unless they share a sku; one at a time on SQLite', async () => {
+    t = await startTestService(kind, { now: T0 });
+    const database = t.service.database;
+    const { group, seen } = counting(database);
+    const open = gate();
+    let entered!: () => void;
+    const inFirst = new Promise<void>((resolve) => (entered = resolve));
+    const first = group.run(['W-1'], async (trx) => {
+      const sku = await write('W-1')(trx);
+      entered();
+      await open.promise;
+      return sku;
+    });
+    await inFirst;
+    const settled: string[] = [];
+    const other = group.run(['W-2'], write('W-2')).then((sku) => (settled.push(sku), sku));
+    // A turn of the loop: W-2's group starts (on PostgreSQL) before the next unit arrives, so it is not in W-2's group.
+    await new Promise((r) => setImmediate(r));
+    const same = group.run(['W-1'], async (trx) => {
+      // Behind the first group's lock on W-1: it reads what the first group wrote.
+      const [found] = (await findProducts(trx, ['W-1'])).values();
+      return `after ${found?.sku}`;
+    }).then((v) => (settled.push(v), v));
+    try {
+      if (kind === 'postgres') {
+        // The first group's transaction is open: another group on another sku commits meanwhile.
+        const waited = await Promise.race([other, new Promise<string>((r) => setTimeout(() => r('still waiting'), 10_000))]);
+        expect(waited, 'a group on another sku did not wait for the open one').toBe('W-2');
+        expect(await stored(database, ['W-2'])).toEqual(['W-2']);
+      } else {
+        // One writer: nothing else commits while the first group's transaction is open.
+        for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+      }
+      expect(settled, "nothing on the open group's sku settled before it committed").not.toContain('after W-1');
+      if (kind === 'sqlite') expect(settled, 'nothing settled while the one writer was busy').toEqual([]);
+    } finally {
+      open.release();
+    }
+    expect(await Promise.all([first, other, same])).toEqual(['W-1', 'W-2', 'after W-1']);
+    expect(seen.transactions, kind === 'sqlite' ? 'the later units joined the open group' : 'three groups').toBe(kind === 'sqlite' ? 1 : 3);
   });
 
   it('runs a group again with a savepoint per unit when one fails, so it fails alone; the next groups keep them', async () => {

@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS } from '../fixtures/databases.ts';
 import { startTestService } from '../fixtures/test-service.ts';
 import type { TestService } from '../fixtures/test-service.ts';
-import { gate as held, startReceiver } from '../fixtures/webhook-receiver.ts';
+import { gate as held } from '../fixtures/gate.ts';
+import { startReceiver } from '../fixtures/webhook-receiver.ts';
 import type { ReceivedRequest, Receiver } from '../fixtures/webhook-receiver.ts';
 import {
   SCENARIO_SETTINGS,

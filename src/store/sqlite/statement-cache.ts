@@ -5,7 +5,7 @@
  * A hit only stamps its entry. Keeping the map itself in use order (delete, then set again) rehashed its table every
  * few hundred hits, and each new table outlived the young generation: with about six statements per ATP answer and
  * fifteen per order, the request thread copied tables into the old generation at every young-generation collection,
- * and only a full collection freed them (docs/scaling.md, "The ATP tail and the young generation").
+ * and only a full collection freed them (docs/performance-journal.md, "The ATP tail and the young generation").
  */
 export class StatementCache<S> {
   private readonly entries = new Map<string, { statement: S; used: number }>();
