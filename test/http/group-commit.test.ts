@@ -2,8 +2,9 @@
  * Group commit of intake: orders that arrive together share one write transaction, each in its own savepoint, and
  * each is answered after the commit. One order that fails (an unknown sku, a line refused) fails alone and writes
  * nothing; the others are placed; a repeated externalId in the same group answers the original order; the books
- * stay exact. On SQLite a unit that arrives while a group works joins that group. A group runs without savepoints
- * until a unit fails; then it runs again with one per unit, and so do the next few groups.
+ * stay exact. On SQLite a unit that arrives while a group works joins that group; on PostgreSQL it starts a second
+ * group beside it, which waits only on the skus they share. A group runs without savepoints until a unit fails; then
+ * it runs again with one per unit, and so do the next few groups.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS } from '../fixtures/databases.ts';
