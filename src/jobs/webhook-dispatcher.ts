@@ -179,7 +179,7 @@ export class WebhookDispatcher {
       const key = subscription.key;
       const out = this.inflight.get(key) ?? 0;
       const queue = this.queued.get(key) ?? [];
-      const ahead = this.holdingBack() ? concurrency : this.ahead(key, concurrency);
+      const ahead = this.ahead(key, concurrency);
       const room = concurrency + ahead - out - queue.length;
       // Claim in batches: once half of what may wait is free, or when nothing is going for this subscription.
       const claimNow = room >= Math.ceil(ahead / 2) || (room > 0 && out === 0 && queue.length === 0);
@@ -203,6 +203,7 @@ export class WebhookDispatcher {
    * heard yet) up to four. While the thread is busy, one window.
    */
   private ahead(key: number, concurrency: number): number {
+    if (this.holdingBack()) return concurrency;
     const { claimMs, options } = this.agent;
     const spareMs = claimMs - options.timeoutMs;
     const windows = Math.floor(spareMs / (2 * (this.answerMs.get(key) ?? options.timeoutMs)));

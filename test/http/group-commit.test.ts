@@ -113,15 +113,14 @@ describe.each(DATABASE_KINDS)('group commit of intake on %s', (kind) => {
     const database = t.service.database;
     const { group, seen } = counting(database);
     const open = gate();
-    let entered!: () => void;
-    const inFirst = new Promise<void>((resolve) => (entered = resolve));
+    const inFirst = gate();
     const first = group.run(['W-1'], async (trx) => {
       const sku = await write('W-1')(trx);
-      entered();
+      inFirst.release();
       await open.promise;
       return sku;
     });
-    await inFirst;
+    await inFirst.promise;
     const settled: string[] = [];
     const other = group.run(['W-2'], write('W-2')).then((sku) => (settled.push(sku), sku));
     // A turn of the loop: W-2's group starts (on PostgreSQL) before the next unit arrives, so it is not in W-2's group.

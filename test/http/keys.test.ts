@@ -13,6 +13,7 @@ import { sql } from 'kysely';
 import { loadConfig } from '../../src/config/config.ts';
 import { createService } from '../../src/service.ts';
 import { revokeApiKey } from '../../src/store/repositories/keys.repository.ts';
+import { gate } from '../fixtures/gate.ts';
 
 const AT_T0 = new Date(T0).toISOString();
 
@@ -203,17 +204,15 @@ describe.each(DATABASE_KINDS)('the last admin key on %s', (kind) => {
     expectStatus(await t.api('DELETE', `/api/keys/${own}`, undefined, { key: b.key }), 200);
     const c = (await t.api('POST', '/api/keys', { role: 'admin', label: 'c2' }, { key: b.key })).body;
 
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    let firstDone!: () => void;
-    const firstRevoked = new Promise<void>((r) => (firstDone = r));
+    const held = gate();
+    const firstRevoked = gate();
     const first = db.transaction().execute(async (trx) => {
       const r = await revokeApiKey(trx, b.id, Date.now());
-      firstDone();
-      await held;
+      firstRevoked.release();
+      await held.promise;
       return r;
     });
-    await firstRevoked;
+    await firstRevoked.promise;
     let secondEnded = false;
     const second = db
       .transaction()
@@ -222,7 +221,7 @@ describe.each(DATABASE_KINDS)('the last admin key on %s', (kind) => {
     const waiting = async () =>
       Number((await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`.execute(db)).rows[0]!.n) > 0;
     while (!secondEnded && !(await waiting())) await new Promise((r) => setTimeout(r, 5));
-    release();
+    held.release();
     expect((await first) as { id: string }).toMatchObject({ id: b.id });
     expect(await second).toBe('last admin');
     expect(await liveAdmins(c.key)).toEqual([c.id]);

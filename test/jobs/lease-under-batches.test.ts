@@ -18,6 +18,7 @@ import type { TestService } from '../fixtures/test-service.ts';
 import { peekLease } from '../../src/store/repositories/jobs.repository.ts';
 import { expectInvariants, setupWorld, sleep } from './job-helpers.ts';
 import { seedBackorders } from './seed.ts';
+import { gate } from '../fixtures/gate.ts';
 
 const LEASE_TIMEOUT_MS = 1_500;
 
@@ -106,10 +107,9 @@ describe.runIf(DATABASE_KINDS.includes('postgres'))('the lease of a run whose ba
     const write = store.writePrepared.bind(store);
     // The first run's batches hold their transaction 800 ms; `written` is when each had written (its commit follows).
     const written: number[] = [];
-    let entered!: () => void;
-    const firstBatch = new Promise<void>((resolve) => (entered = resolve));
+    const firstBatch = gate();
     vi.spyOn(store, 'writePrepared').mockImplementation(async (...args: Parameters<typeof write>) => {
-      entered();
+      firstBatch.release();
       await sleep(800);
       const result = await write(...args);
       written.push(Date.now());
@@ -117,7 +117,7 @@ describe.runIf(DATABASE_KINDS.includes('postgres'))('the lease of a run whose ba
     });
 
     const first = await t.service.jobs.run('backorder', 'manual');
-    await firstBatch;
+    await firstBatch.promise;
     await sleep(400);
     // To the second service the first run now looks dead, while its batch is still open.
     const asked = Date.now();

@@ -11,6 +11,7 @@ import { readDirectly, selectRows } from '../../src/store/direct-reads.ts';
 import { findProducts, upsertProduct } from '../../src/store/repositories/catalog.repository.ts';
 import { DATABASE_KINDS, scratchDatabase } from '../fixtures/databases.ts';
 import type { ScratchDatabase } from '../fixtures/databases.ts';
+import { gate } from '../fixtures/gate.ts';
 
 describe('selectRows', () => {
   const query = (rows: unknown[]) => ({
@@ -67,21 +68,19 @@ describe.each(DATABASE_KINDS)('reads on %s', (kind) => {
   });
 
   it('outside a transaction never see what an open transaction wrote', async () => {
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    let wrote!: () => void;
-    const written = new Promise<void>((resolve) => (wrote = resolve));
+    const held = gate();
+    const written = gate();
     const open = database.transaction(async (trx) => {
       await upsertProduct(trx, { sku: 'SKU-4', name: 'Four', preorderEligible: false, launchDate: null, allowBackorder: false }, 4_000);
-      wrote();
-      await gate;
+      written.release();
+      await held.promise;
       throw new Error('rolled back');
     });
     // The read starts only once the open transaction has written.
-    await written;
+    await written.promise;
     // On SQLite this waits for the one connection; run directly it would read inside the open transaction.
     const outside = findProducts(database.db, ['SKU-4']);
-    release();
+    held.release();
     await expect(open).rejects.toThrow('rolled back');
     expect((await outside).has('SKU-4')).toBe(false);
   });
@@ -89,21 +88,19 @@ describe.each(DATABASE_KINDS)('reads on %s', (kind) => {
   it("ATP's reads outside a transaction never see what an open transaction wrote", async () => {
     const atp = () => database.store.atpRows(database.db, 'SKU-1', null, null, 'settings');
     expect((await atp()).supply.stock).toEqual([]);
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    let wrote!: () => void;
-    const written = new Promise<void>((resolve) => (wrote = resolve));
+    const held = gate();
+    const written = gate();
     const open = database.transaction(async (trx) => {
       await trx.insertInto('locations').values({ id: 'L1', name: 'L1', priority: 1, handling_days: 0, active: 1, created_at: 1, updated_at: 1 }).execute();
       await trx.insertInto('stock').values({ sku: 'SKU-1', location_id: 'L1', on_hand: 111, reserved: 0, updated_at: 1 }).execute();
-      wrote();
-      await gate;
+      written.release();
+      await held.promise;
       throw new Error('rolled back');
     });
-    await written;
+    await written.promise;
     // A group commit holds its transaction open across a turn of the loop the same way (src/app/group-commit.ts).
     const outside = atp();
-    release();
+    held.release();
     await expect(open).rejects.toThrow('rolled back');
     expect((await outside).supply.stock).toEqual([]);
     expect((await outside).locations).toEqual([]);
