@@ -46,6 +46,8 @@ export interface ServiceOptions {
   readonly adminKeyLabel?: string;
   /** When the request thread counts as busy, so the webhook dispatcher holds back (default: its timers run late by over 20 ms). */
   readonly pressure?: LoopPressure;
+  /** How long a key found valid is remembered before it is looked up again (default 2 s); a revoke ends it at once. */
+  readonly keyMemoryMs?: number;
 }
 
 export async function createService(config: Config, options: ServiceOptions = {}): Promise<Service> {
@@ -74,7 +76,7 @@ export async function createService(config: Config, options: ServiceOptions = {}
     app = await buildApp(
       {
         ctx: core.ctx,
-        authenticator: new KeyAuthenticator(core.ctx),
+        authenticator: new KeyAuthenticator(core.ctx, options.keyMemoryMs),
         manualClock: core.manualClock,
         jobs: core.jobs,
         webhooks,

@@ -78,7 +78,7 @@ describe.each(DATABASE_KINDS)('errors on %s', (kind) => {
     expect(limit.body.detail).toBe('query parameter limit must be at most 500');
     const unknown = await t.api('GET', '/api/orders?colour=red');
     expectProblem(unknown, 400, '/colour');
-    expect(unknown.body.detail).toBe('query parameter colour unknown field "colour"'.replace('unknown field', 'unknown field'));
+    expect(unknown.body.detail).toBe('query parameter colour unknown field "colour"');
 
     const empty = await t.api('POST', '/api/orders', { externalId: 'ER-empty', lines: [] });
     expectProblem(empty, 400, '/lines');

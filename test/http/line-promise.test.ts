@@ -8,7 +8,7 @@ import { DATABASE_KINDS } from '../fixtures/databases.ts';
 import { startTestService } from '../fixtures/test-service.ts';
 import type { TestService } from '../fixtures/test-service.ts';
 import { runNow } from '../jobs/job-helpers.ts';
-import { T0, TODAY, addDays, expectProblem, expectStatus, patchSettings, placeOrder, seedLocations, seedOnHand, seedProducts, seedSchedules } from '../fixtures/seed.ts';
+import { T0, TODAY, expectProblem, expectStatus, patchSettings, placeOrder, seedLocations, seedOnHand, seedProducts, seedSchedules } from '../fixtures/seed.ts';
 
 describe.each(DATABASE_KINDS)('why a line has its dates on %s', (kind) => {
   let t: TestService;
@@ -181,6 +181,5 @@ describe.each(DATABASE_KINDS)('why a line has its dates on %s', (kind) => {
     expect((await explain(line.id, viewer)).lineId).toBe(line.id);
     expectProblem(await t.api('GET', '/api/order-lines/ln_nope/promise'), 404);
     expectProblem(await t.api('GET', `/api/order-lines/${line.id}/promise`, undefined, { key: null }), 401);
-    expect(addDays(TODAY, 30)).toBe('2028-07-01');
   });
 });

@@ -18,7 +18,7 @@ export interface CliResult {
 
 export interface RunningCli {
   readonly child: ChildProcess;
-  /** Resolves when stderr or stdout has printed text matching `pattern`. */
+  /** Resolves when stderr or stdout has printed text matching `pattern`; rejects if the child ends first. */
   printed(pattern: RegExp): Promise<void>;
   /** What it printed on stderr so far. */
   stderr(): string;
@@ -38,7 +38,9 @@ export function startCli(args: string[], env: Record<string, string>, options: {
   const child = spawn(process.execPath, [HOLDFAST_BIN, ...args], { cwd: options.cwd ?? PROJECT_ROOT, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  const waiters: { pattern: RegExp; resolve: () => void }[] = [];
+  const waiters: { pattern: RegExp; resolve: () => void; reject: (error: Error) => void }[] = [];
+  /** Once the child has ended: the error for a pattern it never printed. */
+  let ended: ((pattern: RegExp) => Error) | null = null;
   const check = () => {
     for (const w of [...waiters]) {
       if (w.pattern.test(stdout) || w.pattern.test(stderr)) {
@@ -57,7 +59,8 @@ export function startCli(args: string[], env: Record<string, string>, options: {
   });
   const exited = new Promise<CliResult>((resolve) => {
     child.on('close', (code, signal) => {
-      for (const w of waiters.splice(0)) w.resolve();
+      ended = (pattern) => new Error(`holdfast ${args.join(' ')} ended (${signal ?? code}) before printing ${pattern}; stderr: ${stderr.slice(-2_000)}`);
+      for (const w of waiters.splice(0)) w.reject(ended(w.pattern));
       resolve({ code, signal, stdout, stderr });
     });
   });
@@ -67,8 +70,9 @@ export function startCli(args: string[], env: Record<string, string>, options: {
     stderr: () => stderr,
     stdout: () => stdout,
     printed(pattern) {
-      return new Promise<void>((resolve) => {
-        waiters.push({ pattern, resolve });
+      return new Promise<void>((resolve, reject) => {
+        if (ended !== null && !(pattern.test(stdout) || pattern.test(stderr))) return reject(ended(pattern));
+        waiters.push({ pattern, resolve, reject });
         check();
       });
     },

@@ -71,8 +71,8 @@ describe.runIf(DATABASE_KINDS.includes('postgres'))('two runner services on one 
           r = await call(service, 'POST', '/api/orders', { externalId: `churn-${service}-${i}`, lines: [{ sku, quantity: 1 + Math.floor(rnd() * 3) }, { sku: 'PRE-1', quantity: 1 }] });
           if (r.status === 201) placed.push(r.body.id);
         } else if (placed.length) {
+          // Its PRE-1 line launches in 2099: no run moves it, so the order always has a line left to cancel.
           r = await call(service, 'POST', `/api/orders/${placed.shift()}/cancel`);
-          if (r.status === 409) r = { status: 200 }; // nothing left to cancel on it
         } else {
           continue;
         }

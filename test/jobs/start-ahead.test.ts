@@ -7,12 +7,12 @@
  *  - a run of the job type that started and ended in between makes the start read again in its transaction;
  *  - a run in progress is refused before anything is counted, and small runs are counted without the reader.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DATABASE_KINDS } from '../fixtures/databases.ts';
 import { startTestService } from '../fixtures/test-service.ts';
 import type { TestService } from '../fixtures/test-service.ts';
 import { JobRunner } from '../../src/jobs/runner.ts';
-import type { BatchPlanner } from '../../src/jobs/batch-planner.ts';
+import { BatchPlanner } from '../../src/jobs/batch-planner.ts';
 import { readRunStartAhead, startRun } from '../../src/app/jobs/start-run.ts';
 import type { RunStartAhead, RunStartReader } from '../../src/app/jobs/start-run.ts';
 import { endRun } from '../../src/app/jobs/end-run.ts';
@@ -31,6 +31,7 @@ function runnerWith(t: TestService, reader: RunStartReader, minLines = 0): JobRu
 describe.each(DATABASE_KINDS)('a run start read ahead on %s', (kind) => {
   const services: TestService[] = [];
   afterEach(async () => {
+    vi.restoreAllMocks();
     for (const s of services.splice(0)) await s.close();
   });
 
@@ -117,6 +118,8 @@ describe.each(DATABASE_KINDS)('a run start read ahead on %s', (kind) => {
   });
 
   it('counts through the planner thread in a service whose runs plan ahead', async () => {
+    // Watched before the service starts: its runner keeps the planner's reader from then on.
+    const readStart = vi.spyOn(BatchPlanner.prototype, 'readStart');
     const t = await startTestService(kind, { now: T0, config: { jobPlannerMinLines: 0 } });
     services.push(t);
     await setupWorld(t, { products: { 'SB-1': {} }, settings: { backorders: true, jobs: { backorder: { onSupplyChange: false } } } });
@@ -125,6 +128,7 @@ describe.each(DATABASE_KINDS)('a run start read ahead on %s', (kind) => {
     const r = await t.api('POST', '/api/jobs/backorder/runs?wait=true');
     expect(r.status, r.text).toBe(200);
     expect(r.body).toMatchObject({ status: 'succeeded', processed: 2, movedToFulfillment: 1, stillOnHold: 1 });
+    expect(readStart, 'starts read by the planner').toHaveBeenCalledTimes(1);
     await expectInvariants(t.service.database.db);
   });
 });

@@ -65,27 +65,25 @@ describe.each(DATABASE_KINDS)('open and settled lines on %s', (kind) => {
     expect(read.map((l) => l.id).sort()).toEqual(held.map((l) => l.id).sort());
   });
 
-  if (kind === 'postgres') {
-    it('releases and re-dates a held line with HOT updates: no index of order_lines names an open status', async () => {
-      // An update stays on its page only if the page has room. The tests above left dead versions on these few
-      // pages, which a snapshot still open in the service can keep from being pruned: rewritten half full, every
-      // page has room, and only an index naming a changed column could send the updates elsewhere.
-      await sql`alter table order_lines set (fillfactor = 50)`.execute(db);
-      await sql`vacuum full order_lines`.execute(db);
-      const [released, redated] = await db.selectFrom('order_lines').select('id').where('status_reason', '=', 'BackorderHold').orderBy('id').limit(2).execute();
-      // Counted inside the transaction: a backend's pending counts are the sum since it last reported them.
-      const counts = await db.transaction().execute(async (trx) => {
-        const read = async () =>
-          (await sql<{ upd: string; hot: string }>`select n_tup_upd as upd, n_tup_hot_upd as hot from pg_stat_xact_user_tables where relname = 'order_lines'`.execute(trx)).rows[0]!;
-        const before = await read();
-        await sql`update order_lines set status_reason = 'AwaitingFulfillment', location_id = 'EAST', inventory_availability_date = '2028-06-01',
-          estimated_shipment_date = '2028-06-02', version = version + 1, status_seq = status_seq + 1 where id = ${released!.id}`.execute(trx);
-        await sql`update order_lines set inventory_availability_date = '2028-07-01', estimated_shipment_date = '2028-07-02', version = version + 1
-          where id = ${redated!.id}`.execute(trx);
-        const after = await read();
-        return { updated: Number(after.upd) - Number(before.upd), hot: Number(after.hot) - Number(before.hot) };
-      });
-      expect(counts).toEqual({ updated: 2, hot: 2 });
+  it.runIf(kind === 'postgres')('releases and re-dates a held line with HOT updates: no index of order_lines names an open status', async () => {
+    // An update stays on its page only if the page has room. The tests above left dead versions on these few
+    // pages, which a snapshot still open in the service can keep from being pruned: rewritten half full, every
+    // page has room, and only an index naming a changed column could send the updates elsewhere.
+    await sql`alter table order_lines set (fillfactor = 50)`.execute(db);
+    await sql`vacuum full order_lines`.execute(db);
+    const [released, redated] = await db.selectFrom('order_lines').select('id').where('status_reason', '=', 'BackorderHold').orderBy('id').limit(2).execute();
+    // Counted inside the transaction: a backend's pending counts are the sum since it last reported them.
+    const counts = await db.transaction().execute(async (trx) => {
+      const read = async () =>
+        (await sql<{ upd: string; hot: string }>`select n_tup_upd as upd, n_tup_hot_upd as hot from pg_stat_xact_user_tables where relname = 'order_lines'`.execute(trx)).rows[0]!;
+      const before = await read();
+      await sql`update order_lines set status_reason = 'AwaitingFulfillment', location_id = 'EAST', inventory_availability_date = '2028-06-01',
+        estimated_shipment_date = '2028-06-02', version = version + 1, status_seq = status_seq + 1 where id = ${released!.id}`.execute(trx);
+      await sql`update order_lines set inventory_availability_date = '2028-07-01', estimated_shipment_date = '2028-07-02', version = version + 1
+        where id = ${redated!.id}`.execute(trx);
+      const after = await read();
+      return { updated: Number(after.upd) - Number(before.upd), hot: Number(after.hot) - Number(before.hot) };
     });
-  }
+    expect(counts).toEqual({ updated: 2, hot: 2 });
+  });
 });

@@ -34,8 +34,8 @@ async function startServe(env: Record<string, string>): Promise<Child> {
     await cli.exited;
   });
   const listening = /listening on (http:\/\/[\d.:]+)/;
-  const started = await Promise.race([cli.printed(listening).then(() => true), cli.exited.then(() => false)]);
-  if (!started) throw new Error(`serve ended before listening: ${cli.stderr()}`);
+  // Rejects, with what serve printed on stderr, if it ends before it listens.
+  await cli.printed(listening);
   return { cli, base: listening.exec(cli.stdout())![1]! };
 }
 
