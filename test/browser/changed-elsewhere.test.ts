@@ -13,10 +13,12 @@ const SKU = 'KB-100';
 const PRODUCT = `/api/products/${SKU}`;
 
 /**
- * The operator comes back to the tab: TanStack Query refetches the screen's queries once their data is stale (the
- * console's staleTime is 5 s), so the tab is shown again every 250 ms until the screen's GET of `path` has answered.
+ * The operator comes back to the tab after a while: the page's clock (installed by `openClocked`) jumps 6 s, past
+ * the console's staleTime of 5 s, so TanStack Query refetches the screen's queries; the tab is shown again every
+ * 250 ms until the screen's GET of `path` has answered.
  */
 async function showTabAgain(page: Page, path: string): Promise<void> {
+  await page.clock.fastForward(6_000);
   const answered = page.waitForResponse((r) => r.request().method() === 'GET' && new URL(r.url()).pathname === path && r.ok());
   let done = false;
   void answered.then(
@@ -32,6 +34,12 @@ async function showTabAgain(page: Page, path: string): Promise<void> {
 
 describe(`changes saved elsewhere on ${kind}`, () => {
   const suite = consoleSuite(kind);
+  /** A page whose clock the test can move on (it runs at the real pace until then). */
+  const openClocked = async () => {
+    const c = await openPage(suite.browser, suite.svc);
+    await c.page.clock.install();
+    return c;
+  };
 
   const changed = (page: Page) => page.getByRole('alert').filter({ hasText: 'Changed elsewhere' });
   const loadSaved = (page: Page) => changed(page).getByRole('button', { name: 'Load the saved values' });
@@ -39,7 +47,7 @@ describe(`changes saved elsewhere on ${kind}`, () => {
   const patch = async (path: string, body: object) => expect((await suite.svc.t.api('PATCH', path, body)).status).toBe(200);
 
   it('keeps the name typed on a product saved elsewhere meanwhile, says so, loads the saved values on request, and without edits shows the new values', async () => {
-    const c = await openPage(suite.browser, suite.svc);
+    const c = await openClocked();
     const { page } = c;
     await signIn(page);
     await navigate(page, 'Products');
@@ -88,7 +96,7 @@ describe(`changes saved elsewhere on ${kind}`, () => {
 
   it('keeps the Cancellation SLA typed in the general settings saved elsewhere meanwhile, says so, loads the saved values on request, and without edits shows the new values', async () => {
     await patch('/api/settings', { backorders: true, cancellationSlaDays: 30 });
-    const c = await openPage(suite.browser, suite.svc);
+    const c = await openClocked();
     const { page } = c;
     await signIn(page);
     await navigate(page, 'Settings');
