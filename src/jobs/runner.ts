@@ -46,7 +46,7 @@ export interface RunnerOptions {
   /**
    * While intake goes on, the pause after a batch starts only once the next batch's plan (made meanwhile in the
    * planner's thread) is ready, and lasts in proportion to both: the planner then leaves intake the cores as well as
-   * the database (docs/performance-journal.md, "The pause waits for the next plan").
+   * the database (docs/performance-journal.md, "The pause waits for the next plan (SQLite)").
    */
   readonly pauseAfterPlanning?: boolean;
   readonly log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;

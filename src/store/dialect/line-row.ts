@@ -47,7 +47,7 @@ const TEXT_COLUMNS = [
  * LINE_COLUMNS and the row's ctid as one text per line on PostgreSQL, the fields joined by U+001F; a read joins its
  * lines with U+001E (`string_agg(LINE_TEXT, chr(30))`). Over 1,000,000 held lines the server spent a quarter less
  * CPU building this than the same lines as JSON arrays, and the client a fifth less splitting it than parsing JSON
- * (docs/performance-journal.md, "A batch's held lines as one text").
+ * (docs/performance-journal.md, "A batch's held lines as one text (PostgreSQL)").
  */
 export const LINE_TEXT = TEXT_COLUMNS.join(' || chr(31) || ');
 

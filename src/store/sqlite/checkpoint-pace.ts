@@ -4,7 +4,7 @@
  * that the pages not yet copied are few when the writer reaches the backstop and checkpoints by itself, or none and
  * the WAL starts over first. The writer's own checkpoint syncs every page it copies on the request thread, about
  * 3.5 ms per MiB of scattered pages on this project's bench machine (docs/performance-journal.md, "A thread that
- * hurries").
+ * hurries (SQLite)").
  */
 
 /** What `PRAGMA wal_checkpoint(PASSIVE)` answers: pages in the WAL, and how many of them are in the database file. */

@@ -9,7 +9,7 @@
  * the pages it copied), so the WAL starts over only at the backstop, after the writer's own checkpoint: it copies and
  * syncs what the thread had not, a stall of the request thread of 70-130 ms. So in the last 128 MiB before the
  * backstop the thread checkpoints back to back (./checkpoint-pace.ts): the writer then finds a few MiB left or none,
- * and the stall shrinks to about 20 ms (docs/performance-journal.md, "A thread that hurries"). How large the
+ * and the stall shrinks to about 20 ms (docs/performance-journal.md, "A thread that hurries (SQLite)"). How large the
  * backstop should be depends on who writes (docs/performance-journal.md, "A backstop that follows the writer"):
  * orders want it large (fewer stalls), a job run wants it smaller (a run fills any backstop, and its many reads
  * search the whole WAL's index).
