@@ -12,6 +12,7 @@ import { createApiKey } from './app/access/api-keys.ts';
 import { storedManualTime } from './app/clock-control.ts';
 import { noopMetrics } from './app/metrics.ts';
 import type { Metrics } from './app/metrics.ts';
+import { useIntakeGroups } from './app/group-commit.ts';
 import { openDatabase } from './store/database.ts';
 import type { Database } from './store/database.ts';
 import { JobsService } from './jobs/jobs-service.ts';
@@ -59,6 +60,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     manualClock = new ManualClock((await storedManualTime(database.db)) ?? Date.now());
     clock = manualClock;
   }
+  useIntakeGroups(database, config.intakeGroups);
   const signal = new SupplySignal();
   const ctx: AppContext = { database, clock, ids: new IdGenerator(), supplyChanged: signal.emit, metrics: options.metrics ?? noopMetrics };
   if (config.adminKey) await createApiKey(ctx, 'admin', options.adminKeyLabel ?? 'HOLDFAST_ADMIN_KEY', config.adminKey);

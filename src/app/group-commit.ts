@@ -39,7 +39,8 @@ class UnitFailedUnguarded extends Error {}
  * second process's would. Two groups that share a sku queue on its lock, as two processes' do, and lock their skus
  * in sku order, so they never deadlock. One process at 16 connections took about twice the orders with two groups
  * as with one; three to six took no more on the 2-core bench machine, and left a second process less to add
- * (docs/performance-journal.md, "Two groups at once (PostgreSQL)").
+ * (docs/performance-journal.md, "Two groups at once (PostgreSQL)"). HOLDFAST_INTAKE_GROUPS sets another number, for
+ * a database with cores of its own.
  */
 const CONCURRENT_GROUPS = 2;
 
@@ -61,9 +62,18 @@ export class GroupCommit {
    */
   private readonly joinsLate: boolean;
 
-  constructor(private readonly database: Database) {
+  /** `groups`: how many groups are written at once where the database allows it; 0 picks for the database. */
+  constructor(
+    private readonly database: Database,
+    groups = 0,
+  ) {
     this.joinsLate = !database.store.concurrentWriters;
-    this.maxGroups = database.store.concurrentWriters ? CONCURRENT_GROUPS : 1;
+    this.maxGroups = database.store.concurrentWriters ? groups || CONCURRENT_GROUPS : 1;
+  }
+
+  /** How many groups are written at once at most. */
+  get groupsAtOnce(): number {
+    return this.maxGroups;
   }
 
   /** Whether units are waiting or being written, or one arrived within the last `withinMs` (intake is going on). */
@@ -161,6 +171,16 @@ const groups = new WeakMap<Database, GroupCommit>();
  */
 export function intakeActive(database: Database): boolean {
   return groups.get(database)?.active(1_000) ?? false;
+}
+
+/**
+ * Sets how many groups the group commit of `database` writes at once (HOLDFAST_INTAKE_GROUPS; 0 picks for the
+ * database), before its first order.
+ */
+export function useIntakeGroups(database: Database, groupsAtOnce: number): GroupCommit {
+  const group = new GroupCommit(database, groupsAtOnce);
+  groups.set(database, group);
+  return group;
 }
 
 /** The group commit of a database (one per database handle, shared by its use cases). */

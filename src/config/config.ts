@@ -22,6 +22,8 @@ export interface Config {
   readonly consoleDir: string;
   /** Batches of a run written at once on PostgreSQL (SQLite has one writer); 0 picks for the database. */
   readonly jobParallelBatches: number;
+  /** Groups of orders written at once by intake on PostgreSQL (SQLite has one writer); 0 picks for the database. */
+  readonly intakeGroups: number;
   /** Runs with at least this many lines in scope plan their batches ahead in a worker thread. */
   readonly jobPlannerMinLines: number;
   /**
@@ -108,6 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     jobBatchLines: int(env, 'HOLDFAST_JOB_BATCH_LINES', 2_000, 1, 1_000_000),
     consoleDir: env.HOLDFAST_CONSOLE_DIR || DEFAULT_CONSOLE_DIR,
     jobParallelBatches: int(env, 'HOLDFAST_JOB_PARALLEL_BATCHES', 0, 0, 16),
+    intakeGroups: int(env, 'HOLDFAST_INTAKE_GROUPS', 0, 0, 16),
     jobPlannerMinLines: int(env, 'HOLDFAST_JOB_PLANNER_MIN_LINES', 20_000, 0, Number.MAX_SAFE_INTEGER),
     jobBatchTargetMs: int(env, 'HOLDFAST_JOB_BATCH_TARGET_MS', 0, 0, 10_000),
     webhookTimeoutMs: int(env, 'HOLDFAST_WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),

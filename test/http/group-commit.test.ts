@@ -13,7 +13,8 @@ import type { TestService } from '../fixtures/test-service.ts';
 import { placeOrder } from '../../src/app/orders/place-order.ts';
 import type { PlaceOrderInput } from '../../src/app/orders/place-order.ts';
 import { AppError } from '../../src/app/errors.ts';
-import { GroupCommit } from '../../src/app/group-commit.ts';
+import { GroupCommit, groupCommitOf } from '../../src/app/group-commit.ts';
+import { loadConfig } from '../../src/config/config.ts';
 import { findProducts, upsertProduct } from '../../src/store/repositories/catalog.repository.ts';
 import type { Database, Executor } from '../../src/store/database.ts';
 import { T0, expectInvariants } from '../jobs/job-helpers.ts';
@@ -71,15 +72,15 @@ describe.each(DATABASE_KINDS)('group commit of intake on %s', (kind) => {
     await expectInvariants(database.db);
   });
 
-  /** A group commit over `database` that counts its transactions and savepoints. */
-  function counting(database: Database) {
+  /** A group commit over `database` that counts its transactions and savepoints (`groups` at once: 0 the default). */
+  function counting(database: Database, groups = 0) {
     const seen = { transactions: 0, savepoints: 0 };
     const counted: Database = {
       ...database,
       transaction: (fn) => (seen.transactions++, database.transaction(fn)),
       savepoint: (trx, fn) => (seen.savepoints++, database.savepoint(trx, fn)),
     };
-    return { group: new GroupCommit(counted), seen };
+    return { group: new GroupCommit(counted, groups), seen };
   }
   const write = (sku: string, refuse = false) => async (trx: Executor) => {
     await upsertProduct(trx, { sku, name: sku, preorderEligible: false, launchDate: null, allowBackorder: false }, 1_000);
@@ -147,6 +148,43 @@ describe.each(DATABASE_KINDS)('group commit of intake on %s', (kind) => {
     }
     expect(await Promise.all([first, other, same])).toEqual(['W-1', 'W-2', 'after W-1']);
     expect(seen.transactions, kind === 'sqlite' ? 'the later units joined the open group' : 'three groups').toBe(kind === 'sqlite' ? 1 : 3);
+  });
+
+  it.runIf(kind === 'postgres')('writes one group at a time on PostgreSQL when set to one (HOLDFAST_INTAKE_GROUPS=1)', async () => {
+    t = await startTestService(kind, { now: T0 });
+    const database = t.service.database;
+    const { group, seen } = counting(database, 1);
+    const open = gate();
+    const inFirst = gate();
+    const first = group.run(['O-1'], async (trx) => {
+      const sku = await write('O-1')(trx);
+      inFirst.release();
+      await open.promise;
+      return sku;
+    });
+    await inFirst.promise;
+    const settled: string[] = [];
+    const other = group.run(['O-2'], write('O-2')).then((sku) => (settled.push(sku), sku));
+    try {
+      // The same wait in which two groups at once let O-2 commit (the test above): here it waits for the open group.
+      await new Promise((r) => setTimeout(r, 200));
+      expect(settled, 'nothing settled while the one group was open').toEqual([]);
+      expect(await stored(database, ['O-2'])).toEqual([]);
+    } finally {
+      open.release();
+    }
+    expect(await Promise.all([first, other])).toEqual(['O-1', 'O-2']);
+    expect(seen.transactions, 'one group, then the next').toBe(2);
+  });
+
+  it('takes the groups written at once from HOLDFAST_INTAKE_GROUPS: 2 on PostgreSQL unless set, always 1 on SQLite', async () => {
+    expect(loadConfig({ HOLDFAST_INTAKE_GROUPS: '4' }).intakeGroups).toBe(4);
+    expect(() => loadConfig({ HOLDFAST_INTAKE_GROUPS: '17' })).toThrow('HOLDFAST_INTAKE_GROUPS must be an integer from 0 to 16, got "17"');
+    t = await startTestService(kind, { now: T0, config: { intakeGroups: 3 } });
+    expect(groupCommitOf(t.service.database).groupsAtOnce).toBe(kind === 'postgres' ? 3 : 1);
+    await t.close();
+    t = await startTestService(kind, { now: T0 });
+    expect(groupCommitOf(t.service.database).groupsAtOnce).toBe(kind === 'postgres' ? 2 : 1);
   });
 
   it('runs a group again with a savepoint per unit when one fails, so it fails alone; the next groups keep them', async () => {
