@@ -88,6 +88,19 @@ describe.each(DATABASE_KINDS)('group commit of intake on %s', (kind) => {
     return sku;
   };
   const stored = async (database: Database, skus: string[]) => [...(await findProducts(database.db, skus)).keys()].sort();
+  /** A group that has written `sku` and keeps its transaction open until `open` is released. */
+  const holdOpen = async (group: GroupCommit, sku: string) => {
+    const open = gate();
+    const inside = gate();
+    const first = group.run([sku], async (trx) => {
+      const written = await write(sku)(trx);
+      inside.release();
+      await open.promise;
+      return written;
+    });
+    await inside.promise;
+    return { first, open };
+  };
 
   it('lets units that arrive while a group works join it on SQLite; elsewhere they form a group of their own', async () => {
     t = await startTestService(kind, { now: T0 });
@@ -113,15 +126,7 @@ describe.each(DATABASE_KINDS)('group commit of intake on %s', (kind) => {
     t = await startTestService(kind, { now: T0 });
     const database = t.service.database;
     const { group, seen } = counting(database);
-    const open = gate();
-    const inFirst = gate();
-    const first = group.run(['W-1'], async (trx) => {
-      const sku = await write('W-1')(trx);
-      inFirst.release();
-      await open.promise;
-      return sku;
-    });
-    await inFirst.promise;
+    const { first, open } = await holdOpen(group, 'W-1');
     const settled: string[] = [];
     const other = group.run(['W-2'], write('W-2')).then((sku) => (settled.push(sku), sku));
     // A turn of the loop: W-2's group starts (on PostgreSQL) before the next unit arrives, so it is not in W-2's group.
@@ -154,15 +159,7 @@ describe.each(DATABASE_KINDS)('group commit of intake on %s', (kind) => {
     t = await startTestService(kind, { now: T0 });
     const database = t.service.database;
     const { group, seen } = counting(database, 1);
-    const open = gate();
-    const inFirst = gate();
-    const first = group.run(['O-1'], async (trx) => {
-      const sku = await write('O-1')(trx);
-      inFirst.release();
-      await open.promise;
-      return sku;
-    });
-    await inFirst.promise;
+    const { first, open } = await holdOpen(group, 'O-1');
     const settled: string[] = [];
     const other = group.run(['O-2'], write('O-2')).then((sku) => (settled.push(sku), sku));
     try {
