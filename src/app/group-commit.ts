@@ -50,7 +50,8 @@ export class GroupCommit {
   private writing = 0;
   /** A turn of the loop is due that starts groups from the queue. */
   private starting = false;
-  private readonly maxGroups: number;
+  /** How many groups are written at once at most. */
+  readonly groupsAtOnce: number;
   private lastArrival = -Infinity;
   /** How many of the next groups run with a savepoint per unit (a unit failed recently). */
   private guardedGroups = 0;
@@ -68,12 +69,7 @@ export class GroupCommit {
     groups = 0,
   ) {
     this.joinsLate = !database.store.concurrentWriters;
-    this.maxGroups = database.store.concurrentWriters ? groups || CONCURRENT_GROUPS : 1;
-  }
-
-  /** How many groups are written at once at most. */
-  get groupsAtOnce(): number {
-    return this.maxGroups;
+    this.groupsAtOnce = database.store.concurrentWriters ? groups || CONCURRENT_GROUPS : 1;
   }
 
   /** Whether units are waiting or being written, or one arrived within the last `withinMs` (intake is going on). */
@@ -92,11 +88,11 @@ export class GroupCommit {
 
   /** After one turn of the loop (requests that arrived together join one group), starts groups while there is room. */
   private startGroups(): void {
-    if (this.starting || this.writing >= this.maxGroups || this.queue.length === 0) return;
+    if (this.starting || this.writing >= this.groupsAtOnce || this.queue.length === 0) return;
     this.starting = true;
     setImmediate(() => {
       this.starting = false;
-      while (this.writing < this.maxGroups && this.queue.length > 0) {
+      while (this.writing < this.groupsAtOnce && this.queue.length > 0) {
         this.writing++;
         void this.commit(this.queue.splice(0, MAX_GROUP)).finally(() => {
           this.writing--;
@@ -177,10 +173,8 @@ export function intakeActive(database: Database): boolean {
  * Sets how many groups the group commit of `database` writes at once (HOLDFAST_INTAKE_GROUPS; 0 picks for the
  * database), before its first order.
  */
-export function useIntakeGroups(database: Database, groupsAtOnce: number): GroupCommit {
-  const group = new GroupCommit(database, groupsAtOnce);
-  groups.set(database, group);
-  return group;
+export function useIntakeGroups(database: Database, groupsAtOnce: number): void {
+  groups.set(database, new GroupCommit(database, groupsAtOnce));
 }
 
 /** The group commit of a database (one per database handle, shared by its use cases). */

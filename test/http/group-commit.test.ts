@@ -180,6 +180,7 @@ describe.each(DATABASE_KINDS)('group commit of intake on %s', (kind) => {
     t = await startTestService(kind, { now: T0, config: { intakeGroups: 3 } });
     expect(groupCommitOf(t.service.database).groupsAtOnce).toBe(kind === 'postgres' ? 3 : 1);
     await t.close();
+    t = undefined;
     t = await startTestService(kind, { now: T0 });
     expect(groupCommitOf(t.service.database).groupsAtOnce).toBe(kind === 'postgres' ? 2 : 1);
   });

@@ -218,8 +218,8 @@ describe.each(DATABASE_KINDS)('webhook delivery on %s', (kind) => {
     slow.release();
     const firstId = failing.received[0]!.eventId;
 
-    await failing.waitFor((r) => gapsOf(r.received, firstId!).length >= 3, 20_000, 'three retries of the first event');
-    const gaps = gapsOf(failing.received, firstId!);
+    await failing.waitFor((r) => gapsOf(r.received, firstId).length >= 3, 20_000, 'three retries of the first event');
+    const gaps = gapsOf(failing.received, firstId);
     // The delays double (300, 600, 1,200 ms ... times a jitter in [0.8, 1.2); the schedule itself is checked without a
     // clock in src/domain/webhooks/retry-schedule.test.ts). Only bounds a busy machine cannot break are checked here:
     // a lag makes a try later, never earlier, so each gap is at least its delay's low end.
