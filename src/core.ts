@@ -46,7 +46,7 @@ export interface CoreOptions {
 }
 
 export async function createCore(config: Config, options: CoreOptions = {}): Promise<Core> {
-  const database = openDatabase({ url: config.databaseUrl, checkpointInBackground: true, connectTimeoutMs: options.connectTimeoutMs });
+  const database = openDatabase({ url: config.databaseUrl, checkpointInBackground: true, connectTimeoutMs: options.connectTimeoutMs, atpMemoryMs: config.atpMemoryMs });
   try {
     if (options.existingOnly) await refuseForeignDatabase(database, config.databaseUrl);
     await database.migrate();

@@ -24,6 +24,11 @@ export interface Config {
   readonly jobParallelBatches: number;
   /** Groups of orders written at once by intake on PostgreSQL (SQLite has one writer); 0 picks for the database. */
   readonly intakeGroups: number;
+  /**
+   * PostgreSQL: ATP answers come from memory, kept current by this process's commits and the others' notices, and no
+   * entry older than this many milliseconds is answered (the bound should a notice be lost); 0 reads every answer.
+   */
+  readonly atpMemoryMs: number;
   /** Runs with at least this many lines in scope plan their batches ahead in a worker thread. */
   readonly jobPlannerMinLines: number;
   /**
@@ -111,6 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     consoleDir: env.HOLDFAST_CONSOLE_DIR || DEFAULT_CONSOLE_DIR,
     jobParallelBatches: int(env, 'HOLDFAST_JOB_PARALLEL_BATCHES', 0, 0, 16),
     intakeGroups: int(env, 'HOLDFAST_INTAKE_GROUPS', 0, 0, 16),
+    atpMemoryMs: int(env, 'HOLDFAST_ATP_MEMORY_MS', 600_000, 0, 86_400_000),
     jobPlannerMinLines: int(env, 'HOLDFAST_JOB_PLANNER_MIN_LINES', 20_000, 0, Number.MAX_SAFE_INTEGER),
     jobBatchTargetMs: int(env, 'HOLDFAST_JOB_BATCH_TARGET_MS', 0, 0, 10_000),
     webhookTimeoutMs: int(env, 'HOLDFAST_WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),

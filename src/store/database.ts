@@ -17,7 +17,11 @@ import type { SqlDialect } from './migrations/dialect-types.ts';
 import { RetryableConflict } from './errors.ts';
 import type { StoreDialect } from './dialect/store-dialect.ts';
 import { sqliteStore } from './dialect/sqlite.ts';
-import { KEY_NOTICES, postgresStore } from './dialect/postgres.ts';
+import { ATP_NOTICES, KEY_NOTICES, atpSupplies, postgresStore } from './dialect/postgres.ts';
+import { noteSkus, takeChanges } from './atp-changes.ts';
+import type { AtpChange } from './atp-changes.ts';
+import { AtpMemory } from './atp-memory.ts';
+import type { AtpMemoryStats } from './atp-memory.ts';
 import { startCheckpointer } from './sqlite/checkpointer.ts';
 import { StatementCache } from './sqlite/statement-cache.ts';
 import { holdsConnection, readDirectly } from './direct-reads.ts';
@@ -60,6 +64,8 @@ export interface Database {
    * (`StoreDialect.announceKeysChanged`); while it is not listening, a new number at every call.
    */
   keysStamp(): number;
+  /** PostgreSQL with ATP answered from memory: what it keeps and how it answered; null otherwise. */
+  atpMemory(): AtpMemoryStats | null;
   /** A round trip to the database (health checks). */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -86,6 +92,11 @@ export interface DatabaseOptions {
    * rather than a hang. It also bounds the wait for a free connection of the pool, so a service leaves it off.
    */
   readonly connectTimeoutMs?: number;
+  /**
+   * PostgreSQL: answer ATP from memory (./atp-memory.ts), no entry older than this many milliseconds; 0 or unset
+   * reads every answer. A service sets it; the notices that keep other processes' memory current are sent either way.
+   */
+  readonly atpMemoryMs?: number;
 }
 
 export const isPostgresUrl = (url: string): boolean => /^postgres(ql)?:\/\//.test(url);
@@ -232,6 +243,7 @@ function openSqlite(file: string, checkpointInBackground: boolean): Database {
     bulkWrites: () => checkpointer?.bulkWrites() ?? noop,
     migrate: () => runMigrations(db, 'sqlite'),
     keysStamp: () => dataVersion.get() as number,
+    atpMemory: () => null,
     ping: () => ping(db),
     async close() {
       await checkpointer?.close();
@@ -254,67 +266,247 @@ function openPostgres(options: DatabaseOptions): Database {
     client.on('error', () => undefined);
   });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
-  const store = postgresStore(pool);
-  const keyNotices = new KeyNotices(options.url);
+  const base = postgresStore(pool);
+  const read: Database['read'] = (fn) => db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(fn);
+  const maxAgeMs = options.atpMemoryMs ?? 0;
+  let memory: AtpMemory | null = null;
+  const notices = new Notices(options.url, (change) => memory?.changed(change), () => memory?.changed({ all: true }), maxAgeMs > 0);
+  if (maxAgeMs > 0) {
+    memory = new AtpMemory(
+      {
+        usable: () => notices.listening(),
+        async skus(after, limit) {
+          const rows = await db.selectFrom('products').select('sku').where('sku', '>', after).orderBy('sku').limit(limit).execute();
+          return rows.map((r) => r.sku);
+        },
+        supply: (skus, window) => atpSupplies(pool, skus, window),
+        now: Date.now,
+      },
+      { maxAgeMs },
+    );
+  }
+  const live = memory;
+  const store: StoreDialect = {
+    ...base,
+    // Every write of a sku's stock, schedule, lines or promised quantities holds its lock: what a commit changed.
+    lockSkus: (trx, skus) => {
+      const list = [...skus];
+      noteSkus(trx, list);
+      return base.lockSkus(trx, list);
+    },
+    // Outside a transaction (what `GET /api/atp` does): from memory when it holds the answer.
+    atpRows: (executor, sku, locationId, window, settingsKey) =>
+      live === null || executor !== db
+        ? base.atpRows(executor, sku, locationId, window, settingsKey)
+        : live.rows(sku, window, settingsKey, () => base.atpRows(db, sku, null, window, settingsKey)),
+  };
+  const retried = withRetries(db);
+  let firstWrite: Promise<void> | null = null;
+  const committed = (change: AtpChange | null) => {
+    if (change === null) return;
+    memory?.changed(change);
+    notices.announce(change);
+  };
   return {
     dialect: 'postgres',
     db,
     store,
-    transaction: withRetries(db),
-    read: (fn) => db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(fn),
+    async transaction(fn) {
+      // The first write waits for the notices' connection: from then on, the others see this process (`ready`).
+      await (firstWrite ??= notices.ready());
+      let last: Executor | null = null;
+      try {
+        return await retried((trx) => {
+          // An attempt that failed was rolled back: what it noted changed nothing.
+          if (last !== null) takeChanges(last);
+          last = trx;
+          return fn(trx);
+        });
+      } finally {
+        // Told after a failure too: a commit whose answer was lost may have committed.
+        committed(last === null ? null : takeChanges(last));
+      }
+    },
+    read,
     lockSkus: (trx, skus) => store.lockSkus(trx, skus),
     savepoint: savepoints((trx, text) => trx.executeQuery(CompiledQuery.raw(text))),
     bulkWrites: () => noop,
     // Kysely's migrator locks its own table, so several processes starting together migrate once.
     migrate: () => runMigrations(db, 'postgres'),
-    keysStamp: () => keyNotices.stamp(),
+    keysStamp: () => notices.keysStamp(),
+    atpMemory: () => memory?.stats() ?? null,
     ping: () => ping(db),
     async close() {
-      await keyNotices.close();
+      await memory?.close();
+      await notices.close();
       await db.destroy();
     },
   };
 }
 
-/**
- * Listens for key notices on a connection of its own, from the first time it is asked (a service authenticating
- * requests; short commands never ask). It counts as listening once it has heard a notice it sent itself after its
- * LISTEN (behind a pooler in transaction mode it never does). While it is not listening (connecting, or the
- * connection was lost and is being made again a second later), every call answers a new number, so that nothing is
- * remembered meanwhile.
- */
 /** How the listening connection shows in `pg_stat_activity`. */
 export const KEY_NOTICES_APPLICATION = 'holdfast key notices';
 
-class KeyNotices {
+/** How long a notice's text may be (PostgreSQL refuses 8000 bytes and more); skus travel in as many as needed. */
+const NOTICE_BYTES = 7_000;
+const SEPARATOR = '\x1e';
+
+/**
+ * The notices of one process, on a connection of its own (not the pool's), opened the first time it is needed:
+ * - key notices (`KEY_NOTICES`), sent by the transactions that change keys and heard here (`keysStamp`);
+ * - ATP notices (`ATP_NOTICES`): after each commit that changed what ATP answers read (`announce`), which skus (or
+ *   all), so that other processes' memory (./atp-memory.ts) forgets them. They are sent after the commit, not in the
+ *   transaction: a notifying commit holds a lock of the whole server through its WAL flush, which would cost every
+ *   writer (docs/performance-journal.md, "What the ATP tail on PostgreSQL is not (2026-12-06, afternoon)"). One batch
+ *   is in flight at a time; what commits meanwhile goes in the next. The connection does not wait for the disk
+ *   (`synchronous_commit = off`): a notice is a hint, and its transaction holds nothing.
+ *
+ * It counts as listening once it has heard a notice it sent itself after its LISTEN (behind a pooler in transaction
+ * mode it never does). While it is not listening (connecting, or the connection was lost and is being made again a
+ * second later), every key stamp is a new number, so that nothing is remembered meanwhile, and `listening()` is false,
+ * so ATP is read. ATP notices that could not be sent are sent as one notice of all once the connection is back.
+ */
+class Notices {
   private heard = 0;
   private client: pg.Client | null = null;
-  private listening = false;
+  private connected = false;
+  private isListening = false;
   private started = false;
   private closed = false;
   private retry: NodeJS.Timeout | null = null;
+  /** Tells this process's own ATP notices from others'. */
+  private readonly tag = `${process.pid}.${Math.random().toString(36).slice(2, 10)}`;
+  private pending: { all: boolean; skus: Set<string> } = { all: false, skus: new Set() };
+  private sending: Promise<void> | null = null;
+  /** This connection's server process, and the other Holdfast processes' as last seen (`watchPeers`). */
+  private backendPid = 0;
+  private peers: Set<number> | null = null;
+  /** Processes that said they closed after sending all their notices. */
+  private readonly closedCleanly = new Set<number>();
+  private watch: NodeJS.Timeout | null = null;
+  private whenConnected: (() => void)[] = [];
 
-  constructor(private readonly url: string) {}
+  constructor(
+    private readonly url: string,
+    /** Another process changed these skus (or all). */
+    private readonly onChange: (change: AtpChange) => void,
+    /** Listening again after a time deaf: notices were perhaps missed. */
+    private readonly onListening: () => void,
+    /**
+     * Whether to look, every second, for Holdfast processes that went away without saying so: one that died
+     * between a commit and its notice leaves changes unheard, so all is forgotten then (for ATP kept in memory).
+     */
+    private readonly watchPeers: boolean,
+  ) {}
 
-  stamp(): number {
-    if (!this.started && !this.closed) {
-      this.started = true;
-      this.listen();
+  /**
+   * Resolves once the connection is up (at most 5 s), so that a process that writes is seen by the others before
+   * its first commit: should it die before its notice, they see it go (`watchPeers`).
+   */
+  ready(): Promise<void> {
+    this.start();
+    if (this.connected || this.closed) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, 5_000);
+      timer.unref();
+      this.whenConnected.push(() => (clearTimeout(timer), resolve()));
+    });
+  }
+
+  keysStamp(): number {
+    this.start();
+    return this.isListening ? this.heard : ++this.heard;
+  }
+
+  listening(): boolean {
+    this.start();
+    return this.isListening;
+  }
+
+  /** Tells the other processes, soon, what a commit of this one changed. */
+  announce(change: AtpChange): void {
+    if (this.closed) return;
+    if (change.all) this.pending.all = true;
+    else for (const sku of change.skus) this.pending.skus.add(sku);
+    this.start();
+    this.flush();
+  }
+
+  private start(): void {
+    if (this.started || this.closed) return;
+    this.started = true;
+    this.listen();
+  }
+
+  private flush(): void {
+    const client = this.client;
+    if (this.sending !== null || client === null || !this.connected) return;
+    const { all, skus } = this.pending;
+    if (!all && skus.size === 0) return;
+    this.pending = { all: false, skus: new Set() };
+    const payloads = all ? [`${this.tag}${SEPARATOR}all`] : this.payloads(skus);
+    this.sending = client
+      .query('select pg_notify($1, p) from unnest($2::text[]) p', [ATP_NOTICES, payloads])
+      .then(
+        () => undefined,
+        () => {
+          // Not sent: the others hear one notice of all when the connection is back.
+          this.pending.all = true;
+        },
+      )
+      .finally(() => {
+        this.sending = null;
+        this.flush();
+      });
+  }
+
+  private payloads(skus: Iterable<string>): string[] {
+    const head = `${this.tag}${SEPARATOR}skus`;
+    const out: string[] = [];
+    let text = head;
+    for (const sku of skus) {
+      if (text.length + 1 + Buffer.byteLength(sku) > NOTICE_BYTES && text !== head) (out.push(text), (text = head));
+      text += SEPARATOR + sku;
     }
-    return this.listening ? this.heard : ++this.heard;
+    if (text !== head) out.push(text);
+    return out;
+  }
+
+  private heardAtp(payload: string): void {
+    const [tag, kind, ...rest] = payload.split(SEPARATOR);
+    if (tag === this.tag) return;
+    if (kind === 'closed') this.closedCleanly.add(Number(rest[0]));
+    else this.onChange(kind === 'skus' ? { all: false, skus: new Set(rest) } : { all: true });
+  }
+
+  /** Looks for Holdfast processes gone since the last look without saying they closed cleanly. */
+  private async lookForPeers(client: pg.Client): Promise<void> {
+    const r = await client.query<{ pid: number }>('select pid from pg_stat_activity where application_name = $1 and datname = current_database() and pid <> pg_backend_pid()', [
+      KEY_NOTICES_APPLICATION,
+    ]);
+    const now = new Set(r.rows.map((row) => row.pid));
+    const before = this.peers;
+    this.peers = now;
+    if (before === null) return;
+    let vanished = false;
+    for (const pid of before) if (!now.has(pid) && !this.closedCleanly.delete(pid)) vanished = true;
+    if (vanished) this.onChange({ all: true });
   }
 
   private listen(): void {
     // Keep-alive probes find a connection that died silently (no FIN), which would otherwise look like one that hears.
     const client = new pg.Client({ connectionString: this.url, keepAlive: true, application_name: KEY_NOTICES_APPLICATION });
     this.client = client;
-    const probe = `probe ${process.pid} ${Date.now()} ${Math.random()}`;
+    const probe = `probe ${this.tag} ${Date.now()} ${Math.random()}`;
     let unheard: NodeJS.Timeout | null = null;
     const lost = () => {
       if (unheard) clearTimeout(unheard);
       if (this.client !== client) return;
       this.client = null;
-      this.listening = false;
+      this.connected = false;
+      this.isListening = false;
+      if (this.watch) clearInterval(this.watch);
+      this.peers = null;
       client.end().catch(() => undefined);
       if (!this.closed) this.retry = setTimeout(() => this.listen(), 1_000).unref();
     };
@@ -322,30 +514,54 @@ class KeyNotices {
     client.on('end', lost);
     client.on('notification', (n) => {
       if (this.client !== client) return;
+      if (n.channel === ATP_NOTICES) return this.heardAtp(n.payload ?? '');
       // Notices sent before the probe came back were perhaps not heard: the number moves once more, and what was
       // remembered goes.
       this.heard++;
       if (n.payload === probe) {
         if (unheard) clearTimeout(unheard);
-        this.listening = true;
+        this.isListening = true;
+        this.onListening();
       }
     });
     client
       .connect()
-      .then(() => client.query(`listen ${KEY_NOTICES}`))
-      .then(() => {
+      .then(() => client.query(`set synchronous_commit = off; listen ${KEY_NOTICES}; listen ${ATP_NOTICES}`))
+      .then(() => client.query<{ pid: number }>('select pg_backend_pid() as pid'))
+      .then((r) => {
+        this.backendPid = r.rows[0]!.pid;
+        this.connected = true;
+        for (const resolve of this.whenConnected.splice(0)) resolve();
+        this.flush();
+        if (this.watchPeers) {
+          const look = () => void this.lookForPeers(client).catch(() => undefined);
+          look();
+          this.watch = setInterval(look, 1_000);
+          this.watch.unref();
+        }
         unheard = setTimeout(lost, 5_000).unref();
         return client.query('select pg_notify($1, $2)', [KEY_NOTICES, probe]);
       })
       .catch(lost);
   }
 
+  /** Sends what is still to be sent (waiting up to 5 s for the connection), then closes it. */
   async close(): Promise<void> {
+    const until = Date.now() + 5_000;
+    while ((this.sending !== null || this.pending.all || this.pending.skus.size > 0) && Date.now() < until) {
+      await (this.sending ?? new Promise((resolve) => setTimeout(resolve, 10)));
+    }
     this.closed = true;
     if (this.retry) clearTimeout(this.retry);
+    if (this.watch) clearInterval(this.watch);
     const client = this.client;
+    const clean = this.connected && !this.pending.all && this.pending.skus.size === 0;
     this.client = null;
-    this.listening = false;
+    this.connected = false;
+    this.isListening = false;
+    for (const resolve of this.whenConnected.splice(0)) resolve();
+    // Everything was sent: the others need not forget all when this connection goes.
+    if (clean) await client?.query('select pg_notify($1, $2)', [ATP_NOTICES, [this.tag, 'closed', this.backendPid].join(SEPARATOR)]).catch(() => undefined);
     await client?.end().catch(() => undefined);
   }
 }

@@ -60,7 +60,8 @@ async function readAtpInputs(ctx: AppContext, sku: string, locationId: string | 
     lastSettings.set(database, settings);
     const actual = windowOf(settings);
     if (actual.window?.after === guess.window?.after && actual.window?.until === guess.window?.until) {
-      const supply = supplyFromRows(rows.supply, actual.today);
+      // Rows kept in memory hold every location: only the one asked for is indexed.
+      const supply = supplyFromRows(rows.supply, actual.today, locationId);
       // Fields named one by one: V8 kept the copies a spread of `actual` made here past the young generation (heap
       // sampling found about 60 bytes of every answer there), and only full collections freed them.
       return { today: actual.today, horizon: actual.horizon, rows, supply };

@@ -26,8 +26,8 @@ export async function supplyOf(
   return supplyFromRows(rows, today);
 }
 
-/** Indexes supply rows by (sku, location), as days from `today`. */
-export function supplyFromRows(rows: SupplyRows, today: BusinessDate): SupplyOf {
+/** Indexes supply rows by (sku, location), as days from `today`; with `only`, that location's rows alone. */
+export function supplyFromRows(rows: SupplyRows, today: BusinessDate, only: string | null = null): SupplyOf {
   const todayNumber = toDayNumber(today);
   const available = new Map<string, number>();
   const receipts = new Map<string, DatedQuantity[]>();
@@ -37,9 +37,9 @@ export function supplyFromRows(rows: SupplyRows, today: BusinessDate): SupplyOf 
     if (list) list.push(d);
     else m.set(k, [d]);
   };
-  for (const s of rows.stock) available.set(key(s.sku, s.locationId), s.onHand - s.reserved);
-  for (const r of rows.scheduled) push(receipts, key(r.sku, r.locationId), { day: toDayNumber(r.date) - todayNumber, quantity: r.quantity });
-  for (const p of rows.promised) push(promises, key(p.sku, p.locationId), { day: toDayNumber(p.date) - todayNumber, quantity: p.quantity });
+  for (const s of rows.stock) if (only === null || s.locationId === only) available.set(key(s.sku, s.locationId), s.onHand - s.reserved);
+  for (const r of rows.scheduled) if (only === null || r.locationId === only) push(receipts, key(r.sku, r.locationId), { day: toDayNumber(r.date) - todayNumber, quantity: r.quantity });
+  for (const p of rows.promised) if (only === null || p.locationId === only) push(promises, key(p.sku, p.locationId), { day: toDayNumber(p.date) - todayNumber, quantity: p.quantity });
   return (sku, locationId) => {
     const k = key(sku, locationId);
     return { available: available.get(k) ?? 0, receipts: receipts.get(k) ?? NONE, promises: promises.get(k) ?? NONE };

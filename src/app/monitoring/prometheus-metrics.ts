@@ -85,6 +85,31 @@ export class PrometheusMetrics implements Metrics {
         if (lag !== null) this.set(lag);
       },
     });
+    new Gauge({
+      name: 'holdfast_atp_memory_skus',
+      help: 'Skus whose ATP this process answers from memory (PostgreSQL; absent when ATP is read for every answer)',
+      registers: [this.registry],
+      collect() {
+        const stats = self.ctx?.database.atpMemory();
+        if (stats) this.set(stats.kept);
+      },
+    });
+    const counted = { memory: 0, database: 0 };
+    new Counter({
+      name: 'holdfast_atp_answers_total',
+      help: 'ATP answers by where they came from, memory or database (PostgreSQL with ATP kept in memory)',
+      labelNames: ['source'] as const,
+      registers: [this.registry],
+      collect() {
+        const stats = self.ctx?.database.atpMemory();
+        if (!stats) return;
+        // The memory counts; the counter moves by what it counted since the last scrape.
+        this.inc({ source: 'memory' }, stats.fromMemory - counted.memory);
+        this.inc({ source: 'database' }, stats.read - counted.database);
+        counted.memory = stats.fromMemory;
+        counted.database = stats.read;
+      },
+    });
   }
 
   /** Where the scrape-time gauges read from (set once the service's context exists). */

@@ -99,21 +99,54 @@ interface AtpRow {
  * being null keeps PostgreSQL from trusting a generic plan, so it planned the statement again on every query (about
  * 0.2 ms of the backend's time, as long as running it).
  */
+/**
+ * A sku's stock, scheduled changes in the window (`after`, `until`: parameters, null for none) and promised quantities,
+ * each as a JSON array; `at` narrows them.
+ */
+const supplyJsonColumns = (sku: string, at: string, after: string, until: string) => `(select json_agg(json_build_array(location_id, on_hand, reserved)) from stock where sku = ${sku}${at}) as stock,
+    (select json_agg(json_build_array(location_id, date, q)) from (select location_id, date, sum(quantity) as q from schedule_entries
+      where sku = ${sku}${at} and ${after}::text is not null and date > ${after}::text and date <= ${until}::text group by location_id, date) s) as scheduled,
+    (select json_agg(json_build_array(location_id, date, quantity)) from promised_quantities where sku = ${sku}${at}) as promised`;
+
 const atpRowsText = (oneLocation: boolean) => {
   const at = oneLocation ? ' and location_id = $5::text' : '';
   return `select exists(select 1 from products where sku = $1) as product,
     (select json_agg(json_build_array(id, priority, active)) from locations) as locations,
     (select value from config where key = $2) as settings,
-    (select json_agg(json_build_array(location_id, on_hand, reserved)) from stock where sku = $1${at}) as stock,
-    (select json_agg(json_build_array(location_id, date, q)) from (select location_id, date, sum(quantity) as q from schedule_entries
-      where sku = $1${at} and $3::text is not null and date > $3::text and date <= $4::text group by location_id, date) s) as scheduled,
-    (select json_agg(json_build_array(location_id, date, quantity)) from promised_quantities where sku = $1${at}) as promised`;
+    ${supplyJsonColumns('$1', at, '$3', '$4')}`;
 };
 const ATP_ROWS_AT = atpRowsText(true);
 const ATP_ROWS_ANYWHERE = atpRowsText(false);
+/** The supply `atpRows` reads, for the skus in $1 (every location), the window $2 to $3. */
+const ATP_SUPPLIES = `select k.sku, ${supplyJsonColumns('k.sku', '', '$2', '$3')} from unnest($1::text[]) as k(sku)`;
+
+/** The JSON arrays of `supplyJsonColumns` as a sku's supply rows. */
+function supplyFromJson(sku: string, row: Pick<AtpRow, 'stock' | 'scheduled' | 'promised'>): SupplyRows {
+  const dated = (d: AtpJson[number]): DatedSkuQuantity => ({ sku, locationId: d[0], date: d[1] as string, quantity: Number(d[2]) });
+  return {
+    stock: (row.stock ?? []).map((d) => ({ sku, locationId: d[0], onHand: Number(d[1]), reserved: Number(d[2]) })),
+    scheduled: (row.scheduled ?? []).map(dated),
+    promised: (row.promised ?? []).map(dated),
+  };
+}
+
+/**
+ * What `atpRows` reads of each sku's supply, for many skus in one statement (one snapshot) and one round trip: the
+ * rows travel as JSON per sku, which the driver parses natively (ATP kept in memory fills itself this way).
+ */
+export async function atpSupplies(prepared: PreparedQueries, skus: readonly string[], window: { after: string; until: string } | null): Promise<Map<string, SupplyRows>> {
+  const r = await prepared.query<AtpRow & { sku: string }>({
+    name: 'holdfast_atp_supplies',
+    text: ATP_SUPPLIES,
+    values: [skus, window?.after ?? null, window?.until ?? null],
+  });
+  return new Map(r.rows.map((row) => [row.sku, supplyFromJson(row.sku, row)]));
+}
 
 /** The channel on which key changes are announced (`announceKeysChanged`) and heard (database.ts). */
 export const KEY_NOTICES = 'holdfast_keys';
+/** The channel on which each process says, after its commits, which skus' ATP changed (database.ts). */
+export const ATP_NOTICES = 'holdfast_atp';
 
 export function postgresStore(prepared: PreparedQueries): StoreDialect {
   return {
@@ -218,16 +251,11 @@ export function postgresStore(prepared: PreparedQueries): StoreDialect {
           : { name: 'holdfast_atp_rows_at', text: ATP_ROWS_AT, values: [...values, locationId] },
       );
       const row = r.rows[0]!;
-      const dated = (d: AtpJson[number]): DatedSkuQuantity => ({ sku, locationId: d[0], date: d[1] as string, quantity: Number(d[2]) });
       return {
         productExists: row.product,
         locations: (row.locations ?? []).map(([id, priority, active]) => ({ id, priority, active: active === 1 })),
         settings: row.settings ?? undefined,
-        supply: {
-          stock: (row.stock ?? []).map((d) => ({ sku, locationId: d[0], onHand: Number(d[1]), reserved: Number(d[2]) })),
-          scheduled: (row.scheduled ?? []).map(dated),
-          promised: (row.promised ?? []).map(dated),
-        },
+        supply: supplyFromJson(sku, row),
       };
     },
 

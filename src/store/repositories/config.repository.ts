@@ -1,5 +1,6 @@
 /** Small JSON documents (settings, policies, the manual clock), each change audited. */
 import { sql } from 'kysely';
+import { noteConfiguration } from '../atp-changes.ts';
 import type { Executor } from '../database.ts';
 import { selectRows } from '../direct-reads.ts';
 import { pageOf } from './pagination.ts';
@@ -27,6 +28,8 @@ const VERSION_KEY = '_version';
  * keep them in memory and re-read them only when the count moved, whichever process wrote.
  */
 export async function bumpConfigVersion(db: Executor, now: number): Promise<void> {
+  // Every ATP answer reads the settings and locations: answers kept in memory go, here and elsewhere, at the commit.
+  noteConfiguration(db);
   await db
     .insertInto('config')
     .values({ key: VERSION_KEY, value: '1', updated_at: now })
