@@ -11,8 +11,10 @@
  * With ATP_FLOOR_READS=none it reads nothing of the world: on PostgreSQL each answer waits for one `select $1` (a
  * round trip and nothing else), on SQLite for no statement at all, and answers the same table with no supply. That is
  * the latency of HTTP plus one round trip on this machine, which no server that asks PostgreSQL per answer can beat.
+ * With ATP_FLOOR_READS=http it asks the database nothing, on either: the latency of HTTP and the answer alone, which
+ * no server can beat here (what Holdfast answering from memory on PostgreSQL is compared with).
  *
- *   DATABASE_URL=<sqlite file | postgres url> PORT=3100 [ATP_FLOOR_READS=none] node bench/atp-floor-server.mjs
+ *   DATABASE_URL=<sqlite file | postgres url> PORT=3100 [ATP_FLOOR_READS=none|http] node bench/atp-floor-server.mjs
  */
 import BetterSqlite3 from 'better-sqlite3';
 import Fastify from 'fastify';
@@ -22,7 +24,8 @@ const HORIZON = Number(process.env.HORIZON_DAYS ?? 90);
 const DAY_MS = 86_400_000;
 const url = process.env.DATABASE_URL ?? '';
 const dayOf = (ms) => new Date(ms).toISOString().slice(0, 10);
-const readsNothing = process.env.ATP_FLOOR_READS === 'none';
+const asksNothing = process.env.ATP_FLOOR_READS === 'http';
+const readsNothing = process.env.ATP_FLOOR_READS === 'none' || asksNothing;
 const nothing = { onHand: 0, reserved: 0, scheduled: [], promised: [] };
 
 /** Reads { onHand, reserved, scheduled: [date, q][], promised: [date, q][] } for one (sku, location) and window. */
@@ -35,6 +38,7 @@ if (/^postgres(ql)?:\/\//.test(url)) {
       where sku = $1 and location_id = $2 and date > $3 and date <= $4 group by date) s) as scheduled,
     (select json_agg(json_build_array(date, quantity)) from promised_quantities where sku = $1 and location_id = $2) as promised`;
   read = async (sku, locationId, after, until) => {
+    if (asksNothing) return nothing;
     if (readsNothing) {
       await pool.query({ name: 'atp_floor_round_trip', text: 'select $1::text as sku', values: [sku] });
       return nothing;

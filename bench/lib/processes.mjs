@@ -190,12 +190,13 @@ export function startFloor(o) {
 
 /**
  * The logic-free floor of the ATP query (bench/atp-floor-server.mjs), on SQLite or PostgreSQL; with `readsNothing`,
- * the same server reading nothing (one `select $1` per answer on PostgreSQL).
- * @param {{ databaseUrl: string, logDir: string, readsNothing?: boolean }} o
+ * the same server reading nothing (one `select $1` per answer on PostgreSQL); with `asksNothing`, not even that.
+ * @param {{ databaseUrl: string, logDir: string, readsNothing?: boolean, asksNothing?: boolean }} o
  */
 export function startAtpFloor(o) {
-  const env = { DATABASE_URL: o.databaseUrl, ATP_FLOOR_READS: o.readsNothing ? 'none' : '' };
-  return startServer(o.readsNothing ? 'atp-round-trip' : 'atp-floor', [ATP_FLOOR_SERVER], env, o.logDir);
+  const reads = o.asksNothing ? 'http' : o.readsNothing ? 'none' : '';
+  const env = { DATABASE_URL: o.databaseUrl, ATP_FLOOR_READS: reads };
+  return startServer(o.asksNothing ? 'atp-http' : o.readsNothing ? 'atp-round-trip' : 'atp-floor', [ATP_FLOOR_SERVER], env, o.logDir);
 }
 
 /**

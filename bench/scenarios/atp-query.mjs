@@ -3,7 +3,9 @@
  * world of backorder-1m, before any run), one request at a time from wrk (1 connection: the latency of one query,
  * not a queue), random sku, location and quantity. Bar: p99 < 2 ms. Each run measures, in turn on another copy, the
  * logic-free floor of the same query (bench/atp-floor-server.mjs): what HTTP, JSON and the reads alone cost here;
- * and that server reading nothing (one `select $1` per answer on PostgreSQL): what HTTP and one round trip cost.
+ * and that server reading nothing (one `select $1` per answer on PostgreSQL): what HTTP and one round trip cost; on
+ * PostgreSQL, last, that server asking the database nothing: what HTTP and the answer alone cost here, the floor of a
+ * server that answers from memory.
  */
 import { figure, below, exactly } from '../lib/figures.mjs';
 import { ADMIN_KEY, expectStatus, startAtpFloor, startHoldfast } from '../lib/processes.mjs';
@@ -20,7 +22,7 @@ export const atpQuery = {
   kinds: ['sqlite', 'postgres'],
   estimate(ctx, kind) {
     const s = ctx.sizes.atp;
-    return (ctx.plannedWorld(kind, backorderWorld(s.lines)) ? 0 : seedEstimate(kind, s.lines)) + ctx.runs * 3 * (2 + s.warmup + s.seconds);
+    return (ctx.plannedWorld(kind, backorderWorld(s.lines)) ? 0 : seedEstimate(kind, s.lines)) + ctx.runs * (kind === 'postgres' ? 4 : 3) * (2 + s.warmup + s.seconds);
   },
   async run(ctx, kind) {
     const s = ctx.sizes.atp;
@@ -29,6 +31,7 @@ export const atpQuery = {
     const runs = [];
     const floors = [];
     const roundTrips = [];
+    const httpFloors = [];
     const services = [];
     const notes = [];
     const args = atpArgs(ADMIN_KEY, spec.prefix, spec.skus, LOCATIONS.map((l) => l.id));
@@ -65,12 +68,13 @@ export const atpQuery = {
       floors.push(floor.result);
       const roundTrip = await measure('atp-round-trip', (o) => startAtpFloor({ ...o, readsNothing: true }), run);
       roundTrips.push(roundTrip.result);
+      if (kind === 'postgres') httpFloors.push((await measure('atp-http', (o) => startAtpFloor({ ...o, asksNothing: true }), run)).result);
     }
     return {
       id: 'atp-query',
       title: `Earliest date with ${fmtLines(s.lines)} held lines stored`,
       db: kind,
-      method: `wrk, 1 connection, ${s.seconds} s after a ${s.warmup} s warm-up: \`GET /api/atp?sku=&locationId=&quantity=\` for a random sku of ${fmtLines(spec.skus)}, location and quantity 1-5, on a fresh copy of the backorder world (${fmtLines(s.lines)} held lines, with their promises and a 30-day schedule). Each answer holds the whole horizon (91 days). Then the same load, on another fresh copy, against the floor (bench/atp-floor-server.mjs: Fastify reading only the (sku, location)'s stock, scheduled changes and promised quantities, one statement on PostgreSQL, and answering the same table; no key, settings, product or location check). Last, the same server reading nothing of the world: on PostgreSQL each answer waits for one \`select $1\` (HTTP and one round trip, the least any server that asks the database per answer pays), on SQLite for no statement. Holdfast's own time for the same answers comes from its duration histogram (\`GET /metrics\` before and after the load: onRequest to the response written), so a tail can be told apart from the machine's.`,
+      method: `wrk, 1 connection, ${s.seconds} s after a ${s.warmup} s warm-up: \`GET /api/atp?sku=&locationId=&quantity=\` for a random sku of ${fmtLines(spec.skus)}, location and quantity 1-5, on a fresh copy of the backorder world (${fmtLines(s.lines)} held lines, with their promises and a 30-day schedule). Each answer holds the whole horizon (91 days). Then the same load, on another fresh copy, against the floor (bench/atp-floor-server.mjs: Fastify reading only the (sku, location)'s stock, scheduled changes and promised quantities, one statement on PostgreSQL, and answering the same table; no key, settings, product or location check). Then the same server reading nothing of the world: on PostgreSQL each answer waits for one \`select $1\` (HTTP and one round trip, the least any server that asks the database per answer pays), on SQLite for no statement. On PostgreSQL, last, that server asking the database nothing (HTTP and the answer alone: the least a server answering from memory pays here). Holdfast's own time for the same answers comes from its duration histogram (\`GET /metrics\` before and after the load: onRequest to the response written), so a tail can be told apart from the machine's.`,
       figures: [
         figure('p50', 'ms', runs.map((r) => r.latencyMs.p50), { digits: 2 }),
         figure('p99', 'ms', runs.map((r) => r.latencyMs.p99), { digits: 2, bar: below(2, '< 2 ms') }),
@@ -85,6 +89,12 @@ export const atpQuery = {
         figure('floor failed requests', '', floors.map((r) => r.errors), { digits: 0 }),
         figure(kind === 'postgres' ? 'round-trip floor p99 (one `select $1` per answer)' : 'HTTP floor p99 (no statement)', 'ms', roundTrips.map((r) => r.latencyMs.p99), { digits: 2 }),
         figure('no-read floor failed requests', '', roundTrips.map((r) => r.errors), { digits: 0 }),
+        ...(kind === 'postgres'
+          ? [
+              figure('HTTP floor p99 (no statement)', 'ms', httpFloors.map((r) => r.latencyMs.p99), { digits: 2 }),
+              figure('p99 / HTTP floor p99', 'x', runs.map((r, i) => r.latencyMs.p99 / httpFloors[i].latencyMs.p99), { digits: 2 }),
+            ]
+          : []),
       ],
       notes,
     };

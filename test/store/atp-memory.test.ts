@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { AtpMemory } from '../../src/store/atp-memory.ts';
-import type { AtpSource, AtpWindow } from '../../src/store/atp-memory.ts';
+import type { AtpMemoryOptions, AtpSource, AtpWindow } from '../../src/store/atp-memory.ts';
 import type { AtpRows, SupplyRows } from '../../src/store/dialect/store-dialect.ts';
 
 const WINDOW: AtpWindow = { after: '2026-12-01', until: '2027-03-02' };
@@ -52,11 +52,20 @@ function world(skus: string[]) {
 
 const onHandOf = (rows: AtpRows) => rows.supply.stock[0]?.onHand;
 
+/** Runs `test` on a memory over `source` with no passes of its own (tests run `refresh`), and closes it. */
+async function withMemory(source: AtpSource, options: AtpMemoryOptions, test: (memory: AtpMemory) => Promise<void>): Promise<void> {
+  const memory = new AtpMemory(source, { ...options, background: false });
+  try {
+    await test(memory);
+  } finally {
+    await memory.close();
+  }
+}
+
 describe('ATP kept in memory', () => {
   it('answers a sku from memory once read, and reads it again after a change of it (others stay)', async () => {
     const w = world(['A', 'B']);
-    const memory = new AtpMemory(w.source, { background: false });
-    try {
+    await withMemory(w.source, {}, async (memory) => {
       expect(onHandOf(await memory.rows('A', WINDOW, KEY, w.read('A')))).toBe(10);
       await memory.rows('B', WINDOW, KEY, w.read('B'));
       expect(w.state.reads).toBe(2);
@@ -70,15 +79,12 @@ describe('ATP kept in memory', () => {
       await memory.rows('B', WINDOW, KEY, w.read('B'));
       expect(w.state.reads).toBe(3);
       expect(memory.stats()).toMatchObject({ fromMemory: 2, read: 3 });
-    } finally {
-      await memory.close();
-    }
+    });
   });
 
   it('answers a read its sku changed under, but does not keep it', async () => {
     const w = world(['A']);
-    const memory = new AtpMemory(w.source, { background: false });
-    try {
+    await withMemory(w.source, {}, async (memory) => {
       let release!: () => void;
       w.state.hold = new Promise((r) => (release = r));
       const inFlight = memory.rows('A', WINDOW, KEY, w.read('A'));
@@ -90,15 +96,12 @@ describe('ATP kept in memory', () => {
       expect(onHandOf(await inFlight)).toBe(10);
       expect(onHandOf(await memory.rows('A', WINDOW, KEY, w.read('A')))).toBe(1);
       expect(w.state.reads).toBe(2);
-    } finally {
-      await memory.close();
-    }
+    });
   });
 
   it('forgets everything, the shared locations and settings too, on a change of all', async () => {
     const w = world(['A', 'B']);
-    const memory = new AtpMemory(w.source, { background: false });
-    try {
+    await withMemory(w.source, {}, async (memory) => {
       await memory.rows('A', WINDOW, KEY, w.read('A'));
       await memory.rows('B', WINDOW, KEY, w.read('B'));
       memory.changed({ all: true });
@@ -106,15 +109,12 @@ describe('ATP kept in memory', () => {
       await memory.rows('A', WINDOW, KEY, w.read('A'));
       await memory.rows('B', WINDOW, KEY, w.read('B'));
       expect(w.state.reads).toBe(4);
-    } finally {
-      await memory.close();
-    }
+    });
   });
 
   it('reads every answer while changes elsewhere are not heard', async () => {
     const w = world(['A']);
-    const memory = new AtpMemory(w.source, { background: false });
-    try {
+    await withMemory(w.source, {}, async (memory) => {
       await memory.rows('A', WINDOW, KEY, w.read('A'));
       w.state.usable = false;
       await memory.rows('A', WINDOW, KEY, w.read('A'));
@@ -123,15 +123,12 @@ describe('ATP kept in memory', () => {
       w.state.usable = true;
       await memory.rows('A', WINDOW, KEY, w.read('A'));
       expect(w.state.reads).toBe(3);
-    } finally {
-      await memory.close();
-    }
+    });
   });
 
   it('reads again for another window or settings document, for an entry past its age, and for a product that does not exist', async () => {
     const w = world(['A']);
-    const memory = new AtpMemory(w.source, { maxAgeMs: 1_000, background: false });
-    try {
+    await withMemory(w.source, { maxAgeMs: 1_000 }, async (memory) => {
       await memory.rows('A', WINDOW, KEY, w.read('A'));
       await memory.rows('A', { ...WINDOW, until: '2027-03-03' }, KEY, w.read('A'));
       expect(w.state.reads).toBe(2);
@@ -150,16 +147,13 @@ describe('ATP kept in memory', () => {
       expect(w.state.reads).toBe(5);
       for (let i = 0; i < 2; i++) expect((await memory.rows('NONE', WINDOW, KEY, w.read('NONE'))).productExists).toBe(false);
       expect(w.state.reads).toBe(7);
-    } finally {
-      await memory.close();
-    }
+    });
   });
 
   it('fills every sku in chunks in the background pass, renews those past half their age, and keeps none a change overtook', async () => {
     const skus = Array.from({ length: 25 }, (_, i) => `S${String(i).padStart(2, '0')}`);
     const w = world(skus);
-    const memory = new AtpMemory(w.source, { chunk: 10, maxAgeMs: 1_000, background: false });
-    try {
+    await withMemory(w.source, { chunk: 10, maxAgeMs: 1_000 }, async (memory) => {
       // The first answer gives the window and settings the pass reads for.
       await memory.rows('S00', WINDOW, KEY, w.read('S00'));
       await memory.refresh();
@@ -189,15 +183,12 @@ describe('ATP kept in memory', () => {
       const reads = w.state.reads;
       await memory.rows('S05', WINDOW, KEY, w.read('S05'));
       expect(w.state.reads).toBe(reads + 1);
-    } finally {
-      await memory.close();
-    }
+    });
   });
 
   it('keeps at most maxSkus skus, forgetting the one kept longest', async () => {
     const w = world(['A', 'B', 'C']);
-    const memory = new AtpMemory(w.source, { maxSkus: 2, background: false });
-    try {
+    await withMemory(w.source, { maxSkus: 2 }, async (memory) => {
       for (const sku of ['A', 'B', 'C']) await memory.rows(sku, WINDOW, KEY, w.read(sku));
       expect(memory.stats().kept).toBe(2);
       await memory.rows('C', WINDOW, KEY, w.read('C'));
@@ -205,8 +196,6 @@ describe('ATP kept in memory', () => {
       expect(w.state.reads).toBe(3);
       await memory.rows('A', WINDOW, KEY, w.read('A'));
       expect(w.state.reads).toBe(4);
-    } finally {
-      await memory.close();
-    }
+    });
   });
 });
