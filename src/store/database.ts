@@ -383,6 +383,8 @@ class Notices {
   private peers: Set<number> | null = null;
   /** Processes that said they closed after sending all their notices. */
   private readonly closedCleanly = new Set<number>();
+  /** Processes heard saying they started listening, since the last look: one may be gone before a look sees it. */
+  private readonly heardStarting = new Set<number>();
   private watch: NodeJS.Timeout | null = null;
   private whenConnected: (() => void)[] = [];
 
@@ -476,20 +478,25 @@ class Notices {
     const [tag, kind, ...rest] = payload.split(SEPARATOR);
     if (tag === this.tag) return;
     if (kind === 'closed') this.closedCleanly.add(Number(rest[0]));
+    else if (kind === 'hello') this.heardStarting.add(Number(rest[0]));
     else this.onChange(kind === 'skus' ? { all: false, skus: new Set(rest) } : { all: true });
   }
 
-  /** Looks for Holdfast processes gone since the last look without saying they closed cleanly. */
+  /**
+   * Looks for Holdfast processes gone since the last look without saying they closed cleanly: those seen then, and
+   * those heard starting before this look began (a process that writes once and dies within a second).
+   */
   private async lookForPeers(client: pg.Client): Promise<void> {
+    const heard = [...this.heardStarting];
+    this.heardStarting.clear();
     const r = await client.query<{ pid: number }>('select pid from pg_stat_activity where application_name = $1 and datname = current_database() and pid <> pg_backend_pid()', [
       KEY_NOTICES_APPLICATION,
     ]);
     const now = new Set(r.rows.map((row) => row.pid));
-    const before = this.peers;
+    const expected = new Set([...(this.peers ?? []), ...heard]);
     this.peers = now;
-    if (before === null) return;
     let vanished = false;
-    for (const pid of before) if (!now.has(pid) && !this.closedCleanly.delete(pid)) vanished = true;
+    for (const pid of expected) if (!now.has(pid) && !this.closedCleanly.delete(pid)) vanished = true;
     if (vanished) this.onChange({ all: true });
   }
 
@@ -527,7 +534,8 @@ class Notices {
     client
       .connect()
       .then(() => client.query(`set synchronous_commit = off; listen ${KEY_NOTICES}; listen ${ATP_NOTICES}`))
-      .then(() => client.query<{ pid: number }>('select pg_backend_pid() as pid'))
+      // Says it started, so that the others expect it to say it closed (should it die before their next look).
+      .then(() => client.query<{ pid: number }>(`select pg_backend_pid() as pid, pg_notify($1, $2 || pg_backend_pid()) as said`, [ATP_NOTICES, [this.tag, 'hello', ''].join(SEPARATOR)]))
       .then((r) => {
         this.backendPid = r.rows[0]!.pid;
         this.connected = true;

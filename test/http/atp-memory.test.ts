@@ -2,8 +2,8 @@
  * ATP answered from memory on PostgreSQL (src/store/atp-memory.ts): after every kind of write the service answers
  * what a fresh read of the database answers, and it did answer from memory in between; another process's writes
  * reach its memory through their notices within moments; and a Holdfast process that goes away without saying so
- * (one that may have died between a commit and its notice) makes the others forget all, where one that closes
- * cleanly does not.
+ * (one that may have died between a commit and its notice) makes the others forget all, even one gone before they
+ * looked, where one that closes cleanly does not.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import pg from 'pg';
@@ -145,20 +145,23 @@ describe.runIf(DATABASE_KINDS.includes('postgres'))('ATP answered from memory on
     }
   });
 
-  it('forgets all when a Holdfast process goes away unannounced, and not when one closes cleanly', async () => {
+  it('forgets all when a Holdfast process goes away unannounced, even before it was looked at, and not when one closes cleanly', async () => {
     const reader = openDatabase({ url: t.databaseUrl, atpMemoryMs: 600_000 });
     const ctx: AppContext = { ...t.service.ctx, database: reader };
     try {
       const kept = () => reader.atpMemory()!.kept;
-      // Listening, then everything kept (the background pass fills the four skus after the first answer).
-      await vi.waitFor(
-        async () => {
-          for (const sku of SKUS) await queryAtp(ctx, sku, 'EAST', 1);
-          expect(kept()).toBe(SKUS.length);
-          expect(reader.atpMemory()!.fromMemory).toBeGreaterThan(0);
-        },
-        { timeout: 10_000, interval: 50 },
-      );
+      /** Listening, then everything kept (the background pass fills the four skus after an answer). */
+      const warm = () =>
+        vi.waitFor(
+          async () => {
+            const before = reader.atpMemory()!.fromMemory;
+            for (const sku of SKUS) await queryAtp(ctx, sku, 'EAST', 1);
+            expect(kept()).toBe(SKUS.length);
+            expect(reader.atpMemory()!.fromMemory).toBeGreaterThan(before);
+          },
+          { timeout: 10_000, interval: 50 },
+        );
+      await warm();
 
       // A process closing cleanly (after a write that changed nothing ATP reads): nothing is forgotten.
       const clean = openDatabase({ url: t.databaseUrl });
@@ -180,6 +183,16 @@ describe.runIf(DATABASE_KINDS.includes('postgres'))('ATP answered from memory on
       await plain.db.selectNoFrom((eb) => eb.fn<boolean>('pg_terminate_backend', [eb.val(pid)]).as('done')).execute();
       await vi.waitFor(() => expect(kept()).toBe(0), { timeout: 5_000, interval: 20 });
       await ghost.end().catch(() => undefined);
+
+      // One that says it started and is gone within milliseconds, before a look (once a second) can see it.
+      await warm();
+      const brief = new pg.Client({ connectionString: t.databaseUrl, application_name: KEY_NOTICES_APPLICATION });
+      await brief.connect();
+      brief.on('error', () => undefined);
+      await brief.query(`select pg_notify('holdfast_atp', 'brief' || chr(30) || 'hello' || chr(30) || pg_backend_pid())`);
+      await brief.query('select pg_terminate_backend(pg_backend_pid())').catch(() => undefined);
+      await vi.waitFor(() => expect(kept()).toBe(0), { timeout: 5_000, interval: 20 });
+      await brief.end().catch(() => undefined);
     } finally {
       await reader.close();
     }
