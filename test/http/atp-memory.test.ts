@@ -12,7 +12,7 @@ import { createService } from '../../src/service.ts';
 import type { Service } from '../../src/service.ts';
 import { queryAtp, queryAtpAnywhere } from '../../src/app/inventory/query-atp.ts';
 import type { AppContext } from '../../src/app/context.ts';
-import { KEY_NOTICES_APPLICATION, openDatabase } from '../../src/store/database.ts';
+import { NOTICES_APPLICATION, openDatabase } from '../../src/store/database.ts';
 import type { Database } from '../../src/store/database.ts';
 import { DATABASE_KINDS } from '../fixtures/databases.ts';
 import { ADMIN_KEY, startTestService } from '../fixtures/test-service.ts';
@@ -173,7 +173,7 @@ describe.runIf(DATABASE_KINDS.includes('postgres'))('ATP answered from memory on
       expect(kept()).toBe(SKUS.length);
 
       // A process that looks like Holdfast's, then vanishes without its closing notice: all is forgotten.
-      const ghost = new pg.Client({ connectionString: t.databaseUrl, application_name: KEY_NOTICES_APPLICATION });
+      const ghost = new pg.Client({ connectionString: t.databaseUrl, application_name: NOTICES_APPLICATION });
       await ghost.connect();
       ghost.on('error', () => undefined);
       const pid = (await ghost.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
@@ -186,7 +186,7 @@ describe.runIf(DATABASE_KINDS.includes('postgres'))('ATP answered from memory on
 
       // One that says it started and is gone within milliseconds, before a look (once a second) can see it.
       await warm();
-      const brief = new pg.Client({ connectionString: t.databaseUrl, application_name: KEY_NOTICES_APPLICATION });
+      const brief = new pg.Client({ connectionString: t.databaseUrl, application_name: NOTICES_APPLICATION });
       await brief.connect();
       brief.on('error', () => undefined);
       await brief.query(`select pg_notify('holdfast_atp', 'brief' || chr(30) || 'hello' || chr(30) || pg_backend_pid())`);

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import pg from 'pg';
-import { KEY_NOTICES_APPLICATION, openDatabase } from '../../src/store/database.ts';
+import { NOTICES_APPLICATION, openDatabase } from '../../src/store/database.ts';
 import type { Database } from '../../src/store/database.ts';
 import { insertApiKey } from '../../src/store/repositories/keys.repository.ts';
 import { DATABASE_KINDS, scratchDatabase } from '../fixtures/databases.ts';
@@ -81,7 +81,7 @@ describe.each(DATABASE_KINDS)('the key stamp on %s', (kind) => {
     const admin = new pg.Client({ connectionString: scratch.url });
     await admin.connect();
     try {
-      const killed = await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and application_name = $1', [KEY_NOTICES_APPLICATION]);
+      const killed = await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and application_name = $1', [NOTICES_APPLICATION]);
       // The reader's, and the writer's: a process that writes listens too, from its first write transaction on.
       expect(killed.rowCount).toBe(2);
     } finally {
