@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS } from '../fixtures/databases.ts';
 import { startTestService } from '../fixtures/test-service.ts';
+import { queryAtp } from '../../src/app/inventory/query-atp.ts';
 import type { TestService } from '../fixtures/test-service.ts';
 import {
   SCENARIO_SETTINGS,
@@ -139,6 +140,19 @@ describe.each(DATABASE_KINDS)('available to promise on %s', (kind) => {
       expect((await atp('AT-5', 'EAST', 4)).earliestDate).toBeNull();
     } finally {
       await patchSettings(t, { onHandChangeSchedule: true });
+    }
+  });
+
+  it('writes the per-location answer exactly as JSON.stringify writes the answer (its text is written by hand)', async () => {
+    for (const [sku, locationId, quantity] of [
+      ['AT-5', 'EAST', 4],
+      ['AT-5', 'WEST', 30],
+      ['AT-6', 'EAST', 1],
+      ['AT-7', 'WEST', 2],
+    ] as const) {
+      const r = await t.api('GET', `/api/atp?sku=${sku}&locationId=${locationId}&quantity=${quantity}`);
+      expectStatus(r, 200);
+      expect(r.text).toBe(JSON.stringify(await queryAtp(t.service.ctx, sku, locationId, quantity)));
     }
   });
 
