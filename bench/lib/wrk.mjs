@@ -39,10 +39,13 @@ export function startWrk(o) {
   child.stderr.on('data', (c) => (out += c));
   const done = new Promise((resolve, reject) => {
     child.on('error', (e) => reject(new Error(`wrk could not start (${e.message}); install it with apt-get install -y wrk`)));
-    child.on('exit', () => {
+    child.on('exit', (code, signal) => {
       running.delete(handle);
       const line = out.split('\n').find((l) => l.startsWith('WRK_JSON '));
-      if (!line) return reject(new Error(`wrk ${args.join(' ')} printed no summary:\n${out.slice(-2000)}`));
+      if (!line) {
+        const how = signal ? `was ended by ${signal}` : `exited with code ${code}`;
+        return reject(new Error(`wrk ${args.join(' ')} ${how} and printed no summary:\n${out.slice(-2000) || '(no output)'}`));
+      }
       const j = JSON.parse(line.slice('WRK_JSON '.length));
       const e = j.errors;
       const ms = (us) => us / 1000;

@@ -12,6 +12,12 @@ export const NOTICES_APPLICATION = 'holdfast notices';
 /** How long a notice's text may be (PostgreSQL refuses 8000 bytes and more); skus travel in as many as needed. */
 const NOTICE_BYTES = 7_000;
 const SEPARATOR = '\x1e';
+/**
+ * ATP notices go out at most once per this many milliseconds; what commits meanwhile goes in the next batch. A
+ * notice per commit cost one process about a tenth of its intake on PostgreSQL (docs/performance-journal.md, "The
+ * notices' cost, and notices sent together"); other processes hear a change at most this much later.
+ */
+export const NOTICE_INTERVAL_MS = 20;
 
 /**
  * The notices of one process, on a connection of its own (not the pool's), opened the first time it is needed:
@@ -20,8 +26,9 @@ const SEPARATOR = '\x1e';
  *   all), so that other processes' memory (./atp-memory.ts) forgets them. They are sent after the commit, not in the
  *   transaction: a notifying commit holds a lock of the whole server through its WAL flush, which would cost every
  *   writer (docs/performance-journal.md, "What the ATP tail on PostgreSQL is not (2026-12-06, afternoon)"). One batch
- *   is in flight at a time; what commits meanwhile goes in the next. The connection does not wait for the disk
- *   (`synchronous_commit = off`): a notice is a hint, and its transaction holds nothing.
+ *   is in flight at a time, at most one every `NOTICE_INTERVAL_MS`; what commits meanwhile goes in the next. The
+ *   connection does not wait for the disk (`synchronous_commit = off`): a notice is a hint, and its transaction
+ *   holds nothing.
  *
  * It counts as listening once it has heard a notice it sent itself after its LISTEN (behind a pooler in transaction
  * mode it never does). While it is not listening (connecting, or the connection was lost and is being made again a
@@ -40,6 +47,9 @@ export class Notices {
   private readonly tag = `${process.pid}.${Math.random().toString(36).slice(2, 10)}`;
   private pending: { all: boolean; skus: Set<string> } = { all: false, skus: new Set() };
   private sending: Promise<void> | null = null;
+  /** When the last ATP notice went out, and the timer holding the next one back until the interval has passed. */
+  private lastSent = 0;
+  private held: NodeJS.Timeout | null = null;
   /** This connection's server process, and the other Holdfast processes' as last seen (`watchPeers`). */
   private backendPid = 0;
   private peers: Set<number> | null = null;
@@ -104,9 +114,18 @@ export class Notices {
 
   private flush(): void {
     const client = this.client;
-    if (this.sending !== null || client === null || !this.connected) return;
+    if (this.sending !== null || this.held !== null || client === null || !this.connected) return;
     const { all, skus } = this.pending;
     if (!all && skus.size === 0) return;
+    const wait = this.lastSent + NOTICE_INTERVAL_MS - Date.now();
+    if (wait > 0) {
+      this.held = setTimeout(() => {
+        this.held = null;
+        this.flush();
+      }, wait);
+      return;
+    }
+    this.lastSent = Date.now();
     this.pending = { all: false, skus: new Set() };
     const payloads = all ? [`${this.tag}${SEPARATOR}all`] : this.payloads(skus);
     this.sending = client
@@ -223,6 +242,7 @@ export class Notices {
     }
     this.closed = true;
     if (this.retry) clearTimeout(this.retry);
+    if (this.held) clearTimeout(this.held);
     if (this.watch) clearInterval(this.watch);
     const client = this.client;
     const clean = this.connected && !this.pending.all && this.pending.skus.size === 0;
