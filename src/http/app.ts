@@ -39,6 +39,7 @@ import { integrityRoutes } from './routes/integrity.routes.ts';
 import { webhooksRoutes } from './routes/webhooks.routes.ts';
 import { metricsRoutes } from './routes/metrics.routes.ts';
 import { enrichDocument } from './openapi/enrich-document.ts';
+import { compileSerializer } from './serializer.ts';
 import type { JobsService } from '../jobs/jobs-service.ts';
 import type { WebhookDispatcher } from '../jobs/webhook-dispatcher.ts';
 import type { PrometheusMetrics } from '../app/monitoring/prometheus-metrics.ts';
@@ -111,6 +112,7 @@ export async function buildApp(deps: HttpDeps, options: AppOptions = {}): Promis
 
   const bodyAjv = makeAjv(false);
   const textAjv = makeAjv(true);
+  app.setSerializerCompiler(compileSerializer);
   app.setValidatorCompiler(({ schema, httpPart }) => {
     // A CSV body arrives spooled to a file (csv-upload.ts); its rows are checked as they are read.
     if (httpPart === 'body' && (schema as Record<string, unknown>)[CSV_BODY_MARK] === true) return (body: unknown) => isSpooledCsv(body);
